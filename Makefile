@@ -1,0 +1,58 @@
+# Quán Triệt — the two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_SCALE ?= 0.2
+ONLY ?=
+
+export DJANGO_SETTINGS_MODULE := quantriet.settings
+
+.PHONY: run test lint setup db bench worker clean
+
+$(BIN)/activate: requirements.lock
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	touch $(BIN)/activate
+
+setup: $(BIN)/activate
+
+db: setup
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput -v0
+	DJANGO_DEBUG=1 $(PY) manage.py seed_demo --scale $(DEMO_SCALE)
+
+## make run: set up, load the demo province and serve http://127.0.0.1:8000 (with a background worker)
+run: db
+	@echo "Mật khẩu mọi tài khoản demo: $${DEMO_PASSWORD:-quantriet-demo}"
+	@echo "Mở http://$(HOST):$(PORT)/ — Ctrl+C để dừng."
+	DJANGO_DEBUG=1 $(PY) manage.py db_worker --interval 0.5 & \
+	WORKER=$$!; trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
+	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+worker: setup
+	$(PY) manage.py db_worker
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## make test: set up, lint, then the whole suite on SQLite and (where TEST_DATABASE_URL is set) PostgreSQL
+test: setup lint
+	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run -v0
+	DJANGO_DEBUG=1 $(BIN)/pytest -q
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== PostgreSQL: $$TEST_DATABASE_URL"; \
+		DJANGO_DEBUG=1 DATABASE_URL=$$TEST_DATABASE_URL $(BIN)/pytest -q; \
+	else echo "TEST_DATABASE_URL chưa đặt: bỏ qua lượt chạy trên PostgreSQL."; fi
+
+## make bench [ONLY=name]: run the benchmarks in bench/, each printing one JSON line
+bench: setup
+	@for b in $$(ls bench/*.py | grep -v '/_' | sed 's#bench/##; s#\.py##'); do \
+		if [ -z "$(ONLY)" ] || [ "$(ONLY)" = "$$b" ]; then $(PY) -m bench.$$b || exit 1; fi; \
+	done
+
+clean:
+	rm -rf $(VENV) db.sqlite3* staticfiles media

@@ -1,0 +1,50 @@
+"""Shared fixtures: a small demo province seeded once per test database, and its personas.
+
+Each test runs in a transaction that is rolled back, so the seeded province is the same in
+every test. The personas are the five demo logins of the README.
+"""
+
+import os
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+
+os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
+
+TEST_SCALE = 0.01
+PERSONAS = ["admin", "tinh.tuyengiao", "xa1.bithu", "xa2.bithu", "dangvien1"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("seed_demo", scale=TEST_SCALE, quiet=True, stdout=open(os.devnull, "w"))
+
+
+@pytest.fixture
+def users(db):
+    User = get_user_model()
+    return {u.username: u for u in User.objects.filter(username__in=PERSONAS)}
+
+
+@pytest.fixture
+def outsider(db):
+    """A logged-in user with no grant and no member record."""
+    return get_user_model().objects.create_user("nguoingoai", password="khong-quan-trong-123")  # noqa: S106
+
+
+@pytest.fixture
+def client_as(users, outsider):
+    """client_as(name) → a Client logged in as that persona ("outsider" too, or None for anonymous)."""
+
+    def make(name):
+        client = Client()
+        if name == "outsider":
+            client.force_login(outsider)
+        elif name is not None:
+            client.force_login(users[name])
+        return client
+
+    return make

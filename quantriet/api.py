@@ -1,0 +1,76 @@
+"""The JSON API at /api/v1: same access gate as the pages, bearer tokens instead of sessions."""
+
+from django.contrib.auth import authenticate
+from django.http import Http404
+from ninja import NinjaAPI, Schema
+from ninja.renderers import JSONRenderer
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer
+
+from quantriet.core.models import ApiToken
+from quantriet.org.api import router as org_router
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request, token):
+        user = ApiToken.objects.user_for(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class VietnameseJSONRenderer(JSONRenderer):
+    """UTF-8 JSON, so Vietnamese text stays readable instead of \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+api = NinjaAPI(
+    renderer=VietnameseJSONRenderer(),
+    title="Quán Triệt API",
+    version="1",
+    description="API của hệ thống Quán Triệt. Dữ liệu ngoài phạm vi được giao trả về 404 như không tồn tại.",
+    auth=BearerToken(),
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(ValidationError)
+def invalid_input(request, exc):
+    fields = []
+    for error in exc.errors:
+        where = ".".join(str(part) for part in error.get("loc", [])[1:]) or "dữ liệu"
+        fields.append({"field": where, "message": error.get("msg", "")})
+    names = ", ".join(f["field"] for f in fields)
+    return api.create_response(request, {"detail": f"Dữ liệu không hợp lệ ở: {names}.", "errors": fields}, status=422)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": "Không tìm thấy."}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorized(request, exc):
+    return api.create_response(request, {"detail": "Cần đăng nhập: gửi mã truy cập (Bearer token)."}, status=401)
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+
+
+class TokenOut(Schema):
+    token: str
+    token_type: str = "bearer"  # noqa: S105 (a scheme name, not a secret)
+
+
+@api.post("/auth/token", auth=None, response=TokenOut, tags=["auth"], summary="Lấy mã truy cập")
+def auth_token(request, payload: TokenIn):
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if user is None:
+        raise HttpError(401, "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang bị tạm khóa.")
+    return {"token": ApiToken.issue(user)}
+
+
+api.add_router("/", org_router)

@@ -1,0 +1,83 @@
+from datetime import date
+
+from django.shortcuts import get_object_or_404
+from ninja import Field, Path, Query, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from .models import Member, Organization
+
+router = Router(tags=["org"])
+
+#: Ids beyond the 64-bit range are malformed input (422), not a server error.
+MAX_ID = 2**63 - 1
+
+
+class OrgOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    kind_label: str = Field(..., alias="get_kind_display")
+    depth: int
+    valid_from: date | None
+    valid_to: date | None
+
+
+class OrgDetailOut(OrgOut):
+    parent_id: int | None
+    children: list[OrgOut]
+
+
+class MemberOut(Schema):
+    id: int
+    full_name: str
+    card_number: str | None
+    status: str
+    gender: str
+    cell_id: int
+    cell_code: str = Field(..., alias="cell.code")
+
+
+class MemberDetailOut(MemberOut):
+    record_number: str | None
+    date_of_birth: date
+    ethnicity: str
+    phone: str
+    email: str
+    joined_on: date
+    official_on: date | None
+    cell_name: str = Field(..., alias="cell.name")
+
+
+class MemberFilter(Schema):
+    org: int | None = Field(None, ge=1, le=MAX_ID, description="Chỉ đảng viên trong cây con của tổ chức này")
+
+
+@router.get("/orgs", response=list[OrgOut], summary="Các tổ chức gốc được xem")
+def list_roots(request):
+    return Organization.objects.visible_roots(request.user)
+
+
+@router.get("/orgs/{org_id}", response=OrgDetailOut, summary="Một tổ chức và các tổ chức trực thuộc")
+def get_org(request, org_id: int = Path(..., ge=1, le=MAX_ID)):
+    visible = Organization.objects.visible_to(request.user)
+    org = get_object_or_404(visible, pk=org_id)
+    parent = org.get_parent()
+    org.parent_id = parent.pk if parent and visible.filter(pk=parent.pk).exists() else None
+    org.children = list(visible.filter(path__startswith=org.path, depth=org.depth + 1).order_by("name"))
+    return org
+
+
+@router.get("/members", response=list[MemberOut], summary="Đảng viên trong phạm vi (phân trang)")
+@paginate(PageNumberPagination, page_size=50)
+def list_members(request, filters: Query[MemberFilter]):
+    members = Member.objects.visible_to(request.user).select_related("cell")
+    if filters.org is not None:
+        org = get_object_or_404(Organization.objects.visible_to(request.user), pk=filters.org)
+        members = members.in_subtree(org)
+    return members.order_by("full_name_folded", "id")
+
+
+@router.get("/members/{member_id}", response=MemberDetailOut, summary="Một đảng viên")
+def get_member(request, member_id: int = Path(..., ge=1, le=MAX_ID)):
+    return get_object_or_404(Member.objects.visible_to(request.user).select_related("cell"), pk=member_id)

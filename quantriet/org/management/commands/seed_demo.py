@@ -1,0 +1,45 @@
+import sys
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from quantriet.org.demo import DEMO_USERS, seed_demo
+
+
+class Command(BaseCommand):
+    help = "Tạo tỉnh mẫu (giống Vĩnh Long sau hợp nhất) và các tài khoản demo. Chạy lại không tạo trùng."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale",
+            type=float,
+            default=0.05,
+            help="Quy mô: 1.0 ≈ 150.000 đảng viên, khoảng 5.000 chi bộ (mặc định 0.05)",
+        )
+        parser.add_argument("--quiet", action="store_true")
+
+    def handle(self, *args, **options):
+        scale = options["scale"]
+        if not 0 < scale <= 2:
+            raise CommandError("--scale phải trong khoảng (0, 2].")
+        bar = tqdm(
+            total=round(150_000 * scale), unit="ĐV", desc="Tạo tỉnh mẫu", file=sys.stderr, disable=options["quiet"]
+        )
+
+        def progress(step, n=1):
+            if step == "members":
+                bar.update(n)
+
+        started = time.monotonic()
+        summary = seed_demo(scale, progress)
+        bar.close()
+        if summary["created"]:
+            self.stdout.write(
+                f"Đã tạo tỉnh mẫu: {summary['orgs']} tổ chức đảng, {summary['members']} đảng viên, "
+                f"{summary['positions']} chức vụ trong {time.monotonic() - started:.1f} giây."
+            )
+        else:
+            self.stdout.write("Tỉnh mẫu đã có sẵn; giữ nguyên dữ liệu, đặt lại mật khẩu các tài khoản demo.")
+        for username, description in DEMO_USERS.items():
+            self.stdout.write(f"  {username:<16} {description}")

@@ -1,0 +1,407 @@
+import datetime
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
+
+from quantriet.core.text import fold
+
+
+class OrgKind(models.TextChoices):
+    TINH_UY = "tinh_uy", "Tỉnh ủy / Thành ủy"
+    DANG_UY_XA = "dang_uy_xa", "Đảng ủy xã, phường, đặc khu"
+    DANG_UY_KHOI = "dang_uy_khoi", "Đảng ủy cơ quan, khối"
+    DANG_BO_CO_SO = "dang_bo_co_so", "Đảng bộ cơ sở"
+    CHI_BO_CO_SO = "chi_bo_co_so", "Chi bộ cơ sở"
+    DANG_BO_BO_PHAN = "dang_bo_bo_phan", "Đảng bộ bộ phận"
+    CHI_BO = "chi_bo", "Chi bộ trực thuộc"
+
+
+#: Kinds that hold members directly (party cells).
+CELL_KINDS = {OrgKind.CHI_BO_CO_SO, OrgKind.CHI_BO}
+
+
+class Role(models.TextChoices):
+    ADMIN = "quan_tri", "Quản trị hệ thống"
+    PROPAGANDA = "tuyen_giao", "Tuyên giáo"
+    LEADER = "lanh_dao", "Lãnh đạo cấp ủy"
+    OFFICE = "van_phong", "Văn phòng cấp ủy"
+    INSPECTION = "kiem_tra", "Kiểm tra"
+    REPORTER = "bao_cao_vien", "Báo cáo viên"
+
+
+#: Roles allowed to change the member roster of their subtree.
+ROSTER_ROLES = {Role.ADMIN, Role.LEADER, Role.OFFICE}
+
+
+def granted_paths(user, roles=None) -> list[str]:
+    """Tree paths of the subtrees USER was granted (optionally only for ROLES).
+
+    Cached on the user object for the request, since every gated query needs it.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cache = user.__dict__.setdefault("_granted_paths", {})
+    key = frozenset(roles) if roles else None
+    if key not in cache:
+        grants = Grant.objects.filter(user=user)
+        if roles:
+            grants = grants.filter(role__in=roles)
+        paths = sorted(set(grants.values_list("org__path", flat=True)))
+        # Drop paths nested in another granted path: the outer one covers them.
+        cache[key] = [p for i, p in enumerate(paths) if not any(p.startswith(q) for q in paths[:i])]
+    return cache[key]
+
+
+def subtree_q(paths, field="path") -> Q:
+    """A filter matching nodes under any of PATHS (an empty list matches nothing)."""
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(**{f"{field}__startswith": path})
+    return q
+
+
+class OrganizationQuerySet(MP_NodeQuerySet):
+    def visible_to(self, user):
+        """The access gate for organisations: granted subtrees, else the member's own cell."""
+        paths = granted_paths(user)
+        if paths:
+            return self.filter(subtree_q(paths))
+        member = getattr(user, "member", None) if getattr(user, "is_authenticated", False) else None
+        if member is not None and member.cell_id:
+            return self.filter(pk=member.cell_id)
+        return self.none()
+
+    def visible_roots(self, user):
+        """The top-most organisations USER can see (their granted subtrees' tops)."""
+        roots, last = [], None
+        for org in self.visible_to(user).order_by("path").only("path"):
+            if last is None or not org.path.startswith(last):
+                roots.append(org.pk)
+                last = org.path
+        return self.filter(pk__in=roots).order_by("path")
+
+    def active(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(Q(valid_from__lte=on) | Q(valid_from__isnull=True)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=on)
+        )
+
+    def cells(self):
+        return self.filter(kind__in=CELL_KINDS)
+
+    def search(self, text):
+        return self.filter(Q(name_folded__contains=fold(text)) | Q(code__iexact=text.strip()))
+
+
+class OrganizationManager(MP_NodeManager.from_queryset(OrganizationQuerySet)):
+    def get_queryset(self):
+        return OrganizationQuerySet(self.model, using=self._db).order_by("path")
+
+
+class Organization(MP_Node):
+    """A party organisation; the tree is a materialised path (subtree = path prefix)."""
+
+    code = models.CharField("mã", max_length=32, unique=True)
+    name = models.CharField("tên", max_length=255)
+    name_folded = models.CharField(max_length=255, db_index=True, editable=False)
+    kind = models.CharField("loại", max_length=20, choices=OrgKind.choices)
+    valid_from = models.DateField("hiệu lực từ", null=True, blank=True)
+    valid_to = models.DateField("hiệu lực đến", null=True, blank=True)
+    successor = models.ForeignKey(
+        "self",
+        verbose_name="đơn vị kế thừa",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="predecessors",
+    )
+
+    objects = OrganizationManager()
+
+    class Meta:
+        verbose_name = "tổ chức đảng"
+        verbose_name_plural = "tổ chức đảng"
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_folded = fold(self.name)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_cell(self):
+        return self.kind in CELL_KINDS
+
+    @property
+    def is_active(self):
+        today = timezone.localdate()
+        return (self.valid_from is None or self.valid_from <= today) and (
+            self.valid_to is None or self.valid_to >= today
+        )
+
+    def subtree(self):
+        return Organization.objects.filter(path__startswith=self.path)
+
+    def holder(self, title, on=None):
+        """The member holding position TITLE in this organisation on date ON (default today)."""
+        position = Position.objects.holding(self, title, on).select_related("member").first()
+        return position.member if position else None
+
+
+class Gender(models.TextChoices):
+    MALE = "nam", "Nam"
+    FEMALE = "nu", "Nữ"
+
+
+class MemberStatus(models.TextChoices):
+    PROBATIONARY = "du_bi", "Dự bị"
+    FULL = "chinh_thuc", "Chính thức"
+
+
+class MemberQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The access gate for members: those in granted subtrees, and always oneself."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        q = subtree_q(granted_paths(user), "cell__path") | Q(user=user)
+        return self.filter(q)
+
+    def in_subtree(self, org):
+        return self.filter(cell__path__startswith=org.path)
+
+    def search(self, text):
+        text = text.strip()
+        return self.filter(
+            Q(full_name_folded__contains=fold(text)) | Q(card_number=text) | Q(record_number=text.upper())
+        )
+
+
+def validate_card_number(value):
+    if value and not re.fullmatch(settings.CARD_NUMBER_PATTERN, value):
+        raise ValidationError("Số thẻ đảng viên phải gồm 8 chữ số (ví dụ 01234567).")
+
+
+def validate_record_number(value):
+    if value and not re.fullmatch(settings.RECORD_NUMBER_PATTERN, value):
+        raise ValidationError("Số lý lịch phải gồm 6 chữ số và 1–3 chữ cái viết hoa (ví dụ 012345VL).")
+
+
+class Member(models.Model):
+    """A party member (đảng viên). Card numbers are opaque strings; probationary members have none."""
+
+    full_name = models.CharField("họ và tên", max_length=120)
+    full_name_folded = models.CharField(max_length=120, db_index=True, editable=False)
+    card_number = models.CharField(
+        "số thẻ đảng viên", max_length=20, unique=True, null=True, blank=True, validators=[validate_card_number]
+    )
+    record_number = models.CharField(
+        "số lý lịch", max_length=12, unique=True, null=True, blank=True, validators=[validate_record_number]
+    )
+    date_of_birth = models.DateField("ngày sinh")
+    gender = models.CharField("giới tính", max_length=3, choices=Gender.choices)
+    ethnicity = models.CharField("dân tộc", max_length=40, default="Kinh")
+    phone = models.CharField("số điện thoại", max_length=15, blank=True)
+    email = models.EmailField("email", blank=True)
+    joined_on = models.DateField("ngày vào Đảng")
+    official_on = models.DateField("ngày chính thức", null=True, blank=True)
+    status = models.CharField("trạng thái", max_length=12, choices=MemberStatus.choices)
+    cell = models.ForeignKey(Organization, verbose_name="chi bộ", on_delete=models.PROTECT, related_name="members")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="member"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "đảng viên"
+        verbose_name_plural = "đảng viên"
+        ordering = ["full_name_folded", "id"]
+
+    def __str__(self):
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.full_name_folded = fold(self.full_name)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        for field, message in member_date_problems(self.date_of_birth, self.joined_on, self.official_on, self.status):
+            errors.setdefault(field, []).append(message)
+        if errors:
+            raise ValidationError(errors)
+        if self.cell_id and not self.cell.is_cell:
+            raise ValidationError("Đảng viên chỉ sinh hoạt ở chi bộ.")
+
+    def current_positions(self):
+        return self.positions.current().select_related("org")
+
+
+def member_date_problems(dob, joined, official, status, today=None):
+    """Why these dates cannot belong to one member, as (field, message) pairs."""
+    today = today or timezone.localdate()
+    problems = []
+    if dob and dob > today:
+        problems.append(("date_of_birth", "Ngày sinh ở tương lai."))
+    if joined and joined > today:
+        problems.append(("joined_on", "Ngày vào Đảng ở tương lai."))
+    if dob and joined and joined < _add_years(dob, settings.MIN_JOIN_AGE):
+        problems.append(("joined_on", f"Ngày vào Đảng trước khi đủ {settings.MIN_JOIN_AGE} tuổi."))
+    if official and joined and official <= joined:
+        problems.append(("official_on", "Ngày chính thức phải sau ngày vào Đảng."))
+    if official and official > today:
+        problems.append(("official_on", "Ngày chính thức ở tương lai."))
+    if status == MemberStatus.FULL and not official:
+        problems.append(("official_on", "Đảng viên chính thức phải có ngày chính thức."))
+    if status == MemberStatus.PROBATIONARY and official:
+        problems.append(("status", "Đảng viên dự bị không có ngày chính thức; hãy sửa trạng thái."))
+    return problems
+
+
+def _add_years(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+class TransferKind(models.TextChoices):
+    OFFICIAL = "chinh_thuc", "Chuyển sinh hoạt chính thức"
+    TEMPORARY = "tam_thoi", "Chuyển sinh hoạt tạm thời"
+
+
+class MemberTransfer(models.Model):
+    """A move of a member from one cell to another; the member's history."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="transfers")
+    from_cell = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    to_cell = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    on = models.DateField("ngày chuyển", default=timezone.localdate)
+    kind = models.CharField("hình thức", max_length=12, choices=TransferKind.choices, default=TransferKind.OFFICIAL)
+    note = models.CharField("ghi chú", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "chuyển sinh hoạt đảng"
+        verbose_name_plural = "chuyển sinh hoạt đảng"
+        ordering = ["-on", "-id"]
+
+    def __str__(self):
+        return f"{self.member}: {self.from_cell} → {self.to_cell}"
+
+
+class Title(models.TextChoices):
+    SECRETARY = "bi_thu", "Bí thư"
+    DEPUTY = "pho_bi_thu", "Phó Bí thư"
+    STANDING_DEPUTY = "pho_bi_thu_tt", "Phó Bí thư Thường trực"
+    STANDING_MEMBER = "uv_btv", "Ủy viên Ban Thường vụ"
+    COMMITTEE_MEMBER = "cap_uy_vien", "Cấp ủy viên"
+    CELL_COMMITTEE_MEMBER = "chi_uy_vien", "Chi ủy viên"
+    GROUP_LEADER = "to_truong", "Tổ trưởng đảng"
+
+
+#: Order in which leaders are listed on an org page.
+TITLE_RANK = {t: i for i, t in enumerate(Title)}
+
+
+class PositionQuerySet(models.QuerySet):
+    def current(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(start__lte=on).filter(Q(end__isnull=True) | Q(end__gte=on))
+
+    def holding(self, org, title, on=None):
+        """Who held TITLE in ORG on date ON — one indexed query."""
+        return self.current(on).filter(org=org, title=title).order_by("-start")
+
+
+class Position(models.Model):
+    """A member's position in an organisation over a date range."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="positions")
+    org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="positions")
+    title = models.CharField("chức vụ", max_length=16, choices=Title.choices)
+    start = models.DateField("từ ngày")
+    end = models.DateField("đến ngày", null=True, blank=True)
+
+    objects = PositionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "chức vụ"
+        verbose_name_plural = "chức vụ"
+        indexes = [models.Index(fields=["org", "title", "start"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="position_end_after_start"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_title_display()} {self.org}: {self.member}"
+
+
+class Grant(models.Model):
+    """A role granted to a user on an organisation and its whole subtree."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grants")
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="grants")
+    role = models.CharField("vai trò", max_length=16, choices=Role.choices)
+
+    class Meta:
+        verbose_name = "phân quyền"
+        verbose_name_plural = "phân quyền"
+        constraints = [models.UniqueConstraint(fields=["user", "org", "role"], name="grant_unique")]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} — {self.org}"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Đang chờ"
+    RUNNING = "running", "Đang xử lý"
+    DONE = "done", "Hoàn tất"
+    FAILED = "failed", "Bị từ chối"
+
+
+class RosterImportJob(models.Model):
+    """An uploaded roster waiting for, or processed by, a background worker.
+
+    The file travels in the database so any worker on any machine can pick the job up.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    org = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    filename = models.CharField(max_length=255)
+    data = models.BinaryField(editable=False)
+    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(default=list, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "lượt nhập danh sách"
+        verbose_name_plural = "lượt nhập danh sách"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.filename
+
+    @property
+    def percent(self):
+        return (
+            100
+            if self.status in {ImportStatus.DONE, ImportStatus.FAILED}
+            else int(100 * self.done / max(self.total, 1))
+        )
+
+    @property
+    def finished(self):
+        return self.status in {ImportStatus.DONE, ImportStatus.FAILED}

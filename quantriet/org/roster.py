@@ -1,0 +1,518 @@
+"""Roster import and export: the documented Vietnamese column set, validated all-or-nothing.
+
+Import reads .xlsx or .csv, validates every row, and either commits every row or none.
+Re-importing updates members matched by card number (or, for probationary members without
+a card, by record number); it never creates duplicates.
+"""
+
+import csv
+import datetime
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.utils.exceptions import InvalidFileException
+
+from quantriet.core.audit import audit_entry, audit_record
+from quantriet.core.models import AuditEntry
+from quantriet.core.text import fold, nfc, vn_date
+
+from .models import (
+    CELL_KINDS,
+    Gender,
+    Member,
+    MemberStatus,
+    MemberTransfer,
+    Organization,
+    member_date_problems,
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    required: bool
+    help: str
+
+
+COLUMNS = [
+    Column("full_name", "Họ và tên", True, "Họ và tên đang dùng, ví dụ Nguyễn Văn An"),
+    Column("card_number", "Số thẻ đảng viên", False, "8 chữ số; bỏ trống với đảng viên dự bị chưa có thẻ"),
+    Column("record_number", "Số lý lịch", False, "6 chữ số và 1–3 chữ cái, ví dụ 012345VL"),
+    Column("date_of_birth", "Ngày sinh", True, "dd/mm/yyyy"),
+    Column("gender", "Giới tính", True, "Nam hoặc Nữ"),
+    Column("ethnicity", "Dân tộc", False, "Ví dụ Kinh, Khmer, Hoa; bỏ trống là Kinh"),
+    Column("phone", "Số điện thoại", False, "10 chữ số, bắt đầu bằng 0"),
+    Column("email", "Email", False, "Địa chỉ thư điện tử"),
+    Column("joined_on", "Ngày vào Đảng", True, "dd/mm/yyyy (ngày lễ kết nạp)"),
+    Column("official_on", "Ngày chính thức", False, "dd/mm/yyyy; bắt buộc với đảng viên chính thức"),
+    Column("status", "Trạng thái", True, "Dự bị hoặc Chính thức"),
+    Column("cell_code", "Mã chi bộ", True, "Mã của chi bộ nơi đảng viên sinh hoạt"),
+]
+COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
+MEMBER_FIELDS = [c.key for c in COLUMNS if c.key != "cell_code"]
+
+_GENDERS = {fold(label): value for value, label in Gender.choices}
+_STATUSES = {fold(label): value for value, label in MemberStatus.choices}
+_PHONE = re.compile(r"^0\d{9}$")
+# Unpacked size and ratio beyond which an .xlsx is treated as a zip bomb.
+_MAX_UNPACKED = 200 * 1024 * 1024
+_MAX_RATIO = 200
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int  # 1-based spreadsheet row; 0 for the file itself
+    column: str  # a header from COLUMNS, or "" for the whole row/file
+    message: str
+
+    def __str__(self):
+        where = "Tệp" if self.row == 0 else f"Dòng {self.row}"
+        return f"{where}, cột “{self.column}”: {self.message}" if self.column else f"{where}: {self.message}"
+
+
+class RosterError(Exception):
+    """The import was refused; PROBLEMS says what to fix. Nothing was written."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    transferred: int = 0
+    rows: int = 0
+    problems: list = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- reading files
+
+
+def read_table(data: bytes, filename: str) -> tuple[list[str], list[tuple[int, list]]]:
+    """Header cells and (row number, cells) pairs from an .xlsx or .csv file's bytes."""
+    if len(data) > settings.ROSTER_MAX_BYTES:
+        raise RosterError([Problem(0, "", f"Tệp quá lớn (tối đa {settings.ROSTER_MAX_BYTES // (1024 * 1024)} MB).")])
+    name = filename.lower()
+    if data[:4] == b"PK\x03\x04":
+        rows = _xlsx_rows(data)
+    elif name.endswith(".xlsx"):
+        raise RosterError([Problem(0, "", "Tệp không phải bảng tính Excel (.xlsx) hợp lệ; hãy lưu lại bằng Excel.")])
+    elif name.endswith(".csv"):
+        rows = _csv_rows(data)
+    else:
+        raise RosterError([Problem(0, "", "Chỉ nhận tệp .xlsx hoặc .csv theo mẫu.")])
+    rows = [(n, cells) for n, cells in rows if any(_text(c) for c in cells)]
+    if not rows:
+        raise RosterError([Problem(0, "", "Tệp không có dữ liệu.")])
+    (_, header), *body = rows
+    return [_text(h) for h in header], body
+
+
+def _xlsx_rows(data: bytes):
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > _MAX_UNPACKED or unpacked > _MAX_RATIO * max(len(data), 1):
+            raise RosterError([Problem(0, "", "Tệp nén bất thường (có thể là tệp độc hại); đã từ chối.")])
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+        raise RosterError([Problem(0, "", "Tệp không phải bảng tính Excel (.xlsx) hợp lệ; hãy lưu lại bằng Excel.")])
+    sheet = workbook.worksheets[0]
+    rows = [(n, list(cells)) for n, cells in enumerate(sheet.iter_rows(values_only=True), start=1)]
+    workbook.close()
+    return rows
+
+
+def _csv_rows(data: bytes):
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise RosterError([Problem(0, "", "Tệp CSV phải được lưu với bảng mã UTF-8.")])
+    dialect = csv.excel
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        pass
+    return list(enumerate(csv.reader(io.StringIO(text), dialect), start=1))
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = nfc(str(value))
+    # Exports neutralise formulas with a leading apostrophe; take it off again.
+    return text[1:] if text.startswith("'") else text
+
+
+def map_header(header: list[str]) -> dict[str, int]:
+    """Column index per key; raises RosterError listing missing and unknown headers."""
+    by_folded = {fold(c.header): c for c in COLUMNS}
+    positions, unknown = {}, []
+    for index, title in enumerate(header):
+        column = by_folded.get(fold(title))
+        if column is None:
+            if title:
+                unknown.append(title)
+        elif column.key in positions:
+            unknown.append(f"{title} (trùng)")
+        else:
+            positions[column.key] = index
+    missing = [c.header for c in COLUMNS if c.key not in positions]
+    problems = [Problem(1, h, "thiếu cột này trong dòng tiêu đề.") for h in missing]
+    problems += [Problem(1, u, "tiêu đề không có trong mẫu.") for u in unknown]
+    if problems:
+        problems.append(
+            Problem(1, "", "Hãy dùng đúng dòng tiêu đề của tệp mẫu: " + ", ".join(c.header for c in COLUMNS))
+        )
+        raise RosterError(problems)
+    return positions
+
+
+# ---------------------------------------------------------------- validating rows
+
+
+def _parse_date(value):
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = _text(value)
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(f"ngày “{text}” không hợp lệ (ghi theo dạng dd/mm/yyyy).")
+
+
+def clean_row(raw: dict) -> tuple[dict, list[tuple[str, str]]]:
+    """Typed values of one row and its (column key, message) problems."""
+    values, problems = {}, []
+
+    def fail(key, message):
+        problems.append((key, message))
+
+    for column in COLUMNS:
+        raw_value = raw.get(column.key)
+        text = _text(raw_value)
+        if not text:
+            if column.required:
+                fail(column.key, "không được để trống.")
+            values[column.key] = None
+            continue
+        try:
+            values[column.key] = _clean_value(column.key, raw_value, text)
+        except (ValueError, ValidationError) as exc:
+            message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
+            fail(column.key, message)
+            values[column.key] = None
+    if not problems:
+        for key, message in member_date_problems(
+            values["date_of_birth"], values["joined_on"], values["official_on"], values["status"]
+        ):
+            fail(key, message)
+    if values.get("status") == MemberStatus.FULL and not values.get("card_number") and not problems:
+        fail("card_number", "đảng viên chính thức phải có số thẻ đảng viên.")
+    if not values.get("card_number") and not values.get("record_number") and not problems:
+        fail("record_number", "cần số thẻ đảng viên hoặc số lý lịch để nhận diện đảng viên.")
+    values["ethnicity"] = values.get("ethnicity") or "Kinh"
+    values["phone"] = values.get("phone") or ""
+    values["email"] = values.get("email") or ""
+    return values, problems
+
+
+def _clean_value(key, raw_value, text):
+    if key in {"date_of_birth", "joined_on", "official_on"}:
+        return _parse_date(raw_value)
+    if key == "card_number":
+        if not re.fullmatch(settings.CARD_NUMBER_PATTERN, text):
+            hint = " Nếu số 0 ở đầu bị mất, hãy định dạng cột là Văn bản (Text)." if text.isdigit() else ""
+            raise ValueError(f"“{text}” không phải số thẻ hợp lệ (8 chữ số).{hint}")
+        return text
+    if key == "record_number":
+        text = text.upper().replace(" ", "")
+        if not re.fullmatch(settings.RECORD_NUMBER_PATTERN, text):
+            raise ValueError(f"“{text}” không phải số lý lịch hợp lệ (6 chữ số và 1–3 chữ cái).")
+        return text
+    if key == "gender":
+        if fold(text) not in _GENDERS:
+            raise ValueError(f"“{text}” không hợp lệ; ghi Nam hoặc Nữ.")
+        return _GENDERS[fold(text)]
+    if key == "status":
+        if fold(text) not in _STATUSES:
+            raise ValueError(f"“{text}” không hợp lệ; ghi Dự bị hoặc Chính thức.")
+        return _STATUSES[fold(text)]
+    if key == "phone":
+        digits = re.sub(r"[\s.\-]", "", text)
+        digits = "0" + digits[3:] if digits.startswith("+84") else digits
+        if not _PHONE.fullmatch(digits):
+            raise ValueError(f"“{text}” không phải số điện thoại hợp lệ (10 chữ số, bắt đầu bằng 0).")
+        return digits
+    if key == "email":
+        validate_email(text)
+        return text.lower()
+    if key == "full_name" and len(text) > 120:
+        raise ValueError("dài quá 120 ký tự.")
+    return text
+
+
+class _Validation:
+    """Collects problems for the whole file before anything is written."""
+
+    def __init__(self):
+        self.problems: list[Problem] = []
+
+    def add(self, row, key, message):
+        header = COLUMN_BY_KEY[key].header if key in COLUMN_BY_KEY else key
+        self.problems.append(Problem(row, header, message))
+
+
+def validate_rows(body, positions, allowed_paths, progress=None):
+    """Typed rows with their cell and existing member, or RosterError with every problem."""
+    check = _Validation()
+    rows = []
+    for count, (number, cells) in enumerate(body, start=1):
+        raw = {key: cells[index] if index < len(cells) else None for key, index in positions.items()}
+        values, problems = clean_row(raw)
+        for key, message in problems:
+            check.add(number, key, message)
+        rows.append((number, values))
+        if progress and count % 1000 == 0:
+            progress(count, len(body) * 2)
+    _check_duplicates(rows, check)
+    cells = _resolve_cells(rows, allowed_paths, check)
+    existing = _match_existing(rows, allowed_paths, check)
+    if check.problems:
+        order = {c.header: i for i, c in enumerate(COLUMNS)}
+        check.problems.sort(key=lambda p: (p.row, order.get(p.column, len(order))))
+        raise RosterError(check.problems)
+    return [(number, values, cells[values["cell_code"]], existing.get(number)) for number, values in rows]
+
+
+def _check_duplicates(rows, check):
+    for key in ("card_number", "record_number"):
+        first_row = {}
+        for number, values in rows:
+            value = values.get(key)
+            if not value:
+                continue
+            if value in first_row:
+                check.add(number, key, f"“{value}” trùng với dòng {first_row[value]}.")
+            else:
+                first_row[value] = number
+
+
+def _resolve_cells(rows, allowed_paths, check):
+    codes = {v["cell_code"] for _, v in rows if v.get("cell_code")}
+    found = {}
+    code_list = list(codes)
+    for start in range(0, len(code_list), 500):
+        for org in Organization.objects.filter(code__in=code_list[start : start + 500]):
+            found[org.code] = org
+    for number, values in rows:
+        code = values.get("cell_code")
+        if not code:
+            continue
+        org = found.get(code)
+        in_scope = org is not None and any(org.path.startswith(p) for p in allowed_paths)
+        if not in_scope:
+            check.add(number, "cell_code", f"không tìm thấy chi bộ có mã “{code}” trong phạm vi được giao.")
+        elif org.kind not in CELL_KINDS:
+            check.add(number, "cell_code", f"“{code}” ({org.name}) không phải chi bộ.")
+        elif not org.is_active:
+            check.add(number, "cell_code", f"chi bộ “{code}” đã hết hiệu lực (đã hợp nhất hoặc giải thể).")
+    return found
+
+
+def _match_existing(rows, allowed_paths, check):
+    """The existing member each row updates, keyed by row number."""
+    cards = [v["card_number"] for _, v in rows if v.get("card_number")]
+    records = [v["record_number"] for _, v in rows if v.get("record_number")]
+    by_card, by_record = {}, {}
+    for start in range(0, len(cards), 900):
+        for m in Member.objects.filter(card_number__in=cards[start : start + 900]).select_related("cell"):
+            by_card[m.card_number] = m
+    for start in range(0, len(records), 900):
+        for m in Member.objects.filter(record_number__in=records[start : start + 900]).select_related("cell"):
+            by_record[m.record_number] = m
+    matched = {}
+    for number, values in rows:
+        a, b = by_card.get(values.get("card_number")), by_record.get(values.get("record_number"))
+        if a and b and a.pk != b.pk:
+            check.add(number, "record_number", f"số thẻ thuộc {a.full_name} nhưng số lý lịch thuộc {b.full_name}.")
+            continue
+        member = a or b
+        if member is None:
+            continue
+        if not any(member.cell.path.startswith(p) for p in allowed_paths):
+            key = "card_number" if a else "record_number"
+            check.add(number, key, "đã được dùng cho một đảng viên ngoài phạm vi quản lý của bạn.")
+            continue
+        matched[number] = member
+    return matched
+
+
+# ---------------------------------------------------------------- committing
+
+
+def import_roster(actor, data: bytes, filename: str, allowed_paths: list[str], progress=None) -> ImportResult:
+    """Validate every row of the file, then write all of them in one transaction (or none)."""
+    if not allowed_paths:
+        raise RosterError([Problem(0, "", "Bạn không được giao quản lý danh sách đảng viên của tổ chức nào.")])
+    header, body = read_table(data, filename)
+    positions = map_header(header)
+    if not body:
+        raise RosterError([Problem(0, "", "Tệp chỉ có dòng tiêu đề, không có đảng viên nào.")])
+    rows = validate_rows(body, positions, allowed_paths, progress)
+    return _commit(actor, rows, filename, progress)
+
+
+@transaction.atomic
+def _commit(actor, rows, filename, progress=None):
+    result = ImportResult(rows=len(rows))
+    new_members, changed, transfers, entries = [], [], [], []
+    for _number, values, cell, member in rows:
+        fields = {k: values[k] for k in MEMBER_FIELDS}
+        if member is None:
+            new_members.append(Member(cell=cell, **fields))
+            continue
+        before = {k: vn_value(getattr(member, k)) for k in MEMBER_FIELDS if getattr(member, k) != fields[k]}
+        if member.cell_id != cell.pk:
+            transfers.append(
+                MemberTransfer(
+                    member=member, from_cell_id=member.cell_id, to_cell=cell, note=f"Nhập danh sách từ tệp {filename}"
+                )
+            )
+            before["cell"] = member.cell_id
+        if not before:
+            result.unchanged += 1
+            continue
+        for key, value in fields.items():
+            setattr(member, key, value)
+        member.cell = cell
+        member.full_name_folded = fold(member.full_name)
+        changed.append(member)
+        after = {k: vn_value(getattr(member, k)) for k in before if k != "cell"}
+        if "cell" in before:
+            after["cell"] = cell.pk
+        entries.append(audit_entry(actor, "member.import_update", member, before, after))
+    for m in new_members:
+        m.full_name_folded = fold(m.full_name)
+    Member.objects.bulk_create(new_members, batch_size=2000)
+    Member.objects.bulk_update(changed, MEMBER_FIELDS + ["cell", "full_name_folded"], batch_size=2000)
+    MemberTransfer.objects.bulk_create(transfers, batch_size=2000)
+    entries += [audit_entry(actor, "member.import_create", m, None, {"cell": m.cell_id}) for m in new_members]
+    AuditEntry.objects.bulk_create(entries, batch_size=2000)
+    result.created, result.updated, result.transferred = len(new_members), len(changed), len(transfers)
+    audit_record(
+        actor,
+        "member.import",
+        None,
+        None,
+        {
+            "file": filename,
+            "rows": result.rows,
+            "created": result.created,
+            "updated": result.updated,
+            "transferred": result.transferred,
+            "unchanged": result.unchanged,
+        },
+        object_type="org.member",
+    )
+    if progress:
+        progress(len(rows) * 2, len(rows) * 2)
+    return result
+
+
+def vn_value(value):
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+# ---------------------------------------------------------------- template and export
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _member_cells(member: Member) -> list:
+    return [
+        member.full_name,
+        member.card_number or "",
+        member.record_number or "",
+        vn_date(member.date_of_birth),
+        member.get_gender_display(),
+        member.ethnicity,
+        member.phone,
+        member.email,
+        vn_date(member.joined_on),
+        vn_date(member.official_on),
+        member.get_status_display(),
+        member.cell.code,
+    ]
+
+
+def write_members_xlsx(members, out) -> int:
+    """Write MEMBERS to OUT as .xlsx in the import column set; returns the row count."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Đảng viên")
+    sheet.append([c.header for c in COLUMNS] + ["Tên chi bộ"])
+    count = 0
+    for member in members.select_related("cell").iterator(chunk_size=2000):
+        sheet.append([neutralise(v) for v in _member_cells(member) + [member.cell.name]])
+        count += 1
+    workbook.save(out)
+    return count
+
+
+def write_template_xlsx(out):
+    """The empty import template with a sheet explaining every column."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Đảng viên"
+    sheet.append([c.header for c in COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for index, column in enumerate(COLUMNS, start=1):
+        letter = sheet.cell(row=1, column=index).column_letter
+        sheet.column_dimensions[letter].width = max(14, len(column.header) + 4)
+        for row in range(2, 1002):  # text format keeps leading zeros of card numbers
+            sheet.cell(row=row, column=index).number_format = "@"
+    guide = workbook.create_sheet("Hướng dẫn")
+    guide.append(["Cột", "Bắt buộc", "Cách ghi"])
+    for column in COLUMNS:
+        guide.append([column.header, "Có" if column.required else "Không", column.help])
+    guide.append([])
+    guide.append(["Mỗi đảng viên một dòng. Nhập lại cùng số thẻ (hoặc số lý lịch) sẽ cập nhật, không tạo trùng."])
+    guide.append(["Có lỗi ở bất kỳ dòng nào thì không dòng nào được ghi; sửa theo danh sách lỗi rồi nhập lại."])
+    guide.column_dimensions["A"].width = 20
+    guide.column_dimensions["C"].width = 60
+    workbook.save(out)
+
+
+def roster_scope_paths(org: Organization | None, paths: list[str]) -> list[str]:
+    """Restrict granted PATHS to ORG's subtree when an org is chosen."""
+    if org is None:
+        return paths
+    if not any(org.path.startswith(p) for p in paths):
+        return []
+    return [org.path]

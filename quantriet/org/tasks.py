@@ -1,0 +1,38 @@
+"""Background work of the org app, run by `manage.py db_worker` (django-tasks)."""
+
+from django.utils import timezone
+from django_tasks import task
+
+from .models import ROSTER_ROLES, ImportStatus, RosterImportJob, granted_paths
+from .roster import RosterError, import_roster, roster_scope_paths
+
+
+@task()
+def run_roster_import(job_id: int):
+    job = RosterImportJob.objects.select_related("user", "org").get(pk=job_id)
+    job.status = ImportStatus.RUNNING
+    job.save(update_fields=["status"])
+
+    def progress(done, total):
+        RosterImportJob.objects.filter(pk=job_id).update(done=done, total=total)
+
+    paths = roster_scope_paths(job.org, granted_paths(job.user, ROSTER_ROLES))
+    try:
+        result = import_roster(job.user, bytes(job.data), job.filename, paths, progress)
+    except RosterError as error:
+        job.status = ImportStatus.FAILED
+        job.problems = [
+            {"row": p.row, "column": p.column, "message": p.message, "text": str(p)} for p in error.problems
+        ]
+    else:
+        job.status = ImportStatus.DONE
+        job.result = {
+            "rows": result.rows,
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "transferred": result.transferred,
+        }
+    job.data = b""
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "problems", "result", "data", "finished_at"])
