@@ -62,7 +62,7 @@ def list_roots(request):
 def get_org(request, org_id: int = Path(..., ge=1, le=MAX_ID)):
     visible = Organization.objects.visible_to(request.user)
     org = get_object_or_404(visible, pk=org_id)
-    parent = org.get_parent()
+    parent = Organization.objects.get_parent(org)
     org.parent_id = parent.pk if parent and visible.filter(pk=parent.pk).exists() else None
     org.children = list(visible.filter(path__startswith=org.path, depth=org.depth + 1).order_by("name"))
     return org

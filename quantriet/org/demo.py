@@ -85,7 +85,7 @@ class DemoBuilder:
                 self._add(commune, f"{code}-C{c:02d}", cell_name, OrgKind.CHI_BO, khmer)
 
     def _commune_cells(self, level, khmer):
-        count = max(4, round(34 * self.scale))
+        count = max(4, round(38 * self.scale))
         cells = list(names.COMMUNE_OFFICE_CELLS)
         village = "khóm" if level == "phường" else "ấp"
         used = set()
@@ -110,7 +110,7 @@ class DemoBuilder:
         objs, child_counts = [], {}
         for parent, code, name, kind in self.plan.orgs:
             if parent is None:
-                path, depth = Organization._get_path(None, 1, len(Organization.get_root_nodes()) + 1), 1
+                path, depth = Organization._get_path(None, 1, len(Organization.objects.get_root_nodes()) + 1), 1
             else:
                 child_counts[parent] = child_counts.get(parent, 0) + 1
                 path = Organization._get_path(objs[parent].path, objs[parent].depth + 1, child_counts[parent])

@@ -68,11 +68,13 @@ def subtree_q(paths, field="path") -> Q:
 class OrganizationQuerySet(MP_NodeQuerySet):
     def visible_to(self, user):
         """The access gate for organisations: granted subtrees, else the member's own cell."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
         paths = granted_paths(user)
         if paths:
             return self.filter(subtree_q(paths))
-        member = getattr(user, "member", None) if getattr(user, "is_authenticated", False) else None
-        if member is not None and member.cell_id:
+        member = getattr(user, "member", None)
+        if member is not None:
             return self.filter(pk=member.cell_id)
         return self.none()
 

@@ -12,7 +12,7 @@ from .models import Member, MemberTransfer, Organization, TransferKind
 
 
 def _parent_id(org):
-    parent = org.get_parent()
+    parent = Organization.objects.get_parent(org)
     return parent.pk if parent else None
 
 
@@ -26,7 +26,7 @@ def org_move(actor, org: Organization, new_parent: Organization) -> Organization
     if new_parent.is_cell:
         raise ValidationError("Chi bộ không có tổ chức trực thuộc; hãy chọn một đảng bộ làm cấp trên.")
     before = {"parent": _parent_id(org), "path": org.path}
-    org.move(new_parent, "last-child")
+    Organization.objects.move(org, new_parent, "last-child")
     org.refresh_from_db()
     audit_record(actor, "org.move", org, before, {"parent": new_parent.pk, "path": org.path})
     return org
@@ -51,7 +51,7 @@ def org_merge(actor, sources: list[Organization], successor: Organization, on: d
             raise ValidationError(f"{source.name} và {successor.name} phải cùng là chi bộ hoặc cùng là đảng bộ.")
     for source in sources:
         before = snapshot(source, ["valid_to", "successor"]) | {"parent": _parent_id(source)}
-        for child in list(source.get_children().active(on)):
+        for child in list(Organization.objects.get_children(source).active(on)):
             org_move(actor, child, successor)
         for member in Member.objects.filter(cell=source):
             member_transfer(actor, member, successor, on, note=f"Hợp nhất {source.name} vào {successor.name}")
@@ -60,7 +60,7 @@ def org_merge(actor, sources: list[Organization], successor: Organization, on: d
         source.valid_to = on - datetime.timedelta(days=1)
         source.successor = successor
         source.save(update_fields=["valid_to", "successor"])
-        source.move(successor, "last-child")
+        Organization.objects.move(source, successor, "last-child")
         source.refresh_from_db()
         audit_record(actor, "org.merge", source, before, snapshot(source, ["valid_to", "successor"]))
     return successor

@@ -100,7 +100,7 @@ def org_detail(request, pk):
     if query:
         members = members.search(query)
     page = Paginator(members.order_by("full_name_folded", "id"), 50).get_page(request.GET.get("page"))
-    ancestors = [a for a in org.get_ancestors() if visible.filter(pk=a.pk).exists()]
+    ancestors = visible.filter(pk__in=Organization.objects.get_ancestors(org).values("pk")).order_by("depth")
     context = {
         "org": org,
         "ancestors": ancestors,

@@ -20,7 +20,7 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"Không tìm thấy tệp {path}.")
-        scope = Organization.get_root_nodes()
+        scope = Organization.objects.get_root_nodes()
         if options["org"]:
             org = Organization.objects.filter(code=options["org"]).first()
             if org is None:

@@ -1,0 +1,53 @@
+from django.contrib import admin
+from treebeard.admin import TreeAdmin
+from treebeard.forms import movenodeform_factory
+
+from quantriet.core.admin import AuditedAdmin
+
+from .models import Grant, Member, MemberTransfer, Organization, Position, RosterImportJob
+
+
+@admin.register(Organization)
+class OrganizationAdmin(AuditedAdmin, TreeAdmin):
+    form = movenodeform_factory(Organization, exclude=["name_folded"])
+    list_display = ["name", "code", "kind", "valid_from", "valid_to"]
+    list_filter = ["kind"]
+    search_fields = ["name_folded", "code"]
+
+
+@admin.register(Member)
+class MemberAdmin(AuditedAdmin):
+    list_display = ["full_name", "card_number", "status", "cell"]
+    list_filter = ["status", "gender"]
+    search_fields = ["full_name_folded", "card_number", "record_number"]
+    raw_id_fields = ["cell", "user"]
+
+
+@admin.register(Position)
+class PositionAdmin(AuditedAdmin):
+    list_display = ["member", "title", "org", "start", "end"]
+    list_filter = ["title"]
+    raw_id_fields = ["member", "org"]
+
+
+@admin.register(Grant)
+class GrantAdmin(AuditedAdmin):
+    list_display = ["user", "role", "org"]
+    list_filter = ["role"]
+    raw_id_fields = ["org"]
+
+
+@admin.register(MemberTransfer)
+class MemberTransferAdmin(AuditedAdmin):
+    list_display = ["member", "from_cell", "to_cell", "on", "kind"]
+    raw_id_fields = ["member", "from_cell", "to_cell"]
+
+
+@admin.register(RosterImportJob)
+class RosterImportJobAdmin(admin.ModelAdmin):
+    list_display = ["filename", "user", "status", "created_at", "finished_at"]
+    readonly_fields = ["user", "org", "filename", "status", "done", "total", "problems", "result", "finished_at"]
+    exclude = ["data"]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,147 @@
+"""The permission matrix: every page and API endpoint against the five demo personas.
+
+Out of scope is 404 (the same as a missing object); a page the role may not use at all is
+403; anonymous users are sent to the login page (pages) or get 401 (API).
+"""
+
+import pytest
+from django.urls import get_resolver, reverse
+
+from quantriet.core.models import ApiToken
+from quantriet.org.demo import ROOT_CODE
+from quantriet.org.models import Member, Organization, RosterImportJob
+
+ALL = ["admin", "tinh.tuyengiao", "xa1.bithu", "xa2.bithu", "dangvien1", "outsider"]
+
+
+def expect(**codes):
+    """Expected status per persona; `others` fills the rest."""
+    default = codes.pop("others", None)
+    return {p: codes.get(p.replace(".", "_"), default) for p in ALL}
+
+
+@pytest.fixture
+def world(users):
+    commune1 = Organization.objects.get(code=f"{ROOT_CODE}-X001")
+    commune2 = Organization.objects.get(code=f"{ROOT_CODE}-X002")
+    member1 = users["dangvien1"].member
+    member2 = Member.objects.in_subtree(commune2).order_by("id").first()
+    job = RosterImportJob.objects.create(user=users["xa1.bithu"], filename="a.xlsx", data=b"")
+    return {"c1": commune1, "c2": commune2, "cell1": member1.cell, "m1": member1, "m2": member2, "job": job}
+
+
+def page_matrix(w):
+    c1, c2, cell1, m1, m2, job = w["c1"], w["c2"], w["cell1"], w["m1"], w["m2"], w["job"]
+    in_c1 = expect(admin=200, tinh_tuyengiao=200, xa1_bithu=200, others=404)
+    in_c2 = expect(admin=200, tinh_tuyengiao=200, xa2_bithu=200, others=404)
+    return [
+        ("home", [], expect(outsider=200, others=302)),
+        ("org:tree", [], expect(others=200)),
+        ("org:detail", [c1.pk], in_c1),
+        ("org:detail", [c2.pk], in_c2),
+        ("org:detail", [cell1.pk], expect(admin=200, tinh_tuyengiao=200, xa1_bithu=200, dangvien1=200, others=404)),
+        ("org:children", [c1.pk], in_c1),
+        ("org:children", [c2.pk], in_c2),
+        ("org:export", [c1.pk], in_c1),
+        ("org:export", [c2.pk], in_c2),
+        ("org:member", [m1.pk], expect(admin=200, tinh_tuyengiao=200, xa1_bithu=200, dangvien1=200, others=404)),
+        ("org:member", [m2.pk], in_c2),
+        ("org:roster_import", [], expect(admin=200, xa1_bithu=200, xa2_bithu=200, others=403)),
+        ("org:roster_template", [], expect(others=200)),
+        ("org:roster_job", [job.pk], expect(xa1_bithu=200, others=404)),
+        ("org:roster_job_status", [job.pk], expect(xa1_bithu=200, others=404)),
+        ("login", [], expect(others=302)),
+    ]
+
+
+def api_matrix(w):
+    c1, c2, m1, m2 = w["c1"], w["c2"], w["m1"], w["m2"]
+    in_c1 = expect(admin=200, tinh_tuyengiao=200, xa1_bithu=200, others=404)
+    return [
+        ("/api/v1/orgs", expect(others=200)),
+        (f"/api/v1/orgs/{c1.pk}", in_c1),
+        (f"/api/v1/orgs/{c2.pk}", expect(admin=200, tinh_tuyengiao=200, xa2_bithu=200, others=404)),
+        ("/api/v1/members", expect(others=200)),
+        (f"/api/v1/members?org={c1.pk}", in_c1),
+        (f"/api/v1/members/{m1.pk}", expect(admin=200, tinh_tuyengiao=200, xa1_bithu=200, dangvien1=200, others=404)),
+        (f"/api/v1/members/{m2.pk}", expect(admin=200, tinh_tuyengiao=200, xa2_bithu=200, others=404)),
+    ]
+
+
+def test_every_page_is_in_the_matrix(world):
+    """A new view must be added to the matrix (and so get its negative access test)."""
+    covered = {name for name, _, _ in page_matrix(world)} | {"logout"}
+    named = set()
+    for pattern in get_resolver().url_patterns:
+        namespace = getattr(pattern, "namespace", None)
+        if namespace in {"admin", "api"}:
+            continue
+        for sub in getattr(pattern, "url_patterns", [pattern]):
+            if sub.name:
+                named.add(f"{namespace}:{sub.name}" if namespace else sub.name)
+    assert named - covered == set()
+
+
+def test_every_api_operation_is_in_the_matrix(world):
+    from quantriet.api import api
+
+    paths = {p for p in api.get_openapi_schema()["paths"]}
+    covered = {"/api/v1/auth/token"}
+    for url, _ in api_matrix(world):
+        path = url.split("?")[0]
+        covered |= {p for p in paths if _matches(p, path)}
+    assert paths - covered == set()
+
+
+def _matches(template, path):
+    a, b = template.strip("/").split("/"), path.strip("/").split("/")
+    return len(a) == len(b) and all(x == y or x.startswith("{") for x, y in zip(a, b, strict=True))
+
+
+@pytest.mark.parametrize("persona", ALL)
+def test_pages(persona, client_as, world):
+    client = client_as(persona)
+    for name, args, codes in page_matrix(world):
+        response = client.get(reverse(name, args=args))
+        assert response.status_code == codes[persona], (persona, name, args)
+
+
+@pytest.mark.parametrize(
+    "name,args",
+    [
+        ("org:tree", []),
+        ("org:detail", ["c1"]),
+        ("org:member", ["m1"]),
+        ("org:export", ["c1"]),
+        ("org:roster_import", []),
+        ("home", []),
+    ],
+)
+def test_anonymous_pages_redirect_to_login(client_as, world, name, args):
+    response = client_as(None).get(reverse(name, args=[world[a].pk for a in args]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("persona", ALL)
+def test_api(persona, client_as, users, outsider, world):
+    user = outsider if persona == "outsider" else users[persona]
+    headers = {"Authorization": f"Bearer {ApiToken.issue(user)}"}
+    client = client_as(None)
+    for url, codes in api_matrix(world):
+        assert client.get(url, headers=headers).status_code == codes[persona], (persona, url)
+
+
+def test_api_without_token_is_401(client_as, world):
+    client = client_as(None)
+    for url, _ in api_matrix(world):
+        response = client.get(url)
+        assert response.status_code == 401
+        assert "đăng nhập" in response.json()["detail"]
+
+
+def test_admin_site_only_for_admin(client_as):
+    assert client_as("admin").get("/quan-tri/").status_code == 200
+    for persona in ["tinh.tuyengiao", "xa1.bithu", "dangvien1", "outsider"]:
+        response = client_as(persona).get("/quan-tri/")
+        assert response.status_code == 302 and "/quan-tri/login/" in response["Location"]
