@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
@@ -34,8 +35,10 @@ class Role(models.TextChoices):
     REPORTER = "bao_cao_vien", "Báo cáo viên"
 
 
-#: Roles allowed to change the member roster of their subtree.
+#: Roles allowed to change the member roster and positions of their subtree.
 ROSTER_ROLES = {Role.ADMIN, Role.LEADER, Role.OFFICE}
+#: Roles allowed to restructure their subtree (add, edit, move, merge organisations).
+STRUCTURE_ROLES = {Role.ADMIN, Role.OFFICE}
 
 
 def granted_paths(user, roles=None) -> list[str]:
@@ -55,6 +58,11 @@ def granted_paths(user, roles=None) -> list[str]:
         # Drop paths nested in another granted path: the outer one covers them.
         cache[key] = [p for i, p in enumerate(paths) if not any(p.startswith(q) for q in paths[:i])]
     return cache[key]
+
+
+def has_role_on(user, org, roles) -> bool:
+    """Whether USER holds one of ROLES on a subtree containing ORG."""
+    return any(org.path.startswith(p) for p in granted_paths(user, roles))
 
 
 def subtree_q(paths, field="path") -> Q:
@@ -135,6 +143,9 @@ class Organization(MP_Node):
     def save(self, *args, **kwargs):
         self.name_folded = fold(self.name)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("org:detail", args=[self.pk])
 
     @property
     def is_cell(self):
@@ -228,6 +239,9 @@ class Member(models.Model):
 
     def __str__(self):
         return self.full_name
+
+    def get_absolute_url(self):
+        return reverse("org:member", args=[self.pk])
 
     def save(self, *args, **kwargs):
         self.full_name_folded = fold(self.full_name)

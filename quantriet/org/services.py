@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from quantriet.core.audit import audit_record, snapshot
 
-from .models import Member, MemberTransfer, Organization, TransferKind
+from .models import Member, MemberTransfer, Organization, Position, Title, TransferKind
 
 
 def _parent_id(org):
@@ -81,3 +81,74 @@ def member_transfer(actor, member: Member, to_cell: Organization, on=None, kind=
     member.save(update_fields=["cell", "updated_at"])
     audit_record(actor, "member.transfer", member, before, {"cell": to_cell.pk, "transfer": transfer.pk})
     return member
+
+
+@transaction.atomic
+def org_create(actor, parent: Organization, **fields) -> Organization:
+    """Add a sub-unit under PARENT."""
+    if parent.is_cell:
+        raise ValidationError("Chi bộ không có tổ chức trực thuộc.")
+    child = Organization(**fields)
+    child.full_clean(exclude=["path", "depth", "numchild", "name_folded"])
+    child = Organization.objects.add_child(parent, instance=child)
+    audit_record(actor, "org.create", child, None, snapshot(child, ["code", "name", "kind", "valid_from"]))
+    return child
+
+
+@transaction.atomic
+def org_update(actor, org: Organization, **fields) -> Organization:
+    """Change an organisation's own fields (not its place in the tree)."""
+    before = snapshot(org, list(fields))
+    for key, value in fields.items():
+        setattr(org, key, value)
+    org.full_clean(exclude=["path", "depth", "numchild", "name_folded", "successor"])
+    org.save()
+    audit_record(actor, "org.update", org, before, snapshot(org, list(fields)))
+    return org
+
+
+@transaction.atomic
+def member_save(actor, member: Member) -> Member:
+    """Create or update MEMBER after validating it like an imported row."""
+    before = snapshot(Member.objects.get(pk=member.pk)) if member.pk else None
+    member.full_clean(exclude=["user"])
+    member.save()
+    audit_record(actor, "member.update" if before else "member.create", member, before, snapshot(member))
+    return member
+
+
+#: Positions one person holds at a time in an organisation; appointing a new holder ends the old term.
+SINGLE_HOLDER = {Title.SECRETARY, Title.STANDING_DEPUTY, Title.GROUP_LEADER}
+
+
+@transaction.atomic
+def position_assign(actor, org: Organization, member: Member, title: str, start: datetime.date) -> Position:
+    """Appoint MEMBER to TITLE in ORG from START; a single-holder title's previous term ends the day before."""
+    if not member.cell.path.startswith(org.path):
+        raise ValidationError("Đảng viên phải sinh hoạt trong tổ chức này (hoặc tổ chức trực thuộc).")
+    if Position.objects.holding(org, title, start).filter(member=member).exists():
+        raise ValidationError("Đảng viên này đang giữ chức vụ đó.")
+    if title in SINGLE_HOLDER:
+        for previous in Position.objects.holding(org, title, start):
+            if previous.start >= start:
+                raise ValidationError(
+                    f"{previous.member} giữ chức vụ này từ {previous.start:%d/%m/%Y}; hãy chọn ngày sau đó."
+                )
+            before = snapshot(previous, ["end"])
+            previous.end = start - datetime.timedelta(days=1)
+            previous.save(update_fields=["end"])
+            audit_record(actor, "position.end", previous, before, snapshot(previous, ["end"]))
+    position = Position.objects.create(org=org, member=member, title=title, start=start)
+    audit_record(actor, "position.assign", position, None, snapshot(position))
+    return position
+
+
+@transaction.atomic
+def position_end(actor, position: Position, end: datetime.date) -> Position:
+    if end < position.start:
+        raise ValidationError("Ngày kết thúc phải sau ngày bắt đầu giữ chức vụ.")
+    before = snapshot(position, ["end"])
+    position.end = end
+    position.save(update_fields=["end"])
+    audit_record(actor, "position.end", position, before, snapshot(position, ["end"]))
+    return position

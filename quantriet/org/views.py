@@ -17,12 +17,14 @@ from quantriet.core.audit import audit_record
 from .forms import RosterUploadForm
 from .models import (
     ROSTER_ROLES,
+    STRUCTURE_ROLES,
     TITLE_RANK,
     Member,
     Organization,
     Position,
     RosterImportJob,
     granted_paths,
+    has_role_on,
     subtree_q,
 )
 from .roster import write_members_xlsx, write_template_xlsx
@@ -110,6 +112,8 @@ def org_detail(request, pk):
         "query": query,
         "total": Member.objects.visible_to(request.user).in_subtree(org).count(),
         "predecessors": visible.filter(successor=org),
+        "can_structure": has_role_on(request.user, org, STRUCTURE_ROLES),
+        "can_roster": has_role_on(request.user, org, ROSTER_ROLES),
     }
     return render(request, "org/org_detail.html", context)
 
@@ -135,6 +139,7 @@ def member_detail(request, pk):
         "positions": member.positions.select_related("org").order_by("-start"),
         "transfers": member.transfers.select_related("from_cell", "to_cell"),
         "cell_visible": Organization.objects.visible_to(request.user).filter(pk=member.cell_id).exists(),
+        "can_roster": has_role_on(request.user, member.cell, ROSTER_ROLES),
     }
     return render(request, "org/member_detail.html", context)
 

@@ -9,7 +9,7 @@ from django.urls import get_resolver, reverse
 
 from quantriet.core.models import ApiToken
 from quantriet.org.demo import ROOT_CODE
-from quantriet.org.models import Member, Organization, RosterImportJob
+from quantriet.org.models import Member, Organization, Position, RosterImportJob
 
 ALL = ["admin", "tinh.tuyengiao", "xa1.bithu", "xa2.bithu", "dangvien1", "outsider"]
 
@@ -27,13 +27,24 @@ def world(users):
     member1 = users["dangvien1"].member
     member2 = Member.objects.in_subtree(commune2).order_by("id").first()
     job = RosterImportJob.objects.create(user=users["xa1.bithu"], filename="a.xlsx", data=b"")
-    return {"c1": commune1, "c2": commune2, "cell1": member1.cell, "m1": member1, "m2": member2, "job": job}
+    pos1 = Position.objects.filter(org=member1.cell).first()
+    return {
+        "c1": commune1,
+        "c2": commune2,
+        "cell1": member1.cell,
+        "m1": member1,
+        "m2": member2,
+        "job": job,
+        "pos1": pos1,
+    }
 
 
 def page_matrix(w):
     c1, c2, cell1, m1, m2, job = w["c1"], w["c2"], w["cell1"], w["m1"], w["m2"], w["job"]
     in_c1 = expect(admin=200, tinh_tuyengiao=200, xa1_bithu=200, others=404)
     in_c2 = expect(admin=200, tinh_tuyengiao=200, xa2_bithu=200, others=404)
+    structure_c1 = expect(admin=200, tinh_tuyengiao=403, xa1_bithu=403, others=404)
+    roster_c1 = expect(admin=200, tinh_tuyengiao=403, xa1_bithu=200, others=404)
     return [
         ("home", [], expect(outsider=200, others=302)),
         ("org:tree", [], expect(others=200)),
@@ -51,6 +62,26 @@ def page_matrix(w):
         ("org:roster_job", [job.pk], expect(xa1_bithu=200, others=404)),
         ("org:roster_job_status", [job.pk], expect(xa1_bithu=200, others=404)),
         ("login", [], expect(others=302)),
+        # Management pages: in scope without the role is 403, out of scope 404.
+        ("org:org_create", [c1.pk], structure_c1),
+        ("org:org_edit", [c1.pk], structure_c1),
+        ("org:org_move", [c1.pk], structure_c1),
+        ("org:org_merge", [c1.pk], structure_c1),
+        ("org:org_edit", [cell1.pk], expect(admin=200, tinh_tuyengiao=403, xa1_bithu=403, dangvien1=403, others=404)),
+        (
+            "org:member_create",
+            [cell1.pk],
+            expect(admin=200, xa1_bithu=200, tinh_tuyengiao=403, dangvien1=403, others=404),
+        ),
+        ("org:position_assign", [c1.pk], roster_c1),
+        ("org:position_end", [w["pos1"].pk], expect(others=405)),
+        ("org:member_edit", [m1.pk], expect(admin=200, xa1_bithu=200, tinh_tuyengiao=403, dangvien1=403, others=404)),
+        (
+            "org:member_transfer",
+            [m1.pk],
+            expect(admin=200, xa1_bithu=200, tinh_tuyengiao=403, dangvien1=403, others=404),
+        ),
+        ("org:member_edit", [m2.pk], expect(admin=200, xa2_bithu=200, tinh_tuyengiao=403, others=404)),
     ]
 
 
@@ -145,3 +176,26 @@ def test_admin_site_only_for_admin(client_as):
     for persona in ["tinh.tuyengiao", "xa1.bithu", "dangvien1", "outsider"]:
         response = client_as(persona).get("/quan-tri/")
         assert response.status_code == 302 and "/quan-tri/login/" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    "persona,status", [("xa2.bithu", 404), ("outsider", 404), ("dangvien1", 403), ("tinh.tuyengiao", 403)]
+)
+def test_writes_refused_before_any_change(persona, status, client_as, world):
+    """POSTs out of scope or without the role change nothing."""
+    client = client_as(persona)
+    m1, c1, pos1 = world["m1"], world["c1"], world["pos1"]
+    posts = [
+        (reverse("org:member_edit", args=[m1.pk]), {"full_name": "Đổi Tên"}),
+        (reverse("org:position_end", args=[pos1.pk]), {"end": "01/01/2026"}),
+        (reverse("org:org_edit", args=[c1.pk]), {"code": "X", "name": "Đổi tên"}),
+        (reverse("org:org_merge", args=[c1.pk]), {"successor": world["c2"].pk, "on": "01/01/2026"}),
+    ]
+    for url, data in posts:
+        response = client.post(url, data)
+        expected = (
+            404 if persona in ("xa2.bithu", "outsider") or "to-chuc" in url and persona == "dangvien1" else status
+        )
+        assert response.status_code == expected, (persona, url)
+    m1.refresh_from_db(), c1.refresh_from_db(), pos1.refresh_from_db()
+    assert m1.full_name != "Đổi Tên" and c1.name != "Đổi tên" and pos1.end is None and c1.valid_to is None

@@ -1,0 +1,216 @@
+"""Pages that change the tree, members and positions.
+
+Objects are fetched through the access gate first (out of scope → 404); then the role is
+checked (in scope but not allowed → 403). Every change goes through a service in services.py.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import services
+from .forms import (
+    MemberForm,
+    MemberTransferForm,
+    OrganizationForm,
+    OrgMergeForm,
+    OrgMoveForm,
+    PositionEndForm,
+    PositionForm,
+)
+from .models import (
+    ROSTER_ROLES,
+    STRUCTURE_ROLES,
+    Member,
+    Organization,
+    Position,
+    granted_paths,
+    has_role_on,
+    subtree_q,
+)
+
+
+def _visible_org(request, pk, roles):
+    org = get_object_or_404(Organization.objects.visible_to(request.user), pk=pk)
+    if not has_role_on(request.user, org, roles):
+        raise PermissionDenied
+    return org
+
+
+def _managed(user, roles):
+    """Active organisations inside the subtrees where USER holds one of ROLES."""
+    return Organization.objects.filter(subtree_q(granted_paths(user, roles))).active()
+
+
+def _form_page(request, form, title, submit, cancel, danger=False):
+    context = {"form": form, "title": title, "submit": submit, "cancel": cancel, "danger": danger}
+    return render(request, "org/form.html", context)
+
+
+def _apply(request, form, action):
+    """Run ACTION if FORM is valid; a service's ValidationError becomes a form error."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return action(form.cleaned_data)
+    except ValidationError as error:
+        for message in error.messages:
+            form.add_error(None, message)
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def org_create(request, pk):
+    parent = _visible_org(request, pk, STRUCTURE_ROLES)
+    form = OrganizationForm(request.POST or None, initial={"valid_from": timezone.localdate()})
+
+    def create(data):
+        return services.org_create(request.user, parent, **data)
+
+    child = _apply(request, form, create)
+    if child:
+        messages.success(request, f"Đã thêm {child.name}.")
+        return redirect("org:detail", pk=child.pk)
+    return _form_page(request, form, f"Thêm tổ chức trực thuộc {parent.name}", "Thêm", parent)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def org_edit(request, pk):
+    org = _visible_org(request, pk, STRUCTURE_ROLES)
+    form = OrganizationForm(request.POST or None, instance=Organization.objects.get(pk=org.pk))
+    form.fields.pop("kind")
+
+    def update(data):
+        return services.org_update(request.user, org, **data)
+
+    if _apply(request, form, update):
+        messages.success(request, "Đã lưu thông tin tổ chức.")
+        return redirect("org:detail", pk=org.pk)
+    return _form_page(request, form, f"Sửa thông tin {org.name}", "Lưu", org)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def org_move(request, pk):
+    org = _visible_org(request, pk, STRUCTURE_ROLES)
+    targets = (
+        _managed(request.user, STRUCTURE_ROLES)
+        .exclude(path__startswith=org.path)
+        .exclude(kind__in=["chi_bo", "chi_bo_co_so"])
+    )
+    form = OrgMoveForm(request.POST or None, targets=targets.order_by("path"))
+    if _apply(request, form, lambda data: services.org_move(request.user, org, data["new_parent"])):
+        messages.success(request, f"Đã chuyển {org.name}.")
+        return redirect("org:detail", pk=org.pk)
+    return _form_page(request, form, f"Chuyển {org.name} sang đơn vị khác", "Chuyển", org)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def org_merge(request, pk):
+    org = _visible_org(request, pk, STRUCTURE_ROLES)
+    same_kind = {"chi_bo", "chi_bo_co_so"} if org.is_cell else None
+    targets = _managed(request.user, STRUCTURE_ROLES).exclude(path__startswith=org.path)
+    targets = targets.filter(kind__in=same_kind) if same_kind else targets.exclude(kind__in=["chi_bo", "chi_bo_co_so"])
+    form = OrgMergeForm(request.POST or None, targets=targets.order_by("path"), initial={"on": timezone.localdate()})
+
+    def merge(data):
+        return services.org_merge(request.user, [org], data["successor"], data["on"])
+
+    successor = _apply(request, form, merge)
+    if successor:
+        messages.success(request, f"Đã hợp nhất {org.name} vào {successor.name}.")
+        return redirect("org:detail", pk=successor.pk)
+    title = f"Hợp nhất {org.name} vào đơn vị khác"
+    return _form_page(request, form, title, "Hợp nhất", org, danger=True)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_create(request, pk):
+    cell = _visible_org(request, pk, ROSTER_ROLES)
+    if not cell.is_cell:
+        raise PermissionDenied
+    form = MemberForm(request.POST or None)
+
+    def create(data):
+        return services.member_save(request.user, Member(cell=cell, **data))
+
+    member = _apply(request, form, create)
+    if member:
+        messages.success(request, f"Đã thêm đảng viên {member.full_name}.")
+        return redirect("org:member", pk=member.pk)
+    return _form_page(request, form, f"Thêm đảng viên vào {cell.name}", "Thêm", cell)
+
+
+def _managed_member(request, pk):
+    member = get_object_or_404(Member.objects.visible_to(request.user).select_related("cell"), pk=pk)
+    if not has_role_on(request.user, member.cell, ROSTER_ROLES):
+        raise PermissionDenied
+    return member
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_edit(request, pk):
+    member = _managed_member(request, pk)
+    form = MemberForm(request.POST or None, instance=member)
+    if _apply(request, form, lambda data: services.member_save(request.user, form.instance)):
+        messages.success(request, "Đã lưu hồ sơ đảng viên.")
+        return redirect("org:member", pk=member.pk)
+    return _form_page(request, form, f"Sửa hồ sơ {member.full_name}", "Lưu", member)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_transfer(request, pk):
+    member = _managed_member(request, pk)
+    cells = _managed(request.user, ROSTER_ROLES).cells().exclude(pk=member.cell_id).order_by("path")
+    form = MemberTransferForm(request.POST or None, cells=cells, initial={"on": timezone.localdate()})
+
+    def transfer(data):
+        return services.member_transfer(request.user, member, data["to_cell"], data["on"], data["kind"], data["note"])
+
+    if _apply(request, form, transfer):
+        messages.success(request, f"Đã chuyển sinh hoạt đảng của {member.full_name}.")
+        return redirect("org:member", pk=member.pk)
+    return _form_page(request, form, f"Chuyển sinh hoạt đảng: {member.full_name}", "Chuyển", member)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def position_assign(request, pk):
+    org = _visible_org(request, pk, ROSTER_ROLES)
+    form = PositionForm(request.POST or None, org=org, initial={"start": timezone.localdate()})
+
+    def assign(data):
+        return services.position_assign(request.user, org, data["member_number"], data["title"], data["start"])
+
+    position = _apply(request, form, assign)
+    if position:
+        messages.success(request, f"Đã phân công {position.member} làm {position.get_title_display()}.")
+        return redirect("org:detail", pk=org.pk)
+    return _form_page(request, form, f"Phân công chức vụ trong {org.name}", "Phân công", org)
+
+
+@login_required
+@require_POST
+def position_end(request, pk):
+    position = get_object_or_404(
+        Position.objects.filter(org__in=Organization.objects.visible_to(request.user)).select_related("org"), pk=pk
+    )
+    if not has_role_on(request.user, position.org, ROSTER_ROLES):
+        raise PermissionDenied
+    form = PositionEndForm(request.POST)
+    if _apply(request, form, lambda data: services.position_end(request.user, position, data["end"])):
+        messages.success(request, f"{position.member} thôi giữ chức vụ {position.get_title_display()}.")
+    else:
+        messages.error(
+            request, "Không kết thúc được chức vụ: " + " ".join(form.errors.get("__all__", ["ngày không hợp lệ."]))
+        )
+    return redirect("org:detail", pk=position.org_id)
