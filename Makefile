@@ -33,7 +33,7 @@ run: db
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 worker: setup
-	$(PY) manage.py db_worker
+	DJANGO_DEBUG=1 $(PY) manage.py db_worker
 
 lint: setup
 	$(BIN)/ruff check .

@@ -9,12 +9,17 @@ import os
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.test import Client
-
-os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
+from django.test import Client, override_settings
 
 TEST_SCALE = 0.01
 PERSONAS = ["admin", "tinh.tuyengiao", "xa1.bithu", "xa2.bithu", "dangvien1"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def immediate_tasks():
+    """Background tasks run at once, inside the test (no worker process in tests)."""
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -3,8 +3,8 @@
 from django.contrib.auth import authenticate
 from django.http import Http404
 from ninja import NinjaAPI, Schema
-from ninja.renderers import JSONRenderer
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 
 from quantriet.core.models import ApiToken
@@ -35,12 +35,34 @@ api = NinjaAPI(
 )
 
 
+#: Vietnamese wording of the pydantic error types an API caller can trigger.
+ERROR_MESSAGES = {
+    "missing": "thiếu giá trị bắt buộc",
+    "int_parsing": "phải là số nguyên",
+    "int_type": "phải là số nguyên",
+    "string_type": "phải là chuỗi ký tự",
+    "greater_than_equal": "phải lớn hơn hoặc bằng {ge}",
+    "greater_than": "phải lớn hơn {gt}",
+    "less_than_equal": "phải nhỏ hơn hoặc bằng {le}",
+    "json_invalid": "không phải JSON hợp lệ",
+    "model_attributes_type": "phải là một đối tượng JSON",
+    "dict_type": "phải là một đối tượng JSON",
+}
+
+
+def _error_message(error):
+    template = ERROR_MESSAGES.get(error.get("type"))
+    if template is None:
+        return "giá trị không hợp lệ"
+    return template.format(**error.get("ctx", {}))
+
+
 @api.exception_handler(ValidationError)
 def invalid_input(request, exc):
     fields = []
     for error in exc.errors:
         where = ".".join(str(part) for part in error.get("loc", [])[1:]) or "dữ liệu"
-        fields.append({"field": where, "message": error.get("msg", "")})
+        fields.append({"field": where, "message": _error_message(error)})
     names = ", ".join(f["field"] for f in fields)
     return api.create_response(request, {"detail": f"Dữ liệu không hợp lệ ở: {names}.", "errors": fields}, status=422)
 

@@ -30,8 +30,14 @@ DEBUG = env_bool("DJANGO_DEBUG")
 SECRET_KEY = env("SECRET_KEY") or ("dev-only-insecure-key" if DEBUG else None)
 if not SECRET_KEY:
     raise RuntimeError("SECRET_KEY (hoặc SECRET_KEY_FILE) phải được đặt khi DJANGO_DEBUG tắt.")
-ALLOWED_HOSTS = env("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
-CSRF_TRUSTED_ORIGINS = [o for o in env("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+
+def env_list(name, default=""):
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -42,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "ninja",  # serves its own Swagger UI assets (no CDN)
     "django_tasks",
     "django_tasks_db",
     "quantriet.core",
@@ -74,6 +81,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "quantriet.org.context_processors.navigation",
             ],
         },
     },
@@ -119,6 +127,10 @@ AXES_COOLOFF_TIME = float(env("AXES_COOLOFF_HOURS", "0.25"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "quantriet.core.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
+# Behind a reverse proxy every request comes from the proxy's address; count the client's
+# address from X-Forwarded-For instead (the proxy must set it), or one user could lock out all.
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "quantriet.core.lockout.client_ip"
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt")]
@@ -139,12 +151,22 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-# Lets tests and `runserver` without DEBUG find static files without collectstatic.
+# Serve files straight from the app directories too, and fall back to unhashed names where
+# `collectstatic` has not been run (production runs it; see docs/deployment.md).
 WHITENOISE_USE_FINDERS = True
+WHITENOISE_MANIFEST_STRICT = False
 
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Quán Triệt <quantriet@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+ADMINS = [("Quản trị", a) for a in env_list("ADMIN_EMAILS")]
 
 # Uploads: rosters may be large but never huge; anything bigger is refused.
 ROSTER_MAX_BYTES = int(env("ROSTER_MAX_BYTES", str(20 * 1024 * 1024)))
@@ -164,7 +186,7 @@ DEMO_PASSWORD = env("DEMO_PASSWORD", "quantriet-demo")
 
 SESSION_COOKIE_AGE = 8 * 3600
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag instead
+CSRF_COOKIE_HTTPONLY = True  # htmx sends the token from hx-headers on <body>, not from the cookie
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

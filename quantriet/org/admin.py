@@ -1,6 +1,4 @@
 from django.contrib import admin
-from treebeard.admin import TreeAdmin
-from treebeard.forms import movenodeform_factory
 
 from quantriet.core.admin import AuditedAdmin
 
@@ -8,11 +6,22 @@ from .models import Grant, Member, MemberTransfer, Organization, Position, Roste
 
 
 @admin.register(Organization)
-class OrganizationAdmin(AuditedAdmin, TreeAdmin):
-    form = movenodeform_factory(Organization, exclude=["name_folded"])
+class OrganizationAdmin(AuditedAdmin):
+    """Edits a unit's own fields only: adding, moving and merging go through the org pages'
+    services, which keep the tree consistent and audited."""
+
     list_display = ["name", "code", "kind", "valid_from", "valid_to"]
     list_filter = ["kind"]
     search_fields = ["name_folded", "code"]
+    fields = ["code", "name", "kind", "valid_from", "valid_to", "successor", "path", "depth"]
+    readonly_fields = ["kind", "successor", "path", "depth"]
+    ordering = ["path"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Member)

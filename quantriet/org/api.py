@@ -64,7 +64,7 @@ def get_org(request, org_id: int = Path(..., ge=1, le=MAX_ID)):
     org = get_object_or_404(visible, pk=org_id)
     parent = Organization.objects.get_parent(org)
     org.parent_id = parent.pk if parent and visible.filter(pk=parent.pk).exists() else None
-    org.children = list(visible.filter(path__startswith=org.path, depth=org.depth + 1).order_by("name"))
+    org.children = list(org.visible_children(visible))
     return org
 
 

@@ -110,7 +110,7 @@ HOA_MALE = ["Hữu Lộc", "Văn Phát", "Tuấn Kiệt", "Quang Vinh", "Chí H�
 HOA_FEMALE = ["Mỹ Huệ", "Ngọc Hân", "Tú Anh", "Bảo Ngọc", "Thị Mai", "Ngọc Lan"]
 
 # Communes and wards: names of the three merged provinces' places (former Vĩnh Long,
-# Trà Vinh and Bến Tre). Wards come first; ``KHMER_AREAS`` marks former Trà Vinh places,
+# Trà Vinh and Bến Tre). Wards come first; ``KHMER_AREAS`` picks the former Trà Vinh places,
 # where the Khmer share of members is higher.
 WARDS = [
     "Thanh Đức",
@@ -251,49 +251,7 @@ COMMUNES = [
     "Tân Phú",
     "Phú Túc",
 ]
-KHMER_AREAS = {
-    "Trà Vinh",
-    "Long Đức",
-    "Nguyệt Hóa",
-    "Hòa Thuận",
-    "Duyên Hải",
-    "Trường Long Hòa",
-    "Càng Long",
-    "An Trường",
-    "Tân An",
-    "Bình Phú",
-    "Nhị Long",
-    "Phương Thạnh",
-    "Châu Thành",
-    "Song Lộc",
-    "Hưng Mỹ",
-    "Hòa Minh",
-    "Long Hòa",
-    "Tiểu Cần",
-    "Tân Hòa",
-    "Hùng Hòa",
-    "Tập Ngãi",
-    "Cầu Kè",
-    "Phong Thạnh",
-    "An Phú Tân",
-    "Tam Ngãi",
-    "Trà Cú",
-    "Tập Sơn",
-    "Lưu Nghiệp Anh",
-    "Đại An",
-    "Hàm Giang",
-    "Long Hiệp",
-    "Cầu Ngang",
-    "Mỹ Long",
-    "Vinh Kim",
-    "Nhị Trường",
-    "Hiệp Mỹ",
-    "Long Thành",
-    "Long Hữu",
-    "Ngũ Lạc",
-    "Long Vĩnh",
-    "Đông Hải",
-}
+KHMER_AREAS = set(WARDS[8:14]) | set(COMMUNES[38:73])
 VILLAGE_FIRST = ["An", "Bình", "Hòa", "Long", "Mỹ", "Phú", "Phước", "Tân", "Thạnh", "Vĩnh", "Hưng", "Thuận"]
 VILLAGE_SECOND = ["An", "Bình", "Hòa", "Lợi", "Mỹ", "Thạnh", "Thuận", "Trung", "Đông", "Tây", "Hưng", "Lộc", "Quới"]
 KHMER_VILLAGES = ["Sóc Ruộng", "Ô Chát", "Cà Săng", "Ba Se", "Ngãi Hùng", "Sà Vần", "Trà Sết", "Ô Rồm", "Bến Có"]

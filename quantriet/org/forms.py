@@ -123,4 +123,4 @@ class PositionForm(BootstrapMixin, forms.Form):
 
 
 class PositionEndForm(BootstrapMixin, forms.Form):
-    end = forms.DateField(label="Thôi giữ chức vụ từ ngày", widget=DateInput())
+    end = forms.DateField(label="Ngày cuối cùng giữ chức vụ", widget=DateInput())

@@ -78,13 +78,9 @@ class OrganizationQuerySet(MP_NodeQuerySet):
         """The access gate for organisations: granted subtrees, else the member's own cell."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
-        paths = granted_paths(user)
-        if paths:
-            return self.filter(subtree_q(paths))
         member = getattr(user, "member", None)
-        if member is not None:
-            return self.filter(pk=member.cell_id)
-        return self.none()
+        own_cell = Q(pk=member.cell_id) if member is not None else Q(pk__in=[])
+        return self.filter(subtree_q(granted_paths(user)) | own_cell)
 
     def visible_roots(self, user):
         """The top-most organisations USER can see (their granted subtrees' tops)."""
@@ -160,6 +156,11 @@ class Organization(MP_Node):
 
     def subtree(self):
         return Organization.objects.filter(path__startswith=self.path)
+
+    def visible_children(self, visible):
+        """Direct sub-units among VISIBLE: active ones first, then closed ones, by name."""
+        children = visible.filter(path__startswith=self.path, depth=self.depth + 1)
+        return children.order_by(models.F("valid_to").asc(nulls_first=True), "name")
 
     def holder(self, title, on=None):
         """The member holding position TITLE in this organisation on date ON (default today)."""
@@ -240,12 +241,12 @@ class Member(models.Model):
     def __str__(self):
         return self.full_name
 
-    def get_absolute_url(self):
-        return reverse("org:member", args=[self.pk])
-
     def save(self, *args, **kwargs):
         self.full_name_folded = fold(self.full_name)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("org:member", args=[self.pk])
 
     def clean(self):
         errors = {}

@@ -16,9 +16,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
+from django.utils import timezone
+from openpyxl import Workbook
 from openpyxl.styles import Font
-from openpyxl.utils.exceptions import InvalidFileException
+from python_calamine import CalamineError, CalamineWorkbook
 
 from quantriet.core.audit import audit_entry, audit_record
 from quantriet.core.models import AuditEntry
@@ -58,6 +59,8 @@ COLUMNS = [
     Column("cell_code", "Mã chi bộ", True, "Mã của chi bộ nơi đảng viên sinh hoạt"),
 ]
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
+#: Informative columns the export adds after COLUMNS; the importer ignores them.
+EXPORT_EXTRA_HEADERS = ["Tên chi bộ"]
 MEMBER_FIELDS = [c.key for c in COLUMNS if c.key != "cell_code"]
 
 _GENDERS = {fold(label): value for value, label in Gender.choices}
@@ -126,12 +129,11 @@ def _xlsx_rows(data: bytes):
             unpacked = sum(info.file_size for info in archive.infolist())
         if unpacked > _MAX_UNPACKED or unpacked > _MAX_RATIO * max(len(data), 1):
             raise RosterError([Problem(0, "", "Tệp nén bất thường (có thể là tệp độc hại); đã từ chối.")])
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+        sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+        # skip_empty_area=False keeps leading blank rows, so row numbers match the spreadsheet's.
+        rows = list(enumerate(sheet.to_python(skip_empty_area=False), start=1))
+    except (zipfile.BadZipFile, CalamineError, ValueError, IndexError, OSError):
         raise RosterError([Problem(0, "", "Tệp không phải bảng tính Excel (.xlsx) hợp lệ; hãy lưu lại bằng Excel.")])
-    sheet = workbook.worksheets[0]
-    rows = [(n, list(cells)) for n, cells in enumerate(sheet.iter_rows(values_only=True), start=1)]
-    workbook.close()
     return rows
 
 
@@ -161,11 +163,12 @@ def _text(value) -> str:
 def map_header(header: list[str]) -> dict[str, int]:
     """Column index per key; raises RosterError listing missing and unknown headers."""
     by_folded = {fold(c.header): c for c in COLUMNS}
+    ignored = {fold(h) for h in EXPORT_EXTRA_HEADERS}
     positions, unknown = {}, []
     for index, title in enumerate(header):
         column = by_folded.get(fold(title))
         if column is None:
-            if title:
+            if title and fold(title) not in ignored:
                 unknown.append(title)
         elif column.key in positions:
             unknown.append(f"{title} (trùng)")
@@ -185,17 +188,22 @@ def map_header(header: list[str]) -> dict[str, int]:
 # ---------------------------------------------------------------- validating rows
 
 
+_DMY = re.compile(r"(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})")
+_YMD = re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")
+
+
 def _parse_date(value):
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
         return value
     text = _text(value)
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
+    match = _DMY.fullmatch(text) or _YMD.fullmatch(text)
+    if match:
         try:
-            return datetime.datetime.strptime(text, pattern).date()
+            return datetime.date(int(match["y"]), int(match["m"]), int(match["d"]))
         except ValueError:
-            continue
+            pass
     raise ValueError(f"ngày “{text}” không hợp lệ (ghi theo dạng dd/mm/yyyy).")
 
 
@@ -220,10 +228,11 @@ def clean_row(raw: dict) -> tuple[dict, list[tuple[str, str]]]:
             message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
             fail(column.key, message)
             values[column.key] = None
-    if not problems:
-        for key, message in member_date_problems(
-            values["date_of_birth"], values["joined_on"], values["official_on"], values["status"]
-        ):
+    failed = {key for key, _ in problems}
+    for key, message in member_date_problems(
+        values["date_of_birth"], values["joined_on"], values["official_on"], values["status"]
+    ):
+        if key not in failed:
             fail(key, message)
     if values.get("status") == MemberStatus.FULL and not values.get("card_number") and not problems:
         fail("card_number", "đảng viên chính thức phải có số thẻ đảng viên.")
@@ -384,6 +393,7 @@ def import_roster(actor, data: bytes, filename: str, allowed_paths: list[str], p
 @transaction.atomic
 def _commit(actor, rows, filename, progress=None):
     result = ImportResult(rows=len(rows))
+    now = timezone.now()
     new_members, changed, transfers, entries = [], [], [], []
     for _number, values, cell, member in rows:
         fields = {k: values[k] for k in MEMBER_FIELDS}
@@ -405,6 +415,7 @@ def _commit(actor, rows, filename, progress=None):
             setattr(member, key, value)
         member.cell = cell
         member.full_name_folded = fold(member.full_name)
+        member.updated_at = now
         changed.append(member)
         after = {k: vn_value(getattr(member, k)) for k in before if k != "cell"}
         if "cell" in before:
@@ -413,7 +424,7 @@ def _commit(actor, rows, filename, progress=None):
     for m in new_members:
         m.full_name_folded = fold(m.full_name)
     Member.objects.bulk_create(new_members, batch_size=2000)
-    Member.objects.bulk_update(changed, MEMBER_FIELDS + ["cell", "full_name_folded"], batch_size=2000)
+    Member.objects.bulk_update(changed, MEMBER_FIELDS + ["cell", "full_name_folded", "updated_at"], batch_size=2000)
     MemberTransfer.objects.bulk_create(transfers, batch_size=2000)
     entries += [audit_entry(actor, "member.import_create", m, None, {"cell": m.cell_id}) for m in new_members]
     AuditEntry.objects.bulk_create(entries, batch_size=2000)
@@ -444,11 +455,14 @@ def vn_value(value):
 
 # ---------------------------------------------------------------- template and export
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
 
 
 def neutralise(value):
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe.
+
+    So does text already starting with one, since the importer strips one apostrophe.
+    """
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
@@ -475,7 +489,7 @@ def write_members_xlsx(members, out) -> int:
     """Write MEMBERS to OUT as .xlsx in the import column set; returns the row count."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Đảng viên")
-    sheet.append([c.header for c in COLUMNS] + ["Tên chi bộ"])
+    sheet.append([c.header for c in COLUMNS] + EXPORT_EXTRA_HEADERS)
     count = 0
     for member in members.select_related("cell").iterator(chunk_size=2000):
         sheet.append([neutralise(v) for v in _member_cells(member) + [member.cell.name]])

@@ -25,6 +25,8 @@ def org_move(actor, org: Organization, new_parent: Organization) -> Organization
         raise ValidationError("Không thể chuyển một tổ chức vào chính nó hoặc vào tổ chức cấp dưới của nó.")
     if new_parent.is_cell:
         raise ValidationError("Chi bộ không có tổ chức trực thuộc; hãy chọn một đảng bộ làm cấp trên.")
+    if not new_parent.is_active:
+        raise ValidationError(f"{new_parent.name} đã hết hiệu lực; không thể chuyển tổ chức vào đó.")
     before = {"parent": _parent_id(org), "path": org.path}
     Organization.objects.move(org, new_parent, "last-child")
     org.refresh_from_db()
@@ -43,6 +45,8 @@ def org_merge(actor, sources: list[Organization], successor: Organization, on: d
     """
     on = on or timezone.localdate()
     successor.refresh_from_db()
+    if not successor.is_active:
+        raise ValidationError(f"{successor.name} đã hết hiệu lực; hãy chọn đơn vị kế thừa đang hoạt động.")
     for source in sources:
         source.refresh_from_db()
         if source.pk == successor.pk or successor.path.startswith(source.path):
@@ -84,13 +88,16 @@ def member_transfer(actor, member: Member, to_cell: Organization, on=None, kind=
 
 
 @transaction.atomic
-def org_create(actor, parent: Organization, **fields) -> Organization:
-    """Add a sub-unit under PARENT."""
-    if parent.is_cell:
+def org_create(actor, parent: Organization | None, **fields) -> Organization:
+    """Add a sub-unit under PARENT, or a new root (a province) when PARENT is None."""
+    if parent is not None and parent.is_cell:
         raise ValidationError("Chi bộ không có tổ chức trực thuộc.")
     child = Organization(**fields)
     child.full_clean(exclude=["path", "depth", "numchild", "name_folded"])
-    child = Organization.objects.add_child(parent, instance=child)
+    if parent is None:
+        child = Organization.objects.add_root(instance=child)
+    else:
+        child = Organization.objects.add_child(parent, instance=child)
     audit_record(actor, "org.create", child, None, snapshot(child, ["code", "name", "kind", "valid_from"]))
     return child
 

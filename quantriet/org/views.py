@@ -83,7 +83,7 @@ def tree(request):
 def tree_children(request, pk):
     visible = Organization.objects.visible_to(request.user)
     org = get_object_or_404(visible, pk=pk)
-    children = visible.filter(path__startswith=org.path, depth=org.depth + 1).order_by("valid_to", "name")
+    children = org.visible_children(visible)
     return render(request, "org/_tree_nodes.html", {"nodes": _with_counts(children)})
 
 
@@ -96,7 +96,7 @@ def _leaders(org):
 def org_detail(request, pk):
     visible = Organization.objects.visible_to(request.user)
     org = get_object_or_404(visible, pk=pk)
-    children = visible.filter(path__startswith=org.path, depth=org.depth + 1).order_by("valid_to", "name")
+    children = org.visible_children(visible)
     members = Member.objects.visible_to(request.user).in_subtree(org).select_related("cell")
     query = request.GET.get("q", "").strip()
     if query:

@@ -38,7 +38,7 @@ def test_login_is_throttled_after_repeated_failures(db):
     # Even the right password is refused while locked out.
     response = client.post("/dang-nhap/", {"username": "xa1.bithu", "password": settings.DEMO_PASSWORD})
     assert response.status_code == 429
-    assert "tạm thời bị khóa" in response.content.decode()
+    assert "tạm thời bị khóa" in response.content.decode() and "tạm khóa 15 phút" in response.content.decode()
     # The API token endpoint shares the lockout.
     response = client.post(
         "/api/v1/auth/token",

@@ -83,7 +83,13 @@ def test_member_detail_and_plain_member_scope(api, users):
 def test_malformed_input_is_422_with_a_vietnamese_message(api, url):
     response = api("xa1.bithu").get(url)
     assert response.status_code == 422, response.content
-    assert response.json()["detail"].startswith("Dữ liệu không hợp lệ")
+    body = response.json()
+    assert body["detail"].startswith("Dữ liệu không hợp lệ")
+    assert body["errors"][0]["message"] in {
+        "phải là số nguyên",
+        "phải lớn hơn hoặc bằng 1",
+        "phải nhỏ hơn hoặc bằng 9223372036854775807",
+    }
 
 
 @pytest.mark.parametrize("body", ["{", '{"username": 1}', "[]", '{"username": "a"}'])
@@ -99,6 +105,11 @@ def test_missing_and_out_of_scope_look_the_same(api):
     hidden = api("xa1.bithu").get(f"/api/v1/orgs/{c2.pk}")
     assert missing.status_code == hidden.status_code == 404
     assert missing.json() == hidden.json()
+
+
+def test_api_docs_need_no_cdn(client_as):
+    html = client_as(None).get("/api/v1/docs").content.decode()
+    assert "cdn." not in html and "/static/ninja/" in html
 
 
 def test_openapi_schema_is_served(client_as):

@@ -2,6 +2,7 @@
 
 import datetime
 
+import pytest
 from django.urls import reverse
 
 from quantriet.core.models import AuditEntry
@@ -130,3 +131,42 @@ def test_ending_a_position(client_as, users):
     client.post(reverse("org:position_end", args=[position.pk]), {"end": "30/11/2026"})
     position.refresh_from_db()
     assert position.end == datetime.date(2026, 11, 30)
+
+
+def test_add_org_command_creates_a_root_and_refuses_duplicates(db):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    call_command("add_org", "TBT", "Đảng bộ tỉnh Bến Tre", stdout=open("/dev/null", "w"))
+    root = org("TBT")
+    assert root.depth == 1 and root.kind == "tinh_uy"
+    call_command(
+        "add_org", "TBT-X001", "Đảng bộ xã An Hiệp", kind="dang_uy_xa", parent="TBT", stdout=open("/dev/null", "w")
+    )
+    assert Organization.objects.get_parent(org("TBT-X001")) == root
+    with pytest.raises(CommandError, match="đã tồn tại"):
+        call_command("add_org", "TBT", "Trùng mã")
+    with pytest.raises(CommandError, match="Không có tổ chức"):
+        call_command("add_org", "TBT-X002", "Xã", parent="KHONG-CO")
+
+
+def test_closed_units_are_not_move_or_merge_targets(users):
+    from django.core.exceptions import ValidationError
+
+    from quantriet.org.services import org_merge, org_move
+
+    c1, c2, c3 = org(f"{ROOT_CODE}-X001"), org(f"{ROOT_CODE}-X002"), org(f"{ROOT_CODE}-X003")
+    org_merge(users["admin"], [c2], c1, datetime.date(2026, 1, 1))
+    with pytest.raises(ValidationError, match="hết hiệu lực"):
+        org_move(users["admin"], c3.subtree().cells().first(), org(c2.code))
+    with pytest.raises(ValidationError, match="hết hiệu lực"):
+        org_merge(users["admin"], [c3], org(c2.code))
+
+
+def test_children_list_active_units_first(client_as, users):
+    c1, c2 = org(f"{ROOT_CODE}-X001"), org(f"{ROOT_CODE}-X002")
+    from quantriet.org.services import org_merge
+
+    org_merge(users["admin"], [c2], c1, datetime.date(2026, 1, 1))
+    children = client_as("tinh.tuyengiao").get(f"/to-chuc/{c1.pk}/").context["children"]
+    assert children[-1].code == c2.code and all(c.is_active for c in children[:-1])
