@@ -248,9 +248,28 @@ class Member(models.Model):
     def get_absolute_url(self):
         return reverse("org:member", args=[self.pk])
 
-    def clean(self):
+    def clean_fields(self, exclude=None):
+        # Normalise before the field validators run, as a roster import does.
+        self.record_number = (self.record_number or "").upper().replace(" ", "") or None
+        self.card_number = (self.card_number or "").strip() or None
         errors = {}
-        for field, message in member_date_problems(self.date_of_birth, self.joined_on, self.official_on, self.status):
+        try:
+            self.phone = normalise_phone(self.phone) if self.phone else ""
+        except ValueError as error:
+            errors["phone"] = [str(error)]
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+        if errors:
+            raise ValidationError(errors)
+
+    def clean(self):
+        """The same rules as a roster import: one definition, in ``member_problems``."""
+        errors = {}
+        for field, message in member_problems(
+            self.date_of_birth, self.joined_on, self.official_on, self.status, self.card_number, self.record_number
+        ):
             errors.setdefault(field, []).append(message)
         if errors:
             raise ValidationError(errors)
@@ -261,8 +280,20 @@ class Member(models.Model):
         return self.positions.current().select_related("org")
 
 
-def member_date_problems(dob, joined, official, status, today=None):
-    """Why these dates cannot belong to one member, as (field, message) pairs."""
+_PHONE = re.compile(r"^0\d{9}$")
+
+
+def normalise_phone(text: str) -> str:
+    """A Vietnamese phone number as 10 digits starting with 0 (+84 and separators accepted)."""
+    digits = re.sub(r"[\s.\-]", "", text)
+    digits = "0" + digits[3:] if digits.startswith("+84") else digits
+    if not _PHONE.fullmatch(digits):
+        raise ValueError(f"“{text}” không phải số điện thoại hợp lệ (10 chữ số, bắt đầu bằng 0).")
+    return digits
+
+
+def member_problems(dob, joined, official, status, card, record, today=None):
+    """Why these values cannot belong to one member, as (field, message) pairs."""
     today = today or timezone.localdate()
     problems = []
     if dob and dob > today:
@@ -279,6 +310,10 @@ def member_date_problems(dob, joined, official, status, today=None):
         problems.append(("official_on", "Đảng viên chính thức phải có ngày chính thức."))
     if status == MemberStatus.PROBATIONARY and official:
         problems.append(("status", "Đảng viên dự bị không có ngày chính thức; hãy sửa trạng thái."))
+    if status == MemberStatus.FULL and not card:
+        problems.append(("card_number", "Đảng viên chính thức phải có số thẻ đảng viên."))
+    if not card and not record:
+        problems.append(("record_number", "Cần số thẻ đảng viên hoặc số lý lịch để nhận diện đảng viên."))
     return problems
 
 

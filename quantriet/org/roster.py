@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -32,7 +32,8 @@ from .models import (
     MemberStatus,
     MemberTransfer,
     Organization,
-    member_date_problems,
+    member_problems,
+    normalise_phone,
 )
 
 
@@ -65,7 +66,6 @@ MEMBER_FIELDS = [c.key for c in COLUMNS if c.key != "cell_code"]
 
 _GENDERS = {fold(label): value for value, label in Gender.choices}
 _STATUSES = {fold(label): value for value, label in MemberStatus.choices}
-_PHONE = re.compile(r"^0\d{9}$")
 # Unpacked size and ratio beyond which an .xlsx is treated as a zip bomb.
 _MAX_UNPACKED = 200 * 1024 * 1024
 _MAX_RATIO = 200
@@ -229,15 +229,19 @@ def clean_row(raw: dict) -> tuple[dict, list[tuple[str, str]]]:
             fail(column.key, message)
             values[column.key] = None
     failed = {key for key, _ in problems}
-    for key, message in member_date_problems(
-        values["date_of_birth"], values["joined_on"], values["official_on"], values["status"]
+    for key, message in member_problems(
+        values["date_of_birth"],
+        values["joined_on"],
+        values["official_on"],
+        values["status"],
+        values["card_number"],
+        values["record_number"],
     ):
-        if key not in failed:
-            fail(key, message)
-    if values.get("status") == MemberStatus.FULL and not values.get("card_number") and not problems:
-        fail("card_number", "đảng viên chính thức phải có số thẻ đảng viên.")
-    if not values.get("card_number") and not values.get("record_number") and not problems:
-        fail("record_number", "cần số thẻ đảng viên hoặc số lý lịch để nhận diện đảng viên.")
+        # A column that already failed to parse would only repeat its problem here.
+        if key not in failed and not (
+            key in ("card_number", "record_number") and failed & {"card_number", "record_number"}
+        ):
+            fail(key, message[0].lower() + message[1:])
     values["ethnicity"] = values.get("ethnicity") or "Kinh"
     values["phone"] = values.get("phone") or ""
     values["email"] = values.get("email") or ""
@@ -266,11 +270,7 @@ def _clean_value(key, raw_value, text):
             raise ValueError(f"“{text}” không hợp lệ; ghi Dự bị hoặc Chính thức.")
         return _STATUSES[fold(text)]
     if key == "phone":
-        digits = re.sub(r"[\s.\-]", "", text)
-        digits = "0" + digits[3:] if digits.startswith("+84") else digits
-        if not _PHONE.fullmatch(digits):
-            raise ValueError(f"“{text}” không phải số điện thoại hợp lệ (10 chữ số, bắt đầu bằng 0).")
-        return digits
+        return normalise_phone(text)
     if key == "email":
         validate_email(text)
         return text.lower()
@@ -361,17 +361,15 @@ def _match_existing(rows, allowed_paths, check):
     matched = {}
     for number, values in rows:
         a, b = by_card.get(values.get("card_number")), by_record.get(values.get("record_number"))
-        if a and b and a.pk != b.pk:
-            check.add(number, "record_number", f"số thẻ thuộc {a.full_name} nhưng số lý lịch thuộc {b.full_name}.")
-            continue
-        member = a or b
-        if member is None:
-            continue
-        if not any(member.cell.path.startswith(p) for p in allowed_paths):
-            key = "card_number" if a else "record_number"
+        outside = [m for m in (a, b) if m and not any(m.cell.path.startswith(p) for p in allowed_paths)]
+        if outside:
+            # Say no more than that the number is taken: the member is none of the importer's business.
+            key = "card_number" if outside[0] is a else "record_number"
             check.add(number, key, "đã được dùng cho một đảng viên ngoài phạm vi quản lý của bạn.")
-            continue
-        matched[number] = member
+        elif a and b and a.pk != b.pk:
+            check.add(number, "record_number", f"số thẻ thuộc {a.full_name} nhưng số lý lịch thuộc {b.full_name}.")
+        elif a or b:
+            matched[number] = a or b
     return matched
 
 
@@ -387,7 +385,11 @@ def import_roster(actor, data: bytes, filename: str, allowed_paths: list[str], p
     if not body:
         raise RosterError([Problem(0, "", "Tệp chỉ có dòng tiêu đề, không có đảng viên nào.")])
     rows = validate_rows(body, positions, allowed_paths, progress)
-    return _commit(actor, rows, filename, progress)
+    try:
+        return _commit(actor, rows, filename, progress)
+    except IntegrityError:
+        # Another import added the same card or record number between validation and commit.
+        raise RosterError([Problem(0, "", "Danh sách vừa được cập nhật bởi một lượt nhập khác; hãy nhập lại tệp.")])
 
 
 @transaction.atomic

@@ -1,10 +1,14 @@
 """Background work of the org app, run by `manage.py db_worker` (django-tasks)."""
 
+import logging
+
 from django.utils import timezone
 from django_tasks import task
 
 from .models import ROSTER_ROLES, ImportStatus, RosterImportJob, granted_paths
-from .roster import RosterError, import_roster, roster_scope_paths
+from .roster import Problem, RosterError, import_roster, roster_scope_paths
+
+log = logging.getLogger(__name__)
 
 
 @task()
@@ -20,10 +24,11 @@ def run_roster_import(job_id: int):
     try:
         result = import_roster(job.user, bytes(job.data), job.filename, paths, progress)
     except RosterError as error:
-        job.status = ImportStatus.FAILED
-        job.problems = [
-            {"row": p.row, "column": p.column, "message": p.message, "text": str(p)} for p in error.problems
-        ]
+        _fail(job, error.problems)
+    except Exception:
+        # The job must end either way, or its page would poll for ever; the import itself rolled back.
+        log.exception("roster import job %s crashed", job_id)
+        _fail(job, [Problem(0, "", "Lỗi hệ thống khi nhập; không dòng nào được ghi. Hãy báo quản trị hệ thống.")])
     else:
         job.status = ImportStatus.DONE
         job.result = {
@@ -36,3 +41,8 @@ def run_roster_import(job_id: int):
     job.data = b""
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "problems", "result", "data", "finished_at"])
+
+
+def _fail(job, problems):
+    job.status = ImportStatus.FAILED
+    job.problems = [{"row": p.row, "column": p.column, "message": p.message, "text": str(p)} for p in problems]

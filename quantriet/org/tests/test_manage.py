@@ -170,3 +170,28 @@ def test_children_list_active_units_first(client_as, users):
     org_merge(users["admin"], [c2], c1, datetime.date(2026, 1, 1))
     children = client_as("tinh.tuyengiao").get(f"/to-chuc/{c1.pk}/").context["children"]
     assert children[-1].code == c2.code and all(c.is_active for c in children[:-1])
+
+
+def test_member_form_applies_the_import_rules(client_as, users):
+    member = users["dangvien1"].member
+    client = client_as("xa1.bithu")
+    data = {
+        "full_name": member.full_name,
+        "card_number": "",
+        "record_number": " 123456vl ",
+        "date_of_birth": member.date_of_birth.strftime("%d/%m/%Y"),
+        "gender": member.gender,
+        "ethnicity": member.ethnicity,
+        "phone": "+84 912 345 678",
+        "email": "",
+        "joined_on": member.joined_on.strftime("%d/%m/%Y"),
+        "official_on": member.official_on.strftime("%d/%m/%Y"),
+        "status": "chinh_thuc",
+    }
+    response = client.post(reverse("org:member_edit", args=[member.pk]), data)
+    assert "phải có số thẻ đảng viên" in response.content.decode()
+    data["card_number"] = member.card_number
+    response = client.post(reverse("org:member_edit", args=[member.pk]), data)
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.record_number == "123456VL" and member.phone == "0912345678"

@@ -768,3 +768,27 @@ def test_import_page_lists_own_jobs(tree, client_as):
     html = client.get(reverse("org:roster_import")).content.decode()
     assert "cua-toi.xlsx" in html
     assert "cua-nguoi-khac.xlsx" not in html
+
+
+def test_conflict_message_names_no_member_outside_scope(users):
+    """Card of an in-scope member with the record number of an out-of-scope one: no name leaks."""
+    inside = users["dangvien1"].member
+    outside = Member.objects.in_subtree(Organization.objects.get(code=C2)).exclude(record_number=None).first()
+    data = xlsx([row_of(inside, record_number=outside.record_number)])
+    with pytest.raises(RosterError) as error:
+        import_roster(None, data, "x.xlsx", [Organization.objects.get(code=C1).path])
+    text = str(error.value)
+    assert "ngoài phạm vi" in text and outside.full_name not in text
+
+
+def test_worker_crash_ends_the_job(client_as, users, monkeypatch):
+    from quantriet.org import tasks
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(tasks, "import_roster", crash)
+    job = RosterImportJob.objects.create(user=users["xa1.bithu"], filename="a.xlsx", data=b"PK")
+    tasks.run_roster_import.call(job.pk)
+    job.refresh_from_db()
+    assert job.status == "failed" and "Lỗi hệ thống" in job.problems[0]["message"] and bytes(job.data) == b""
