@@ -187,10 +187,12 @@ class DemoBuilder:
         total = round(150_000 * self.scale)
         weights = self.plan.cell_weights
         weight_sum = sum(w for w, _ in weights.values())
+        sizes = {index: max(3, round(total * weight / weight_sum)) for index, (weight, _) in weights.items()}
+        self.progress("members_total", sum(sizes.values()))
         batch, created = [], 0
-        for index, (weight, khmer) in weights.items():
+        for index, (_, khmer) in weights.items():
             cell = self.org_objs[index]
-            for _ in range(max(3, round(total * weight / weight_sum))):
+            for _ in range(sizes[index]):
                 batch.append(self._member(cell, khmer))
                 if len(batch) >= batch_size:
                     created += self._flush(batch)

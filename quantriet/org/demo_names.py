@@ -102,7 +102,7 @@ FEMALE_GIVEN = [
     "Xuân",
     "Yến",
 ]
-KHMER_FAMILY = ["Thạch", "Kim", "Sơn", "Danh", "Lâm", "Trà", "Dương", "Châu", "Hữu", "Thị"]
+KHMER_FAMILY = ["Thạch", "Kim", "Sơn", "Danh", "Lâm", "Trà", "Dương", "Châu", "Huỳnh", "Lý"]
 KHMER_MALE = ["Sô Phol", "Sa Rin", "Ri Thy", "Sóc Khên", "Phát", "Chanh Đa", "Sang", "Vũ Phương", "Sa Vút", "Kha"]
 KHMER_FEMALE = ["Thị Sa Rươne", "Thị Sa Lin", "Thị Chanh Thu", "Thị Sóc Phia", "Thị Mỹ Linh", "Thị Bô Pha"]
 HOA_FAMILY = ["Lý", "Quách", "Trương", "Lâm", "Mã", "Tăng", "Hứa", "Giang", "Diệp", "La"]

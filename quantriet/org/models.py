@@ -158,9 +158,9 @@ class Organization(MP_Node):
         return Organization.objects.filter(path__startswith=self.path)
 
     def visible_children(self, visible):
-        """Direct sub-units among VISIBLE: active ones first, then closed ones, by name."""
+        """Direct sub-units among VISIBLE: active ones first, then closed ones, each in the order entered."""
         children = visible.filter(path__startswith=self.path, depth=self.depth + 1)
-        return children.order_by(models.F("valid_to").asc(nulls_first=True), "name")
+        return children.order_by(models.F("valid_to").asc(nulls_first=True), "path")
 
     def holder(self, title, on=None):
         """The member holding position TITLE in this organisation on date ON (default today)."""

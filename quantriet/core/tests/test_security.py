@@ -151,3 +151,13 @@ def test_production_refuses_to_start_without_secret_key(tmp_path):
 
 def test_user_model_is_default():
     assert get_user_model()._meta.label == "auth.User"
+
+
+def test_client_address_behind_a_trusted_proxy(settings, rf):
+    from quantriet.core.lockout import client_ip
+
+    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9")
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request) == "10.0.0.1"  # forwarded header ignored unless a proxy is trusted
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_ip(request) == "203.0.113.9"  # the entry our own proxy appended, not the forgeable first one

@@ -11,7 +11,7 @@ def test_org_page_shows_leaders_subunits_and_members(client_as):
     assert c1.name in html
     assert c1.holder(Title.SECRETARY).full_name in html and "Bí thư" in html
     assert [c.pk for c in response.context["children"]] == list(
-        Organization.objects.get_children(c1).order_by("name").values_list("pk", flat=True)
+        Organization.objects.get_children(c1).order_by("path").values_list("pk", flat=True)
     )
     assert response.context["total"] == Member.objects.in_subtree(c1).count()
     # The province is outside xa1's scope, so it is not in the breadcrumb.

@@ -28,7 +28,10 @@ class Command(BaseCommand):
         )
 
         def progress(step, n=1):
-            if step == "members":
+            if step == "members_total":
+                bar.total = n
+                bar.refresh()
+            elif step == "members":
                 bar.update(n)
 
         started = time.monotonic()
