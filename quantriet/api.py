@@ -9,6 +9,7 @@ from ninja.security import HttpBearer
 
 from quantriet.core.models import ApiToken
 from quantriet.org.api import router as org_router
+from quantriet.study.api import router as study_router
 
 
 class BearerToken(HttpBearer):
@@ -96,3 +97,4 @@ def auth_token(request, payload: TokenIn):
 
 
 api.add_router("/", org_router)
+api.add_router("/", study_router)

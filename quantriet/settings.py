@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "quantriet.core",
     "quantriet.org",
+    "quantriet.documents",
+    "quantriet.study",
+    "quantriet.demo",
 ]
 
 MIDDLEWARE = [
@@ -170,6 +173,8 @@ ADMINS = [("Quản trị", a) for a in env_list("ADMIN_EMAILS")]
 
 # Uploads: rosters may be large but never huge; anything bigger is refused.
 ROSTER_MAX_BYTES = int(env("ROSTER_MAX_BYTES", str(20 * 1024 * 1024)))
+# Document attachments and essays (.docx/.pdf).
+UPLOAD_MAX_BYTES = int(env("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

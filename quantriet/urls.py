@@ -15,4 +15,5 @@ urlpatterns = [
     path("quan-tri/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("quantriet.org.urls")),
+    path("hoc-tap/", include("quantriet.study.urls")),
 ]

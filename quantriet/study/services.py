@@ -1,0 +1,283 @@
+"""Writes of the study cascade; each runs in one transaction and leaves an audit entry."""
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from quantriet.core.audit import audit_record, snapshot
+from quantriet.documents.models import Audience
+from quantriet.org.models import Member, Position, Title
+
+from . import checkin as codes
+from .models import (
+    KINDS_OF_LEVEL,
+    LEVEL_OF_KIND,
+    Attendance,
+    AttendanceSource,
+    AttendanceStatus,
+    CheckinAttempt,
+    CheckinOutcome,
+    Conference,
+    ConferenceStatus,
+    Obligation,
+    PlanStatus,
+    StudyPlan,
+)
+
+# ---------------------------------------------------------------- plans
+
+
+def plan_problems(plan: StudyPlan) -> list[str]:
+    """What keeps PLAN from being published."""
+    problems = []
+    if not plan.documents.exists():
+        problems.append("Chưa chọn văn bản cần học tập, quán triệt.")
+    if not plan.deadlines.exists():
+        problems.append("Chưa đặt thời hạn cho cấp nào.")
+    if not plan.audiences:
+        problems.append("Chưa chọn đối tượng học tập.")
+    if plan.essay_audience and not plan.essay_deadline:
+        problems.append("Có yêu cầu viết thu hoạch nhưng chưa đặt hạn nộp.")
+    return problems
+
+
+@transaction.atomic
+def plan_publish(actor, plan: StudyPlan) -> int:
+    """Publish PLAN: an obligation for every active organisation of the subtree at a scheduled level.
+
+    The issuer's own conference tops the cascade: it gets its level's deadline, or the earliest
+    one if its level is not scheduled. The accountable head is the secretary on the day of publishing.
+    """
+    StudyPlan.objects.select_for_update().filter(pk=plan.pk).first()  # one publisher at a time
+    plan.refresh_from_db()
+    if plan.status != PlanStatus.DRAFT:
+        raise ValidationError("Chỉ ban hành được kế hoạch đang ở dạng bản nháp.")
+    problems = plan_problems(plan)
+    if problems:
+        raise ValidationError(problems)
+    today = timezone.localdate()
+    deadlines = {d.level: d.deadline for d in plan.deadlines.all()}
+    kinds = [kind for level in deadlines for kind in KINDS_OF_LEVEL[level]]
+    orgs = list(plan.issuer.subtree().active(today).filter(kind__in=kinds).exclude(pk=plan.issuer.pk))
+    orgs.append(plan.issuer)
+    heads = dict(
+        Position.objects.current(today)
+        .filter(title=Title.SECRETARY, org__in=[o.pk for o in orgs])
+        .values_list("org_id", "member_id")
+    )
+    obligations = []
+    for org in orgs:
+        level = LEVEL_OF_KIND[org.kind]
+        deadline = deadlines.get(level) or min(deadlines.values())
+        obligations.append(Obligation(plan=plan, org=org, level=level, deadline=deadline, head_id=heads.get(org.pk)))
+    Obligation.objects.bulk_create(obligations, batch_size=2000)
+    plan.status = PlanStatus.PUBLISHED
+    plan.published_at = timezone.now()
+    plan.save(update_fields=["status", "published_at"])
+    audit_record(
+        actor,
+        "plan.publish",
+        plan,
+        {"status": PlanStatus.DRAFT},
+        {"status": plan.status, "obligations": len(obligations)},
+    )
+    return len(obligations)
+
+
+@transaction.atomic
+def plan_close(actor, plan: StudyPlan) -> StudyPlan:
+    if plan.status != PlanStatus.PUBLISHED:
+        raise ValidationError("Chỉ kết thúc được kế hoạch đã ban hành.")
+    plan.status = PlanStatus.CLOSED
+    plan.save(update_fields=["status"])
+    audit_record(actor, "plan.close", plan, {"status": PlanStatus.PUBLISHED}, {"status": plan.status})
+    return plan
+
+
+# ---------------------------------------------------------------- conferences
+
+
+def conference_rule_problems(conference: Conference, presenters, board_head) -> list[tuple[str, str]]:
+    """Chỉ thị 28's rules: the secretary chairs and presents; the standing deputy heads the class board.
+
+    A departure is allowed only with a recorded reason; each missing reason is a (field, message).
+    """
+    day = timezone.localtime(conference.starts_at).date()
+    secretary = conference.host.holder(Title.SECRETARY, day)
+    problems = []
+    if secretary and conference.chair_id != secretary.pk and not conference.chair_reason.strip():
+        problems.append(("chair_reason", f"Bí thư ({secretary}) không chủ trì: phải ghi rõ lý do."))
+    if secretary and secretary not in presenters and not conference.presenter_reason.strip():
+        problems.append(("presenter_reason", f"Bí thư ({secretary}) không trực tiếp triển khai: phải ghi rõ lý do."))
+    standing = conference.host.holder(Title.STANDING_DEPUTY, day)
+    if standing and board_head != standing and not conference.board_reason.strip():
+        problems.append(
+            ("board_reason", f"Phó Bí thư Thường trực ({standing}) không phụ trách ban quản lý lớp học: ghi rõ lý do.")
+        )
+    return problems
+
+
+@transaction.atomic
+def conference_save(actor, conference: Conference, covered, presenters, board) -> Conference:
+    """Create or update CONFERENCE with its covered organisations, presenters and class board."""
+    problems = conference_rule_problems(conference, list(presenters), conference.board_head)
+    if problems:
+        errors = {}
+        for field, message in problems:
+            errors.setdefault(field, []).append(message)
+        raise ValidationError(errors)
+    if not StudyPlan.objects.filter(pk=conference.plan_id, status=PlanStatus.PUBLISHED).exists():
+        raise ValidationError("Kế hoạch chưa ban hành hoặc đã kết thúc.")
+    before = snapshot(Conference.objects.get(pk=conference.pk)) if conference.pk else None
+    conference.save()
+    conference.covered_orgs.set(covered or [conference.host])
+    conference.presenters.set(presenters)
+    conference.board.set(board)
+    audit_record(
+        actor,
+        "conference.update" if before else "conference.create",
+        conference,
+        before,
+        snapshot(conference) | {"covered": [o.pk for o in conference.covered_orgs.all()]},
+    )
+    return conference
+
+
+def _participating_orgs(conference):
+    covered = list(conference.covered_orgs.all())
+    bridges = [b.host for b in conference.bridge_points.select_related("host")]
+    return covered + [o for o in bridges if o not in covered]
+
+
+@transaction.atomic
+def conference_mark_held(actor, conference: Conference) -> int:
+    """Record CONFERENCE as held; it fulfils the not-yet-fulfilled obligations of every organisation it covered."""
+    if conference.starts_at > timezone.now():
+        raise ValidationError("Hội nghị chưa diễn ra; chỉ ghi nhận đã tổ chức sau giờ bắt đầu.")
+    conference.status = ConferenceStatus.HELD
+    conference.save(update_fields=["status"])
+    held_on = timezone.localtime(conference.starts_at).date()
+    orgs = _participating_orgs(conference)
+    fulfilled = Obligation.objects.filter(plan=conference.plan, org__in=orgs, held_on__isnull=True).update(
+        conference=conference, held_on=held_on
+    )
+    audit_record(
+        actor,
+        "conference.held",
+        conference,
+        {"status": ConferenceStatus.PLANNED},
+        {"status": conference.status, "fulfilled": fulfilled},
+    )
+    return fulfilled
+
+
+# ---------------------------------------------------------------- roster and attendance
+
+
+def conference_roster(conference: Conference):
+    """Members expected at CONFERENCE: the covered organisations' members in the plan's audience.
+
+    A make-up session's roster is the original's absentees.
+    """
+    if conference.makeup_of_id:
+        absent = Attendance.objects.filter(
+            conference_id=conference.makeup_of_id,
+            status__in=[AttendanceStatus.EXCUSED, AttendanceStatus.ABSENT],
+        )
+        return Member.objects.filter(pk__in=absent.values("member_id"))
+    q = Q(pk__in=[])
+    for org in _participating_orgs(conference):
+        q |= Q(cell__path__startswith=org.path)
+    members = Member.objects.filter(q)
+    audiences = set(conference.plan.audiences)
+    if Audience.MEMBERS not in audiences and Audience.KEY_CADRES in audiences:
+        holders = Position.objects.current(timezone.localtime(conference.starts_at).date())
+        members = members.filter(pk__in=holders.values("member_id"))
+    return members
+
+
+def on_roster(conference, member) -> bool:
+    return conference_roster(conference).filter(pk=member.pk).exists()
+
+
+@transaction.atomic
+def attendance_mark(actor, conference, member, status, reason="") -> Attendance:
+    """The class board marks one member; an excused absence needs its reason."""
+    if not on_roster(conference, member):
+        raise ValidationError(f"{member} không có tên trong danh sách dự hội nghị này.")
+    if status == AttendanceStatus.EXCUSED and not reason.strip():
+        raise ValidationError("Vắng có lý do: hãy ghi lý do.")
+    row = Attendance.objects.filter(conference=conference, member=member).first()
+    before = snapshot(row, ["status", "reason"]) if row else None
+    if row is None:
+        row = Attendance(conference=conference, member=member, source=AttendanceSource.BOARD)
+    row.status, row.reason = status, reason.strip()
+    row.save()
+    audit_record(actor, "attendance.mark", row, before, snapshot(row, ["status", "reason"]))
+    return row
+
+
+def checkin(user, conference: Conference, code: str, at=None):
+    """One member checks in with the code on the board's screen: (outcome, attendance or None).
+
+    Idempotent: a second check-in returns the first. Refusals are recorded for the board.
+    """
+    at = at or timezone.now()
+    outcome, row = _checkin(user, conference, code, at)
+    CheckinAttempt.objects.create(conference=conference, user=user, at=at, outcome=outcome)
+    return outcome, row
+
+
+def _checkin(user, conference, code, at):
+    member = getattr(user, "member", None)
+    if member is None:
+        return CheckinOutcome.NOT_A_MEMBER, None
+    parsed = codes.parse_code(code)
+    if parsed is None:
+        return CheckinOutcome.FORGED, None
+    conference_id, slot, mac = parsed
+    if conference_id != conference.pk:
+        other = Conference.objects.filter(pk=conference_id).first()
+        genuine = other is not None and codes.is_authentic(other, slot, mac)
+        return (CheckinOutcome.OTHER_CONFERENCE if genuine else CheckinOutcome.FORGED), None
+    if not codes.is_authentic(conference, slot, mac) or slot > codes.current_slot(conference, at):
+        return CheckinOutcome.FORGED, None
+    existing = Attendance.objects.filter(conference=conference, member=member, checked_in_at__isnull=False).first()
+    if existing:
+        return CheckinOutcome.AGAIN, existing
+    if not (conference.starts_at - timedelta(minutes=codes.EARLY_MINUTES) <= at <= conference.ends_at):
+        return CheckinOutcome.OUT_OF_WINDOW, None
+    if slot < codes.current_slot(conference, at) - 1:
+        used = Attendance.objects.filter(conference=conference, checkin_slot=slot).exists()
+        return (CheckinOutcome.REPLAYED if used else CheckinOutcome.EXPIRED), None
+    if not on_roster(conference, member):
+        return CheckinOutcome.NOT_ON_ROSTER, None
+    return _store_checkin(conference, member, slot, at)
+
+
+def _store_checkin(conference, member, slot, at):
+    """One insert guarded by the (conference, member) unique constraint; a lost race returns the winner."""
+    late = at > conference.starts_at + timedelta(minutes=codes.LATE_AFTER_MINUTES)
+    status = AttendanceStatus.LATE if late else AttendanceStatus.PRESENT
+    try:
+        with transaction.atomic():
+            row = Attendance.objects.create(
+                conference=conference,
+                member=member,
+                status=status,
+                source=AttendanceSource.QR,
+                checked_in_at=at,
+                checkin_slot=slot,
+            )
+        return CheckinOutcome.OK, row
+    except IntegrityError:
+        row = Attendance.objects.get(conference=conference, member=member)
+        if row.checked_in_at:
+            return CheckinOutcome.AGAIN, row
+        # The board marked this member (e.g. absent) before they arrived: the check-in wins.
+        row.status, row.source, row.checked_in_at, row.checkin_slot = status, AttendanceSource.QR, at, slot
+        row.save(update_fields=["status", "source", "checked_in_at", "checkin_slot", "updated_at"])
+        return CheckinOutcome.OK, row

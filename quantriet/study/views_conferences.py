@@ -1,0 +1,3 @@
+"""Pages for conferences, attendance and QR check-in (hội nghị, điểm danh)."""
+
+urlpatterns = []
