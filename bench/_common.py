@@ -115,3 +115,74 @@ def database_label() -> str:
     from django.db import connection
 
     return "postgres" if connection.vendor == "postgresql" else connection.vendor
+
+
+def percentile(values, q: float) -> float:
+    """The Q-th percentile (0–100) of VALUES by linear interpolation; 0 for no values."""
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    rank = (len(ordered) - 1) * q / 100
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(workers: int, env: dict, timeout: float = 60):
+    """The real HTTP server: `gunicorn quantriet.wsgi` with WORKERS sync workers on a free local port.
+
+    Yields the port once the server accepts connections (warm the workers up before measuring); the
+    server is stopped (SIGTERM, then SIGKILL) when the block ends, even on error. Its output
+    goes to a temporary log whose tail is shown on stderr if it fails to start.
+    """
+    import signal
+    import socket
+    import subprocess
+
+    port = free_port()
+    binary = os.path.join(os.path.dirname(sys.executable), "gunicorn")
+    log_file = tempfile.NamedTemporaryFile(prefix="bench-gunicorn-", suffix=".log", delete=False)
+    command = [binary, "quantriet.wsgi:application", "-w", str(workers), "-b", f"127.0.0.1:{port}"]
+    command += ["--timeout", "120", "--backlog", "4096", "--log-level", "warning"]
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    process = subprocess.Popen(
+        command, cwd=root, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True
+    )
+
+    def tail():
+        with open(log_file.name, encoding="utf-8", errors="replace") as f:
+            return "".join(f.readlines()[-30:])
+
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {process.returncode}:\n{tail()}")
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"gunicorn did not start in {timeout:.0f}s:\n{tail()}") from None
+                time.sleep(0.2)
+        log(f"gunicorn: {workers} workers on 127.0.0.1:{port} (pid {process.pid})")
+        yield port
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)  # the session this Popen started
+                process.wait()
+        log_file.close()
+        os.unlink(log_file.name)

@@ -16,4 +16,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("quantriet.org.urls")),
     path("hoc-tap/", include("quantriet.study.urls")),
+    path("van-ban/", include("quantriet.documents.urls")),
 ]

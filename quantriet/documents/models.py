@@ -102,8 +102,17 @@ class Document(models.Model):
         verbose_name_plural = "văn bản"
         ordering = ["-issued_on", "-id"]
         constraints = [
-            # Numbers restart with every committee term, so the date is part of the key.
-            models.UniqueConstraint(fields=["number", "type_code", "issuer_code", "issued_on"], name="document_key")
+            # Numbers restart with every committee term, so the date is part of the key. Every
+            # commune committee signs as /ĐU, so the issuing organisation is part of it too;
+            # documents from outside the tree (central ones) are keyed without it.
+            models.UniqueConstraint(
+                fields=["number", "type_code", "issuer_code", "issued_on", "issuing_org"], name="document_key"
+            ),
+            models.UniqueConstraint(
+                fields=["number", "type_code", "issuer_code", "issued_on"],
+                condition=Q(issuing_org__isnull=True),
+                name="document_key_outside",
+            ),
         ]
 
     def __str__(self):

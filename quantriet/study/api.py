@@ -1,5 +1,288 @@
-"""API of the study cascade: plans, conferences, check-in codes and check-in."""
+"""API of the study cascade: plans, conferences, check-in codes and check-in.
 
-from ninja import Router
+Every object is fetched through the same gate as the pages (`visible_to`): out of scope is a
+404, the same as missing. Malformed input is a 422 with a Vietnamese message, never a 500.
+"""
+
+import json
+import math
+from datetime import date, datetime
+from urllib.parse import urlencode
+
+import pydantic
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from ninja import Field, Path, Router, Schema, Status
+from ninja.errors import ValidationError
+from ninja.pagination import PageNumberPagination, paginate
+
+from quantriet.org.api import MAX_ID
+from quantriet.org.models import Role, has_role_on
+
+from . import checkin as codes
+from . import services
+from .models import CheckinOutcome, Conference, LevelDeadline, StudyPlan
 
 router = Router(tags=["study"])
+
+#: Grants on the host organisation that make a user part of the class board for check-in codes.
+BOARD_ROLES = {Role.LEADER, Role.OFFICE, Role.PROPAGANDA, Role.ADMIN}
+
+#: Beyond this page number the offset would overflow the database's integers (a 500); it is a 422.
+MAX_PAGE = 1_000_000
+
+
+class Pages(PageNumberPagination):
+    """ninja's page-number pagination with the page number bounded."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1, le=MAX_PAGE)
+
+
+# ---------------------------------------------------------------- plans and conferences
+
+
+class DeadlineOut(Schema):
+    level: str
+    level_label: str = Field(..., alias="get_level_display")
+    deadline: date
+
+
+class PlanOut(Schema):
+    id: int
+    title: str
+    symbol: str
+    status: str
+    status_label: str = Field(..., alias="get_status_display")
+    issuer_id: int
+    issuer_name: str = Field(..., alias="issuer.name")
+    published_at: datetime | None
+    deadlines: list[DeadlineOut]
+    documents: list[str] = Field(..., description="Số, ký hiệu các văn bản học tập")
+
+    @staticmethod
+    def resolve_deadlines(plan):
+        return list(plan.deadlines.all())
+
+    @staticmethod
+    def resolve_documents(plan):
+        return [document.symbol for document in plan.documents.all()]
+
+
+class ConferenceOut(Schema):
+    id: int
+    plan_id: int
+    title: str
+    host_id: int
+    host_code: str = Field(..., alias="host.code")
+    host_name: str = Field(..., alias="host.name")
+    starts_at: datetime
+    ends_at: datetime
+    duration_minutes: int
+    format: str
+    format_label: str = Field(..., alias="get_format_display")
+    status: str
+    status_label: str = Field(..., alias="get_status_display")
+    location: str
+    covered_org_ids: list[int]
+
+    @staticmethod
+    def resolve_covered_org_ids(conference):
+        return sorted(org.pk for org in conference.covered_orgs.all())
+
+
+@router.get("/plans", response=list[PlanOut], summary="Kế hoạch học tập được xem (phân trang)")
+@paginate(Pages, page_size=50)
+def list_plans(request):
+    """Kế hoạch đã ban hành của cấp mình và các cấp trên; bản nháp chỉ trong phạm vi được giao."""
+    return (
+        StudyPlan.objects.visible_to(request.user)
+        .select_related("issuer")
+        .prefetch_related(Prefetch("deadlines", LevelDeadline.objects.order_by("deadline", "level")), "documents")
+        .order_by("-created_at", "-id")
+    )
+
+
+@router.get(
+    "/plans/{plan_id}/conferences",
+    response=list[ConferenceOut],
+    summary="Các hội nghị của một kế hoạch trong phạm vi được xem (phân trang)",
+)
+@paginate(Pages, page_size=50)
+def list_plan_conferences(request, plan_id: int = Path(..., ge=1, le=MAX_ID)):
+    plan = get_object_or_404(StudyPlan.objects.visible_to(request.user), pk=plan_id)
+    return (
+        Conference.objects.visible_to(request.user)
+        .filter(plan=plan)
+        .select_related("host")
+        .prefetch_related("covered_orgs")
+        .order_by("starts_at", "id")
+    )
+
+
+# ---------------------------------------------------------------- check-in
+
+
+class CheckinCodeOut(Schema):
+    code: str
+    expires_in: int = Field(..., description="Số giây đến khi mã đổi (mã vừa đổi vẫn được nhận thêm một chu kỳ)")
+    interval: int = Field(..., description="Chu kỳ đổi mã (giây)")
+    checkin_url: str = Field(..., description="Địa chỉ trang điểm danh kèm mã, để hiển thị thành mã QR")
+
+
+class Detail(Schema):
+    detail: str
+
+
+def is_board(user, conference) -> bool:
+    """The class board of CONFERENCE: the host's leaders, office and propaganda staff, admins, board members."""
+    if has_role_on(user, conference.host, BOARD_ROLES):
+        return True
+    member = getattr(user, "member", None)
+    if member is None:
+        return False
+    return conference.board_head_id == member.pk or conference.board.filter(pk=member.pk).exists()
+
+
+def _checkin_path(conference_id: int) -> str:
+    try:
+        return reverse("study:checkin", args=[conference_id])
+    except NoReverseMatch:  # the check-in page is not mounted yet
+        return f"/hoc-tap/hoi-nghi/{conference_id}/diem-danh/"
+
+
+@router.get(
+    "/conferences/{conference_id}/checkin-code",
+    response={200: CheckinCodeOut, 403: Detail},
+    summary="Mã điểm danh hiện hành (ban quản lý lớp học)",
+    description=(
+        "Chỉ ban quản lý lớp học: lãnh đạo, văn phòng, tuyên giáo cấp ủy (hoặc quản trị) của cấp tổ chức "
+        "hội nghị, trưởng ban và thành viên ban quản lý lớp học. Người khác xem được hội nghị nhận 403; "
+        "hội nghị ngoài phạm vi nhận 404."
+    ),
+)
+def checkin_code(request, conference_id: int = Path(..., ge=1, le=MAX_ID)):
+    conference = get_object_or_404(Conference.objects.visible_to(request.user).select_related("host"), pk=conference_id)
+    if not is_board(request.user, conference):
+        return Status(403, {"detail": "Chỉ ban quản lý lớp học mới được xem mã điểm danh của hội nghị này."})
+    now = timezone.now()
+    slot = codes.current_slot(conference, now)
+    code = codes.make_code(conference, slot)
+    turns_at = (slot + 1) * conference.checkin_interval
+    path = f"{_checkin_path(conference.pk)}?{urlencode({'ma': code})}"
+    return {
+        "code": code,
+        "expires_in": max(1, math.ceil(turns_at - now.timestamp())),
+        "interval": conference.checkin_interval,
+        "checkin_url": request.build_absolute_uri(path),
+    }
+
+
+class CheckinIn(Schema):
+    code: str = Field(..., max_length=200, description="Mã đang hiển thị trên màn hình của ban quản lý lớp học")
+
+
+class CheckinOut(Schema):
+    outcome: str
+    message: str
+    checked_in_at: datetime
+    status: str
+    status_label: str
+
+
+class CheckinRefusal(Schema):
+    outcome: str
+    message: str
+    detail: str
+
+
+#: HTTP status of each refused check-in: who you are (403), when (409), what code (422).
+REFUSAL_STATUS = {
+    CheckinOutcome.NOT_A_MEMBER: 403,
+    CheckinOutcome.NOT_ON_ROSTER: 403,
+    CheckinOutcome.EXPIRED: 409,
+    CheckinOutcome.REPLAYED: 409,
+    CheckinOutcome.OUT_OF_WINDOW: 409,
+    CheckinOutcome.FORGED: 422,
+    CheckinOutcome.OTHER_CONFERENCE: 422,
+}
+
+#: What a refused member should do next.
+REFUSAL_DETAIL = {
+    CheckinOutcome.NOT_A_MEMBER: "Tài khoản này chưa gắn với hồ sơ đảng viên nên không điểm danh được.",
+    CheckinOutcome.NOT_ON_ROSTER: "Đồng chí không có tên trong danh sách dự hội nghị này; liên hệ ban quản lý lớp học.",
+    CheckinOutcome.EXPIRED: "Mã đã hết hạn: hãy quét mã đang hiển thị trên màn hình.",
+    CheckinOutcome.REPLAYED: "Mã này đã được dùng ở lượt trước và đã hết hạn: hãy quét mã đang hiển thị.",
+    CheckinOutcome.OUT_OF_WINDOW: (
+        f"Chỉ điểm danh được từ {codes.EARLY_MINUTES} phút trước giờ khai mạc đến khi hội nghị kết thúc."
+    ),
+    CheckinOutcome.FORGED: "Mã không đúng: hãy quét lại mã đang hiển thị trên màn hình.",
+    CheckinOutcome.OTHER_CONFERENCE: "Mã này thuộc một hội nghị khác.",
+}
+
+CHECKIN_DESCRIPTION = """Điểm danh bằng mã của chính người gọi (mọi mã đảng viên trong thân yêu cầu bị bỏ qua).
+
+Gọi lại nhiều lần cũng chỉ ghi một lần: lần sau trả 200 với `outcome` = `lap_lai` và giờ điểm danh đầu tiên.
+
+| HTTP | outcome | nghĩa |
+|---|---|---|
+| 200 | `ok`, `lap_lai` | đã điểm danh (lần đầu / trước đó) |
+| 403 | `khong_phai_dang_vien`, `khong_co_ten` | tài khoản không gắn đảng viên / không có tên trong danh sách |
+| 409 | `het_han`, `dung_lai`, `ngoai_gio` | mã hết hạn / mã cũ bị dùng lại / ngoài giờ hội nghị |
+| 422 | `gia_mao`, `hoi_nghi_khac` | mã không hợp lệ / mã của hội nghị khác |
+| 404 | — | hội nghị không có hoặc ngoài phạm vi |
+| 422 | — | thân yêu cầu sai dạng (`detail`, `errors`) |
+"""
+
+
+def _body_errors(errors, prefix=("body", "payload")):
+    return [{**error, "loc": (*prefix, *error.get("loc", ()))} for error in errors]
+
+
+def _read_checkin(request) -> CheckinIn:
+    """The JSON body, parsed here so that unreadable JSON is a 422 in Vietnamese like any other bad input."""
+    try:
+        data = json.loads(request.body or b"null")
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        raise ValidationError(_body_errors([{"type": "json_invalid", "loc": ()}])) from None
+    if not isinstance(data, dict):
+        raise ValidationError(_body_errors([{"type": "dict_type", "loc": ()}]))
+    try:
+        return CheckinIn.model_validate(data)
+    except pydantic.ValidationError as error:
+        raise ValidationError(_body_errors(error.errors(include_url=False, include_input=False))) from None
+
+
+@router.post(
+    "/conferences/{conference_id}/checkin",
+    response={200: CheckinOut, frozenset({403, 409, 422}): CheckinRefusal},
+    summary="Điểm danh bằng mã",
+    description=CHECKIN_DESCRIPTION,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": CheckinIn.model_json_schema()}},
+        }
+    },
+)
+def checkin(request, conference_id: int = Path(..., ge=1, le=MAX_ID)):
+    payload = _read_checkin(request)
+    conference = get_object_or_404(Conference.objects.visible_to(request.user).select_related("plan"), pk=conference_id)
+    outcome, row = services.checkin(request.user, conference, payload.code)
+    message = CheckinOutcome(outcome).label
+    if row is None:
+        refusal = {"outcome": outcome, "message": message, "detail": REFUSAL_DETAIL.get(outcome, message)}
+        return Status(REFUSAL_STATUS.get(outcome, 409), refusal)
+    return Status(
+        200,
+        {
+            "outcome": outcome,
+            "message": message,
+            "checked_in_at": row.checked_in_at,
+            "status": row.status,
+            "status_label": row.get_status_display(),
+        },
+    )

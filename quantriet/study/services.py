@@ -281,3 +281,94 @@ def _store_checkin(conference, member, slot, at):
         row.status, row.source, row.checked_in_at, row.checkin_slot = status, AttendanceSource.QR, at, slot
         row.save(update_fields=["status", "source", "checked_in_at", "checkin_slot", "updated_at"])
         return CheckinOutcome.OK, row
+
+
+# ---------------------------------------------------------------- plans: create and edit
+
+
+def _plan_state(plan: StudyPlan) -> dict:
+    """PLAN as recorded in the audit log: its fields, documents and schedule."""
+    state = snapshot(plan, [f.name for f in StudyPlan._meta.fields if f.name not in {"id", "created_at"}])
+    state["documents"] = sorted(plan.documents.values_list("pk", flat=True))
+    state["deadlines"] = {d.level: d.deadline.isoformat() for d in plan.deadlines.all()}
+    return state
+
+
+@transaction.atomic
+def plan_save(actor, plan: StudyPlan, documents, deadlines: dict) -> StudyPlan:
+    """Create or update the draft PLAN with its DOCUMENTS and DEADLINES ({level: date or None}).
+
+    A level whose date is None holds no conference of its own. Only drafts can change:
+    a published plan's obligations were computed from these values.
+    """
+    before = None
+    if plan.pk:
+        current = StudyPlan.objects.select_for_update().get(pk=plan.pk)
+        if current.status != PlanStatus.DRAFT:
+            raise ValidationError("Chỉ sửa được kế hoạch đang ở dạng bản nháp.")
+        before = _plan_state(current)
+    elif plan.status != PlanStatus.DRAFT:
+        raise ValidationError("Kế hoạch mới phải ở dạng bản nháp.")
+    if plan.created_by_id is None and getattr(actor, "pk", None):
+        plan.created_by = actor
+    plan.save()
+    plan.documents.set(documents)
+    plan.deadlines.all().delete()
+    for level, deadline in deadlines.items():
+        if deadline:
+            plan.deadlines.create(level=level, deadline=deadline)
+    audit_record(actor, "plan.update" if before else "plan.create", plan, before, _plan_state(plan))
+    return plan
+
+
+# ---------------------------------------------------------------- conference pages: record, bridging points
+
+BRIDGE_FIELDS = ["host", "place", "expected", "actual"]
+
+
+def _in_subtree(org, root) -> bool:
+    return org.path.startswith(root.path)
+
+
+@transaction.atomic
+def conference_record(actor, conference: Conference, covered, presenters, board, bridges=None) -> Conference:
+    """Save CONFERENCE with its people (``conference_save``) and its bridging points, all or nothing.
+
+    Covered organisations and bridge hosts must lie in the host's subtree: they are the ones whose
+    obligations the conference fulfils. A make-up session must follow a conference already held.
+    BRIDGES is the complete list of bridging points as dicts (``id`` of an existing one or None,
+    ``host``, ``place``, ``expected``, ``actual``); existing ones left out are removed; None keeps them.
+    """
+    outside = [o.name for o in covered if not _in_subtree(o, conference.host)]
+    outside += [b["host"].name for b in bridges or [] if not _in_subtree(b["host"], conference.host)]
+    if outside:
+        raise ValidationError(f"{', '.join(outside)} không trực thuộc {conference.host}.")
+    if conference.makeup_of_id:
+        original = Conference.objects.get(pk=conference.makeup_of_id)
+        if original.status != ConferenceStatus.HELD or original.pk == conference.pk:
+            raise ValidationError("Chỉ tổ chức học bù cho hội nghị đã tổ chức.")
+    conference_save(actor, conference, covered, presenters, board)
+    if bridges is not None:
+        conference_bridges_set(actor, conference, bridges)
+    return conference
+
+
+@transaction.atomic
+def conference_bridges_set(actor, conference: Conference, bridges) -> None:
+    """Make CONFERENCE's bridging points exactly BRIDGES (see ``conference_record``)."""
+    existing = {b.pk: b for b in conference.bridge_points.all()}
+    before = sorted((snapshot(b, BRIDGE_FIELDS) for b in existing.values()), key=str)
+    keep = []
+    for row in bridges:
+        point = existing.get(getattr(row.get("id"), "pk", row.get("id")))
+        point = point or conference.bridge_points.model(conference=conference)
+        for name in BRIDGE_FIELDS:
+            setattr(point, name, row.get(name))
+        point.expected = point.expected or 0
+        point.full_clean(exclude=["conference"])
+        point.save()
+        keep.append(point.pk)
+    conference.bridge_points.exclude(pk__in=keep).delete()
+    after = sorted((snapshot(b, BRIDGE_FIELDS) for b in conference.bridge_points.all()), key=str)
+    if before != after:
+        audit_record(actor, "conference.bridges", conference, {"bridges": before}, {"bridges": after})

@@ -1,3 +1,530 @@
-"""Pages for study plans, their progress and the to-do lists (kế hoạch, tiến độ, việc cần làm)."""
+"""Pages for study plans, their progress and the to-do lists (kế hoạch, tiến độ, việc cần làm).
 
-urlpatterns = []
+Every object is fetched through the access gate (`visible_to`): out of scope is a 404. Creating,
+editing, publishing and closing a plan needs the propaganda or admin role on its issuer (403
+otherwise). Writes go through services.py.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import F, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from quantriet.core.models import Notification
+from quantriet.documents.models import Audience, ancestor_paths
+from quantriet.org.models import (
+    Grant,
+    Organization,
+    OrgKind,
+    Position,
+    Role,
+    Title,
+    granted_paths,
+    has_role_on,
+    subtree_q,
+)
+
+from . import services
+from .forms_plans import StudyPlanForm
+from .models import (
+    Attendance,
+    Conference,
+    ConferenceStatus,
+    EssayAudience,
+    Obligation,
+    ObligationStatus,
+    PlanStatus,
+    StudyPlan,
+)
+
+#: Roles that may create, edit, publish and close the plans of their subtree (Ban Tuyên giáo).
+PLAN_ROLES = {Role.PROPAGANDA, Role.ADMIN}
+#: Titles whose holders lead an organisation and see its to-do list.
+LEAD_TITLES = [Title.SECRETARY, Title.STANDING_DEPUTY, Title.DEPUTY]
+#: Bootstrap colour of each obligation status.
+STATUS_STYLE = {
+    ObligationStatus.ON_TIME: "success",
+    ObligationStatus.LATE: "warning",
+    ObligationStatus.NOT_DUE: "secondary",
+    ObligationStatus.OVERDUE: "danger",
+}
+PLAN_STATUS_STYLE = {PlanStatus.DRAFT: "secondary", PlanStatus.PUBLISHED: "success", PlanStatus.CLOSED: "dark"}
+
+
+# ---------------------------------------------------------------- access
+
+
+def plan_issuers(user):
+    """Organisations USER may issue plans for: active, above the party cell, where they hold a plan role."""
+    return (
+        Organization.objects.filter(subtree_q(granted_paths(user, PLAN_ROLES)))
+        .active()
+        .exclude(kind=OrgKind.CHI_BO)
+        .order_by("path")
+    )
+
+
+def can_manage(user, plan) -> bool:
+    return has_role_on(user, plan.issuer, PLAN_ROLES)
+
+
+def _visible_plan(request, pk):
+    plans = StudyPlan.objects.visible_to(request.user).select_related("issuer", "created_by")
+    return get_object_or_404(plans, pk=pk)
+
+
+def _managed_plan(request, pk):
+    plan = _visible_plan(request, pk)
+    if not can_manage(request.user, plan):
+        raise PermissionDenied("Chỉ Ban Tuyên giáo của cấp ban hành được thao tác với kế hoạch này.")
+    return plan
+
+
+def _int_param(request, name):
+    value = request.GET.get(name, "")
+    if not value.isdigit():
+        raise Http404
+    return int(value)
+
+
+def conference_create_url(obligation) -> str:
+    """Where to record the conference that fulfils OBLIGATION (the conference pages may not exist yet)."""
+    try:
+        base = reverse("study:conference_create")
+    except NoReverseMatch:
+        base = "/hoc-tap/hoi-nghi/them/"
+    return f"{base}?obligation={obligation.pk}"
+
+
+# ---------------------------------------------------------------- status helpers
+
+
+def decorate(obligation, today):
+    """Attach the computed status, its label and colour to OBLIGATION for the templates."""
+    status = ObligationStatus(obligation.status(today))
+    obligation.state = status
+    obligation.state_label = status.label
+    obligation.state_style = STATUS_STYLE[status]
+    return obligation
+
+
+def count_list(counts):
+    """[(status, label, colour, n)] in a fixed order, for badges."""
+    return [(s, s.label, STATUS_STYLE[s], counts.get(s, 0)) for s in ObligationStatus]
+
+
+# ---------------------------------------------------------------- the progress tree
+
+
+@dataclass
+class ProgressNode:
+    """One obligation in the progress tree, with the status counts of its (visible) subtree."""
+
+    ob: Obligation
+    children: list = field(default_factory=list)
+    counts: Counter = field(default_factory=Counter)
+    parent: "ProgressNode | None" = None
+
+    @property
+    def path(self):
+        return self.ob.org.path
+
+    @property
+    def count_list(self):
+        return count_list(self.counts)
+
+    @property
+    def total(self):
+        return sum(self.counts.values())
+
+
+def progress_forest(obligations, today) -> list[ProgressNode]:
+    """Arrange OBLIGATIONS as a tree by organisation path and count statuses per subtree.
+
+    A node's parent is its nearest ancestor organisation that has an obligation in the set, so a
+    level without its own conference (or out of the viewer's sight) does not break the tree.
+    Linear in the number of obligations; no queries.
+    """
+    nodes = [ProgressNode(decorate(ob, today)) for ob in sorted(obligations, key=lambda o: o.org.path)]
+    roots, stack = [], []
+    for node in nodes:
+        while stack and not node.path.startswith(stack[-1].path):
+            stack.pop()
+        if stack:
+            node.parent = stack[-1]
+            stack[-1].children.append(node)
+        else:
+            roots.append(node)
+        stack.append(node)
+    for node in reversed(nodes):  # descendants come after their ancestors in path order
+        node.counts[node.ob.state] += 1
+        if node.parent is not None:
+            node.parent.counts.update(node.counts)
+    return roots
+
+
+def _plan_obligations(request, plan):
+    """The obligations of PLAN the user may see, with what the tree shows, in one query."""
+    return (
+        Obligation.objects.visible_to(request.user)
+        .filter(plan=plan)
+        .select_related("org", "head")
+        .only(
+            "id",
+            "plan",
+            "level",
+            "deadline",
+            "held_on",
+            "conference_id",
+            "org__path",
+            "org__depth",
+            "org__name",
+            "org__code",
+            "org__kind",
+            "head__full_name",
+        )
+    )
+
+
+# ---------------------------------------------------------------- pages
+
+
+@login_required
+def plans(request):
+    status = request.GET.get("trang_thai", "")
+    qs = StudyPlan.objects.visible_to(request.user).select_related("issuer").prefetch_related("deadlines", "documents")
+    if status in PlanStatus.values:
+        qs = qs.filter(status=status)
+    page = Paginator(qs.order_by("-created_at", "-id"), 25).get_page(request.GET.get("page"))
+    for plan in page:
+        plan.status_style = PLAN_STATUS_STYLE[plan.status]
+    context = {
+        "page": page,
+        "status": status,
+        "statuses": PlanStatus.choices,
+        "can_create": plan_issuers(request.user).exists(),
+    }
+    return render(request, "study/plans/list.html", context)
+
+
+def _form_page(request, form, title, cancel_url, plan=None):
+    context = {"form": form, "title": title, "cancel_url": cancel_url, "plan": plan, "issuer": form.fixed_issuer}
+    return render(request, "study/plans/form.html", context)
+
+
+def _save(request, form):
+    """Save the draft through the service; a service refusal becomes a form error."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    plan = form.save(commit=False)
+    if form.fixed_issuer is not None and not plan.issuer_id:
+        plan.issuer = form.fixed_issuer
+    try:
+        return services.plan_save(request.user, plan, form.cleaned_data["documents"], form.deadlines())
+    except ValidationError as error:
+        for message in error.messages:
+            form.add_error(None, message)
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_create(request):
+    issuers = plan_issuers(request.user)
+    issuer = None
+    if "org" in request.GET:
+        issuer = get_object_or_404(Organization.objects.visible_to(request.user), pk=_int_param(request, "org"))
+        if not has_role_on(request.user, issuer, PLAN_ROLES):
+            raise PermissionDenied("Chỉ Ban Tuyên giáo của cấp ủy được lập kế hoạch học tập.")
+        if issuer.kind == OrgKind.CHI_BO or not issuer.is_active:
+            raise PermissionDenied("Tổ chức này không ban hành kế hoạch học tập.")
+    elif not issuers.exists():
+        raise PermissionDenied("Chỉ Ban Tuyên giáo của cấp ủy được lập kế hoạch học tập.")
+    form = StudyPlanForm(request.POST or None, user=request.user, issuers=issuers, issuer=issuer)
+    plan = _save(request, form)
+    if plan:
+        messages.success(request, "Đã lưu bản nháp kế hoạch. Kiểm tra lại rồi bấm “Ban hành”.")
+        return redirect("study:plan", pk=plan.pk)
+    title = f"Lập kế hoạch học tập, quán triệt — {issuer.name}" if issuer else "Lập kế hoạch học tập, quán triệt"
+    return _form_page(request, form, title, reverse("study:plans"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_edit(request, pk):
+    plan = _managed_plan(request, pk)
+    if plan.status != PlanStatus.DRAFT:
+        messages.error(request, "Kế hoạch đã ban hành; không sửa được nữa.")
+        return redirect("study:plan", pk=plan.pk)
+    form = StudyPlanForm(request.POST or None, instance=plan, user=request.user)
+    if _save(request, form):
+        messages.success(request, "Đã lưu bản nháp kế hoạch.")
+        return redirect("study:plan", pk=plan.pk)
+    return _form_page(request, form, f"Sửa kế hoạch: {plan.title}", plan.get_absolute_url(), plan)
+
+
+@login_required
+def plan_detail(request, pk):
+    plan = _visible_plan(request, pk)
+    today = timezone.localdate()
+    manage = can_manage(request.user, plan)
+    context = {
+        "plan": plan,
+        "plan_status_style": PLAN_STATUS_STYLE[plan.status],
+        "deadlines": list(plan.deadlines.all()),
+        "documents": list(plan.documents.all()),
+        "can_manage": manage,
+        "problems": services.plan_problems(plan) if plan.status == PlanStatus.DRAFT else [],
+        "statuses": [(s, s.label, STATUS_STYLE[s]) for s in ObligationStatus],
+        "today": today,
+    }
+    if plan.status != PlanStatus.DRAFT:
+        status = request.GET.get("trang_thai", "")
+        if status in ObligationStatus.values:
+            context.update(_status_list(request, plan, ObligationStatus(status), today))
+        else:
+            roots = progress_forest(_plan_obligations(request, plan), today)
+            totals = Counter()
+            for root in roots:
+                totals.update(root.counts)
+            context.update({"roots": roots, "totals": count_list(totals), "total": sum(totals.values())})
+    return render(request, "study/plans/detail.html", context)
+
+
+def _status_list(request, plan, status, today):
+    """The flat list of one status (e.g. only the overdue units), with each unit's upper organisation."""
+    visible = Obligation.objects.visible_to(request.user).filter(plan=plan)
+    totals = {s: visible.with_status(s, today).count() for s in ObligationStatus}
+    rows = visible.with_status(status, today).select_related("org", "head").order_by("deadline", "org__path")
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    parent_paths = {ob.org.path[: -Organization.steplen] for ob in page}
+    parents = {o.path: o for o in Organization.objects.filter(path__in=parent_paths).only("path", "name")}
+    for ob in page:
+        decorate(ob, today)
+        ob.upper = parents.get(ob.org.path[: -Organization.steplen])
+        ob.days_late = (today - ob.deadline).days if status == ObligationStatus.OVERDUE else None
+    return {
+        "filter_status": status,
+        "page": page,
+        "totals": count_list(totals),
+        "total": sum(totals.values()),
+    }
+
+
+@login_required
+def plan_progress(request, pk, ob_pk):
+    """htmx: the children of one node of the progress tree, with their subtree counts."""
+    plan = _visible_plan(request, pk)
+    node_ob = get_object_or_404(Obligation.objects.visible_to(request.user).select_related("org"), pk=ob_pk, plan=plan)
+    today = timezone.localdate()
+    subtree = _plan_obligations(request, plan).filter(org__path__startswith=node_ob.org.path)
+    roots = progress_forest(subtree, today)
+    node = next((r for r in roots if r.ob.pk == node_ob.pk), None)
+    children = node.children if node else []
+    return render(request, "study/plans/_progress_nodes.html", {"plan": plan, "nodes": children, "expand": False})
+
+
+@login_required
+@require_POST
+def plan_publish(request, pk):
+    plan = _managed_plan(request, pk)
+    try:
+        count = services.plan_publish(request.user, plan)
+    except ValidationError as error:
+        messages.error(request, "Chưa ban hành được: " + " ".join(error.messages))
+    else:
+        messages.success(request, f"Đã ban hành kế hoạch: {count} tổ chức đảng phải tổ chức học tập, quán triệt.")
+    return redirect("study:plan", pk=plan.pk)
+
+
+@login_required
+@require_POST
+def plan_close(request, pk):
+    plan = _managed_plan(request, pk)
+    try:
+        services.plan_close(request.user, plan)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Đã kết thúc kế hoạch.")
+    return redirect("study:plan", pk=plan.pk)
+
+
+# ---------------------------------------------------------------- to-do list
+
+
+def _led_orgs(user, visible):
+    """Organisations USER was granted or leads (secretary, deputies), among those they may see."""
+    q = Q(pk__in=Grant.objects.filter(user=user).values("org_id"))
+    member = getattr(user, "member", None)
+    if member is not None:
+        q |= Q(pk__in=Position.objects.current().filter(member=member, title__in=LEAD_TITLES).values("org_id"))
+    return visible.filter(q)
+
+
+@login_required
+def todo(request):
+    visible = Organization.objects.visible_to(request.user)
+    if "org" in request.GET:
+        org = get_object_or_404(visible, pk=_int_param(request, "org"))
+        orgs = Organization.objects.filter(pk=org.pk)
+    else:
+        org, orgs = None, _led_orgs(request.user, visible)
+    today = timezone.localdate()
+    rows = (
+        Obligation.objects.filter(org__in=orgs, plan__status=PlanStatus.PUBLISHED)
+        .select_related("plan", "org", "head", "conference")
+        .order_by(F("held_on").desc(nulls_first=True), "deadline", "org__path")
+    )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    for ob in page:
+        decorate(ob, today)
+        ob.record_url = conference_create_url(ob) if ob.held_on is None else None
+    context = {"org": org, "orgs": list(orgs.order_by("path")) if org is None else [org], "page": page}
+    return render(request, "study/plans/todo.html", context)
+
+
+# ---------------------------------------------------------------- the member's own page
+
+
+def _my_plans(member, today):
+    """Published plans issued at the member's cell or above whose audience includes them."""
+    holds_position = Position.objects.current(today).filter(member=member).exists()
+    plans = (
+        StudyPlan.objects.filter(status=PlanStatus.PUBLISHED, issuer__path__in=ancestor_paths([member.cell.path]))
+        .select_related("issuer")
+        .prefetch_related("documents__digests", "deadlines")
+        .order_by("-published_at", "-id")
+    )
+    mine = []
+    for plan in plans:
+        audiences = set(plan.audiences)
+        if Audience.MEMBERS not in audiences and not (Audience.KEY_CADRES in audiences and holds_position):
+            continue
+        plan.essay_due = plan.essay_deadline if _writes_essay(plan, holds_position) else None
+        plan.my_documents = []
+        for document in plan.documents.all():
+            digests = sorted(document.digests.all(), key=lambda d: (d.audience != Audience.MEMBERS, d.audience))
+            plan.my_documents.append((document, digests))
+        mine.append(plan)
+    return mine
+
+
+def _writes_essay(plan, holds_position):
+    if plan.essay_audience == EssayAudience.ALL_MEMBERS:
+        return True
+    return plan.essay_audience == EssayAudience.KEY_CADRES and holds_position
+
+
+def _upcoming_conferences(member, now):
+    """Planned conferences not yet over whose roster includes MEMBER."""
+    mine = ancestor_paths([member.cell.path])
+    candidates = (
+        Conference.objects.filter(status=ConferenceStatus.PLANNED, plan__status=PlanStatus.PUBLISHED)
+        .filter(starts_at__gte=now - timedelta(days=1))
+        .filter(
+            Q(covered_orgs__path__in=mine)
+            | Q(bridge_points__host__path__in=mine)
+            | Q(makeup_of__attendance__member=member)
+        )
+        .distinct()
+        .select_related("host", "plan")
+        .order_by("starts_at")[:30]
+    )
+    upcoming = [c for c in candidates if c.ends_at >= now and services.on_roster(c, member)]
+    for c in upcoming:
+        c.live = c.in_window(now)
+        try:
+            c.link = c.get_absolute_url()
+        except NoReverseMatch:  # the conference pages are another part of the app
+            c.link = None
+    return upcoming
+
+
+@login_required
+def my_study(request):
+    member = getattr(request.user, "member", None)
+    if member is None:
+        return render(request, "study/my/my_study.html", {"member": None})
+    today, now = timezone.localdate(), timezone.now()
+    plans = _my_plans(member, today)
+    obligations = {
+        ob.plan_id: decorate(ob, today)
+        for ob in Obligation.objects.filter(plan__in=[p.pk for p in plans], org=member.cell)
+    }
+    for plan in plans:
+        plan.cell_obligation = obligations.get(plan.pk)
+    attendance = (
+        Attendance.objects.filter(member=member)
+        .select_related("conference", "conference__host", "conference__plan")
+        .order_by("-conference__starts_at")[:100]
+    )
+    essays = sorted((p for p in plans if p.essay_due), key=lambda p: p.essay_due)
+    context = {
+        "member": member,
+        "conferences": _upcoming_conferences(member, now),
+        "attendance": attendance,
+        "plans": plans,
+        "essays": essays,
+        "today": today,
+    }
+    return render(request, "study/my/my_study.html", context)
+
+
+# ---------------------------------------------------------------- notifications
+
+
+@login_required
+def notifications(request):
+    rows = Notification.objects.filter(user=request.user).order_by(F("read_at").desc(nulls_first=True), "-created_at")
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    unread = Notification.objects.filter(user=request.user, read_at__isnull=True).count()
+    return render(request, "study/my/notifications.html", {"page": page, "unread": unread})
+
+
+@login_required
+@require_POST
+def notification_read(request, pk):
+    """Mark one notification read and follow its link (or come back to the list)."""
+    notification = get_object_or_404(Notification, pk=pk, user=request.user)
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    if request.POST.get("follow") and notification.url.startswith("/"):
+        return redirect(notification.url)
+    return redirect("study:notifications")
+
+
+@login_required
+@require_POST
+def notifications_read_all(request):
+    count = Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    if count:
+        messages.success(request, f"Đã đánh dấu {count} thông báo là đã đọc.")
+    return redirect("study:notifications")
+
+
+urlpatterns = [
+    path("ke-hoach/", plans, name="plans"),
+    path("ke-hoach/them/", plan_create, name="plan_create"),
+    path("ke-hoach/<int:pk>/", plan_detail, name="plan"),
+    path("ke-hoach/<int:pk>/sua/", plan_edit, name="plan_edit"),
+    path("ke-hoach/<int:pk>/ban-hanh/", plan_publish, name="plan_publish"),
+    path("ke-hoach/<int:pk>/ket-thuc/", plan_close, name="plan_close"),
+    path("ke-hoach/<int:pk>/tien-do/<int:ob_pk>/", plan_progress, name="plan_progress"),
+    path("viec-can-lam/", todo, name="todo"),
+    path("cua-toi/", my_study, name="my_study"),
+    path("thong-bao/", notifications, name="notifications"),
+    path("thong-bao/<int:pk>/da-doc/", notification_read, name="notification_read"),
+    path("thong-bao/da-doc-het/", notifications_read_all, name="notifications_read_all"),
+]

@@ -1,10 +1,12 @@
 import sys
 import time
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from quantriet.org.demo import DEMO_USERS, seed_demo
+from quantriet.study.demo import seed_study
 
 
 class Command(BaseCommand):
@@ -44,5 +46,14 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("Tỉnh mẫu đã có sẵn; giữ nguyên dữ liệu, đặt lại mật khẩu các tài khoản demo.")
+        started = time.monotonic()
+        member = get_user_model().objects.get(username="dangvien1").member
+        study = seed_study(member)
+        if study["created"]:
+            self.stdout.write(
+                f"Đã tạo kế hoạch học tập Chỉ thị 28-CT/TU: {study['conferences']} hội nghị, "
+                f"{study['attendance']} lượt điểm danh trong {time.monotonic() - started:.1f} giây."
+            )
+        self.stdout.write("Hội nghị đang diễn ra để thử điểm danh QR: chi bộ của dangvien1 (xa1.bithu điều hành).")
         for username, description in DEMO_USERS.items():
             self.stdout.write(f"  {username:<16} {description}")

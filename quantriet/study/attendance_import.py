@@ -1,0 +1,300 @@
+"""The class board's attendance sheet: a roster-prefilled template out, the filled-in sheet back in.
+
+Import reads .xlsx or .csv (through the roster reader, with its size and zip-bomb limits),
+validates every row against the conference's roster, and then writes every row or none.
+Errors are reported by spreadsheet row and column, in Vietnamese.
+"""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from quantriet.core.audit import audit_entry, audit_record
+from quantriet.core.models import AuditEntry
+from quantriet.core.text import fold
+from quantriet.org.models import Member
+from quantriet.org.roster import Problem, RosterError, _text, neutralise, read_table
+
+from .models import Attendance, AttendanceSource, AttendanceStatus, Conference
+from .services import conference_roster
+
+CARD, RECORD, NAME, STATUS, REASON = "Số thẻ đảng viên", "Số lý lịch", "Họ và tên", "Tình trạng", "Lý do"
+#: key -> header, in the template's order of the columns that matter.
+HEADERS = {"card_number": CARD, "record_number": RECORD, "full_name": NAME, "status": STATUS, "reason": REASON}
+#: Informative columns the template adds; the importer, like for any other extra column, ignores them.
+INFO_HEADERS = ["STT", "Chi bộ"]
+COLUMN_ORDER = {header: i for i, header in enumerate(HEADERS.values())}
+STATUS_LABELS = [label for _, label in AttendanceStatus.choices]
+_STATUS_BY_TEXT = {fold(label): value for value, label in AttendanceStatus.choices} | {
+    value: value for value in AttendanceStatus.values
+}
+MAX_REASON = Attendance._meta.get_field("reason").max_length
+
+
+@dataclass
+class SheetRow:
+    number: int
+    member: Member
+    status: str
+    reason: str
+
+
+@dataclass
+class AttendanceImportResult:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+
+
+def map_header(header: list[str]) -> dict[str, int]:
+    """Column index per key; a card or a record number column, and the status column, are required."""
+    by_folded = {fold(h): key for key, h in HEADERS.items()}
+    positions, problems = {}, []
+    for index, title in enumerate(header):
+        key = by_folded.get(fold(title))
+        if key is None:
+            continue
+        if key in positions:
+            problems.append(Problem(1, HEADERS[key], "cột này xuất hiện hai lần trong dòng tiêu đề."))
+        else:
+            positions[key] = index
+    if "card_number" not in positions and "record_number" not in positions:
+        problems.append(Problem(1, CARD, f"thiếu cột “{CARD}” (hoặc “{RECORD}”) trong dòng tiêu đề."))
+    if "status" not in positions:
+        problems.append(Problem(1, STATUS, "thiếu cột này trong dòng tiêu đề."))
+    if problems:
+        problems.append(Problem(1, "", "Hãy dùng dòng tiêu đề của tệp mẫu: " + ", ".join(HEADERS.values())))
+        raise RosterError(problems)
+    return positions
+
+
+def _number_problem(key, value):
+    if key == "card_number":
+        hint = " Nếu số 0 ở đầu bị mất, hãy định dạng cột là Văn bản (Text)." if value.isdigit() else ""
+        return f"không tìm thấy đảng viên có số thẻ “{value}”.{hint}"
+    return f"không tìm thấy đảng viên có số lý lịch “{value}”."
+
+
+def validate_sheet(conference: Conference, body, positions) -> tuple[list[SheetRow], int]:
+    """Rows to write and the count of rows left blank, or RosterError listing every problem."""
+    problems = []
+
+    def fail(number, header, message):
+        problems.append(Problem(number, header, message))
+
+    parsed, skipped = [], 0
+    for number, cells in body:
+        raw = {key: _text(cells[index]) if index < len(cells) else "" for key, index in positions.items()}
+        raw["record_number"] = raw.get("record_number", "").upper().replace(" ", "")
+        raw["card_number"] = raw.get("card_number", "").replace(" ", "")
+        status_text, reason = raw.get("status", ""), raw.get("reason", "")
+        if not status_text and not reason:
+            skipped += 1  # a roster line nobody marked: left as it is
+            continue
+        if not raw["card_number"] and not raw["record_number"]:
+            fail(number, CARD, "cần số thẻ đảng viên hoặc số lý lịch để nhận diện đảng viên.")
+        status = _STATUS_BY_TEXT.get(fold(status_text))
+        if not status_text:
+            fail(number, STATUS, "chưa ghi tình trạng (có lý do nhưng không có tình trạng).")
+        elif status is None:
+            fail(number, STATUS, f"“{status_text}” không hợp lệ; ghi một trong: {', '.join(STATUS_LABELS)}.")
+        elif status == AttendanceStatus.EXCUSED and not reason:
+            fail(number, REASON, "vắng có lý do thì phải ghi lý do.")
+        if len(reason) > MAX_REASON:
+            fail(number, REASON, f"dài quá {MAX_REASON} ký tự.")
+        parsed.append((number, raw, status, reason))
+
+    cards = sorted({raw["card_number"] for _, raw, _, _ in parsed if raw["card_number"]})
+    records = sorted({raw["record_number"] for _, raw, _, _ in parsed if raw["record_number"]})
+    card_set, record_set = set(cards), set(records)
+    by_card, by_record = {}, {}
+    for start in range(0, max(len(cards), len(records)), 900):
+        chunk = Q(card_number__in=cards[start : start + 900]) | Q(record_number__in=records[start : start + 900])
+        for m in Member.objects.filter(chunk):
+            if m.card_number in card_set:
+                by_card[m.card_number] = m
+            if m.record_number in record_set:
+                by_record[m.record_number] = m
+    found = {m.pk for m in [*by_card.values(), *by_record.values()]}
+    roster = conference_roster(conference)
+    on_roster = set()
+    ids = sorted(found)
+    for start in range(0, len(ids), 900):
+        on_roster.update(roster.filter(pk__in=ids[start : start + 900]).values_list("pk", flat=True))
+
+    rows, first_row = [], {}
+    for number, raw, status, reason in parsed:
+        card, record = raw["card_number"], raw["record_number"]
+        a, b = by_card.get(card), by_record.get(record)
+        if card and a is None:
+            fail(number, CARD, _number_problem("card_number", card))
+        if record and b is None:
+            fail(number, RECORD, _number_problem("record_number", record))
+        if (card and a is None) or (record and b is None) or not (a or b):
+            continue
+        if a and b and a.pk != b.pk:
+            fail(number, RECORD, "số thẻ và số lý lịch không cùng một đảng viên.")
+            continue
+        member = a or b
+        header = CARD if a else RECORD
+        if member.pk not in on_roster:
+            fail(number, header, "đảng viên mang số này không có tên trong danh sách dự hội nghị.")
+            continue
+        name = raw.get("full_name", "")
+        if name and fold(name) != member.full_name_folded:
+            fail(number, NAME, f"“{name}” không khớp với số đã ghi (trong danh sách là {member.full_name}).")
+        if member.pk in first_row:
+            fail(number, header, f"{member.full_name} đã có ở dòng {first_row[member.pk]}.")
+            continue
+        first_row[member.pk] = number
+        if status:
+            rows.append(SheetRow(number, member, status, reason))
+    if not problems and not rows:
+        fail(0, "", "Tệp không có dòng nào ghi tình trạng điểm danh.")
+    if problems:
+        problems.sort(key=lambda p: (p.row, COLUMN_ORDER.get(p.column, len(COLUMN_ORDER))))
+        raise RosterError(problems)
+    return rows, skipped
+
+
+def import_attendance(actor, conference: Conference, data: bytes, filename: str) -> AttendanceImportResult:
+    """Validate the whole sheet, then write every row in one transaction (or none)."""
+    header, body = read_table(data, filename)
+    positions = map_header(header)
+    if not body:
+        raise RosterError([Problem(0, "", "Tệp chỉ có dòng tiêu đề, không có đảng viên nào.")])
+    rows, skipped = validate_sheet(conference, body, positions)
+    try:
+        result = _commit(actor, conference, rows, filename)
+    except IntegrityError:
+        # A member checked in by QR code between validation and commit.
+        raise RosterError([Problem(0, "", "Điểm danh vừa thay đổi (có người quét mã); hãy nhập lại tệp.")])
+    result.skipped = skipped
+    return result
+
+
+@transaction.atomic
+def _commit(actor, conference, rows, filename):
+    result = AttendanceImportResult(rows=len(rows))
+    existing = {
+        a.member_id: a
+        for a in Attendance.objects.select_for_update().filter(
+            conference=conference, member__in=[r.member.pk for r in rows]
+        )
+    }
+    now = timezone.now()
+    new, changed, entries = [], [], []
+    for row in rows:
+        current = existing.get(row.member.pk)
+        if current is None:
+            new.append(
+                Attendance(
+                    conference=conference,
+                    member=row.member,
+                    status=row.status,
+                    reason=row.reason,
+                    source=AttendanceSource.IMPORT,
+                )
+            )
+            continue
+        if (current.status, current.reason) == (row.status, row.reason):
+            result.unchanged += 1
+            continue
+        before = {"status": current.status, "reason": current.reason}
+        current.status, current.reason, current.source, current.updated_at = (
+            row.status,
+            row.reason,
+            AttendanceSource.IMPORT,
+            now,
+        )
+        changed.append(current)
+        entries.append(
+            audit_entry(
+                actor, "attendance.import_update", current, before, {"status": row.status, "reason": row.reason}
+            )
+        )
+    Attendance.objects.bulk_create(new, batch_size=2000)
+    Attendance.objects.bulk_update(changed, ["status", "reason", "source", "updated_at"], batch_size=2000)
+    entries += [
+        audit_entry(actor, "attendance.import_create", a, None, {"status": a.status, "reason": a.reason}) for a in new
+    ]
+    AuditEntry.objects.bulk_create(entries, batch_size=2000)
+    result.created, result.updated = len(new), len(changed)
+    audit_record(
+        actor,
+        "attendance.import",
+        conference,
+        None,
+        {
+            "file": filename,
+            "rows": result.rows,
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+        },
+    )
+    return result
+
+
+# ---------------------------------------------------------------- template
+
+
+def write_attendance_template(conference: Conference, out) -> int:
+    """The roster as an attendance sheet, current marks filled in; returns the member count."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Điểm danh"
+    headers = [INFO_HEADERS[0], CARD, RECORD, NAME, INFO_HEADERS[1], STATUS, REASON]
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    marks = {a.member_id: a for a in Attendance.objects.filter(conference=conference)}
+    labels = dict(AttendanceStatus.choices)
+    roster = conference_roster(conference).select_related("cell").order_by("cell__path", "full_name_folded", "id")
+    count = 0
+    for count, member in enumerate(roster.iterator(chunk_size=2000), start=1):
+        mark = marks.get(member.pk)
+        sheet.append(
+            [
+                count,
+                member.card_number or "",
+                member.record_number or "",
+                neutralise(member.full_name),
+                neutralise(member.cell.name),
+                labels[mark.status] if mark else "",
+                neutralise(mark.reason) if mark else "",
+            ]
+        )
+    last = max(count + 1, 2)
+    for column in ("B", "C"):  # text keeps the leading zeros of card numbers
+        for row in range(2, last + 201):
+            sheet[f"{column}{row}"].number_format = "@"
+    choice = DataValidation(type="list", formula1='"' + ",".join(STATUS_LABELS) + '"', allow_blank=True)
+    choice.error = "Chọn một trong: " + ", ".join(STATUS_LABELS)
+    choice.errorTitle = "Tình trạng không hợp lệ"
+    sheet.add_data_validation(choice)
+    choice.add(f"F2:F{last}")
+    for column, width in zip("ABCDEFG", (6, 18, 14, 28, 34, 18, 40), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
+    guide = workbook.create_sheet("Hướng dẫn")
+    guide.append(["Cột", "Cách ghi"])
+    guide.append([CARD, "8 chữ số; có thể bỏ trống nếu ghi số lý lịch"])
+    guide.append([RECORD, "Dùng khi đảng viên dự bị chưa có thẻ"])
+    guide.append([NAME, "Để đối chiếu; phải khớp với số thẻ/số lý lịch"])
+    guide.append([STATUS, "Một trong: " + ", ".join(STATUS_LABELS) + ". Bỏ trống: chưa điểm danh, giữ nguyên."])
+    guide.append([REASON, "Bắt buộc khi “Vắng có lý do”"])
+    guide.append([])
+    guide.append([f"Hội nghị: {conference.title}"])
+    guide.append(["Có lỗi ở bất kỳ dòng nào thì không dòng nào được ghi; sửa theo danh sách lỗi rồi nhập lại."])
+    guide.column_dimensions["A"].width = 20
+    guide.column_dimensions["B"].width = 80
+    workbook.save(out)
+    return count

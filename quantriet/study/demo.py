@@ -1,0 +1,279 @@
+"""The demo province's study cascade: Chỉ thị 28-CT/TU, one published plan, conferences at every
+level with realistic flaws, attendance, and one conference in progress for `dangvien1`'s cell.
+
+Dates are relative to the day the demo is seeded (the plan was published 30 days earlier), so
+the progress tree always shows every status: held on time, held late, overdue, not yet due.
+Everything else is drawn from one seeded random generator.
+"""
+
+import datetime
+import random
+
+from django.db import transaction
+from django.utils import timezone
+
+from quantriet.core.audit import audit_record
+from quantriet.documents.demo import register_directive_28
+from quantriet.documents.models import Audience
+from quantriet.org.demo import ROOT_CODE
+from quantriet.org.models import Member, Organization, Position, Title
+
+from . import services
+from .models import (
+    Attendance,
+    AttendanceSource,
+    AttendanceStatus,
+    BridgePoint,
+    Conference,
+    ConferenceFormat,
+    ConferenceStatus,
+    EssayAudience,
+    Level,
+    LevelDeadline,
+    Obligation,
+    StudyPlan,
+)
+
+PLAN_SYMBOL = "12-KH/BTGDVTU"
+LIVE_TITLE = "Chi bộ học tập, quán triệt Chỉ thị 28-CT/TU (đang diễn ra)"
+SEED = 2810
+EXCUSES = ["Ốm, nằm viện", "Đi công tác theo phân công", "Việc gia đình đột xuất", "Đi học tập trung"]
+DEPUTY_REASONS = ["Bí thư đi công tác tỉnh, ủy quyền Phó Bí thư chủ trì", "Bí thư nghỉ ốm"]
+LOCAL = (
+    "Liên hệ tình hình {unit}: việc học tập nghị quyết trước đây còn hình thức ở một số chi bộ; "
+    "tỷ lệ đảng viên viết thu hoạch năm trước đạt {rate}%; năm nay mỗi chi ủy viên phụ trách một tổ "
+    "đảng viên, gắn nội dung chỉ thị với nhiệm vụ chuyển đổi số và xây dựng nông thôn mới."
+)
+
+
+class StudyDemo:
+    def __init__(self, actor=None, today=None):
+        self.rng = random.Random(SEED)
+        self.actor = actor
+        self.today = today or timezone.localdate()
+        self.start = self.today - datetime.timedelta(days=30)
+        self.root = Organization.objects.get(code=ROOT_CODE)
+        day = self.today
+        self.secretaries = dict(
+            Position.objects.current(day).filter(title=Title.SECRETARY).values_list("org_id", "member_id")
+        )
+        self.deputies = dict(
+            Position.objects.current(day).filter(title=Title.DEPUTY).values_list("org_id", "member_id")
+        )
+        self.standing = dict(
+            Position.objects.current(day).filter(title=Title.STANDING_DEPUTY).values_list("org_id", "member_id")
+        )
+
+    def at(self, day, hour=8):
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
+
+    def create_plan(self):
+        document = register_directive_28(self.actor)
+        plan = StudyPlan.objects.create(
+            issuer=self.root,
+            symbol=PLAN_SYMBOL,
+            title="Kế hoạch học tập, quán triệt Chỉ thị 28-CT/TU của Ban Thường vụ Tỉnh ủy",
+            form="quan_triet",
+            purpose="Nâng cao trách nhiệm, gương mẫu của người đứng đầu; khắc phục tình trạng cấp trên làm kỹ, "
+            "cấp dưới làm lướt trong học tập, quán triệt nghị quyết.",
+            content="Toàn văn Chỉ thị 28-CT/TU; tám nhóm nhiệm vụ, giải pháp; trách nhiệm của bí thư cấp ủy.",
+            audiences=[Audience.KEY_CADRES, Audience.MEMBERS],
+            materials="Chỉ thị 28-CT/TU; tài liệu tóm tắt cho đảng viên do Ban Tuyên giáo và Dân vận biên soạn.",
+            budget_amount=45_000_000,
+            budget_note="Ngân sách Đảng năm 2026 (dự toán của Văn phòng Tỉnh ủy)",
+            essay_audience=EssayAudience.ALL_MEMBERS,
+            essay_deadline=self.today + datetime.timedelta(days=20),
+            quiz_required=True,
+            created_by=self.actor,
+        )
+        plan.documents.add(document)
+        schedule = {Level.PROVINCE: 0, Level.UPPER: 12, Level.GRASSROOTS: 20, Level.CELL: 35}
+        for level, days in schedule.items():
+            LevelDeadline.objects.create(plan=plan, level=level, deadline=self.start + datetime.timedelta(days=days))
+        services.plan_publish(self.actor, plan)
+        StudyPlan.objects.filter(pk=plan.pk).update(published_at=self.at(self.start - datetime.timedelta(days=3)))
+        return plan
+
+    # ------------------------------------------------------------ conferences
+
+    def conference(self, plan, org, day, *, duration, deputy=False, context=True, covered=None, **extra):
+        secretary = self.secretaries.get(org.pk)
+        chair = self.deputies.get(org.pk) if deputy else secretary
+        reason = self.rng.choice(DEPUTY_REASONS) if deputy and secretary else ""
+        conference = Conference.objects.create(
+            plan=plan,
+            host=org,
+            title=f"Hội nghị học tập, quán triệt Chỉ thị 28-CT/TU — {org.name}",
+            starts_at=self.at(day, self.rng.choice([7, 8, 14])),
+            duration_minutes=duration,
+            location=f"Hội trường {org.name}",
+            chair_id=chair,
+            chair_reason=reason,
+            presenter_reason=reason,
+            board_head_id=self.standing.get(org.pk) or self.deputies.get(org.pk),
+            local_context=LOCAL.format(unit=org.name, rate=self.rng.randint(70, 98)) if context else "",
+            class_rules="Đảng viên dự đủ thời gian, không sử dụng điện thoại trong giờ học, viết thu hoạch đúng hạn.",
+            status=ConferenceStatus.HELD if day <= self.today else ConferenceStatus.PLANNED,
+            created_by=self.actor,
+            **extra,
+        )
+        conference.covered_orgs.set(covered or [org])
+        presenter = chair if deputy else secretary
+        if presenter:
+            conference.presenters.set([presenter])
+        return conference
+
+    def attendance(self, conference, members, sloppy=False):
+        rows = []
+        for member_id in members:
+            roll = self.rng.random() + (0.15 if sloppy else 0)
+            if roll < 0.84:
+                status, reason = AttendanceStatus.PRESENT, ""
+            elif roll < 0.9:
+                status, reason = AttendanceStatus.LATE, ""
+            elif roll < 0.96:
+                status, reason = AttendanceStatus.EXCUSED, self.rng.choice(EXCUSES)
+            else:
+                status, reason = AttendanceStatus.ABSENT, ""
+            rows.append(
+                Attendance(
+                    conference=conference,
+                    member_id=member_id,
+                    status=status,
+                    reason=reason,
+                    source=AttendanceSource.BOARD,
+                )
+            )
+        Attendance.objects.bulk_create(rows, batch_size=5000)
+
+    def hold(self, plan, live_cell):
+        """Conferences at every level: most on time, some late or missing, some chaired by a deputy."""
+        self.conference(plan, self.root, self.start, duration=240, format=ConferenceFormat.HYBRID, covered=[self.root])
+        province = Conference.objects.get(plan=plan, host=self.root)
+        members_by_cell = {}
+        for pk, cell_id in Member.objects.values_list("pk", "cell_id"):
+            members_by_cell.setdefault(cell_id, []).append(pk)
+        upper = list(
+            Organization.objects.get_children(self.root)
+            .filter(kind__in=["dang_uy_xa", "dang_uy_khoi"])
+            .order_by("path")
+        )
+        for index, org in enumerate(upper):
+            roll = self.rng.random()
+            deadline = self.start + datetime.timedelta(days=12)
+            if index < 2:  # the two demo communes: one on time, one late with a deputy in the chair
+                day, deputy = (
+                    (deadline - datetime.timedelta(days=3), False)
+                    if index == 0
+                    else (deadline + datetime.timedelta(days=4), True)
+                )
+            elif roll < 0.08:
+                BridgePoint.objects.create(
+                    conference=province,
+                    host=org,
+                    place=f"Hội trường {org.name}",
+                    expected=40,
+                    actual=self.rng.randint(30, 40),
+                )
+                self.hold_units(plan, org, self.start, members_by_cell, live_cell)
+                continue
+            elif roll < 0.16:
+                continue  # never held: overdue
+            else:
+                late = roll > 0.85
+                day = (
+                    deadline + datetime.timedelta(days=self.rng.randint(1, 6))
+                    if late
+                    else (deadline - datetime.timedelta(days=self.rng.randint(0, 8)))
+                )
+                deputy = self.rng.random() < 0.12
+            conference = self.conference(
+                plan,
+                org,
+                day,
+                duration=self.rng.choice([150, 180, 180, 240]),
+                deputy=deputy,
+                context=self.rng.random() < 0.85,
+            )
+            cadres = Position.objects.current(self.today).filter(org__path__startswith=org.path)
+            self.attendance(conference, sorted(set(cadres.values_list("member_id", flat=True))))
+            self.hold_units(plan, org, day, members_by_cell, live_cell)
+        self.fulfil(plan)
+        for bridge_host in BridgePoint.objects.filter(conference=province).values_list("host", flat=True):
+            Obligation.objects.filter(plan=plan, org_id=bridge_host).update(conference=province, held_on=self.start)
+
+    def hold_units(self, plan, org, parent_day, members_by_cell, live_cell):
+        """Conferences of the units under ORG (cells and grassroots committees), some skipped or skimmed."""
+        for cell in org.subtree().exclude(pk__in=[org.pk, live_cell.pk]).order_by("path"):
+            roll = self.rng.random()
+            if roll < 0.25 or parent_day > self.today:
+                continue  # not yet held
+            day = min(
+                self.today - datetime.timedelta(days=1), parent_day + datetime.timedelta(days=self.rng.randint(2, 20))
+            )
+            skim = roll > 0.9  # "làm lướt": short, no local context, weaker attendance
+            conference = self.conference(
+                plan,
+                cell,
+                day,
+                duration=45 if skim else self.rng.choice([90, 120]),
+                deputy=self.rng.random() < 0.1,
+                context=not skim and roll < 0.75,
+            )
+            self.attendance(conference, members_by_cell.get(cell.pk, []), sloppy=skim)
+
+    def fulfil(self, plan):
+        for conference in Conference.objects.filter(plan=plan, status=ConferenceStatus.HELD):
+            Obligation.objects.filter(plan=plan, org__in=conference.covered_orgs.all(), held_on__isnull=True).update(
+                conference=conference, held_on=timezone.localtime(conference.starts_at).date()
+            )
+
+    def live_conference(self, plan, cell):
+        """The conference in progress for dangvien1's cell, run by xa1.bithu's commune."""
+        secretary = self.secretaries.get(cell.pk)
+        conference = Conference.objects.create(
+            plan=plan,
+            host=cell,
+            title=LIVE_TITLE,
+            starts_at=timezone.now(),
+            duration_minutes=60,
+            location=f"Nhà văn hóa — {cell.name}",
+            chair_id=secretary,
+            board_head_id=self.deputies.get(cell.pk),
+            local_context=LOCAL.format(unit=cell.name, rate=88),
+            class_rules="Điểm danh bằng mã QR trên màn hình; không sử dụng điện thoại trong giờ học.",
+            created_by=self.actor,
+        )
+        conference.covered_orgs.set([cell])
+        if secretary:
+            conference.presenters.set([secretary])
+        refresh_live_window()
+        return conference
+
+
+def refresh_live_window():
+    """Keep the live demo conference in progress whenever the demo is served: started 30 minutes ago, 8 hours long."""
+    Conference.objects.filter(title=LIVE_TITLE).update(
+        starts_at=timezone.now() - datetime.timedelta(minutes=30),
+        duration_minutes=8 * 60,
+        status=ConferenceStatus.PLANNED,
+    )
+
+
+@transaction.atomic
+def seed_study(live_member: Member, actor=None) -> dict:
+    """The demo plan and its cascade (once); the live conference's window (every time)."""
+    if StudyPlan.objects.filter(symbol=PLAN_SYMBOL).exists():
+        refresh_live_window()
+        return {"created": False}
+    demo = StudyDemo(actor)
+    plan = demo.create_plan()
+    demo.hold(plan, live_member.cell)
+    demo.live_conference(plan, live_member.cell)
+    summary = {
+        "created": True,
+        "conferences": plan.conferences.count(),
+        "attendance": Attendance.objects.filter(conference__plan=plan).count(),
+    }
+    audit_record(actor, "demo.seed_study", plan, None, summary)
+    return summary
