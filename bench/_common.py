@@ -114,7 +114,7 @@ def setup_django(scale: float):
 def database_label() -> str:
     from django.db import connection
 
-    return "postgres" if connection.vendor == "postgresql" else connection.vendor
+    return connection.vendor  # "postgresql" or "sqlite"
 
 
 def percentile(values, q: float) -> float:

@@ -40,7 +40,7 @@ import time
 from collections import defaultdict, deque
 from contextlib import redirect_stdout
 
-from bench._common import emit, fresh_database, gunicorn, log, percentile, setup_django, timer
+from bench._common import database_label, emit, fresh_database, gunicorn, log, percentile, setup_django, timer
 
 SEED = 2810
 CHECKIN_INTERVAL = 600
@@ -375,7 +375,7 @@ def run(args) -> dict:
     naive_duplicates, naive_seconds = naive_check_then_insert(conference.pk, tokens, args.workers)
     return {
         "bench": "checkin_burst",
-        "database": "postgresql",
+        "database": database_label(),
         "members": args.members,
         "requests": len(results),
         **figures,

@@ -2,14 +2,13 @@ from datetime import date
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
+
+from quantriet.core.api import MAX_ID, Pages
 
 from .models import Member, Organization
 
 router = Router(tags=["org"])
-
-#: Ids beyond the 64-bit range are malformed input (422), not a server error.
-MAX_ID = 2**63 - 1
 
 
 class OrgOut(Schema):
@@ -69,7 +68,7 @@ def get_org(request, org_id: int = Path(..., ge=1, le=MAX_ID)):
 
 
 @router.get("/members", response=list[MemberOut], summary="Đảng viên trong phạm vi (phân trang)")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_members(request, filters: Query[MemberFilter]):
     members = Member.objects.visible_to(request.user).select_related("cell")
     if filters.org is not None:

@@ -16,31 +16,15 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from ninja import Field, Path, Router, Schema, Status
 from ninja.errors import ValidationError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
-from quantriet.org.api import MAX_ID
-from quantriet.org.models import Role, has_role_on
+from quantriet.core.api import MAX_ID, Pages
 
 from . import checkin as codes
 from . import services
 from .models import CheckinOutcome, Conference, LevelDeadline, StudyPlan
 
 router = Router(tags=["study"])
-
-#: Grants on the host organisation that make a user part of the class board for check-in codes.
-BOARD_ROLES = {Role.LEADER, Role.OFFICE, Role.PROPAGANDA, Role.ADMIN}
-
-#: Beyond this page number the offset would overflow the database's integers (a 500); it is a 422.
-MAX_PAGE = 1_000_000
-
-
-class Pages(PageNumberPagination):
-    """ninja's page-number pagination with the page number bounded."""
-
-    class Input(Schema):
-        page: int = Field(1, ge=1, le=MAX_PAGE)
-        page_size: int | None = Field(None, ge=1, le=MAX_PAGE)
-
 
 # ---------------------------------------------------------------- plans and conferences
 
@@ -137,16 +121,6 @@ class Detail(Schema):
     detail: str
 
 
-def is_board(user, conference) -> bool:
-    """The class board of CONFERENCE: the host's leaders, office and propaganda staff, admins, board members."""
-    if has_role_on(user, conference.host, BOARD_ROLES):
-        return True
-    member = getattr(user, "member", None)
-    if member is None:
-        return False
-    return conference.board_head_id == member.pk or conference.board.filter(pk=member.pk).exists()
-
-
 def _checkin_path(conference_id: int) -> str:
     try:
         return reverse("study:checkin", args=[conference_id])
@@ -166,7 +140,7 @@ def _checkin_path(conference_id: int) -> str:
 )
 def checkin_code(request, conference_id: int = Path(..., ge=1, le=MAX_ID)):
     conference = get_object_or_404(Conference.objects.visible_to(request.user).select_related("host"), pk=conference_id)
-    if not is_board(request.user, conference):
+    if not conference.is_run_by(request.user):
         return Status(403, {"detail": "Chỉ ban quản lý lớp học mới được xem mã điểm danh của hội nghị này."})
     now = timezone.now()
     slot = codes.current_slot(conference, now)

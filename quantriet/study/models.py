@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quantriet.documents.models import Audience, Document, ancestor_paths
-from quantriet.org.models import Member, Organization, OrgKind, granted_paths, subtree_q
+from quantriet.org.models import Member, Organization, OrgKind, Role, granted_paths, has_role_on, subtree_q
 
 
 class Level(models.TextChoices):
@@ -211,6 +211,10 @@ class ConferenceStatus(models.TextChoices):
     CANCELLED = "huy", "Đã hủy"
 
 
+#: Roles on the host organisation that run its conferences (record, mark attendance, show the check-in code).
+CONFERENCE_ROLES = {Role.LEADER, Role.OFFICE, Role.PROPAGANDA, Role.ADMIN}
+
+
 class ConferenceQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Conferences hosted or covered inside the user's scope, and those whose roster includes them."""
@@ -218,7 +222,11 @@ class ConferenceQuerySet(models.QuerySet):
             return self.none()
         visible = Organization.objects.visible_to(user)
         member = getattr(user, "member", None)
-        mine = Q(covered_orgs__path__in=ancestor_paths([member.cell.path])) if member else Q(pk__in=[])
+        if member is not None:
+            above_me = ancestor_paths([member.cell.path])
+            mine = Q(covered_orgs__path__in=above_me) | Q(bridge_points__host__path__in=above_me)
+        else:
+            mine = Q(pk__in=[])
         ids = self.filter(Q(host__in=visible) | Q(covered_orgs__in=visible) | Q(bridge_points__host__in=visible) | mine)
         return self.filter(pk__in=ids.values("pk"))
 
@@ -300,6 +308,15 @@ class Conference(models.Model):
     @property
     def ends_at(self):
         return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+    def is_run_by(self, user) -> bool:
+        """The class board's right: the host's leaders, office, propaganda staff and admins, and the board itself."""
+        if has_role_on(user, self.host, CONFERENCE_ROLES):
+            return True
+        member = getattr(user, "member", None)
+        if member is None:
+            return False
+        return self.board_head_id == member.pk or self.board.filter(pk=member.pk).exists()
 
     def in_window(self, at=None):
         at = at or timezone.now()

@@ -2,7 +2,7 @@
 
 Every conference is fetched through the access gate (`Conference.objects.visible_to`): out of
 scope is a 404. The class board's pages (record and edit, mark held, attendance, the sheet
-import, make-up sessions, the check-in screen) then need the board's right (`can_manage`), or
+import, make-up sessions, the check-in screen) then need the board's right (`Conference.is_run_by`), or
 they are a 403. Check-in takes the member from the session, never from the request.
 """
 
@@ -25,7 +25,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from quantriet.core.text import fold
-from quantriet.org.models import Member, Organization, Role, Title, granted_paths, has_role_on, subtree_q
+from quantriet.org.models import Member, Organization, Title, granted_paths, has_role_on, subtree_q
 from quantriet.org.roster import RosterError
 
 from . import checkin as codes
@@ -40,6 +40,7 @@ from .forms_conferences import (
 )
 from .models import (
     ATTENDED,
+    CONFERENCE_ROLES,
     Attendance,
     AttendanceStatus,
     CheckinAttempt,
@@ -53,7 +54,6 @@ from .models import (
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: Grants on the host organisation that give the class board's rights.
-MANAGE_ROLES = {Role.LEADER, Role.OFFICE, Role.PROPAGANDA, Role.ADMIN}
 #: Keys 1–5 of the marking screen, in this order.
 STATUS_KEYS = list(AttendanceStatus)
 ROWS_PER_PAGE = 200
@@ -63,16 +63,6 @@ REFUSALS = [o for o in CheckinOutcome if o not in (CheckinOutcome.OK, CheckinOut
 # ---------------------------------------------------------------- access
 
 
-def can_manage(user, conference) -> bool:
-    """The class board's right: leaders, office, propaganda staff or admins of the host, or a board member."""
-    if has_role_on(user, conference.host, MANAGE_ROLES):
-        return True
-    member = getattr(user, "member", None)
-    if member is None:
-        return False
-    return conference.board_head_id == member.pk or conference.board.filter(pk=member.pk).exists()
-
-
 def _conference(request, pk):
     visible = Conference.objects.visible_to(request.user).select_related("plan", "host", "makeup_of")
     return get_object_or_404(visible, pk=pk)
@@ -80,7 +70,7 @@ def _conference(request, pk):
 
 def _managed_conference(request, pk):
     conference = _conference(request, pk)
-    if not can_manage(request.user, conference):
+    if not conference.is_run_by(request.user):
         raise PermissionDenied("Chỉ cấp ủy chủ trì và ban quản lý lớp học mới dùng được trang này.")
     return conference
 
@@ -158,7 +148,7 @@ def conferences(request):
     if query:
         visible = visible.filter(Q(host__name_folded__contains=fold(query)) | Q(title__icontains=query))
     page = Paginator(visible.order_by("-starts_at", "-id"), 50).get_page(request.GET.get("page"))
-    context = {"page": page, "query": query, "can_create": bool(granted_paths(request.user, MANAGE_ROLES))}
+    context = {"page": page, "query": query, "can_create": bool(granted_paths(request.user, CONFERENCE_ROLES))}
     return render(request, "study/conferences/list.html", context)
 
 
@@ -170,7 +160,7 @@ def conference(request, pk):
     own = Attendance.objects.filter(conference=conf, member=member).first() if member else None
     context = {
         "conference": conf,
-        "can_manage": can_manage(request.user, conf),
+        "can_manage": conf.is_run_by(request.user),
         "rules": rule_check(conf),
         "counts": attendance_counts(conf),
         "covered": conf.covered_orgs.order_by("path"),
@@ -276,7 +266,7 @@ def conference_create(request):
         host = _resolve_org(request, request.GET["org"])
     else:
         return _pick_page(request)
-    if not has_role_on(request.user, host, MANAGE_ROLES):
+    if not has_role_on(request.user, host, CONFERENCE_ROLES):
         raise PermissionDenied("Chỉ lãnh đạo, văn phòng, tuyên giáo cấp ủy mới ghi nhận hội nghị của tổ chức này.")
     if plan.status != PlanStatus.PUBLISHED:
         messages.error(request, "Kế hoạch chưa ban hành hoặc đã kết thúc: không ghi nhận hội nghị mới được.")
@@ -295,7 +285,7 @@ def conference_create(request):
 
 def _pick_page(request):
     """Step one without an obligation: the user's open obligations, or a plan and an organisation code."""
-    managed = granted_paths(request.user, MANAGE_ROLES)
+    managed = granted_paths(request.user, CONFERENCE_ROLES)
     if not managed:
         raise PermissionDenied("Bạn không được giao tổ chức hội nghị cho tổ chức nào.")
     plans = StudyPlan.objects.visible_to(request.user).filter(status=PlanStatus.PUBLISHED).order_by("-published_at")

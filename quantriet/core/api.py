@@ -1,0 +1,17 @@
+"""Pieces shared by every app's API router."""
+
+from ninja import Field, Schema
+from ninja.pagination import PageNumberPagination
+
+#: Ids beyond the 64-bit range are malformed input (422), not a server error.
+MAX_ID = 2**63 - 1
+#: Beyond this page number the offset would overflow the database's integers (a 500); it is a 422.
+MAX_PAGE = 1_000_000
+
+
+class Pages(PageNumberPagination):
+    """ninja's page-number pagination with the page number bounded."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1, le=MAX_PAGE)
