@@ -16,9 +16,10 @@ PERSONAS = ["admin", "tinh.tuyengiao", "xa1.bithu", "xa2.bithu", "dangvien1"]
 
 
 @pytest.fixture(scope="session", autouse=True)
-def immediate_tasks():
-    """Background tasks run at once, inside the test (no worker process in tests)."""
-    with override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}):
+def test_settings(tmp_path_factory):
+    """Background tasks run at once, inside the test (no worker process); uploads go to a temporary folder."""
+    tasks = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    with override_settings(TASKS=tasks, MEDIA_ROOT=tmp_path_factory.mktemp("media")):
         yield
 
 

@@ -1,15 +1,26 @@
 """Reading uploaded .docx and .pdf files defensively: size, type, zip bombs, broken files."""
 
 import io
+import os
+import unicodedata
 import zipfile
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.http import FileResponse, Http404
+from django.utils.text import slugify
+
+from .text import fold
 
 #: An archive is refused when it unpacks to more than this, or to more than RATIO times its size.
 MAX_UNPACKED = 100 * 1024 * 1024
 MAX_RATIO = 100
 KINDS = {".docx": "docx", ".pdf": "pdf"}
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
 
 
 def file_kind(name: str, data: bytes) -> str:
@@ -57,3 +68,40 @@ def _pdf_text(data: bytes) -> str:
 
     reader = PdfReader(io.BytesIO(data))
     return "\n".join((page.extract_text() or "") for page in reader.pages[:500])
+
+
+def stored_name(name: str, kind: str) -> str:
+    """An ASCII file name for the disk; the original name is kept in the model's `name`."""
+    stem = os.path.splitext(name)[0]
+    return f"{slugify(fold(stem))[:60] or 'tep'}.{kind}"
+
+
+def store_upload(instance, name: str, data: bytes):
+    """Fill and save INSTANCE (a core.models.StoredFile) from an upload, text extracted.
+
+    Refuses anything but a sound .pdf/.docx with a Vietnamese ValidationError; leaves no file
+    behind when the save fails.
+    """
+    name = os.path.basename((name or "").replace("\\", "/")).strip()
+    kind = file_kind(name, data)
+    text = extract_text(name, data)
+    # PostgreSQL text cannot hold NUL; PDFs mix composed and decomposed Vietnamese.
+    instance.text = unicodedata.normalize("NFC", text.replace("\x00", ""))
+    instance.name, instance.size = name[:255], len(data)
+    instance.file.save(stored_name(name, kind), ContentFile(data), save=False)
+    try:
+        instance.save()
+    except BaseException:
+        instance.file.delete(save=False)
+        raise
+    return instance
+
+
+def download(stored) -> FileResponse:
+    """The file of STORED (a StoredFile) as a download under its original name; 404 if it is gone."""
+    kind = stored.file.name.rsplit(".", 1)[-1].lower()
+    try:
+        handle = stored.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("Tệp không còn trên máy chủ.")
+    return FileResponse(handle, as_attachment=True, filename=stored.name, content_type=CONTENT_TYPES.get(kind))

@@ -95,3 +95,18 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class StoredFile(models.Model):
+    """An uploaded .pdf or .docx with its extracted text (see core.files.store_upload)."""
+
+    name = models.CharField("tên tệp", max_length=255)
+    size = models.PositiveIntegerField("dung lượng")
+    text = models.TextField("nội dung trích xuất", blank=True)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.name

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from quantriet.core.models import StoredFile
 from quantriet.core.text import fold
 from quantriet.org.models import Organization, granted_paths, subtree_q
 
@@ -161,17 +162,10 @@ def attachment_path(instance, filename):
     return f"documents/{instance.document_id}/{filename}"
 
 
-class Attachment(models.Model):
+class Attachment(StoredFile):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField("tệp", upload_to=attachment_path)
-    name = models.CharField("tên tệp", max_length=255)
-    size = models.PositiveIntegerField("dung lượng")
-    text = models.TextField("nội dung trích xuất", blank=True)
-    uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = "tệp đính kèm"
         verbose_name_plural = "tệp đính kèm"
-
-    def __str__(self):
-        return self.name

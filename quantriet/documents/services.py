@@ -4,17 +4,14 @@ Each function runs in one transaction, keeps the document's search text current 
 audit entry. Permission checks belong to the caller (views check the role, then call here).
 """
 
-import os
 import unicodedata
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils.text import slugify
 
 from quantriet.core.audit import audit_record, snapshot
-from quantriet.core.files import extract_text, file_kind
-from quantriet.core.text import fold, nfc, vn_date
+from quantriet.core.files import store_upload
+from quantriet.core.text import nfc, vn_date
 
 from .models import TYPE_BY_CODE, Attachment, Digest, Document
 from .symbols import parse_symbol
@@ -93,12 +90,6 @@ def document_save(actor, document: Document, symbol: str | None = None) -> Docum
     return document
 
 
-def _stored_name(name: str, kind: str) -> str:
-    """An ASCII file name for the disk; the original name is kept in Attachment.name."""
-    stem = os.path.splitext(name)[0]
-    return f"{slugify(fold(stem))[:60] or 'tep'}.{kind}"
-
-
 def _attachment_state(attachment: Attachment) -> dict:
     return {
         "document": attachment.document_id,
@@ -111,15 +102,8 @@ def _attachment_state(attachment: Attachment) -> dict:
 @transaction.atomic
 def attachment_add(actor, document: Document, name: str, data: bytes) -> Attachment:
     """Store a .pdf or .docx file with its extracted text; refuse anything else (ValidationError)."""
-    name = os.path.basename((name or "").replace("\\", "/")).strip()
-    kind = file_kind(name, data)
-    text = extract_text(name, data)
-    # PostgreSQL text cannot hold NUL; PDFs mix composed and decomposed Vietnamese.
-    text = unicodedata.normalize("NFC", text.replace("\x00", ""))
-    attachment = Attachment(document=document, name=name[:255], size=len(data), text=text)
-    attachment.file.save(_stored_name(name, kind), ContentFile(data), save=False)
+    attachment = store_upload(Attachment(document=document), name, data)
     try:
-        attachment.save()
         _save_search_text(document)
         audit_record(actor, "attachment.add", attachment, None, _attachment_state(attachment))
     except BaseException:

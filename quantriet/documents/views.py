@@ -9,11 +9,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from quantriet.core.files import download
 from quantriet.org.models import CELL_KINDS, Organization, Role, granted_paths, has_role_on, subtree_q
 
 from . import services
@@ -22,10 +23,6 @@ from .models import Attachment, Audience, Digest, Document
 
 #: Roles allowed to register documents, attachments and digests for an organisation's subtree.
 WRITE_ROLES = {Role.PROPAGANDA, Role.ADMIN}
-CONTENT_TYPES = {
-    ".pdf": "application/pdf",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
 
 
 def may_write_outside(user) -> bool:
@@ -162,13 +159,7 @@ def _visible_attachment(request, pk):
 
 @login_required
 def attachment_download(request, pk):
-    attachment = _visible_attachment(request, pk)
-    extension = "." + attachment.file.name.rsplit(".", 1)[-1].lower()
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("Tệp không còn trên máy chủ.")
-    return FileResponse(handle, as_attachment=True, filename=attachment.name, content_type=CONTENT_TYPES.get(extension))
+    return download(_visible_attachment(request, pk))
 
 
 @login_required

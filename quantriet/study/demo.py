@@ -252,9 +252,9 @@ class StudyDemo:
 
 
 def refresh_live_window():
-    """Keep the live demo conference in progress whenever the demo is served: started 30 minutes ago, 8 hours long."""
+    """Keep the live demo conference in progress whenever the demo is served: started 5 minutes ago, 8 hours long."""
     Conference.objects.filter(title=LIVE_TITLE).update(
-        starts_at=timezone.now() - datetime.timedelta(minutes=30),
+        starts_at=timezone.now() - datetime.timedelta(minutes=5),
         duration_minutes=8 * 60,
         status=ConferenceStatus.PLANNED,
     )

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from quantriet.core.models import StoredFile
 from quantriet.documents.models import Audience, Document, ancestor_paths
 from quantriet.org.models import Member, Organization, OrgKind, Role, granted_paths, has_role_on, subtree_q
 
@@ -406,3 +407,18 @@ class CheckinAttempt(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.get_outcome_display()}"
+
+
+def conference_file_path(instance, filename):
+    return f"conferences/{instance.conference_id}/{filename}"
+
+
+class ConferenceAttachment(StoredFile):
+    """Minutes, photos of the attendance sheet, slides: files kept with a conference."""
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField("tệp", upload_to=conference_file_path)
+
+    class Meta:
+        verbose_name = "tệp của hội nghị"
+        verbose_name_plural = "tệp của hội nghị"

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from quantriet.core.audit import audit_record, snapshot
+from quantriet.core.files import store_upload
 from quantriet.documents.models import Audience
 from quantriet.org.models import Member, Position, Title
 
@@ -21,6 +22,7 @@ from .models import (
     CheckinAttempt,
     CheckinOutcome,
     Conference,
+    ConferenceAttachment,
     ConferenceStatus,
     Obligation,
     PlanStatus,
@@ -372,3 +374,16 @@ def conference_bridges_set(actor, conference: Conference, bridges) -> None:
     after = sorted((snapshot(b, BRIDGE_FIELDS) for b in conference.bridge_points.all()), key=str)
     if before != after:
         audit_record(actor, "conference.bridges", conference, {"bridges": before}, {"bridges": after})
+
+
+@transaction.atomic
+def conference_attachment_add(actor, conference: Conference, name: str, data: bytes) -> ConferenceAttachment:
+    """Keep a .pdf/.docx (minutes, slides) with CONFERENCE; anything else is refused (ValidationError)."""
+    attachment = store_upload(ConferenceAttachment(conference=conference), name, data)
+    after = {"conference": conference.pk, "name": attachment.name, "size": attachment.size}
+    try:
+        audit_record(actor, "conference.attachment_add", attachment, None, after)
+    except BaseException:
+        attachment.file.delete(save=False)  # no file left behind by a failed write
+        raise
+    return attachment

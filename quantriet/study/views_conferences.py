@@ -12,6 +12,7 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +25,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from quantriet.core.files import download
 from quantriet.core.text import fold
 from quantriet.org.models import Member, Organization, Title, granted_paths, has_role_on, subtree_q
 from quantriet.org.roster import RosterError
@@ -368,6 +370,33 @@ def conference_held(request, pk):
     return redirect(conference.get_absolute_url())
 
 
+@login_required
+@require_POST
+def conference_attachment_add(request, pk):
+    """The board keeps the minutes, slides or a photo of the paper sheet with the conference."""
+    conference = _managed_conference(request, pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "Hãy chọn tệp .pdf hoặc .docx để tải lên.")
+    elif upload.size > settings.UPLOAD_MAX_BYTES:
+        messages.error(request, f"Tệp quá lớn (tối đa {settings.UPLOAD_MAX_BYTES // (1024 * 1024)} MB).")
+    else:
+        try:
+            attachment = services.conference_attachment_add(request.user, conference, upload.name, upload.read())
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Đã lưu tệp {attachment.name}.")
+    return redirect(conference.get_absolute_url())
+
+
+@login_required
+@require_GET
+def conference_attachment(request, pk, file_pk):
+    conference = _conference(request, pk)
+    return download(get_object_or_404(conference.attachments, pk=file_pk))
+
+
 # ---------------------------------------------------------------- attendance (class board)
 
 
@@ -617,6 +646,8 @@ urlpatterns = [
     path("hoi-nghi/<int:pk>/sua/", conference_edit, name="conference_edit"),
     path("hoi-nghi/<int:pk>/da-to-chuc/", conference_held, name="conference_held"),
     path("hoi-nghi/<int:pk>/hoc-bu/", makeup_create, name="makeup_create"),
+    path("hoi-nghi/<int:pk>/tep/", conference_attachment_add, name="conference_attachment_add"),
+    path("hoi-nghi/<int:pk>/tep/<int:file_pk>/", conference_attachment, name="conference_attachment"),
     path("hoi-nghi/<int:pk>/so-diem-danh/", attendance, name="attendance"),
     path("hoi-nghi/<int:pk>/so-diem-danh/<int:member_pk>/", attendance_mark, name="attendance_mark"),
     path("hoi-nghi/<int:pk>/so-diem-danh/nhap-tep/", attendance_import, name="attendance_import"),

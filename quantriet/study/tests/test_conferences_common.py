@@ -79,3 +79,16 @@ def roster_members(conference, n=None, exclude=()):
 
 def member_of(user):
     return Member.objects.get(user=user)
+
+
+def docx_bytes(text: str) -> bytes:
+    """A real one-paragraph .docx."""
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

@@ -8,10 +8,10 @@ on the conference's board. Anonymous users are sent to the login page.
 import pytest
 from django.urls import reverse
 
-from quantriet.study import views_conferences
+from quantriet.study import services, views_conferences
 from quantriet.study.models import Obligation
 
-from .test_conferences_common import make_conference, make_plan, org
+from .test_conferences_common import docx_bytes, make_conference, make_plan, org
 
 ALL = ["admin", "tinh.tuyengiao", "xa1.bithu", "xa2.bithu", "dangvien1", "outsider"]
 
@@ -32,7 +32,9 @@ def world(users):
     conf2 = make_conference(plan, c2, admin)
     cell_conf = make_conference(plan, cell, admin)
     member = users["dangvien1"].member
+    minutes = services.conference_attachment_add(admin, conf1, "bien-ban.docx", docx_bytes("Biên bản hội nghị"))
     return {
+        "minutes": minutes,
         "plan": plan,
         "conf1": conf1,
         "conf2": conf2,
@@ -90,6 +92,9 @@ def page_matrix(w):
         ("conference_held", [conf1.pk], "post", {}, post1),
         # The make-up page needs a held conference: conf1 was marked held by the row above.
         ("makeup_create", [conf1.pk], "get", {}, board1),
+        ("conference_attachment", [conf1.pk, w["minutes"].pk], "get", {}, seen1),
+        ("conference_attachment", [conf2.pk, w["minutes"].pk], "get", {}, expect(others=404)),
+        ("conference_attachment_add", [conf1.pk], "post", {}, post1),
     ]
     return rows
 
