@@ -7,6 +7,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_SCALE ?= 0.2
 ONLY ?=
+# Test processes (pytest-xdist); each gets its own test database.
+TEST_WORKERS ?= 2
 
 export DJANGO_SETTINGS_MODULE := quantriet.settings
 
@@ -42,10 +44,10 @@ lint: setup
 ## make test: set up, lint, then the whole suite on SQLite and (where TEST_DATABASE_URL is set) PostgreSQL
 test: setup lint
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run -v0
-	DJANGO_DEBUG=1 $(BIN)/pytest -q
+	DJANGO_DEBUG=1 $(BIN)/pytest -q -n $(TEST_WORKERS)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== PostgreSQL: $$TEST_DATABASE_URL"; \
-		DJANGO_DEBUG=1 DATABASE_URL=$$TEST_DATABASE_URL $(BIN)/pytest -q; \
+		DJANGO_DEBUG=1 DATABASE_URL=$$TEST_DATABASE_URL $(BIN)/pytest -q -n $(TEST_WORKERS); \
 	else echo "TEST_DATABASE_URL chưa đặt: bỏ qua lượt chạy trên PostgreSQL."; fi
 
 ## make bench [ONLY=name]: run the benchmarks in bench/, each printing one JSON line

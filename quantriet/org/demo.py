@@ -294,6 +294,7 @@ def ensure_demo_users():
         user, _ = User.objects.get_or_create(username=username)
         user.set_password(settings.DEMO_PASSWORD)
         user.is_staff = user.is_superuser = username == "admin"
+        user.email = f"{username}@demo.quantriet.vn"  # reminders show up in the console mail backend
         if member is not None:
             user.first_name = member.full_name
         user.save()

@@ -11,6 +11,8 @@ from quantriet.core.models import StoredFile
 from quantriet.documents.models import Audience, Document, ancestor_paths
 from quantriet.org.models import Member, Organization, OrgKind, Role, granted_paths, has_role_on, subtree_q
 
+from .checkin import EARLY_MINUTES
+
 
 class Level(models.TextChoices):
     """Levels of the cascade; each organisation kind belongs to one."""
@@ -319,6 +321,11 @@ class Conference(models.Model):
             return False
         return self.board_head_id == member.pk or self.board.filter(pk=member.pk).exists()
 
+    def checkin_open(self, at=None) -> bool:
+        """Check-in is accepted from a little before the start until the end."""
+        at = at or timezone.now()
+        return self.starts_at - timedelta(minutes=EARLY_MINUTES) <= at <= self.ends_at
+
     def in_window(self, at=None):
         at = at or timezone.now()
         return self.starts_at <= at <= self.ends_at
@@ -414,7 +421,7 @@ def conference_file_path(instance, filename):
 
 
 class ConferenceAttachment(StoredFile):
-    """Minutes, photos of the attendance sheet, slides: files kept with a conference."""
+    """Minutes, slides, a scanned attendance sheet (.pdf/.docx): files kept with a conference."""
 
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField("tệp", upload_to=conference_file_path)

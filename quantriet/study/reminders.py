@@ -27,21 +27,23 @@ from django_tasks import task
 
 from quantriet.core.audit import audit_record
 from quantriet.core.models import Notification
+from quantriet.documents.models import ancestor_paths
 from quantriet.org.models import Grant, Role
 
 from .models import Obligation, ObligationStatus, PlanStatus
 
 log = logging.getLogger(__name__)
 
-#: Roles reminded when the accountable head cannot be reached.
-FALLBACK_ROLES = [Role.LEADER, Role.OFFICE]
+#: Roles reminded when the accountable head cannot be reached: the unit's (or the nearest
+#: level's) leaders and office, or the propaganda staff who monitor the plan from above.
+FALLBACK_ROLES = [Role.LEADER, Role.OFFICE, Role.PROPAGANDA]
 #: An obligation is reminded again only after this long.
 REMIND_EVERY = timedelta(days=7)
 
 
-def _ancestor_paths(path, steplen=4):
+def _ancestor_paths(path):
     """PATH and the paths above it, nearest first."""
-    return [path[:i] for i in range(len(path), 0, -steplen)]
+    return sorted(ancestor_paths([path]), key=len, reverse=True)
 
 
 def _fallback_users(obligations):

@@ -14,6 +14,7 @@ from quantriet.org.models import Member, Position, Title
 
 from . import checkin as codes
 from .models import (
+    ATTENDED,
     KINDS_OF_LEVEL,
     LEVEL_OF_KIND,
     Attendance,
@@ -133,6 +134,8 @@ def conference_save(actor, conference: Conference, covered, presenters, board) -
         raise ValidationError(errors)
     if not StudyPlan.objects.filter(pk=conference.plan_id, status=PlanStatus.PUBLISHED).exists():
         raise ValidationError("Kế hoạch chưa ban hành hoặc đã kết thúc.")
+    if not conference.host.path.startswith(conference.plan.issuer.path):
+        raise ValidationError("Tổ chức chủ trì không thuộc phạm vi của cấp ban hành kế hoạch.")
     before = snapshot(Conference.objects.get(pk=conference.pk)) if conference.pk else None
     conference.save()
     conference.covered_orgs.set(covered or [conference.host])
@@ -159,6 +162,10 @@ def conference_mark_held(actor, conference: Conference) -> int:
     """Record CONFERENCE as held; it fulfils the not-yet-fulfilled obligations of every organisation it covered."""
     if conference.starts_at > timezone.now():
         raise ValidationError("Hội nghị chưa diễn ra; chỉ ghi nhận đã tổ chức sau giờ bắt đầu.")
+    if conference.status == ConferenceStatus.HELD:
+        raise ValidationError("Hội nghị này đã được ghi nhận là đã tổ chức.")
+    if not StudyPlan.objects.filter(pk=conference.plan_id, status=PlanStatus.PUBLISHED).exists():
+        raise ValidationError("Kế hoạch đã kết thúc; không ghi nhận thêm hội nghị.")
     conference.status = ConferenceStatus.HELD
     conference.save(update_fields=["status"])
     held_on = timezone.localtime(conference.starts_at).date()
@@ -185,11 +192,9 @@ def conference_roster(conference: Conference):
     A make-up session's roster is the original's absentees.
     """
     if conference.makeup_of_id:
-        absent = Attendance.objects.filter(
-            conference_id=conference.makeup_of_id,
-            status__in=[AttendanceStatus.EXCUSED, AttendanceStatus.ABSENT],
-        )
-        return Member.objects.filter(pk__in=absent.values("member_id"))
+        # Everyone expected at the original who did not attend it, marked absent or never marked.
+        attended = Attendance.objects.filter(conference_id=conference.makeup_of_id, status__in=ATTENDED)
+        return conference_roster(conference.makeup_of).exclude(pk__in=attended.values("member_id"))
     q = Q(pk__in=[])
     for org in _participating_orgs(conference):
         q |= Q(cell__path__startswith=org.path)
@@ -250,7 +255,7 @@ def _checkin(user, conference, code, at):
     existing = Attendance.objects.filter(conference=conference, member=member, checked_in_at__isnull=False).first()
     if existing:
         return CheckinOutcome.AGAIN, existing
-    if not (conference.starts_at - timedelta(minutes=codes.EARLY_MINUTES) <= at <= conference.ends_at):
+    if not conference.checkin_open(at):
         return CheckinOutcome.OUT_OF_WINDOW, None
     if slot < codes.current_slot(conference, at) - 1:
         used = Attendance.objects.filter(conference=conference, checkin_slot=slot).exists()

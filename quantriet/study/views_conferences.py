@@ -534,7 +534,7 @@ def _code_context(request, conference):
         "qr": mark_safe(svg),  # noqa: S308 - segno's own SVG, the URL inside is escaped by segno
         "remaining": remaining,
         "interval": conference.checkin_interval,
-        "in_window": conference.in_window(now),
+        "in_window": conference.checkin_open(now),
     }
 
 

@@ -111,11 +111,24 @@ def test_only_overdue_obligations_of_published_plans(overdue, users):
     assert not Obligation.objects.filter(plan=closed, reminded_at__isnull=False).exists()
 
 
-def test_an_unreachable_unit_is_counted_and_tried_again(users):
+def test_propaganda_staff_above_are_the_last_resort(users):
     bloc_unit = org("CQD-01")  # a grassroots committee: no accounts, no leader or office grant above it
     plan = make_plan(bloc_unit, {Level.GRASSROOTS: days(-5), Level.CELL: days(-1)}, publish=True)
     close_other_plans(plan)
     Obligation.objects.filter(plan=plan).update(head=None)
+
+    counts = send_overdue_reminders()
+
+    assert counts["unreachable"] == 0 and counts["obligations"] == plan.obligations.count() > 0
+    assert Notification.objects.filter(user=users["tinh.tuyengiao"]).count() == plan.obligations.count()
+
+
+def test_an_unreachable_unit_is_counted_and_tried_again(users):
+    bloc_unit = org("CQD-01")
+    plan = make_plan(bloc_unit, {Level.GRASSROOTS: days(-5), Level.CELL: days(-1)}, publish=True)
+    close_other_plans(plan)
+    Obligation.objects.filter(plan=plan).update(head=None)
+    Grant.objects.filter(org__code="TVL").delete()  # nobody above either
 
     counts = send_overdue_reminders()
 
