@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.db.models import Q
 
-from .models import Member, Organization, Title, TransferKind
+from .models import CELL_KINDS, Member, Organization, Title, TransferKind
 
 
 class BootstrapMixin:
@@ -33,7 +33,7 @@ class RosterUploadForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, orgs, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = orgs.exclude(kind__in=["chi_bo", "chi_bo_co_so"]).order_by("path")
+        self.fields["org"].queryset = orgs.exclude(kind__in=CELL_KINDS).order_by("path")
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -22,6 +22,7 @@ from .forms import (
     PositionForm,
 )
 from .models import (
+    CELL_KINDS,
     ROSTER_ROLES,
     STRUCTURE_ROLES,
     Member,
@@ -98,11 +99,7 @@ def org_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def org_move(request, pk):
     org = _visible_org(request, pk, STRUCTURE_ROLES)
-    targets = (
-        _managed(request.user, STRUCTURE_ROLES)
-        .exclude(path__startswith=org.path)
-        .exclude(kind__in=["chi_bo", "chi_bo_co_so"])
-    )
+    targets = _managed(request.user, STRUCTURE_ROLES).exclude(path__startswith=org.path).exclude(kind__in=CELL_KINDS)
     form = OrgMoveForm(request.POST or None, targets=targets.order_by("path"))
     if _apply(request, form, lambda data: services.org_move(request.user, org, data["new_parent"])):
         messages.success(request, f"Đã chuyển {org.name}.")
@@ -114,9 +111,9 @@ def org_move(request, pk):
 @require_http_methods(["GET", "POST"])
 def org_merge(request, pk):
     org = _visible_org(request, pk, STRUCTURE_ROLES)
-    same_kind = {"chi_bo", "chi_bo_co_so"} if org.is_cell else None
     targets = _managed(request.user, STRUCTURE_ROLES).exclude(path__startswith=org.path)
-    targets = targets.filter(kind__in=same_kind) if same_kind else targets.exclude(kind__in=["chi_bo", "chi_bo_co_so"])
+    # Cells merge into cells, committees into committees.
+    targets = targets.filter(kind__in=CELL_KINDS) if org.is_cell else targets.exclude(kind__in=CELL_KINDS)
     form = OrgMergeForm(request.POST or None, targets=targets.order_by("path"), initial={"on": timezone.localdate()})
 
     def merge(data):
