@@ -116,11 +116,11 @@ def read_table(data: bytes, filename: str) -> tuple[list[str], list[tuple[int, l
         rows = _csv_rows(data)
     else:
         raise RosterError([Problem(0, "", "Chỉ nhận tệp .xlsx hoặc .csv theo mẫu.")])
-    rows = [(n, cells) for n, cells in rows if any(_text(c) for c in cells)]
+    rows = [(n, cells) for n, cells in rows if any(cell_text(c) for c in cells)]
     if not rows:
         raise RosterError([Problem(0, "", "Tệp không có dữ liệu.")])
     (_, header), *body = rows
-    return [_text(h) for h in header], body
+    return [cell_text(h) for h in header], body
 
 
 def _xlsx_rows(data: bytes):
@@ -150,7 +150,8 @@ def _csv_rows(data: bytes):
     return list(enumerate(csv.reader(io.StringIO(text), dialect), start=1))
 
 
-def _text(value) -> str:
+def cell_text(value) -> str:
+    """A spreadsheet cell as clean NFC text (shared by every sheet importer)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -197,7 +198,7 @@ def _parse_date(value):
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    text = _text(value)
+    text = cell_text(value)
     match = _DMY.fullmatch(text) or _YMD.fullmatch(text)
     if match:
         try:
@@ -216,7 +217,7 @@ def clean_row(raw: dict) -> tuple[dict, list[tuple[str, str]]]:
 
     for column in COLUMNS:
         raw_value = raw.get(column.key)
-        text = _text(raw_value)
+        text = cell_text(raw_value)
         if not text:
             if column.required:
                 fail(column.key, "không được để trống.")

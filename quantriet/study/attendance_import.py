@@ -18,7 +18,7 @@ from quantriet.core.audit import audit_entry, audit_record
 from quantriet.core.models import AuditEntry
 from quantriet.core.text import fold
 from quantriet.org.models import Member
-from quantriet.org.roster import Problem, RosterError, _text, neutralise, read_table
+from quantriet.org.roster import Problem, RosterError, cell_text, neutralise, read_table
 
 from .models import Attendance, AttendanceSource, AttendanceStatus, Conference
 from .services import conference_roster
@@ -91,7 +91,7 @@ def validate_sheet(conference: Conference, body, positions) -> tuple[list[SheetR
 
     parsed, skipped = [], 0
     for number, cells in body:
-        raw = {key: _text(cells[index]) if index < len(cells) else "" for key, index in positions.items()}
+        raw = {key: cell_text(cells[index]) if index < len(cells) else "" for key, index in positions.items()}
         raw["record_number"] = raw.get("record_number", "").upper().replace(" ", "")
         raw["card_number"] = raw.get("card_number", "").replace(" ", "")
         status_text, reason = raw.get("status", ""), raw.get("reason", "")
