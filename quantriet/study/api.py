@@ -184,18 +184,6 @@ REFUSAL_STATUS = {
     CheckinOutcome.OTHER_CONFERENCE: 422,
 }
 
-#: What a refused member should do next.
-REFUSAL_DETAIL = {
-    CheckinOutcome.NOT_A_MEMBER: "Tài khoản này chưa gắn với hồ sơ đảng viên nên không điểm danh được.",
-    CheckinOutcome.NOT_ON_ROSTER: "Đồng chí không có tên trong danh sách dự hội nghị này; liên hệ ban quản lý lớp học.",
-    CheckinOutcome.EXPIRED: "Mã đã hết hạn: hãy quét mã đang hiển thị trên màn hình.",
-    CheckinOutcome.REPLAYED: "Mã này đã được dùng ở lượt trước và đã hết hạn: hãy quét mã đang hiển thị.",
-    CheckinOutcome.OUT_OF_WINDOW: (
-        f"Chỉ điểm danh được từ {codes.EARLY_MINUTES} phút trước giờ khai mạc đến khi hội nghị kết thúc."
-    ),
-    CheckinOutcome.FORGED: "Mã không đúng: hãy quét lại mã đang hiển thị trên màn hình.",
-    CheckinOutcome.OTHER_CONFERENCE: "Mã này thuộc một hội nghị khác.",
-}
 
 CHECKIN_DESCRIPTION = """Điểm danh bằng mã của chính người gọi (mọi mã đảng viên trong thân yêu cầu bị bỏ qua).
 
@@ -248,7 +236,11 @@ def checkin(request, conference_id: int = Path(..., ge=1, le=MAX_ID)):
     outcome, row = services.checkin(request.user, conference, payload.code)
     message = CheckinOutcome(outcome).label
     if row is None:
-        refusal = {"outcome": outcome, "message": message, "detail": REFUSAL_DETAIL.get(outcome, message)}
+        refusal = {
+            "outcome": outcome,
+            "message": message,
+            "detail": services.checkin_message(outcome, None, conference),
+        }
         return Status(REFUSAL_STATUS.get(outcome, 409), refusal)
     return Status(
         200,

@@ -392,3 +392,35 @@ def conference_attachment_add(actor, conference: Conference, name: str, data: by
         attachment.file.delete(save=False)  # no file left behind by a failed write
         raise
     return attachment
+
+
+def checkin_message(outcome, row, conference):
+    """What the member reads after a check-in attempt."""
+    if outcome == CheckinOutcome.OK:
+        late = " (đi muộn)" if row.status == AttendanceStatus.LATE else ""
+        return f"Đã điểm danh lúc {timezone.localtime(row.checked_in_at):%H:%M}{late}."
+    if outcome == CheckinOutcome.AGAIN:
+        return f"Đồng chí đã điểm danh trước đó, lúc {timezone.localtime(row.checked_in_at):%H:%M}."
+    opens = conference.starts_at - timedelta(minutes=codes.EARLY_MINUTES)
+    return {
+        CheckinOutcome.EXPIRED: "Mã đã hết hạn, hãy quét mã mới trên màn hình.",
+        CheckinOutcome.REPLAYED: (
+            "Mã này đã được người khác dùng và đã hết hạn (có thể là ảnh chụp lại). "
+            "Hãy quét mã đang hiển thị trên màn hình tại hội nghị."
+        ),
+        CheckinOutcome.FORGED: "Mã điểm danh không hợp lệ. Hãy quét lại mã đang hiển thị trên màn hình.",
+        CheckinOutcome.OTHER_CONFERENCE: (
+            "Mã này là của một hội nghị khác. Hãy quét mã trên màn hình của hội nghị đồng chí đang dự."
+        ),
+        CheckinOutcome.OUT_OF_WINDOW: (
+            f"Ngoài thời gian điểm danh: chỉ điểm danh được từ {timezone.localtime(opens):%H:%M %d/%m/%Y} "
+            f"đến {timezone.localtime(conference.ends_at):%H:%M %d/%m/%Y}."
+        ),
+        CheckinOutcome.NOT_ON_ROSTER: (
+            "Đồng chí không có tên trong danh sách dự hội nghị này. Hãy liên hệ ban quản lý lớp học."
+        ),
+        CheckinOutcome.NOT_A_MEMBER: (
+            "Tài khoản này không gắn với hồ sơ đảng viên nào nên không điểm danh được. "
+            "Hãy đăng nhập bằng tài khoản đảng viên của mình."
+        ),
+    }[outcome]

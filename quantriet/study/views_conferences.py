@@ -8,7 +8,6 @@ they are a 403. Check-in takes the member from the session, never from the reque
 
 import io
 import math
-from datetime import timedelta
 from urllib.parse import urlencode
 
 import segno
@@ -133,10 +132,6 @@ def attendance_counts(conference, roster=None):
         "attended": attended,
         "checked_in": Attendance.objects.filter(conference=conference, checked_in_at__isnull=False).count(),
     }
-
-
-def _vn_time(value):
-    return timezone.localtime(value).strftime("%H:%M") if value else ""
 
 
 # ---------------------------------------------------------------- list and detail
@@ -582,38 +577,6 @@ def board_stats(request, pk):
 # ---------------------------------------------------------------- check-in (member's phone)
 
 
-def checkin_message(outcome, row, conference):
-    """What the member reads after a check-in attempt."""
-    if outcome == CheckinOutcome.OK:
-        late = " (đi muộn)" if row.status == AttendanceStatus.LATE else ""
-        return f"Đã điểm danh lúc {_vn_time(row.checked_in_at)}{late}."
-    if outcome == CheckinOutcome.AGAIN:
-        return f"Đồng chí đã điểm danh trước đó, lúc {_vn_time(row.checked_in_at)}."
-    opens = conference.starts_at - timedelta(minutes=codes.EARLY_MINUTES)
-    return {
-        CheckinOutcome.EXPIRED: "Mã đã hết hạn, hãy quét mã mới trên màn hình.",
-        CheckinOutcome.REPLAYED: (
-            "Mã này đã được người khác dùng và đã hết hạn (có thể là ảnh chụp lại). "
-            "Hãy quét mã đang hiển thị trên màn hình tại hội nghị."
-        ),
-        CheckinOutcome.FORGED: "Mã điểm danh không hợp lệ. Hãy quét lại mã đang hiển thị trên màn hình.",
-        CheckinOutcome.OTHER_CONFERENCE: (
-            "Mã này là của một hội nghị khác. Hãy quét mã trên màn hình của hội nghị đồng chí đang dự."
-        ),
-        CheckinOutcome.OUT_OF_WINDOW: (
-            f"Ngoài thời gian điểm danh: chỉ điểm danh được từ {timezone.localtime(opens):%H:%M %d/%m/%Y} "
-            f"đến {timezone.localtime(conference.ends_at):%H:%M %d/%m/%Y}."
-        ),
-        CheckinOutcome.NOT_ON_ROSTER: (
-            "Đồng chí không có tên trong danh sách dự hội nghị này. Hãy liên hệ ban quản lý lớp học."
-        ),
-        CheckinOutcome.NOT_A_MEMBER: (
-            "Tài khoản này không gắn với hồ sơ đảng viên nào nên không điểm danh được. "
-            "Hãy đăng nhập bằng tài khoản đảng viên của mình."
-        ),
-    }[outcome]
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def checkin(request, pk):
@@ -623,7 +586,7 @@ def checkin(request, pk):
     if request.method == "POST":
         # Only the code is read from the request: the member is the logged-in user's own record.
         outcome, row = services.checkin(request.user, conference, request.POST.get("ma", "")[:100])
-        message = checkin_message(outcome, row, conference)
+        message = services.checkin_message(outcome, row, conference)
     code = request.POST.get("ma") or request.GET.get("ma", "")
     own = Attendance.objects.filter(conference=conference, member=member).first() if member else None
     context = {
