@@ -54,7 +54,9 @@ INSTALLED_APPS = [
     "quantriet.core",
     "quantriet.org",
     "quantriet.documents",
+    "quantriet.originality",
     "quantriet.study",
+    "quantriet.essays",
     "quantriet.demo",
 ]
 

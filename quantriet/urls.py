@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("quantriet.org.urls")),
     path("hoc-tap/", include("quantriet.study.urls")),
     path("van-ban/", include("quantriet.documents.urls")),
+    path("thu-hoach/", include("quantriet.essays.urls")),
 ]

@@ -1,0 +1,152 @@
+"""API of essays: submit my essay for a plan, read my essays with their grades.
+
+The plan is fetched through the same gate as the pages (`visible_to`): out of scope is a 404.
+Who may not submit is a 403, when a submission is no longer taken a 409, a bad body or text a 422,
+each with a Vietnamese `detail`.
+"""
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+
+import pydantic
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from ninja import Field, Path, Router, Schema, Status
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import paginate
+
+from quantriet.core.api import MAX_ID, Pages
+from quantriet.study.models import StudyPlan
+
+from . import services
+from .models import Essay
+
+router = Router(tags=["essays"])
+
+#: HTTP status of each kind of refusal (the code of the service's ValidationError).
+REFUSAL_STATUS = {
+    "not_member": 403,
+    "audience": 403,
+    "closed": 409,
+    "deadline": 409,
+    "graded": 409,
+    "conflict": 409,
+    "invalid": 422,
+}
+
+
+class EssayIn(Schema):
+    text: str
+
+
+class ScoreOut(Schema):
+    criterion: str
+    points: Decimal
+    max_points: Decimal
+
+
+class GradeOut(Schema):
+    total: Decimal
+    max_total: Decimal
+    band: str
+    comment: str
+    graded_at: datetime
+    scores: list[ScoreOut]
+
+
+class EssayOut(Schema):
+    id: int
+    plan_id: int
+    plan_title: str = Field(..., alias="plan.title")
+    essay_deadline: date | None = Field(..., alias="plan.essay_deadline")
+    submitted_at: datetime
+    late: bool
+    words: int
+    versions: int
+    grade: GradeOut | None
+
+    @staticmethod
+    def resolve_versions(essay):
+        return essay.versions.count()
+
+    @staticmethod
+    def resolve_grade(essay):
+        return _grade_out(essay)
+
+
+class Detail(Schema):
+    detail: str
+
+
+def _grade_out(essay):
+    grade = getattr(essay, "grade", None)
+    if grade is None:
+        return None
+    scores = [
+        {"criterion": s.criterion.name, "points": s.points, "max_points": s.criterion.max_points}
+        for s in grade.scores.all()
+    ]
+    return {
+        "total": grade.total,
+        "max_total": sum((s["max_points"] for s in scores), Decimal(0)),
+        "band": grade.band,
+        "comment": grade.comment,
+        "graded_at": grade.graded_at,
+        "scores": scores,
+    }
+
+
+def _body_errors(errors):
+    return [{**error, "loc": ("body", "payload", *error.get("loc", ()))} for error in errors]
+
+
+def _read_essay(request) -> EssayIn:
+    """The JSON body, parsed here so that unreadable JSON is a 422 in Vietnamese like any other bad input."""
+    try:
+        data = json.loads(request.body or b"null")
+    except (ValueError, RecursionError):
+        raise NinjaValidationError(_body_errors([{"type": "json_invalid", "loc": ()}])) from None
+    if not isinstance(data, dict):
+        raise NinjaValidationError(_body_errors([{"type": "dict_type", "loc": ()}]))
+    try:
+        return EssayIn.model_validate(data)
+    except pydantic.ValidationError as error:
+        raise NinjaValidationError(_body_errors(error.errors(include_url=False, include_input=False))) from None
+
+
+@router.post(
+    "/plans/{plan_id}/essay",
+    response={201: EssayOut, frozenset({403, 409, 422}): Detail},
+    summary="Nộp bài thu hoạch (gõ trực tiếp)",
+    description=(
+        "Nộp hoặc nộp lại bài thu hoạch của chính người gọi cho kế hoạch. Nộp lần đầu sau hạn vẫn được "
+        "nhận nhưng bị ghi nộp muộn; nộp lại chỉ được đến hết ngày hạn nộp và khi bài chưa được chấm. "
+        "403: không phải đảng viên hoặc không thuộc đối tượng viết thu hoạch; 409: kế hoạch không nhận bài, "
+        "quá hạn nộp lại hoặc bài đã chấm; 422: nội dung quá ngắn, quá dài hoặc thân yêu cầu sai dạng; "
+        "404: kế hoạch không có hoặc ngoài phạm vi."
+    ),
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"application/json": {"schema": EssayIn.model_json_schema()}}}
+    },
+)
+def submit_essay(request, plan_id: int = Path(..., ge=1, le=MAX_ID)):
+    payload = _read_essay(request)
+    plan = get_object_or_404(StudyPlan.objects.visible_to(request.user).exclude(essay_audience=""), pk=plan_id)
+    member = getattr(request.user, "member", None)
+    try:
+        essay = services.essay_submit(request.user, plan, member, payload.text)
+    except ValidationError as error:
+        return Status(REFUSAL_STATUS.get(error.code, 422), {"detail": " ".join(error.messages)})
+    return Status(201, essay)
+
+
+@router.get("/me/essays", response=list[EssayOut], summary="Bài thu hoạch của tôi và kết quả chấm (phân trang)")
+@paginate(Pages, page_size=50)
+def my_essays(request):
+    return (
+        Essay.objects.filter(member__user=request.user)
+        .select_related("plan", "grade")
+        .prefetch_related("grade__scores__criterion")
+        .order_by("-submitted_at", "-id")
+    )

@@ -1,0 +1,194 @@
+"""Post-study essays (bài thu hoạch), their versions, the rubric of a plan and the grades.
+
+An essay stays with the cell its member belonged to when it was submitted (``Essay.cell``), so
+a later transfer does not move the record; the access gate reads that cell.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from quantriet.core.models import StoredFile
+from quantriet.org.models import Member, Organization, Role, granted_paths, subtree_q
+from quantriet.study.models import StudyPlan
+
+#: Roles on a member's cell that may grade the member's essay: the commune and upper levels.
+GRADE_ROLES = {Role.LEADER, Role.OFFICE, Role.PROPAGANDA, Role.ADMIN}
+
+
+class EssaySource(models.TextChoices):
+    TYPED = "go_truc_tiep", "Gõ trực tiếp"
+    DOCX = "docx", "Tệp Word (.docx)"
+
+
+class EssayQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Essays of cells in the user's granted subtrees, and always one's own."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        return self.filter(subtree_q(granted_paths(user), "cell__path") | Q(member__user=user))
+
+    def in_subtree(self, org):
+        return self.filter(cell__path__startswith=org.path)
+
+
+class Essay(models.Model):
+    """One member's essay for one plan: the current text; every submission is an EssayVersion."""
+
+    plan = models.ForeignKey(StudyPlan, verbose_name="kế hoạch", on_delete=models.PROTECT, related_name="essays")
+    member = models.ForeignKey(Member, verbose_name="đảng viên", on_delete=models.PROTECT, related_name="essays")
+    cell = models.ForeignKey(Organization, verbose_name="chi bộ", on_delete=models.PROTECT, related_name="+")
+    text = models.TextField("nội dung")
+    source = models.CharField("cách nộp", max_length=16, choices=EssaySource.choices)
+    submitted_at = models.DateTimeField("ngày nộp")
+    late = models.BooleanField("nộp muộn", default=False)
+
+    objects = EssayQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "bài thu hoạch"
+        verbose_name_plural = "bài thu hoạch"
+        ordering = ["-submitted_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["plan", "member"], name="essay_per_member")]
+        indexes = [models.Index(fields=["plan", "cell"])]
+
+    def __str__(self):
+        return f"Bài thu hoạch của {self.member} — {self.plan}"
+
+    def get_absolute_url(self):
+        return reverse("essays:essay", args=[self.pk])
+
+    @property
+    def words(self):
+        return len(self.text.split())
+
+
+def essay_file_path(instance, filename):
+    return f"essays/{timezone.now():%Y/%m}/{filename}"
+
+
+class EssayFile(StoredFile):
+    """The .docx a member uploaded, kept as submitted."""
+
+    file = models.FileField("tệp", upload_to=essay_file_path)
+
+    class Meta:
+        verbose_name = "tệp bài thu hoạch"
+        verbose_name_plural = "tệp bài thu hoạch"
+
+
+class EssayVersion(models.Model):
+    """One submission of an essay; resubmitting adds a version and never overwrites one."""
+
+    essay = models.ForeignKey(Essay, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField("lần nộp")
+    text = models.TextField("nội dung")
+    source = models.CharField("cách nộp", max_length=16, choices=EssaySource.choices)
+    upload = models.OneToOneField(EssayFile, null=True, blank=True, on_delete=models.PROTECT, related_name="version")
+    submitted_at = models.DateTimeField("ngày nộp")
+    late = models.BooleanField("nộp muộn", default=False)
+
+    class Meta:
+        verbose_name = "lần nộp bài thu hoạch"
+        verbose_name_plural = "lần nộp bài thu hoạch"
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["essay", "number"], name="essay_version_number")]
+
+    def __str__(self):
+        return f"Lần {self.number}: {self.essay}"
+
+
+class Rubric(models.Model):
+    """How a plan's essays are graded: criteria with points, and bands by percentage of the maximum."""
+
+    plan = models.OneToOneField(StudyPlan, on_delete=models.CASCADE, related_name="rubric")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "tiêu chí chấm"
+        verbose_name_plural = "tiêu chí chấm"
+
+    def __str__(self):
+        return f"Tiêu chí chấm — {self.plan}"
+
+    @property
+    def max_total(self) -> Decimal:
+        return sum((c.max_points for c in self.criteria.all()), Decimal(0))
+
+    def band_for(self, total: Decimal) -> str:
+        """The label of the highest band whose minimum percentage TOTAL reaches."""
+        maximum = self.max_total
+        percent = Decimal(100) * total / maximum if maximum else Decimal(0)
+        for band in self.bands.order_by("-min_percent"):
+            if percent >= band.min_percent:
+                return band.label
+        return ""
+
+
+class Criterion(models.Model):
+    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="criteria")
+    name = models.CharField("tiêu chí", max_length=200)
+    description = models.TextField("mô tả", blank=True)
+    max_points = models.DecimalField("điểm tối đa", max_digits=5, decimal_places=1)
+    order = models.PositiveSmallIntegerField("thứ tự", default=0)
+
+    class Meta:
+        verbose_name = "tiêu chí"
+        verbose_name_plural = "tiêu chí"
+        ordering = ["order", "id"]
+        constraints = [models.CheckConstraint(condition=Q(max_points__gt=0), name="criterion_max_positive")]
+
+    def __str__(self):
+        return self.name
+
+
+class GradeBand(models.Model):
+    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="bands")
+    label = models.CharField("xếp loại", max_length=40)
+    min_percent = models.DecimalField("từ (% tổng điểm)", max_digits=5, decimal_places=2)
+
+    class Meta:
+        verbose_name = "mức xếp loại"
+        verbose_name_plural = "mức xếp loại"
+        ordering = ["-min_percent"]
+        constraints = [models.UniqueConstraint(fields=["rubric", "label"], name="band_label_once")]
+
+    def __str__(self):
+        return f"{self.label} (từ {self.min_percent}%)"
+
+
+class Grade(models.Model):
+    """The latest grade of an essay; earlier ones live in the audit log (before/after)."""
+
+    essay = models.OneToOneField(Essay, on_delete=models.CASCADE, related_name="grade")
+    grader = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    total = models.DecimalField("tổng điểm", max_digits=6, decimal_places=1)
+    band = models.CharField("xếp loại", max_length=40, blank=True)
+    comment = models.TextField("nhận xét", blank=True)
+    graded_at = models.DateTimeField("ngày chấm", default=timezone.now)
+
+    class Meta:
+        verbose_name = "kết quả chấm"
+        verbose_name_plural = "kết quả chấm"
+
+    def __str__(self):
+        return f"{self.total} — {self.band}"
+
+
+class CriterionScore(models.Model):
+    grade = models.ForeignKey(Grade, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    points = models.DecimalField("điểm", max_digits=5, decimal_places=1)
+
+    class Meta:
+        verbose_name = "điểm theo tiêu chí"
+        verbose_name_plural = "điểm theo tiêu chí"
+        ordering = ["criterion__order", "criterion__id"]
+        constraints = [models.UniqueConstraint(fields=["grade", "criterion"], name="score_per_criterion")]
+
+    def __str__(self):
+        return f"{self.criterion}: {self.points}"

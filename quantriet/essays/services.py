@@ -1,0 +1,303 @@
+"""Writes of essays and grading; each runs in one transaction and leaves an audit entry.
+
+Decisions (see also the app's README section in the report):
+- Who must write (``essay_writers``): the plan's essay audience among the members of the cells
+  that have an obligation under the plan, i.e. the cells of the issuer's subtree that were part
+  of the cascade when the plan was published. KEY_CADRES narrows that to members holding a
+  current position.
+- The deadline is a date: a submission on that day (Vietnam time) is on time, later is late.
+- A first submission after the deadline is accepted and flagged late ("nộp muộn"); a
+  resubmission is accepted only up to the deadline, and never once the essay is graded (the
+  grade would no longer match the text). Every submission is kept as an EssayVersion.
+- Regrading keeps only the latest grade; the audit entry holds the grade before and after.
+"""
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from quantriet.core.audit import audit_record
+from quantriet.core.files import store_upload
+from quantriet.org.models import CELL_KINDS, Member, Position, has_role_on
+from quantriet.study.models import EssayAudience, Obligation, PlanStatus, StudyPlan
+
+from .models import (
+    GRADE_ROLES,
+    Criterion,
+    CriterionScore,
+    Essay,
+    EssayFile,
+    EssaySource,
+    EssayVersion,
+    Grade,
+    GradeBand,
+    Rubric,
+)
+
+#: Shortest and longest essay accepted (a real thu hoạch runs to some 500 words).
+MIN_WORDS = 50
+MAX_CHARS = 60_000
+MAX_COMMENT = 5_000
+
+#: The rubric a plan gets when nobody configured one: 10 points over four criteria.
+DEFAULT_CRITERIA = [
+    ("Nhận thức nội dung văn bản", "Nắm đúng, đủ những nội dung cơ bản, điểm mới của văn bản.", Decimal(3)),
+    (
+        "Liên hệ thực tiễn địa phương, đơn vị",
+        "Nêu được tình hình, con số, việc cụ thể của nơi công tác, sinh hoạt.",
+        Decimal(3),
+    ),
+    ("Liên hệ bản thân", "Tự soi, nhận rõ ưu điểm, hạn chế và trách nhiệm của bản thân.", Decimal(2)),
+    ("Kế hoạch hành động, cam kết", "Việc làm cụ thể, có thời hạn, đo được kết quả.", Decimal(2)),
+]
+#: Bands by percentage of the maximum total; the highest one reached applies.
+DEFAULT_BANDS = [("Tốt", Decimal(80)), ("Khá", Decimal(65)), ("Đạt", Decimal(50)), ("Chưa đạt", Decimal(0))]
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+# ---------------------------------------------------------------- who must write
+
+
+def essay_writers(plan: StudyPlan, today=None):
+    """Members PLAN requires to write an essay (see the module docstring)."""
+    if plan.status == PlanStatus.DRAFT or not plan.essay_audience:
+        return Member.objects.none()
+    cells = Obligation.objects.filter(plan=plan, org__kind__in=CELL_KINDS).values("org_id")
+    members = Member.objects.filter(cell__in=cells)
+    if plan.essay_audience == EssayAudience.KEY_CADRES:
+        members = members.filter(pk__in=Position.objects.current(today).values("member_id"))
+    return members
+
+
+def must_write(plan: StudyPlan, member) -> bool:
+    return member is not None and essay_writers(plan).filter(pk=member.pk).exists()
+
+
+def is_late(plan: StudyPlan, at) -> bool:
+    return plan.essay_deadline is not None and timezone.localdate(at) > plan.essay_deadline
+
+
+def can_grade(user, essay: Essay) -> bool:
+    return has_role_on(user, essay.cell, GRADE_ROLES)
+
+
+def submission_refusal(plan: StudyPlan, member, essay=None, at=None) -> ValidationError | None:
+    """Why MEMBER may not submit (or resubmit) an essay for PLAN now, or None.
+
+    The error's code says what kind of refusal it is: not_member / audience (who), closed /
+    deadline / graded (when).
+    """
+    if member is None:
+        return ValidationError(
+            "Tài khoản này chưa gắn với hồ sơ đảng viên nên không nộp được bài thu hoạch.", "not_member"
+        )
+    if plan.status != PlanStatus.PUBLISHED or not plan.essay_audience:
+        return ValidationError("Kế hoạch này không (còn) nhận bài thu hoạch.", "closed")
+    if not must_write(plan, member):
+        return ValidationError("Đồng chí không thuộc đối tượng phải viết thu hoạch của kế hoạch này.", "audience")
+    if essay is None:
+        return None
+    if hasattr(essay, "grade"):
+        return ValidationError("Bài thu hoạch đã được chấm nên không nộp lại được.", "graded")
+    if is_late(plan, at or timezone.now()):
+        return ValidationError(
+            f"Đã quá hạn nộp ({plan.essay_deadline:%d/%m/%Y}): không nộp lại được, bài đã nộp được giữ nguyên.",
+            "deadline",
+        )
+    return None
+
+
+# ---------------------------------------------------------------- submitting
+
+
+def clean_text(text: str) -> str:
+    """NFC, no control characters (Word and XML refuse them), tidy line breaks."""
+    text = unicodedata.normalize("NFC", text or "").replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", text)
+    lines = [line.rstrip() for line in text.split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def _check_text(text: str):
+    if len(text) > MAX_CHARS:
+        raise ValidationError(f"Bài thu hoạch quá dài (tối đa {MAX_CHARS:,} ký tự).".replace(",", "."), "invalid")
+    words = len(text.split())
+    if words < MIN_WORDS:
+        raise ValidationError(f"Bài thu hoạch quá ngắn: {words} từ, cần ít nhất {MIN_WORDS} từ.", "invalid")
+
+
+def _refuse_if_needed(plan, member, essay, at):
+    refusal = submission_refusal(plan, member, essay, at)
+    if refusal is not None:
+        raise refusal
+
+
+@transaction.atomic
+def essay_submit(actor, plan: StudyPlan, member, text: str, *, upload: EssayFile | None = None) -> Essay:
+    """Submit MEMBER's essay for PLAN (typed, or the text of UPLOAD); resubmitting adds a version."""
+    now = timezone.now()
+    _refuse_if_needed(plan, member, None, now)
+    text = clean_text(text)
+    _check_text(text)
+    essay = Essay.objects.select_for_update().filter(plan=plan, member=member).first()
+    _refuse_if_needed(plan, member, essay, now)
+    source = EssaySource.DOCX if upload else EssaySource.TYPED
+    late = is_late(plan, now)
+    before = _essay_state(essay) if essay else None
+    if essay is None:
+        essay = _create_essay(plan, member, text, source, now, late)
+    else:
+        essay.text, essay.source, essay.submitted_at, essay.late = text, source, now, late
+        essay.cell = member.cell
+        essay.save(update_fields=["text", "source", "submitted_at", "late", "cell"])
+    number = (before or {}).get("version", 0) + 1
+    EssayVersion.objects.create(
+        essay=essay, number=number, text=text, source=source, upload=upload, submitted_at=now, late=late
+    )
+    audit_record(actor, "essay.submit", essay, before, _essay_state(essay, number))
+    return essay
+
+
+def _create_essay(plan, member, text, source, now, late):
+    """Insert guarded by the (plan, member) constraint: two first submissions at once cannot both win."""
+    try:
+        with transaction.atomic():
+            return Essay.objects.create(
+                plan=plan, member=member, cell=member.cell, text=text, source=source, submitted_at=now, late=late
+            )
+    except IntegrityError:
+        raise ValidationError("Bài thu hoạch vừa được nộp ở một phiên khác; hãy tải lại trang.", "conflict") from None
+
+
+def _essay_state(essay, number=None) -> dict:
+    number = number or essay.versions.count()
+    return {
+        "version": number,
+        "source": essay.source,
+        "submitted_at": essay.submitted_at.isoformat(),
+        "late": essay.late,
+        "words": essay.words,
+    }
+
+
+def essay_submit_docx(actor, plan: StudyPlan, member, name: str, data: bytes) -> Essay:
+    """Submit the text of an uploaded .docx; anything else (.pdf, .txt, a renamed file, an oversize or
+    malformed file, a zip bomb) is refused with a Vietnamese ValidationError and leaves nothing behind.
+    """
+    _refuse_if_needed(plan, member, None, timezone.now())
+    if not (name or "").lower().endswith(".docx"):
+        raise ValidationError(
+            f"Chỉ nhận bài thu hoạch gõ trực tiếp hoặc tệp Word .docx; tệp “{name}” không được chấp nhận.", "invalid"
+        )
+    with transaction.atomic():
+        upload = store_upload(EssayFile(), name, data)
+        try:
+            return essay_submit(actor, plan, member, upload.text, upload=upload)
+        except BaseException:
+            upload.file.delete(save=False)  # the row goes with the rollback, the file by hand
+            raise
+
+
+# ---------------------------------------------------------------- rubric and grading
+
+
+@transaction.atomic
+def rubric_ensure(actor, plan: StudyPlan) -> Rubric:
+    """PLAN's rubric, created from DEFAULT_CRITERIA and DEFAULT_BANDS the first time it is needed."""
+    rubric = Rubric.objects.filter(plan=plan).first()
+    if rubric is not None:
+        return rubric
+    StudyPlan.objects.select_for_update().filter(pk=plan.pk).first()  # one creator at a time
+    rubric, created = Rubric.objects.get_or_create(plan=plan)
+    if created:
+        Criterion.objects.bulk_create(
+            Criterion(rubric=rubric, name=name, description=text, max_points=points, order=i)
+            for i, (name, text, points) in enumerate(DEFAULT_CRITERIA, start=1)
+        )
+        GradeBand.objects.bulk_create(
+            GradeBand(rubric=rubric, label=label, min_percent=p) for label, p in DEFAULT_BANDS
+        )
+        after = {"criteria": [c[0] for c in DEFAULT_CRITERIA], "bands": [b[0] for b in DEFAULT_BANDS]}
+        audit_record(actor, "rubric.create_default", rubric, None, after)
+    return rubric
+
+
+def parse_points(raw) -> Decimal | None:
+    """'8,5' / '8.5' / 8.5 → Decimal('8.5'); None when not a number with at most one decimal."""
+    try:
+        value = Decimal(str(raw).strip().replace(",", "."))
+    except InvalidOperation:
+        return None
+    if not value.is_finite() or value != value.quantize(Decimal("0.1")):
+        return None
+    return value.quantize(Decimal("0.1"))
+
+
+def _score_errors(criteria, points) -> tuple[dict, dict]:
+    values, errors = {}, {}
+    for criterion in criteria:
+        raw = points.get(criterion.pk)
+        value = parse_points(raw) if raw not in (None, "") else None
+        if raw in (None, ""):
+            errors[f"c{criterion.pk}"] = [f"Chưa cho điểm tiêu chí “{criterion.name}”."]
+        elif value is None:
+            errors[f"c{criterion.pk}"] = ["Điểm phải là số, tối đa một chữ số thập phân (ví dụ 2,5)."]
+        elif not Decimal(0) <= value <= criterion.max_points:
+            errors[f"c{criterion.pk}"] = [f"Điểm phải từ 0 đến {vn_points(criterion.max_points)}."]
+        else:
+            values[criterion.pk] = value
+    return values, errors
+
+
+def vn_points(value: Decimal) -> str:
+    """Points the Vietnamese way: 8,5 and 10 (not 10.0)."""
+    text = f"{value.normalize():f}" if value == value.to_integral() else f"{value:.1f}"
+    return text.replace(".", ",")
+
+
+def _grade_state(grade: Grade) -> dict:
+    return {
+        "total": str(grade.total),
+        "band": grade.band,
+        "comment": grade.comment,
+        "grader": grade.grader_id,
+        "scores": {str(s.criterion_id): str(s.points) for s in grade.scores.all()},
+    }
+
+
+@transaction.atomic
+def essay_grade(actor, essay: Essay, points: dict, comment: str = "") -> Grade:
+    """Grade ESSAY against its plan's rubric: POINTS maps criterion id → points (text or number).
+
+    Every criterion needs points between 0 and its maximum; the band follows from the total.
+    """
+    if not can_grade(actor, essay):
+        raise PermissionDenied("Chỉ cấp ủy cấp xã trở lên (lãnh đạo, văn phòng, tuyên giáo) được chấm bài này.")
+    comment = clean_text(comment)
+    rubric = rubric_ensure(actor, essay.plan)
+    criteria = list(rubric.criteria.all())
+    values, errors = _score_errors(criteria, points)
+    if len(comment) > MAX_COMMENT:
+        errors["comment"] = [f"Nhận xét tối đa {MAX_COMMENT} ký tự."]
+    if errors:
+        raise ValidationError(errors)
+    grade = Grade.objects.select_for_update().filter(essay=essay).first()
+    before = _grade_state(grade) if grade else None
+    total = sum(values.values(), Decimal(0))
+    if grade is None:
+        grade = Grade(essay=essay)
+    grade.grader, grade.total, grade.band = actor, total, rubric.band_for(total)
+    grade.comment, grade.graded_at = comment, timezone.now()
+    grade.save()
+    grade.scores.all().delete()
+    CriterionScore.objects.bulk_create(
+        CriterionScore(grade=grade, criterion_id=pk, points=v) for pk, v in values.items()
+    )
+    audit_record(actor, "essay.grade", essay, before, _grade_state(grade))
+    return grade

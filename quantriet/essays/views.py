@@ -1,0 +1,359 @@
+"""Pages of essays and grading (bài thu hoạch, chấm bài).
+
+Plans, organisations and essays are fetched through the access gate (`visible_to`): out of
+scope is a 404. A member submits only for plans whose essay audience includes them (403
+otherwise); grading, the board list and the exports need a grading role (GRADE_ROLES) on the
+organisation or the essay's cell (403 otherwise). Writes go through services.py.
+"""
+
+import io
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from quantriet.core.files import CONTENT_TYPES, download
+from quantriet.org.models import Organization, granted_paths, has_role_on
+from quantriet.study.models import PlanStatus, StudyPlan
+
+from . import exports, services
+from .models import GRADE_ROLES, Essay, EssayVersion
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ROWS_PER_PAGE = 50
+
+
+class Filter:
+    """The board's list filters (query parameter `loc`)."""
+
+    UNGRADED = "chua_cham"
+    GRADED = "da_cham"
+    LATE = "nop_muon"
+    MISSING = "chua_nop"
+    CHOICES = [
+        ("", "Tất cả bài đã nộp"),
+        (UNGRADED, "Chưa chấm"),
+        (GRADED, "Đã chấm"),
+        (LATE, "Nộp muộn"),
+        (MISSING, "Chưa nộp"),
+    ]
+
+
+# ---------------------------------------------------------------- access
+
+
+def _visible_plan(request, pk):
+    plans = StudyPlan.objects.visible_to(request.user).exclude(essay_audience="").select_related("issuer")
+    return get_object_or_404(plans, pk=pk)
+
+
+def _int_param(request, name):
+    value = request.GET.get(name, "")
+    if not value.isdigit() or len(value) > 18:
+        raise Http404
+    return int(value)
+
+
+def default_scope(user, plan):
+    """The widest organisation under PLAN where USER may grade: a granted subtree inside the issuer's, or the issuer."""
+    for granted in granted_paths(user, GRADE_ROLES):
+        if granted.startswith(plan.issuer.path):
+            return Organization.objects.get(path=granted)
+        if plan.issuer.path.startswith(granted):
+            return plan.issuer
+    return None
+
+
+def _board_org(request, plan):
+    """The organisation whose essays the board page (or an export) shows; 404 out of sight, 403 without the role."""
+    if "org" in request.GET:
+        visible = Organization.objects.visible_to(request.user)
+        org = get_object_or_404(visible.filter(path__startswith=plan.issuer.path), pk=_int_param(request, "org"))
+    else:
+        org = default_scope(request.user, plan)
+    if org is None or not has_role_on(request.user, org, GRADE_ROLES):
+        raise PermissionDenied(
+            "Chỉ cấp ủy cấp xã trở lên (lãnh đạo, văn phòng, tuyên giáo) được xem và chấm bài thu hoạch."
+        )
+    return org
+
+
+def _essay(request, pk):
+    essays = Essay.objects.visible_to(request.user).select_related("plan", "plan__issuer", "member", "cell")
+    return get_object_or_404(essays, pk=pk)
+
+
+def _gradable_essay(request, pk):
+    essay = _essay(request, pk)
+    if not services.can_grade(request.user, essay):
+        raise PermissionDenied("Chỉ cấp ủy cấp xã trở lên (lãnh đạo, văn phòng, tuyên giáo) được chấm bài này.")
+    return essay
+
+
+# ---------------------------------------------------------------- the list of plans
+
+
+@login_required
+@require_GET
+def index(request):
+    """Bài thu hoạch: the member's own essays, and the plans whose essays the user grades."""
+    member = getattr(request.user, "member", None)
+    plans = (
+        StudyPlan.objects.visible_to(request.user)
+        .exclude(status=PlanStatus.DRAFT)
+        .exclude(essay_audience="")
+        .select_related("issuer")
+        .order_by("-published_at", "-id")
+    )
+    mine, graded = [], []
+    essays = {e.plan_id: e for e in Essay.objects.filter(member=member).select_related("grade")} if member else {}
+    for plan in plans[:200]:
+        if member is not None and (plan.pk in essays or services.must_write(plan, member)):
+            plan.my_essay = essays.get(plan.pk)
+            mine.append(plan)
+        if default_scope(request.user, plan) is not None:
+            graded.append(plan)
+    context = {"member": member, "mine": mine, "graded": graded, "today": timezone.localdate()}
+    return render(request, "essays/index.html", context)
+
+
+# ---------------------------------------------------------------- the member's essay
+
+
+def _write_context(plan, member, essay, refusal):
+    versions = list(essay.versions.select_related("upload")) if essay else []
+    grade = getattr(essay, "grade", None) if essay else None
+    return {
+        "plan": plan,
+        "member": member,
+        "essay": essay,
+        "versions": versions,
+        "grade": grade,
+        "scores": list(grade.scores.select_related("criterion")) if grade else [],
+        "refusal": refusal,
+        "late_now": services.is_late(plan, timezone.now()),
+        "min_words": services.MIN_WORDS,
+        "max_mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
+    }
+
+
+def _submit(request, plan, member):
+    """The POST of the write page: typed text or a .docx; returns an error message or None."""
+    upload = request.FILES.get("file")
+    try:
+        if upload is not None:
+            if upload.size > settings.UPLOAD_MAX_BYTES:
+                return f"Tệp quá lớn (tối đa {settings.UPLOAD_MAX_BYTES // (1024 * 1024)} MB)."
+            services.essay_submit_docx(request.user, plan, member, upload.name, upload.read())
+        else:
+            services.essay_submit(request.user, plan, member, request.POST.get("text", ""))
+    except ValidationError as error:
+        return " ".join(error.messages)
+    return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def write(request, plan_pk):
+    """Bài thu hoạch của tôi for one plan: status, grade, every version, and the form while allowed."""
+    plan = _visible_plan(request, plan_pk)
+    member = getattr(request.user, "member", None)
+    essay = Essay.objects.filter(plan=plan, member=member).select_related("grade").first() if member else None
+    if essay is None:
+        refusal = services.submission_refusal(plan, member)
+        if refusal is not None and refusal.code in {"not_member", "audience"}:
+            return render(request, "essays/refused.html", {"plan": plan, "refusal": refusal}, status=403)
+    error = None
+    if request.method == "POST":
+        error = _submit(request, plan, member)
+        if error is None:
+            essay = Essay.objects.get(plan=plan, member=member)
+            note = " (nộp muộn)" if essay.late else ""
+            messages.success(request, f"Đã nộp bài thu hoạch lần {essay.versions.count()}{note}.")
+            return redirect("essays:write", plan_pk=plan.pk)
+    refusal = services.submission_refusal(plan, member, essay)
+    context = _write_context(plan, member, essay, refusal) | {"error": error, "text": request.POST.get("text")}
+    return render(request, "essays/write.html", context, status=400 if error else 200)
+
+
+@login_required
+@require_GET
+def version_file(request, pk):
+    """The .docx as the member uploaded it (to whoever may see the essay)."""
+    version = get_object_or_404(
+        EssayVersion.objects.filter(
+            essay__in=Essay.objects.visible_to(request.user), upload__isnull=False
+        ).select_related("upload"),
+        pk=pk,
+    )
+    return download(version.upload)
+
+
+# ---------------------------------------------------------------- the class board
+
+
+def _board_rows(plan, org, status):
+    essays = Essay.objects.filter(plan=plan).in_subtree(org).select_related("member", "cell", "grade")
+    if status == Filter.UNGRADED:
+        essays = essays.filter(grade__isnull=True)
+    elif status == Filter.GRADED:
+        essays = essays.filter(grade__isnull=False)
+    elif status == Filter.LATE:
+        essays = essays.filter(late=True)
+    return essays.order_by("cell__path", "member__full_name_folded", "id")
+
+
+def _missing(plan, org):
+    """Members of ORG's subtree who must write and have not."""
+    writers = services.essay_writers(plan).filter(cell__path__startswith=org.path)
+    done = Essay.objects.filter(plan=plan).values("member_id")
+    return writers.exclude(pk__in=done).select_related("cell").order_by("cell__path", "full_name_folded", "id")
+
+
+def _counts(plan, org):
+    essays = Essay.objects.filter(plan=plan).in_subtree(org)
+    return {
+        "": essays.count(),
+        Filter.UNGRADED: essays.filter(grade__isnull=True).count(),
+        Filter.GRADED: essays.filter(grade__isnull=False).count(),
+        Filter.LATE: essays.filter(late=True).count(),
+        Filter.MISSING: _missing(plan, org).count(),
+    }
+
+
+@login_required
+@require_GET
+def board(request, plan_pk):
+    """The essays of an organisation's subtree for a plan, with filters, for the class board to grade."""
+    plan = _visible_plan(request, plan_pk)
+    org = _board_org(request, plan)
+    status = request.GET.get("loc", "")
+    if status not in dict(Filter.CHOICES):
+        status = ""
+    rows = _missing(plan, org) if status == Filter.MISSING else _board_rows(plan, org, status)
+    page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    counts = _counts(plan, org)
+    filters = [(value, label, counts[value]) for value, label in Filter.CHOICES]
+    children = org.visible_children(Organization.objects.visible_to(request.user)).active()
+    context = {
+        "plan": plan,
+        "org": org,
+        "children": children,
+        "page": page,
+        "status": status,
+        "filters": filters,
+        "missing": status == Filter.MISSING,
+        "rubric": services.rubric_ensure(request.user, plan),
+    }
+    return render(request, "essays/board.html", context)
+
+
+def _grade_page(request, essay, errors=None, status=200):
+    rubric = services.rubric_ensure(request.user, essay.plan)
+    grade = getattr(essay, "grade", None)
+    given = {s.criterion_id: s.points for s in grade.scores.all()} if grade else {}
+    criteria = []
+    for criterion in rubric.criteria.all():
+        key = f"c{criterion.pk}"
+        value = request.POST.get(key) if errors else given.get(criterion.pk)
+        criterion.field = key
+        criterion.value = "" if value is None else str(value).replace(",", ".")
+        criterion.errors = (errors or {}).get(key, [])
+        criteria.append(criterion)
+    context = {
+        "essay": essay,
+        "plan": essay.plan,
+        "versions": list(essay.versions.select_related("upload")),
+        "grade": grade,
+        "rubric": rubric,
+        "bands": list(rubric.bands.all()),
+        "criteria": criteria,
+        "can_grade": services.can_grade(request.user, essay),
+        "comment": request.POST.get("comment", "") if errors else (grade.comment if grade else ""),
+        "comment_errors": (errors or {}).get("comment", []),
+        "max_total": rubric.max_total,
+    }
+    return render(request, "essays/essay.html", context, status=status)
+
+
+@login_required
+@require_GET
+def essay(request, pk):
+    return _grade_page(request, _essay(request, pk))
+
+
+@login_required
+@require_POST
+def grade(request, pk):
+    essay = _gradable_essay(request, pk)
+    points = {int(key[1:]): value for key, value in request.POST.items() if key[:1] == "c" and key[1:].isdigit()}
+    try:
+        result = services.essay_grade(request.user, essay, points, request.POST.get("comment", ""))
+    except ValidationError as error:
+        return _grade_page(request, essay, errors=error.message_dict, status=400)
+    messages.success(request, f"Đã chấm: {services.vn_points(result.total)} điểm — {result.band}.")
+    following = _next_ungraded(essay)
+    return redirect(following.get_absolute_url() if following else essay.get_absolute_url())
+
+
+def _next_ungraded(essay):
+    """The next essay of the same cell still waiting for a grade, so grading runs on from the keyboard."""
+    rest = Essay.objects.filter(plan=essay.plan, cell=essay.cell, grade__isnull=True).exclude(pk=essay.pk)
+    rest = rest.filter(member__full_name_folded__gt=essay.member.full_name_folded)
+    return rest.order_by("member__full_name_folded", "id").first()
+
+
+# ---------------------------------------------------------------- exports
+
+
+def _attachment(data, content_type, filename):
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_GET
+def export_xlsx(request, plan_pk):
+    plan = _visible_plan(request, plan_pk)
+    org = _board_org(request, plan)
+    out = io.BytesIO()
+    rubric = services.rubric_ensure(request.user, plan)
+    exports.write_grades_xlsx(rubric, Essay.objects.filter(plan=plan).in_subtree(org), out)
+    return _attachment(out.getvalue(), XLSX, f"ket-qua-cham-thu-hoach-{plan.pk}-{org.code}.xlsx")
+
+
+@login_required
+@require_GET
+def export_docx(request, plan_pk):
+    plan = _visible_plan(request, plan_pk)
+    org = _board_org(request, plan)
+    essays = Essay.objects.filter(plan=plan).in_subtree(org)
+    if essays.count() > exports.MAX_DOCX_ESSAYS:
+        messages.error(
+            request,
+            f"{org.name} có hơn {exports.MAX_DOCX_ESSAYS} bài: hãy chọn một tổ chức nhỏ hơn để gộp thành một tệp Word.",
+        )
+        return redirect(reverse("essays:board", args=[plan.pk]) + f"?org={org.pk}")
+    out = io.BytesIO()
+    exports.write_essays_docx(plan, org, essays, out)
+    return _attachment(out.getvalue(), CONTENT_TYPES["docx"], f"bai-thu-hoach-{plan.pk}-{org.code}.docx")
+
+
+urlpatterns = [
+    path("", index, name="index"),
+    path("ke-hoach/<int:plan_pk>/", write, name="write"),
+    path("ke-hoach/<int:plan_pk>/cham/", board, name="board"),
+    path("ke-hoach/<int:plan_pk>/ket-qua.xlsx", export_xlsx, name="export_xlsx"),
+    path("ke-hoach/<int:plan_pk>/bai-thu-hoach.docx", export_docx, name="export_docx"),
+    path("bai/<int:pk>/", essay, name="essay"),
+    path("bai/<int:pk>/cham/", grade, name="grade"),
+    path("lan-nop/<int:pk>/tep/", version_file, name="version_file"),
+]

@@ -1,0 +1,35 @@
+import pytest
+
+from quantriet.originality.compare import fingerprint
+from quantriet.originality.db import DatabaseStorage
+from quantriet.originality.index import Index
+from quantriet.originality.models import OriginalityBand, OriginalitySignature
+
+from . import corpus
+
+pytestmark = pytest.mark.django_db
+
+
+def test_add_then_query_through_the_tables():
+    index = Index(storage=DatabaseStorage())
+    for number, name in enumerate(["mau-1-internet.txt", "mau-2-internet.txt", "that-3-tam-cong-an-tan-hoa.txt"], 1):
+        index.add(("sample", number), fingerprint(corpus.read(name)).sketch())
+    assert OriginalitySignature.objects.count() == 3
+    assert OriginalityBand.objects.count() == 3 * index.params.bands
+
+    submitted = fingerprint(corpus.read("chep-2a-doi-ten.txt")).sketch()
+    [match] = index.query(submitted)
+    assert match.key == ("sample", 2) and match.containment > 0.9
+    assert index.query(fingerprint(corpus.read("that-5-hong-tram-y-te.txt")).sketch()) == []
+
+
+def test_a_resubmitted_text_replaces_its_sketch_and_bands():
+    index = Index(storage=DatabaseStorage())
+    index.add(("essay", 7), fingerprint(corpus.read("mau-1-internet.txt")).sketch())
+    index.add(("essay", 7), fingerprint(corpus.read("that-6-dung-hop-tac-xa.txt")).sketch())
+    row = OriginalitySignature.objects.get(doc_type="essay", doc_id=7)
+    assert row.bands.count() == index.params.bands
+    assert index.query(fingerprint(corpus.read("chep-1c-rut-gon.txt")).sketch()) == []
+    [match] = index.query(fingerprint(corpus.read("that-6-dung-hop-tac-xa.txt")).sketch())
+    assert match.key == ("essay", 7) and match.jaccard == 1.0
+    assert DatabaseStorage().sketches([]) == {}
