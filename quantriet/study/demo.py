@@ -49,6 +49,7 @@ LOCAL = (
 class StudyDemo:
     def __init__(self, actor=None, today=None):
         self.rng = random.Random(SEED)
+        self.pending, self.attendance_rows = [], []
         self.actor = actor
         self.today = today or timezone.localdate()
         self.start = self.today - datetime.timedelta(days=30)
@@ -97,10 +98,11 @@ class StudyDemo:
     # ------------------------------------------------------------ conferences
 
     def conference(self, plan, org, day, *, duration, deputy=False, context=True, covered=None, **extra):
+        """A conference queued for `flush` (bulk-created with its covered units and presenter)."""
         secretary = self.secretaries.get(org.pk)
         chair = self.deputies.get(org.pk) if deputy else secretary
         reason = self.rng.choice(DEPUTY_REASONS) if deputy and secretary else ""
-        conference = Conference.objects.create(
+        conference = Conference(
             plan=plan,
             host=org,
             title=f"Hội nghị học tập, quán triệt Chỉ thị 28-CT/TU — {org.name}",
@@ -117,14 +119,27 @@ class StudyDemo:
             created_by=self.actor,
             **extra,
         )
-        conference.covered_orgs.set(covered or [org])
         presenter = chair if deputy else secretary
-        if presenter:
-            conference.presenters.set([presenter])
+        self.pending.append((conference, [o.pk for o in covered or [org]], presenter))
         return conference
 
+    def flush(self):
+        """Write the queued conferences, their covered units, presenters and attendance in bulk."""
+        Conference.objects.bulk_create([c for c, _, _ in self.pending], batch_size=1000)
+        covered = Conference.covered_orgs.through
+        presenters = Conference.presenters.through
+        covered.objects.bulk_create(
+            [covered(conference_id=c.pk, organization_id=o) for c, orgs, _ in self.pending for o in orgs],
+            batch_size=5000,
+        )
+        presenters.objects.bulk_create(
+            [presenters(conference_id=c.pk, member_id=p) for c, _, p in self.pending if p], batch_size=5000
+        )
+        Attendance.objects.bulk_create(self.attendance_rows, batch_size=5000)
+        self.pending, self.attendance_rows = [], []
+
     def attendance(self, conference, members, sloppy=False):
-        rows = []
+        """Attendance of a queued conference: mostly present, a few late, excused or absent."""
         for member_id in members:
             roll = self.rng.random() + (0.15 if sloppy else 0)
             if roll < 0.84:
@@ -135,7 +150,7 @@ class StudyDemo:
                 status, reason = AttendanceStatus.EXCUSED, self.rng.choice(EXCUSES)
             else:
                 status, reason = AttendanceStatus.ABSENT, ""
-            rows.append(
+            self.attendance_rows.append(
                 Attendance(
                     conference=conference,
                     member_id=member_id,
@@ -144,12 +159,13 @@ class StudyDemo:
                     source=AttendanceSource.BOARD,
                 )
             )
-        Attendance.objects.bulk_create(rows, batch_size=5000)
 
     def hold(self, plan, live_cell):
         """Conferences at every level: most on time, some late or missing, some chaired by a deputy."""
-        self.conference(plan, self.root, self.start, duration=240, format=ConferenceFormat.HYBRID, covered=[self.root])
-        province = Conference.objects.get(plan=plan, host=self.root)
+        province = self.conference(
+            plan, self.root, self.start, duration=240, format=ConferenceFormat.HYBRID, covered=[self.root]
+        )
+        self.flush()  # bridging points refer to it
         members_by_cell = {}
         for pk, cell_id in Member.objects.values_list("pk", "cell_id"):
             members_by_cell.setdefault(cell_id, []).append(pk)
@@ -198,6 +214,7 @@ class StudyDemo:
             cadres = Position.objects.current(self.today).filter(org__path__startswith=org.path)
             self.attendance(conference, sorted(set(cadres.values_list("member_id", flat=True))))
             self.hold_units(plan, org, day, members_by_cell, live_cell)
+        self.flush()
         self.fulfil(plan)
         for bridge_host in BridgePoint.objects.filter(conference=province).values_list("host", flat=True):
             Obligation.objects.filter(plan=plan, org_id=bridge_host).update(conference=province, held_on=self.start)
@@ -223,10 +240,18 @@ class StudyDemo:
             self.attendance(conference, members_by_cell.get(cell.pk, []), sloppy=skim)
 
     def fulfil(self, plan):
-        for conference in Conference.objects.filter(plan=plan, status=ConferenceStatus.HELD):
-            Obligation.objects.filter(plan=plan, org__in=conference.covered_orgs.all(), held_on__isnull=True).update(
-                conference=conference, held_on=timezone.localtime(conference.starts_at).date()
-            )
+        """Each held conference fulfils its covered units' obligations (the earliest one wins)."""
+        held = {}
+        covered = Conference.covered_orgs.through.objects.filter(
+            conference__plan=plan, conference__status=ConferenceStatus.HELD
+        ).select_related("conference")
+        for link in covered.order_by("conference__starts_at"):
+            held.setdefault(link.organization_id, link.conference)
+        obligations = list(Obligation.objects.filter(plan=plan, org_id__in=held, held_on__isnull=True))
+        for obligation in obligations:
+            obligation.conference = held[obligation.org_id]
+            obligation.held_on = timezone.localtime(obligation.conference.starts_at).date()
+        Obligation.objects.bulk_update(obligations, ["conference", "held_on"], batch_size=2000)
 
     def live_conference(self, plan, cell):
         """The conference in progress for dangvien1's cell, run by xa1.bithu's commune."""
