@@ -10,6 +10,7 @@ from ninja.security import HttpBearer
 from quantriet.core.models import ApiToken
 from quantriet.essays.api import router as essays_router
 from quantriet.org.api import router as org_router
+from quantriet.quizzes.api import router as quizzes_router
 from quantriet.study.api import router as study_router
 
 
@@ -100,3 +101,4 @@ def auth_token(request, payload: TokenIn):
 api.add_router("/", org_router)
 api.add_router("/", study_router)
 api.add_router("/", essays_router)
+api.add_router("/", quizzes_router)

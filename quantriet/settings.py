@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "quantriet.originality",
     "quantriet.study",
     "quantriet.essays",
+    "quantriet.quizzes",
     "quantriet.demo",
 ]
 

@@ -18,4 +18,5 @@ urlpatterns = [
     path("hoc-tap/", include("quantriet.study.urls")),
     path("van-ban/", include("quantriet.documents.urls")),
     path("thu-hoach/", include("quantriet.essays.urls")),
+    path("kiem-tra/", include("quantriet.quizzes.urls")),
 ]

@@ -192,3 +192,68 @@ class CriterionScore(models.Model):
 
     def __str__(self):
         return f"{self.criterion}: {self.points}"
+
+
+# ---------------------------------------------------------------- originality (see originality.py)
+
+
+class SampleEssay(models.Model):
+    """A sample essay found on the internet ("mẫu bài thu hoạch"), collected by the propaganda staff."""
+
+    title = models.CharField("tiêu đề", max_length=300)
+    text = models.TextField("nội dung")
+    source_url = models.URLField("nguồn (địa chỉ trên mạng)", max_length=1000, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người đưa lên", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("ngày đưa lên", default=timezone.now)
+
+    class Meta:
+        verbose_name = "bài thu hoạch mẫu trên mạng"
+        verbose_name_plural = "bài thu hoạch mẫu trên mạng"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.title
+
+
+class VerdictLabel(models.TextChoices):
+    COPIES_RESOLUTION = "chep_nghi_quyet", "Chép nguyên văn nghị quyết"
+    COPIES_SAMPLE = "chep_bai_mau", "Chép bài mẫu trên mạng"
+    COPIES_ESSAY = "sao_chep", "Nghi sao chép bài khác"
+    GENERIC = "chung_chung", "Chung chung, thiếu liên hệ"
+    ORIGINAL = "doc_lap", "Độc lập"
+
+
+class EssayVerdict(models.Model):
+    """What the originality check found in an essay's current text; replaced at every submission.
+
+    ``duplicates`` is a list of {"essay": id, "score": containment} for the near-duplicate essays
+    of the same plan (kept symmetric: each lists the other); ``reference_share`` is the share of
+    the essay's shingles found in the plan's documents; ``generic_evidence`` holds what
+    `originality.generic` found (names, figures, commitments).
+    """
+
+    essay = models.OneToOneField(Essay, on_delete=models.CASCADE, related_name="verdict")
+    label = models.CharField("kết luận", max_length=20, choices=VerdictLabel.choices)
+    duplicates = models.JSONField("bài gần trùng", default=list, blank=True)
+    reference_share = models.FloatField("tỷ lệ chép văn bản", default=0)
+    sample = models.ForeignKey(
+        SampleEssay, verbose_name="bài mẫu gần nhất", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sample_score = models.FloatField("mức trùng bài mẫu", default=0)
+    generic_score = models.FloatField("mức liên hệ cụ thể", default=0)
+    generic_evidence = models.JSONField("căn cứ liên hệ", default=dict, blank=True)
+    computed_at = models.DateTimeField("kiểm tra lúc", default=timezone.now)
+
+    class Meta:
+        verbose_name = "kết quả kiểm tra trùng lặp"
+        verbose_name_plural = "kết quả kiểm tra trùng lặp"
+        indexes = [models.Index(fields=["label"])]
+
+    def __str__(self):
+        return f"{self.get_label_display()} — {self.essay_id}"
+
+    @property
+    def flagged(self) -> bool:
+        return self.label != VerdictLabel.ORIGINAL

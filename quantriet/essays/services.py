@@ -9,6 +9,7 @@ Decisions (see also the app's README section in the report):
 - A first submission after the deadline is accepted and flagged late ("nộp muộn"); a
   resubmission is accepted only up to the deadline, and never once the essay is graded (the
   grade would no longer match the text). Every submission is kept as an EssayVersion.
+- Every submission gets its originality verdict at once (``originality.essay_check``).
 - Regrading keeps only the latest grade; the audit entry holds the grade before and after.
 """
 
@@ -22,8 +23,9 @@ from django.utils import timezone
 
 from quantriet.core.audit import audit_record
 from quantriet.core.files import store_upload
-from quantriet.org.models import CELL_KINDS, Member, Position, has_role_on
-from quantriet.study.models import EssayAudience, Obligation, PlanStatus, StudyPlan
+from quantriet.org.models import Member, Position, has_role_on
+from quantriet.study.models import EssayAudience, PlanStatus, StudyPlan
+from quantriet.study.services import plan_members
 
 from .models import (
     GRADE_ROLES,
@@ -37,6 +39,7 @@ from .models import (
     GradeBand,
     Rubric,
 )
+from .originality import essay_check
 
 #: Shortest and longest essay accepted (a real thu hoạch runs to some 500 words).
 MIN_WORDS = 50
@@ -68,8 +71,7 @@ def essay_writers(plan: StudyPlan, today=None):
     """Members PLAN requires to write an essay (see the module docstring)."""
     if plan.status == PlanStatus.DRAFT or not plan.essay_audience:
         return Member.objects.none()
-    cells = Obligation.objects.filter(plan=plan, org__kind__in=CELL_KINDS).values("org_id")
-    members = Member.objects.filter(cell__in=cells)
+    members = plan_members(plan)
     if plan.essay_audience == EssayAudience.KEY_CADRES:
         members = members.filter(pk__in=Position.objects.current(today).values("member_id"))
     return members
@@ -161,6 +163,7 @@ def essay_submit(actor, plan: StudyPlan, member, text: str, *, upload: EssayFile
         essay=essay, number=number, text=text, source=source, upload=upload, submitted_at=now, late=late
     )
     audit_record(actor, "essay.submit", essay, before, _essay_state(essay, number))
+    essay_check(essay)  # the originality verdict, in the same transaction
     return essay
 
 

@@ -1,4 +1,4 @@
-from . import views
+from . import views, views_originality
 
 app_name = "essays"
-urlpatterns = views.urlpatterns
+urlpatterns = views.urlpatterns + views_originality.urlpatterns

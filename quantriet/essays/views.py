@@ -200,7 +200,7 @@ def version_file(request, pk):
 
 
 def _board_rows(plan, org, status):
-    essays = Essay.objects.filter(plan=plan).in_subtree(org).select_related("member", "cell", "grade")
+    essays = Essay.objects.filter(plan=plan).in_subtree(org).select_related("member", "cell", "grade", "verdict")
     if status == Filter.UNGRADED:
         essays = essays.filter(grade__isnull=True)
     elif status == Filter.GRADED:

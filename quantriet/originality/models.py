@@ -1,8 +1,10 @@
 """Thin tables around the library: one sketch per indexed text and its LSH band keys.
 
 A text is identified by (doc_type, doc_id): "essay" and the essay's id, "sample" and a sample
-essay's id, and so on; the apps that own the texts choose the types. The band table's (band, key)
-index is what a query reads, so any worker can check a new text against everything indexed.
+essay's id, and so on; it belongs to one scope ("plan:12" for the essays of a plan, "samples"),
+and a scoped query finds candidates in that scope only. The apps that own the texts choose the
+types and scopes. The band table's (band, key) index is what a query reads, so any worker can
+check a new text against everything indexed.
 """
 
 from django.db import models
@@ -11,6 +13,8 @@ from django.db import models
 class OriginalitySignature(models.Model):
     doc_type = models.CharField("loại văn bản", max_length=20)
     doc_id = models.PositiveBigIntegerField("mã văn bản")
+    #: Which texts a query may pair with this one, e.g. "plan:12" (the essays of a plan) or "samples".
+    scope = models.CharField("phạm vi", max_length=40, blank=True, default="", db_index=True)
     sketch = models.BinaryField("chữ ký MinHash")  # minhash.NUM_PERM little-endian uint32
     size = models.PositiveIntegerField("số shingle")
     indexed_at = models.DateTimeField("lập chỉ mục lúc", auto_now=True)

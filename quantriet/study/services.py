@@ -10,7 +10,7 @@ from django.utils import timezone
 from quantriet.core.audit import audit_record, snapshot
 from quantriet.core.files import store_upload
 from quantriet.documents.models import Audience
-from quantriet.org.models import Member, Position, Title
+from quantriet.org.models import CELL_KINDS, Member, Position, Title
 
 from . import checkin as codes
 from .models import (
@@ -424,3 +424,12 @@ def checkin_message(outcome, row, conference):
             "Hãy đăng nhập bằng tài khoản đảng viên của mình."
         ),
     }[outcome]
+
+
+def plan_members(plan: StudyPlan):
+    """Members a plan concerns: those of the cells that have an obligation under it.
+
+    Essays and quizzes narrow this by their own settings (essay audience, quiz required).
+    """
+    cells = Obligation.objects.filter(plan=plan, org__kind__in=CELL_KINDS).values("org_id")
+    return Member.objects.filter(cell__in=cells)

@@ -8,7 +8,7 @@ Anonymous users are sent to the login page.
 import pytest
 from django.urls import reverse
 
-from quantriet.essays import services, views
+from quantriet.essays import services, urls
 from quantriet.essays.models import Essay
 
 from .common import ESSAY, docx_bytes, essay_plan, member_in
@@ -38,6 +38,7 @@ def world(users):
         "cell": me.cell,
         "version": mine.versions.get(),
         "points": {f"c{c.pk}": "2" for c in criteria},
+        "document": plan.documents.get(),
     }
 
 
@@ -73,6 +74,24 @@ def page_matrix(w):
             expect(admin=302, tinh_tuyengiao=302, xa1_bithu=302, dangvien1=403, others=404),
         ),
         ("grade", [theirs], "post", w["points"], expect(admin=302, tinh_tuyengiao=302, xa2_bithu=302, others=404)),
+        ("samples", [], "get", {}, expect(admin=200, tinh_tuyengiao=200, others=403)),
+        ("samples", [], "post", {"title": ""}, expect(admin=400, tinh_tuyengiao=400, others=403)),
+        # the same text was submitted twice: the verdict pairs mine (xa1) with theirs (xa2)
+        (
+            "compare",
+            [mine, "bai", theirs],
+            "get",
+            {},
+            expect(admin=200, tinh_tuyengiao=200, xa1_bithu=200, dangvien1=403, others=404),
+        ),
+        ("compare", [theirs, "bai", mine], "get", {}, expect(admin=200, tinh_tuyengiao=200, xa2_bithu=200, others=404)),
+        (
+            "compare",
+            [mine, "van-ban", w["document"].pk],
+            "get",
+            {},
+            expect(admin=200, tinh_tuyengiao=200, xa1_bithu=200, dangvien1=403, others=404),
+        ),
     ]
 
 
@@ -102,7 +121,7 @@ def test_anonymous_users_are_sent_to_login(world, client_as):
 def test_every_essays_url_is_in_the_matrix(world):
     """A new page must be added to the matrix (and so get its negative access tests)."""
     covered = {name for name, *_ in page_matrix(world)}
-    assert {p.name for p in views.urlpatterns} - covered == set()
+    assert {p.name for p in urls.urlpatterns} - covered == set()
 
 
 def test_board_lists_only_the_subtree(world, client_as):

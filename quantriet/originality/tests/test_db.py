@@ -33,3 +33,14 @@ def test_a_resubmitted_text_replaces_its_sketch_and_bands():
     [match] = index.query(fingerprint(corpus.read("that-6-dung-hop-tac-xa.txt")).sketch())
     assert match.key == ("essay", 7) and match.jaccard == 1.0
     assert DatabaseStorage().sketches([]) == {}
+
+
+def test_a_scoped_storage_finds_candidates_in_its_scope_only():
+    text = fingerprint(corpus.read("mau-1-internet.txt")).sketch()
+    Index(storage=DatabaseStorage("plan:1")).add(("essay", 1), text)
+    Index(storage=DatabaseStorage("plan:2")).add(("essay", 2), text)
+    assert OriginalitySignature.objects.get(doc_id=1).scope == "plan:1"
+    assert [m.key for m in Index(storage=DatabaseStorage("plan:2")).query(text)] == [("essay", 2)]
+    assert {m.key for m in Index(storage=DatabaseStorage()).query(text)} == {("essay", 1), ("essay", 2)}
+    DatabaseStorage().remove(("essay", 2))
+    assert Index(storage=DatabaseStorage("plan:2")).query(text) == []

@@ -1,0 +1,157 @@
+"""Quizzes: a question bank per document, one quiz per plan, members' timed attempts.
+
+An attempt stores its layout (the drawn question ids in order, each with its choice ids in the
+order shown), so the page, the API and the scoring all see the same paper.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from quantriet.documents.models import Document
+from quantriet.org.models import Member, Role
+from quantriet.study.models import StudyPlan
+
+#: Roles that keep a document's question bank and configure a plan's quiz.
+BANK_ROLES = {Role.PROPAGANDA, Role.ADMIN}
+#: Roles on an organisation that see its members' quiz results.
+RESULT_ROLES = {Role.LEADER, Role.OFFICE, Role.PROPAGANDA, Role.ADMIN}
+#: Answers arriving this long after the deadline are still taken (network, a slow phone).
+GRACE = timedelta(seconds=30)
+#: Choices per question ("Đáp án A" … "Đáp án F").
+MAX_CHOICES = 6
+
+
+class QuestionKind(models.TextChoices):
+    SINGLE = "mot", "Một đáp án"
+    MULTIPLE = "nhieu", "Nhiều đáp án"
+
+
+class Question(models.Model):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="quiz_questions")
+    kind = models.CharField("loại", max_length=8, choices=QuestionKind.choices, default=QuestionKind.SINGLE)
+    text = models.TextField("câu hỏi")
+    explanation = models.TextField("giải thích", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "câu hỏi"
+        verbose_name_plural = "câu hỏi"
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    position = models.PositiveSmallIntegerField("thứ tự", default=0)
+    text = models.CharField("đáp án", max_length=500)
+    correct = models.BooleanField("đúng", default=False)
+
+    class Meta:
+        verbose_name = "đáp án"
+        verbose_name_plural = "đáp án"
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.text[:80]
+
+    @property
+    def letter(self):
+        return "ABCDEF"[self.position] if self.position < MAX_CHOICES else str(self.position + 1)
+
+
+class Quiz(models.Model):
+    """Bài kiểm tra of a plan, drawn from the question banks of the plan's documents."""
+
+    plan = models.OneToOneField(StudyPlan, on_delete=models.CASCADE, related_name="quiz")
+    time_limit_minutes = models.PositiveSmallIntegerField(
+        "thời gian làm bài (phút)", default=20, validators=[MinValueValidator(1), MaxValueValidator(240)]
+    )
+    questions_per_attempt = models.PositiveSmallIntegerField(
+        "số câu mỗi lần làm", default=10, validators=[MinValueValidator(1), MaxValueValidator(200)]
+    )
+    attempts_allowed = models.PositiveSmallIntegerField(
+        "số lần được làm", default=2, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
+    pass_mark = models.PositiveSmallIntegerField(
+        "điểm đạt (%)", default=70, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    shuffle = models.BooleanField("xáo trộn câu hỏi và đáp án", default=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "bài kiểm tra"
+        verbose_name_plural = "bài kiểm tra"
+
+    def __str__(self):
+        return f"Bài kiểm tra — {self.plan}"
+
+    def bank(self):
+        return Question.objects.filter(document__in=self.plan.documents.all())
+
+
+class Attempt(models.Model):
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="quiz_attempts")
+    number = models.PositiveSmallIntegerField("lần làm")
+    seed = models.BigIntegerField()
+    layout = models.JSONField(default=list, help_text='[{"q": question id, "c": [choice ids in shown order]}]')
+    started_at = models.DateTimeField("bắt đầu")
+    deadline_at = models.DateTimeField("hết giờ")
+    submitted_at = models.DateTimeField("nộp bài", null=True, blank=True)
+    closed_late = models.BooleanField("hết giờ, đóng với câu trả lời đã lưu", default=False)
+    correct_count = models.PositiveSmallIntegerField(null=True, blank=True)
+    score = models.DecimalField("điểm (%)", max_digits=5, decimal_places=2, null=True, blank=True)
+    passed = models.BooleanField("đạt", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "lần làm bài kiểm tra"
+        verbose_name_plural = "lần làm bài kiểm tra"
+        ordering = ["-started_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["quiz", "member", "number"], name="attempt_number")]
+        indexes = [models.Index(fields=["quiz", "member"])]
+
+    def __str__(self):
+        return f"{self.member} — lần {self.number}"
+
+    def get_absolute_url(self):
+        return reverse("quizzes:attempt", args=[self.pk])
+
+    @property
+    def is_open(self):
+        return self.submitted_at is None
+
+    def question_ids(self):
+        return [item["q"] for item in self.layout]
+
+    def expired(self, at=None):
+        """Past the deadline and its grace: nothing more is taken."""
+        return (at or timezone.now()) > self.deadline_at + GRACE
+
+
+class Answer(models.Model):
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    choice_ids = models.JSONField(default=list)
+    correct = models.BooleanField(null=True, blank=True)
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "câu trả lời"
+        verbose_name_plural = "câu trả lời"
+        constraints = [models.UniqueConstraint(fields=["attempt", "question"], name="answer_per_question")]
+
+    def __str__(self):
+        return f"{self.attempt} — câu {self.question_id}"

@@ -1,0 +1,328 @@
+"""Writes of question banks, quizzes and attempts; each runs in one transaction and is audited.
+
+Decisions:
+- Who takes the quiz (``quiz_takers``): the members of the cells that have an obligation under
+  the published plan (the cascade's own audience, the same cells ``essays`` draws its writers
+  from), when the plan requires a quiz (``StudyPlan.quiz_required``) and the quiz is configured.
+  ``essays.services.essay_writers`` is not reused because it is keyed on the essay audience,
+  which a plan may leave empty while still requiring a quiz.
+- Drawing: ``random.Random(seed)`` with a seed stored on the attempt; ``sample`` draws the
+  questions, and with ``shuffle`` on, the question order and each question's choices are shuffled.
+  The layout is stored on the attempt, so reloading the page shows the same paper.
+- Scoring: a question counts as right only when the set of chosen answers equals the set of
+  correct ones — for a multiple-choice question that is all-or-nothing (no partial credit).
+  Score = right / drawn × 100, passed when score ≥ the pass mark.
+- Time: the server's clock decides. Answers are taken up to ``deadline_at + GRACE`` (30 s);
+  after that they are refused and the attempt is closed with the answers saved before
+  (``attempt_save``), scored as such. One open attempt at a time; starting again resumes it.
+"""
+
+import random
+import secrets
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from quantriet.core.audit import audit_record, snapshot
+from quantriet.org.models import Member, Organization, has_role_on
+from quantriet.study.models import PlanStatus
+from quantriet.study.services import plan_members
+
+from .models import BANK_ROLES, MAX_CHOICES, Answer, Attempt, Choice, Question, QuestionKind, Quiz
+
+MAX_QUESTION = 2_000
+MAX_CHOICE = Choice._meta.get_field("text").max_length
+QUIZ_FIELDS = ["time_limit_minutes", "questions_per_attempt", "attempts_allowed", "pass_mark", "shuffle"]
+
+
+# ---------------------------------------------------------------- who may do what
+
+
+def quiz_takers(plan):
+    """Members PLAN requires to take its quiz (see the module docstring)."""
+    if plan.status != PlanStatus.PUBLISHED or not plan.quiz_required:
+        return Member.objects.none()
+    return plan_members(plan)
+
+
+def must_take(plan, member) -> bool:
+    return member is not None and quiz_takers(plan).filter(pk=member.pk).exists()
+
+
+def can_manage_bank(user, document) -> bool:
+    """Propaganda staff (or admins) of the document's issuing organisation; central documents need a root."""
+    if document.issuing_org_id is not None:
+        return has_role_on(user, document.issuing_org, BANK_ROLES)
+    return any(has_role_on(user, root, BANK_ROLES) for root in Organization.objects.get_root_nodes())
+
+
+def can_configure(user, plan) -> bool:
+    return has_role_on(user, plan.issuer, BANK_ROLES)
+
+
+# ---------------------------------------------------------------- the question bank
+
+
+NO_CORRECT = "Chưa chỉ ra đáp án đúng."
+
+
+def question_problems(kind, text, choices) -> list[tuple[str, str]]:
+    """What is wrong with a question, as (field, Vietnamese message); field is text, choices or correct.
+
+    CHOICES is [(text, correct)] of the filled-in answers.
+    """
+    problems = []
+    if not text.strip():
+        problems.append(("text", "Chưa có nội dung câu hỏi."))
+    elif len(text) > MAX_QUESTION:
+        problems.append(("text", f"Câu hỏi dài quá {MAX_QUESTION} ký tự."))
+    if len(choices) < 2:
+        problems.append(("choices", "Cần ít nhất hai đáp án."))
+    if len(choices) > MAX_CHOICES:
+        problems.append(("choices", f"Tối đa {MAX_CHOICES} đáp án."))
+    if any(len(t) > MAX_CHOICE for t, _ in choices):
+        problems.append(("choices", f"Mỗi đáp án tối đa {MAX_CHOICE} ký tự."))
+    right = sum(1 for _, correct in choices if correct)
+    if right == 0:
+        problems.append(("correct", NO_CORRECT))
+    elif kind == QuestionKind.SINGLE and right > 1:
+        problems.append(("correct", "Câu hỏi một đáp án chỉ được có một đáp án đúng."))
+    return problems
+
+
+def _create_question(actor, document, kind, text, explanation, choices):
+    question = Question.objects.create(
+        document=document, kind=kind, text=text.strip(), explanation=explanation.strip(), created_by=actor
+    )
+    Choice.objects.bulk_create(
+        Choice(question=question, position=i, text=t.strip(), correct=c) for i, (t, c) in enumerate(choices)
+    )
+    return question
+
+
+@transaction.atomic
+def question_add(actor, document, kind, text, explanation, choices) -> Question:
+    problems = question_problems(kind, text, choices)
+    if problems:
+        raise ValidationError([message for _, message in problems])
+    question = _create_question(actor, document, kind, text, explanation, choices)
+    audit_record(actor, "quiz.question_add", question, None, {"document": document.pk, "kind": kind})
+    return question
+
+
+# ---------------------------------------------------------------- the quiz of a plan
+
+
+@transaction.atomic
+def quiz_save(actor, plan, **values) -> Quiz:
+    quiz = Quiz.objects.select_for_update().filter(plan=plan).first()
+    before = snapshot(quiz, QUIZ_FIELDS) if quiz else None
+    quiz = quiz or Quiz(plan=plan)
+    for name in QUIZ_FIELDS:
+        setattr(quiz, name, values[name])
+    quiz.updated_by, quiz.updated_at = actor, timezone.now()
+    quiz.full_clean()
+    quiz.save()
+    audit_record(actor, "quiz.save", quiz, before, snapshot(quiz, QUIZ_FIELDS))
+    return quiz
+
+
+# ---------------------------------------------------------------- attempts
+
+
+def draw(bank, count, shuffle, seed) -> list[dict]:
+    """The paper of one attempt; BANK is {question id: [choice ids in bank order]}."""
+    rng = random.Random(seed)  # noqa: S311 (fairness of a quiz, not secrecy)
+    ids = sorted(bank)
+    drawn = rng.sample(ids, min(count, len(ids)))
+    if not shuffle:
+        drawn.sort()
+    layout = []
+    for qid in drawn:
+        choices = list(bank[qid])
+        if shuffle:
+            rng.shuffle(choices)
+        layout.append({"q": qid, "c": choices})
+    return layout
+
+
+def _bank_layout_source(quiz):
+    bank = {}
+    for qid, cid in (
+        Choice.objects.filter(question__in=quiz.bank())
+        .order_by("question_id", "position", "id")
+        .values_list("question_id", "id")
+    ):
+        bank.setdefault(qid, []).append(cid)
+    return bank
+
+
+def _used(quiz, member):
+    return Attempt.objects.filter(quiz=quiz, member=member)
+
+
+def who_refusal(quiz, member) -> ValidationError | None:
+    """Why MEMBER may not take QUIZ at all, or None (codes: not_member, audience, closed)."""
+    if member is None:
+        return ValidationError(
+            "Tài khoản này chưa gắn với hồ sơ đảng viên nên không làm bài kiểm tra được.", "not_member"
+        )
+    if not must_take(quiz.plan, member):
+        return ValidationError("Đồng chí không thuộc đối tượng làm bài kiểm tra của kế hoạch này.", "audience")
+    if not quiz.bank().exists():
+        return ValidationError("Bài kiểm tra chưa có câu hỏi; xin quay lại sau.", "closed")
+    return None
+
+
+def _used_up(quiz, member) -> ValidationError | None:
+    if _used(quiz, member).count() >= quiz.attempts_allowed:
+        return ValidationError(f"Đồng chí đã làm hết {quiz.attempts_allowed} lần được phép.", "used_up")
+    return None
+
+
+def start_refusal(quiz, member) -> ValidationError | None:
+    """Why MEMBER may not start a new attempt now, or None (who_refusal's codes, and used_up)."""
+    return who_refusal(quiz, member) or _used_up(quiz, member)
+
+
+def open_attempt(quiz, member, at=None):
+    """MEMBER's attempt still in progress, closing one whose time ran out."""
+    attempt = _used(quiz, member).filter(submitted_at__isnull=True).first()
+    if attempt is not None and attempt.expired(at):
+        attempt_close(None, attempt, at)
+        return None
+    return attempt
+
+
+@transaction.atomic
+def attempt_start(actor, quiz, member, at=None) -> tuple[Attempt, bool]:
+    """A new attempt (drawn and shuffled), or the one in progress; (attempt, created)."""
+    at = at or timezone.now()
+    refusal = who_refusal(quiz, member)
+    if refusal is not None:
+        raise refusal
+    Member.objects.select_for_update().filter(pk=member.pk).first()  # one start at a time per member
+    current = open_attempt(quiz, member, at)
+    if current is not None:
+        return current, False
+    refusal = _used_up(quiz, member)
+    if refusal is not None:
+        raise refusal
+    seed = secrets.randbits(62)
+    attempt = Attempt.objects.create(
+        quiz=quiz,
+        member=member,
+        number=_used(quiz, member).count() + 1,
+        seed=seed,
+        layout=draw(_bank_layout_source(quiz), quiz.questions_per_attempt, quiz.shuffle, seed),
+        started_at=at,
+        deadline_at=at + timedelta(minutes=quiz.time_limit_minutes),
+    )
+    audit_record(
+        actor,
+        "quiz.attempt_start",
+        attempt,
+        None,
+        {"number": attempt.number, "deadline": attempt.deadline_at.isoformat()},
+    )
+    return attempt, True
+
+
+def answers_clean(attempt, raw) -> dict[int, list[int]]:
+    """RAW ({question id: [choice ids]}, keys possibly strings) checked against the attempt's paper."""
+    if not isinstance(raw, dict):
+        raise ValidationError("Câu trả lời phải có dạng {mã câu hỏi: [mã đáp án]}.", "invalid")
+    paper = {item["q"]: set(item["c"]) for item in attempt.layout}
+    single = set(Question.objects.filter(pk__in=paper, kind=QuestionKind.SINGLE).values_list("pk", flat=True))
+    clean = {}
+    for key, chosen in raw.items():
+        qid = int(key) if isinstance(key, int) or (isinstance(key, str) and key.isdigit() and len(key) < 19) else None
+        if qid not in paper:
+            raise ValidationError(f"Câu hỏi “{key}” không có trong bài làm này.", "invalid")
+        if not isinstance(chosen, list) or not all(isinstance(c, int) and not isinstance(c, bool) for c in chosen):
+            raise ValidationError(f"Câu {key}: đáp án phải là danh sách mã đáp án.", "invalid")
+        if not set(chosen) <= paper[qid]:
+            raise ValidationError(f"Câu {key}: có đáp án không thuộc câu hỏi này.", "invalid")
+        if qid in single and len(set(chosen)) > 1:
+            raise ValidationError(f"Câu {key}: câu hỏi một đáp án chỉ được chọn một đáp án.", "invalid")
+        clean[qid] = sorted(set(chosen))
+    return clean
+
+
+def _store(attempt, answers, at):
+    for qid, chosen in answers.items():
+        Answer.objects.update_or_create(
+            attempt=attempt, question_id=qid, defaults={"choice_ids": chosen, "saved_at": at}
+        )
+
+
+def _deadline_refusal(attempt):
+    return ValidationError(
+        f"Đã hết giờ làm bài ({timezone.localtime(attempt.deadline_at):%H:%M:%S %d/%m/%Y}): câu trả lời gửi sau "
+        f"không được nhận; bài đã được đóng với các câu trả lời đã lưu trước đó (đạt {attempt.score}%).",
+        "deadline",
+    )
+
+
+def _locked_open(attempt):
+    attempt = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
+    if not attempt.is_open:
+        raise ValidationError("Bài làm này đã nộp, không sửa được nữa.", "submitted")
+    return attempt
+
+
+def _take(actor, attempt, raw, at, submit):
+    at = at or timezone.now()
+    with transaction.atomic():
+        attempt = _locked_open(attempt)
+        late = attempt.expired(at)
+        if not late:
+            _store(attempt, answers_clean(attempt, raw), at)
+        if late or submit:
+            attempt_close(actor, attempt, at, late=late)
+    if late:
+        raise _deadline_refusal(attempt)
+    return attempt
+
+
+def attempt_save(actor, attempt, raw, at=None) -> Attempt:
+    """Save answers without submitting (the page's "Lưu tạm"); after the time is up, as attempt_submit."""
+    return _take(actor, attempt, raw, at, submit=False)
+
+
+def attempt_submit(actor, attempt, raw, at=None) -> Attempt:
+    """Save the answers and score the attempt. After the deadline (+ grace) the answers are refused,
+    the attempt is closed with those saved before, and ValidationError(code "deadline") is raised."""
+    return _take(actor, attempt, raw, at, submit=True)
+
+
+def _is_right(chosen, correct) -> bool:
+    return bool(correct) and set(chosen) == set(correct)
+
+
+@transaction.atomic
+def attempt_close(actor, attempt, at=None, late=None):
+    """Score ATTEMPT with its saved answers and close it (on submit, or when its time has run out)."""
+    at = at or timezone.now()
+    late = attempt.expired(at) if late is None else late
+    ids = attempt.question_ids()
+    correct = {}
+    for qid, cid in Choice.objects.filter(question_id__in=ids, correct=True).values_list("question_id", "id"):
+        correct.setdefault(qid, []).append(cid)
+    answers = list(Answer.objects.filter(attempt=attempt))
+    for answer in answers:
+        answer.correct = _is_right(answer.choice_ids, correct.get(answer.question_id))
+    Answer.objects.bulk_update(answers, ["correct"])
+    right = sum(1 for a in answers if a.correct)
+    score = (Decimal(100 * right) / max(len(ids), 1)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    attempt.correct_count, attempt.score = right, score
+    attempt.passed = score >= attempt.quiz.pass_mark
+    attempt.submitted_at = attempt.deadline_at if late else at
+    attempt.closed_late = late
+    attempt.save(update_fields=["correct_count", "score", "passed", "submitted_at", "closed_late"])
+    action = "quiz.attempt_expire" if late else "quiz.attempt_submit"
+    audit_record(actor, action, attempt, None, {"score": str(score), "passed": attempt.passed, "right": right})
+    return attempt

@@ -1,0 +1,328 @@
+"""Pages of quizzes (bài kiểm tra): question banks, the quiz of a plan, taking it, results.
+
+Documents, plans and organisations are fetched through the access gate (`visible_to`): out of
+scope is a 404. A member's attempts are theirs alone (404 to anyone else). Keeping a bank or a
+quiz needs propaganda staff (or admin) of the issuer (403 otherwise); results need a board role
+(RESULT_ROLES) on the organisation (403 otherwise). Writes go through services.py.
+"""
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from quantriet.documents.models import Document
+from quantriet.org.models import Organization, granted_paths, has_role_on
+from quantriet.org.roster import RosterError
+from quantriet.study.models import PlanStatus, StudyPlan
+
+from . import bank_import, results, services
+from .forms import QuestionForm, QuizForm
+from .models import GRACE, RESULT_ROLES, Attempt, Choice, Question, Quiz
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+ROWS_PER_PAGE = 50
+
+
+# ---------------------------------------------------------------- access
+
+
+def _int_param(request, name):
+    value = request.GET.get(name, "")
+    if not value.isdigit() or len(value) > 18:
+        raise Http404
+    return int(value)
+
+
+def _bank_document(request, pk):
+    document = get_object_or_404(Document.objects.visible_to(request.user), pk=pk)
+    if not services.can_manage_bank(request.user, document):
+        raise PermissionDenied("Chỉ cán bộ tuyên giáo của cấp ban hành văn bản được soạn ngân hàng câu hỏi.")
+    return document
+
+
+def _plan(request, pk):
+    return get_object_or_404(StudyPlan.objects.visible_to(request.user).select_related("issuer"), pk=pk)
+
+
+def _quiz(request, plan_pk):
+    return get_object_or_404(Quiz.objects.select_related("plan", "plan__issuer"), plan=_plan(request, plan_pk))
+
+
+def default_scope(user, plan):
+    """Where USER sees PLAN's results by default: a granted subtree inside the issuer's, or the issuer."""
+    for granted in granted_paths(user, RESULT_ROLES):
+        if granted.startswith(plan.issuer.path):
+            return Organization.objects.get(path=granted)
+        if plan.issuer.path.startswith(granted):
+            return plan.issuer
+    return None
+
+
+def _results_org(request, plan):
+    if "org" in request.GET:
+        visible = Organization.objects.visible_to(request.user)
+        org = get_object_or_404(visible.filter(path__startswith=plan.issuer.path), pk=_int_param(request, "org"))
+    else:
+        org = default_scope(request.user, plan)
+    if org is None or not has_role_on(request.user, org, RESULT_ROLES):
+        raise PermissionDenied("Chỉ cấp ủy (lãnh đạo, văn phòng, tuyên giáo) được xem kết quả kiểm tra.")
+    return org
+
+
+# ---------------------------------------------------------------- index
+
+
+@login_required
+@require_GET
+def index(request):
+    """Bài kiểm tra: quizzes the member must take, and those the user configures or follows."""
+    member = getattr(request.user, "member", None)
+    quizzes = (
+        Quiz.objects.filter(plan__in=StudyPlan.objects.visible_to(request.user).exclude(status=PlanStatus.DRAFT))
+        .select_related("plan", "plan__issuer")
+        .order_by("-plan__published_at", "-id")
+    )
+    mine, board = [], []
+    for quiz in quizzes[:200]:
+        if member is not None and services.must_take(quiz.plan, member):
+            quiz.my_attempts = list(quiz.attempts.filter(member=member))
+            mine.append(quiz)
+        if services.can_configure(request.user, quiz.plan) or default_scope(request.user, quiz.plan):
+            board.append(quiz)
+    plans = [
+        p
+        for p in StudyPlan.objects.visible_to(request.user).filter(quiz_required=True, quiz__isnull=True)[:50]
+        if services.can_configure(request.user, p)
+    ]
+    return render(request, "quizzes/index.html", {"mine": mine, "board": board, "unconfigured": plans})
+
+
+# ---------------------------------------------------------------- question bank
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bank(request, doc_pk):
+    """Ngân hàng câu hỏi of a document: the list and a form to add one question."""
+    document = _bank_document(request, doc_pk)
+    form = QuestionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.question_add(request.user, document, data["kind"], data["text"], data["explanation"], form.choices())
+        messages.success(request, "Đã thêm câu hỏi.")
+        return redirect("quizzes:bank", doc_pk=document.pk)
+    return _bank_page(request, document, form, status=400 if form.is_bound else 200)
+
+
+def _bank_page(request, document, form, problems=(), status=200):
+    questions = Question.objects.filter(document=document).prefetch_related("choices")
+    context = {"document": document, "questions": questions, "form": form, "problems": problems}
+    return render(request, "quizzes/bank.html", context, status=status)
+
+
+@login_required
+@require_POST
+def bank_import_view(request, doc_pk):
+    document = _bank_document(request, doc_pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        problems = ["Chưa chọn tệp."]
+    elif upload.size > MAX_IMPORT_BYTES:
+        problems = [f"Tệp quá lớn (tối đa {MAX_IMPORT_BYTES // (1024 * 1024)} MB)."]
+    else:
+        try:
+            count = bank_import.import_bank(request.user, document, upload.read(), upload.name)
+        except RosterError as error:
+            problems = [str(p) for p in error.problems]
+        else:
+            messages.success(request, f"Đã nhập {count} câu hỏi.")
+            return redirect("quizzes:bank", doc_pk=document.pk)
+    return _bank_page(request, document, QuestionForm(), problems, status=400)
+
+
+@login_required
+@require_GET
+def bank_template(request):
+    out = io.BytesIO()
+    bank_import.write_template(out)
+    response = HttpResponse(out.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="mau-ngan-hang-cau-hoi.xlsx"'
+    return response
+
+
+# ---------------------------------------------------------------- the quiz of a plan
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def quiz_edit(request, plan_pk):
+    """Cấu hình bài kiểm tra: time limit, questions drawn, attempts, pass mark, shuffling."""
+    plan = _plan(request, plan_pk)
+    if not services.can_configure(request.user, plan):
+        raise PermissionDenied("Chỉ cán bộ tuyên giáo của cấp ban hành kế hoạch được cấu hình bài kiểm tra.")
+    quiz = Quiz.objects.filter(plan=plan).first()
+    form = QuizForm(request.POST or None, instance=quiz)
+    if request.method == "POST" and form.is_valid():
+        services.quiz_save(request.user, plan, **form.cleaned_data)
+        messages.success(request, "Đã lưu cấu hình bài kiểm tra.")
+        return redirect("quizzes:quiz_edit", plan_pk=plan.pk)
+    documents = plan.documents.all()
+    for document in documents:
+        document.question_count = Question.objects.filter(document=document).count()
+    context = {"plan": plan, "quiz": quiz, "form": form, "documents": documents}
+    return render(request, "quizzes/quiz_edit.html", context, status=400 if form.is_bound else 200)
+
+
+# ---------------------------------------------------------------- taking it
+
+
+def _refused(request, plan, refusal):
+    return render(request, "quizzes/refused.html", {"plan": plan, "refusal": refusal}, status=403)
+
+
+@login_required
+@require_GET
+def take(request, plan_pk):
+    """The member's page of a quiz: its rules, their attempts, and the button to start."""
+    quiz = _quiz(request, plan_pk)
+    member = getattr(request.user, "member", None)
+    refusal = services.who_refusal(quiz, member)
+    if refusal is not None and refusal.code != "closed":
+        return _refused(request, quiz.plan, refusal)
+    current = services.open_attempt(quiz, member) if refusal is None else None
+    context = {
+        "quiz": quiz,
+        "plan": quiz.plan,
+        "attempts": list(quiz.attempts.filter(member=member)),
+        "current": current,
+        "refusal": refusal or (None if current else services.start_refusal(quiz, member)),
+        "grace": int(GRACE.total_seconds()),
+    }
+    return render(request, "quizzes/take.html", context)
+
+
+@login_required
+@require_POST
+def start(request, plan_pk):
+    quiz = _quiz(request, plan_pk)
+    try:
+        attempt, _ = services.attempt_start(request.user, quiz, getattr(request.user, "member", None))
+    except ValidationError as refusal:
+        if refusal.code in {"not_member", "audience"}:
+            return _refused(request, quiz.plan, refusal)
+        messages.error(request, refusal.message)
+        return redirect("quizzes:take", plan_pk=quiz.plan_id)
+    return redirect("quizzes:attempt", pk=attempt.pk)
+
+
+def _posted_answers(request, attempt):
+    """{question id: [choice ids]} from the form fields q<id>; non-numbers are a 400."""
+    answers = {}
+    for qid in attempt.question_ids():
+        values = request.POST.getlist(f"q{qid}")
+        if not all(v.isdigit() and len(v) < 19 for v in values):
+            raise ValidationError("Dữ liệu bài làm không hợp lệ.", "invalid")
+        answers[qid] = [int(v) for v in values]
+    return answers
+
+
+def _paper(attempt, reveal):
+    """The attempt's questions in the drawn order, choices in the shown order; correctness only if REVEAL."""
+    questions = Question.objects.in_bulk(attempt.question_ids())
+    choices = Choice.objects.in_bulk([c for item in attempt.layout for c in item["c"]])
+    answers = {a.question_id: a for a in attempt.answers.all()}
+    paper = []
+    for number, item in enumerate(attempt.layout, start=1):
+        answer = answers.get(item["q"])
+        chosen = set(answer.choice_ids) if answer else set()
+        rows = [{"id": c, "text": choices[c].text, "chosen": c in chosen} for c in item["c"] if c in choices]
+        if reveal:
+            for row in rows:
+                row["correct"] = choices[row["id"]].correct
+        entry = {"number": number, "question": questions.get(item["q"]), "choices": rows}
+        entry["right"] = answer.correct if (reveal and answer) else False
+        paper.append(entry)
+    return [p for p in paper if p["question"] is not None]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attempt(request, pk):
+    """One attempt of the member's own: the paper while time remains, the result afterwards."""
+    attempt = get_object_or_404(
+        Attempt.objects.filter(member__user=request.user).select_related("quiz", "quiz__plan"), pk=pk
+    )
+    if attempt.is_open and attempt.expired():
+        services.attempt_close(request.user, attempt)
+        messages.warning(request, "Đã hết giờ: bài được đóng với các câu trả lời đã lưu.")
+    if request.method == "POST":
+        return _answer(request, attempt)
+    remaining = max(0, int((attempt.deadline_at - timezone.now()).total_seconds()))
+    context = {
+        "attempt": attempt,
+        "quiz": attempt.quiz,
+        "plan": attempt.quiz.plan,
+        "paper": _paper(attempt, reveal=not attempt.is_open),
+        "remaining": remaining,
+    }
+    return render(request, "quizzes/attempt.html", context)
+
+
+def _answer(request, attempt):
+    submit = request.POST.get("action") != "save"
+    try:
+        answers = _posted_answers(request, attempt)
+        if submit:
+            services.attempt_submit(request.user, attempt, answers)
+        else:
+            services.attempt_save(request.user, attempt, answers)
+    except ValidationError as error:
+        level = messages.ERROR if error.code == "invalid" else messages.WARNING
+        messages.add_message(request, level, " ".join(error.messages))
+        return redirect("quizzes:attempt", pk=attempt.pk)
+    messages.success(request, "Đã nộp bài." if submit else "Đã lưu tạm các câu trả lời.")
+    return redirect("quizzes:attempt", pk=attempt.pk)
+
+
+# ---------------------------------------------------------------- results
+
+
+@login_required
+@require_GET
+def results_view(request, plan_pk):
+    """Kết quả kiểm tra of an organisation: its child organisations and its members."""
+    quiz = _quiz(request, plan_pk)
+    org = _results_org(request, quiz.plan)
+    visible = Organization.objects.visible_to(request.user)
+    page = Paginator(results.member_results(quiz, org), ROWS_PER_PAGE).get_page(request.GET.get("trang"))
+    context = {
+        "quiz": quiz,
+        "plan": quiz.plan,
+        "org": org,
+        "summary": results.org_summary(quiz, org),
+        "children": results.child_summaries(quiz, org, visible),
+        "page": page,
+    }
+    return render(request, "quizzes/results.html", context)
+
+
+urlpatterns = [
+    path("", index, name="index"),
+    path("mau-ngan-hang-cau-hoi.xlsx", bank_template, name="bank_template"),
+    path("van-ban/<int:doc_pk>/cau-hoi/", bank, name="bank"),
+    path("van-ban/<int:doc_pk>/nhap-cau-hoi/", bank_import_view, name="bank_import"),
+    path("ke-hoach/<int:plan_pk>/cau-hinh/", quiz_edit, name="quiz_edit"),
+    path("ke-hoach/<int:plan_pk>/", take, name="take"),
+    path("ke-hoach/<int:plan_pk>/bat-dau/", start, name="start"),
+    path("ke-hoach/<int:plan_pk>/ket-qua/", results_view, name="results"),
+    path("lan-lam/<int:pk>/", attempt, name="attempt"),
+]
