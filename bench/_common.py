@@ -107,7 +107,7 @@ def setup_django(scale: float):
     settings.DEBUG = False
     with timer() as elapsed:
         call_command("migrate", interactive=False, verbosity=0)
-        call_command("seed_demo", scale=scale, quiet=True, stdout=io.StringIO())
+        call_command("seed_demo", scale=scale, quiet=True, essays=False, stdout=io.StringIO())
     log(f"migrated and seeded the demo province (scale {scale}) in {elapsed():.1f}s")
 
 

@@ -39,7 +39,7 @@ _RESEED = pytest.StashKey()
 
 def _seed_if_missing():
     if not Organization.objects.filter(code=ROOT_CODE).exists():
-        call_command("seed_demo", scale=TEST_SCALE, quiet=True, stdout=io.StringIO())
+        call_command("seed_demo", scale=TEST_SCALE, quiet=True, essays=False, stdout=io.StringIO())
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -1,3 +1,4 @@
+import argparse
 import sys
 import time
 
@@ -5,7 +6,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from quantriet.essays.demo import seed_essays
 from quantriet.org.demo import DEMO_USERS, seed_demo
+from quantriet.quizzes.demo import seed_quiz
 from quantriet.study.demo import seed_study
 
 
@@ -20,6 +23,13 @@ class Command(BaseCommand):
             help="Quy mô: 1.0 ≈ 150.000 đảng viên, khoảng 5.000 chi bộ (mặc định 0.05)",
         )
         parser.add_argument("--quiet", action="store_true")
+        parser.add_argument(
+            "--essays",
+            action=argparse.BooleanOptionalAction,
+            default=True,
+            help="Tạo cả bài thu hoạch, thư viện bài mẫu và bài kiểm tra mẫu (mặc định: có; "
+            "--no-essays cho các bộ kiểm thử cần thư viện bài mẫu trống)",
+        )
 
     def handle(self, *args, **options):
         scale = options["scale"]
@@ -54,6 +64,28 @@ class Command(BaseCommand):
                 f"Đã tạo kế hoạch học tập Chỉ thị 28-CT/TU: {study['conferences']} hội nghị, "
                 f"{study['attendance']} lượt điểm danh trong {time.monotonic() - started:.1f} giây."
             )
+        if options["essays"]:
+            self.seed_essays_and_quiz()
         self.stdout.write("Hội nghị đang diễn ra để thử điểm danh QR: chi bộ của dangvien1 (xa1.bithu điều hành).")
         for username, description in DEMO_USERS.items():
             self.stdout.write(f"  {username:<16} {description}")
+
+    def seed_essays_and_quiz(self):
+        started = time.monotonic()
+        essays = seed_essays()
+        if essays["created"]:
+            labels = essays["labels"]
+            flagged = essays["essays"] - labels["doc_lap"]
+            self.stdout.write(
+                f"Đã tạo {essays['essays']} bài thu hoạch ({flagged} bài bị gắn cờ: {labels['chep_bai_mau']} chép bài "
+                f"mẫu, {labels['sao_chep']} gần trùng, {labels['chep_nghi_quyet']} chép nghị quyết, "
+                f"{labels['chung_chung']} chung chung), {essays['graded']} bài đã chấm, {essays['samples']} bài mẫu "
+                f"trên mạng trong {time.monotonic() - started:.1f} giây."
+            )
+        started = time.monotonic()
+        quiz = seed_quiz()
+        if quiz["created"]:
+            self.stdout.write(
+                f"Đã tạo bài kiểm tra Chỉ thị 28-CT/TU: {quiz['questions']} câu hỏi, {quiz['attempts']} lượt làm bài "
+                f"của {quiz['takers']} đảng viên ({quiz['passed']} đạt) trong {time.monotonic() - started:.1f} giây."
+            )
