@@ -1,6 +1,7 @@
 """Originality engine at province scale: index N essays, find the planted copies, answer a submission.
 
     python -m bench.originality [--docs 150000] [--words 500] [--queries 2000]
+                                [--database sqlite|postgres] [--db-docs N] [--db-queries 1000]
 
 A deterministic corpus of N essays of about W syllables is generated on the fly (never held in
 memory): sentences drawn from the syllable frequencies of Chỉ thị 28, stock sentences shared by
@@ -24,6 +25,17 @@ query also reports it (estimated containment ≥ 0.5). Then `--queries` new essa
 copies of indexed ones) are checked one by one against the full index, from raw text to verdict:
 `ours_query_p95_ms` (and p50, candidates per query); `datasketch_query_p95_ms` is the same path
 with datasketch's MinHash and `query`.
+
+DB phase (a third subprocess, `--db-docs` essays, default `--docs`; 0 skips it): a fresh database
+(SQLite in a temporary file, or PostgreSQL with `--database postgres`, on DATABASE_URL's server),
+migrated, no demo data. The first DB_DOCS essays of the same corpus are sketched and loaded into the
+originality tables under scope "plan:1" with `DatabaseStorage.put_many` (`db_load_s` is the time
+spent in put_many, `db_load_docs_per_s` the rate, sketching apart); then `--db-queries` new essays
+(every other one a copy of a loaded essay) are checked one by one through the path a submission's
+verdict takes, `Index(storage=DatabaseStorage("plan:1")).query`: candidates from the indexed
+(band, key) table, their signatures from the database, the comparison. `ours_db_query_p95_ms` (and
+p50) is raw text to verdict, as `ours_query_p95_ms`; `ours_db_recall` is the share of the copies
+whose original the query reports; `database` is the backend measured.
 """
 
 import argparse
@@ -33,9 +45,10 @@ import resource
 import subprocess
 import sys
 import time
+from contextlib import redirect_stdout
 from pathlib import Path
 
-from bench._common import emit, log, percentile
+from bench._common import database_label, emit, fresh_database, log, percentile, timer
 
 SEED = 28
 COPY_EVERY = 50
@@ -245,9 +258,86 @@ def measure_queries(kind: str, engine, corpus: Corpus, docs: int, queries: int) 
     return figures
 
 
+DB_SCOPE = "plan:1"
+DB_CHUNK = 2000
+
+
+def _migrate():
+    """django.setup() and the schema on the fresh database (no demo data: only the originality tables are used)."""
+    import io
+
+    import django
+    from django.conf import settings
+    from django.core.management import call_command
+
+    django.setup()
+    settings.DEBUG = False  # DJANGO_DEBUG only supplies the development secret key; no query log
+    call_command("migrate", interactive=False, verbosity=0, stdout=io.StringIO())
+
+
+def run_db_worker(database: str, docs: int, words: int, queries: int) -> dict:
+    """Load DOCS essays' sketches into the originality tables of a fresh DATABASE, then time verdict queries."""
+    with fresh_database(database, "bench_originality"), redirect_stdout(sys.stderr):
+        _migrate()
+        from quantriet.originality.db import DatabaseStorage
+        from quantriet.originality.index import Index
+        from quantriet.originality.minhash import LshParams, sketch
+
+        params = LshParams(BANDS, ROWS)
+        storage = DatabaseStorage(DB_SCOPE)
+        corpus = Corpus(words)
+        load_time = 0.0
+        for start in range(0, docs, DB_CHUNK):
+            items = []
+            for i in range(start, min(docs, start + DB_CHUNK)):
+                found = sketch(set(shingles_of(corpus.text(i))))
+                items.append((("essay", i), found, params.band_keys(found)))
+            with timer() as elapsed:
+                storage.put_many(items)
+            load_time += elapsed()
+            done = start + len(items)
+            if done % 10_000 == 0 or done == docs:
+                log(f"db: {done:,} loaded, {done / load_time:,.0f} docs/s (put_many)")
+        label = database_label()
+        index = Index(params, DatabaseStorage(DB_SCOPE))
+        rng = random.Random(SEED + 2)
+        latencies, candidates, copies, reported = [], 0, 0, 0
+        for q in range(queries):
+            source = None
+            if q % 2:
+                source = rng.randrange(docs)
+                text = corpus.perturbed(corpus.text(source), rng)
+            else:
+                text = corpus.text(docs + q)  # beyond the tables: a fresh essay (or a planted copy)
+                if corpus.is_copy(docs + q) and corpus.source(docs + q) < docs:
+                    source = corpus.source(docs + q)
+            start = time.perf_counter()
+            found = sketch(set(shingles_of(text)))
+            matches = index.query(found)
+            latencies.append((time.perf_counter() - start) * 1000)
+            candidates += len(index.candidates(found))
+            if source is not None:
+                copies += 1
+                reported += ("essay", source) in {m.key for m in matches}
+        return {
+            "database": label,
+            "db_docs": docs,
+            "db_queries": queries,
+            "db_load_s": round(load_time, 1),
+            "db_load_docs_per_s": round(docs / max(load_time, 1e-9)),
+            "ours_db_query_p50_ms": round(percentile(latencies, 50), 3),
+            "ours_db_query_p95_ms": round(percentile(latencies, 95), 3),
+            "ours_db_candidates_per_query": round(candidates / max(1, queries), 2),
+            "ours_db_recall": round(reported / max(1, copies), 4),
+        }
+
+
 def run_in_subprocess(kind: str, args) -> dict:
     command = [sys.executable, "-m", "bench.originality", "--worker", kind]
     command += ["--docs", str(args.docs), "--words", str(args.words), "--queries", str(args.queries)]
+    command += ["--database", args.database, "--db-queries", str(args.db_queries)]
+    if args.db_docs is not None:
+        command += ["--db-docs", str(args.db_docs)]
     result = subprocess.run(command, cwd=ROOT, stdout=subprocess.PIPE, text=True, check=True)
     return json.loads(result.stdout)
 
@@ -257,8 +347,15 @@ def main(argv=None):
     parser.add_argument("--docs", type=int, default=150_000)
     parser.add_argument("--words", type=int, default=500)
     parser.add_argument("--queries", type=int, default=2000)
-    parser.add_argument("--worker", choices=["ours", "datasketch"], help=argparse.SUPPRESS)
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite", help="the DB phase's backend")
+    parser.add_argument("--db-docs", type=int, default=None, help="essays loaded in the DB phase (default --docs)")
+    parser.add_argument("--db-queries", type=int, default=1000)
+    parser.add_argument("--worker", choices=["ours", "datasketch", "db"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    db_docs = args.docs if args.db_docs is None else args.db_docs
+    if args.worker == "db":
+        sys.__stdout__.write(json.dumps(run_db_worker(args.database, db_docs, args.words, args.db_queries)) + "\n")
+        return
     if args.worker:
         sys.__stdout__.write(json.dumps(run_worker(args.worker, args.docs, args.words, args.queries)) + "\n")
         return
@@ -267,12 +364,15 @@ def main(argv=None):
     log(f"ours: {json.dumps(ours)}")
     theirs = run_in_subprocess("datasketch", args)
     log(f"datasketch: {json.dumps(theirs)}")
+    db = run_in_subprocess("db", args) if db_docs > 0 else {"database": None, "db_docs": 0}
+    log(f"db: {json.dumps(db)}")
     figures = {"bench": "originality", "docs": args.docs, "words": args.words, "num_perm": 128}
     figures.update({"bands": BANDS, "rows": ROWS, "queries": args.queries})
     figures.update(ours)
     figures.update({key: value for key, value in theirs.items() if key.startswith("datasketch_")})
     figures["speedup"] = round(ours["ours_docs_per_s"] / theirs["datasketch_docs_per_s"], 2)
     figures["memory_ratio"] = round(theirs["datasketch_peak_mb"] / max(0.1, ours["ours_peak_mb"]), 2)
+    figures.update(db)
     figures["seconds"] = round(time.perf_counter() - started, 1)
     emit(figures)
 

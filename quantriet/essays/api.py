@@ -1,8 +1,11 @@
-"""API of essays: submit my essay for a plan, read my essays with their grades.
+"""API of essays: submit my essay for a plan, read my essays with their grades and verdicts.
 
 The plan is fetched through the same gate as the pages (`visible_to`): out of scope is a 404.
 Who may not submit is a 403, when a submission is no longer taken a 409, a bad body or text a 422,
-each with a Vietnamese `detail`.
+each with a Vietnamese `detail`. "Me" endpoints read the caller's own essays only: anyone else's
+essay is a 404, even for a grader who may see it on the board. The verdict a member reads is
+their own: its label and scores and how many near-duplicate essays were found, never which ones
+(their ids, authors or texts belong to other members).
 """
 
 import json
@@ -11,6 +14,7 @@ from decimal import Decimal
 
 import pydantic
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Router, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
@@ -20,7 +24,7 @@ from quantriet.core.api import MAX_ID, Pages
 from quantriet.study.models import StudyPlan
 
 from . import services
-from .models import Essay
+from .models import Essay, EssayVerdict
 
 router = Router(tags=["essays"])
 
@@ -55,6 +59,33 @@ class GradeOut(Schema):
     scores: list[ScoreOut]
 
 
+class VerdictOut(Schema):
+    label: str = Field(..., description="Mã kết luận: chep_nghi_quyet, chep_bai_mau, sao_chep, chung_chung, doc_lap")
+    label_text: str = Field(..., alias="get_label_display", description="Kết luận bằng tiếng Việt")
+    flagged: bool = Field(..., description="Có dấu hiệu sao chép hoặc chung chung (mọi kết luận trừ «Độc lập»)")
+    explanation: str = Field(..., description="Giải thích một dòng về kết luận")
+    reference_share: float = Field(..., description="Tỷ lệ nội dung lấy nguyên từ văn bản học tập (0–1)")
+    sample_score: float = Field(..., description="Mức trùng với bài mẫu trên mạng gần nhất (0–1; 0 khi dưới ngưỡng)")
+    generic_score: float = Field(..., description="Mức liên hệ cụ thể: địa danh, đơn vị, số liệu, cam kết (0–1)")
+    near_duplicates: int = Field(..., description="Số bài gần trùng trong cùng kế hoạch (không nêu bài nào)")
+    computed_at: datetime
+
+    @staticmethod
+    def resolve_explanation(verdict):
+        return verdict.explanation
+
+    @staticmethod
+    def resolve_near_duplicates(verdict):
+        return len(verdict.duplicates or [])
+
+
+def _verdict_of(essay) -> EssayVerdict | None:
+    try:
+        return essay.verdict
+    except EssayVerdict.DoesNotExist:
+        return None
+
+
 class EssayOut(Schema):
     id: int
     plan_id: int
@@ -65,14 +96,44 @@ class EssayOut(Schema):
     words: int
     versions: int
     grade: GradeOut | None
+    verdict: VerdictOut | None = Field(..., description="Kết quả kiểm tra trùng lặp của bài (null khi chưa kiểm tra)")
 
     @staticmethod
     def resolve_versions(essay):
-        return essay.versions.count()
+        count = getattr(essay, "version_count", None)
+        return essay.versions.count() if count is None else count
 
     @staticmethod
     def resolve_grade(essay):
         return _grade_out(essay)
+
+    @staticmethod
+    def resolve_verdict(essay):
+        return _verdict_of(essay)
+
+
+class VersionOut(Schema):
+    number: int
+    submitted_at: datetime
+    late: bool
+    source: str
+    source_label: str = Field(..., alias="get_source_display")
+    words: int
+    text: str
+
+    @staticmethod
+    def resolve_words(version):
+        return len(version.text.split())
+
+
+class EssayDetailOut(EssayOut):
+    text: str
+    source: str
+    versions: list[VersionOut] = Field(..., description="Mọi lần nộp, lần mới nhất trước")
+
+    @staticmethod
+    def resolve_versions(essay):
+        return list(essay.versions.all())
 
 
 class Detail(Schema):
@@ -141,12 +202,29 @@ def submit_essay(request, plan_id: int = Path(..., ge=1, le=MAX_ID)):
     return Status(201, essay)
 
 
-@router.get("/me/essays", response=list[EssayOut], summary="Bài thu hoạch của tôi và kết quả chấm (phân trang)")
-@paginate(Pages, page_size=50)
-def my_essays(request):
+def _my_essays(request):
     return (
         Essay.objects.filter(member__user=request.user)
-        .select_related("plan", "grade")
+        .select_related("plan", "grade", "verdict")
         .prefetch_related("grade__scores__criterion")
-        .order_by("-submitted_at", "-id")
     )
+
+
+@router.get(
+    "/me/essays",
+    response=list[EssayOut],
+    summary="Bài thu hoạch của tôi, kết quả chấm và kết quả kiểm tra trùng lặp (phân trang)",
+)
+@paginate(Pages, page_size=50)
+def my_essays(request):
+    return _my_essays(request).annotate(version_count=Count("versions")).order_by("-submitted_at", "-id")
+
+
+@router.get(
+    "/me/essays/{essay_id}",
+    response=EssayDetailOut,
+    summary="Một bài thu hoạch của tôi: các lần nộp, kết quả chấm, kết quả kiểm tra trùng lặp",
+    description="Chỉ bài của chính người gọi; bài của người khác (kể cả bài mình được chấm) hoặc không có: 404.",
+)
+def my_essay(request, essay_id: int = Path(..., ge=1, le=MAX_ID)):
+    return get_object_or_404(_my_essays(request).prefetch_related("versions"), pk=essay_id)

@@ -225,6 +225,16 @@ class VerdictLabel(models.TextChoices):
     ORIGINAL = "doc_lap", "Độc lập"
 
 
+#: One line per verdict label, for the member (the API and the member's page say the same).
+VERDICT_EXPLANATIONS = {
+    "chep_nghi_quyet": "Phần lớn bài chép nguyên văn từ văn bản học tập, chưa nêu nhận thức của bản thân.",
+    "chep_bai_mau": "Bài trùng phần lớn với một bài thu hoạch mẫu trên mạng.",
+    "sao_chep": "Bài trùng phần lớn với bài thu hoạch khác trong cùng kế hoạch.",
+    "chung_chung": "Bài còn chung chung: ít địa danh, đơn vị, số liệu hay cam kết cụ thể của bản thân.",
+    "doc_lap": "Không thấy dấu hiệu sao chép; bài có liên hệ cụ thể.",
+}
+
+
 class EssayVerdict(models.Model):
     """What the originality check found in an essay's current text; replaced at every submission.
 
@@ -257,3 +267,8 @@ class EssayVerdict(models.Model):
     @property
     def flagged(self) -> bool:
         return self.label != VerdictLabel.ORIGINAL
+
+    @property
+    def explanation(self) -> str:
+        """One line for the member, the same on their page and in the API."""
+        return VERDICT_EXPLANATIONS.get(self.label, "")

@@ -107,8 +107,13 @@ def test_my_essays_per_persona(api, plan, users):
         assert owners == expected, persona
 
 
-#: Every essays operation and the tests above that call it per persona.
-TESTED_OPERATIONS = {("post", "/api/v1/plans/{plan_id}/essay"), ("get", "/api/v1/me/essays")}
+#: Every essays operation and the tests that call it per persona (above, and
+#: test_api_verdict.test_my_essay_per_persona_is_mine_only for one essay of mine).
+TESTED_OPERATIONS = {
+    ("post", "/api/v1/plans/{plan_id}/essay"),
+    ("get", "/api/v1/me/essays"),
+    ("get", "/api/v1/me/essays/{essay_id}"),
+}
 
 
 def test_every_essays_operation_is_tested():
