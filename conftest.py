@@ -55,3 +55,17 @@ def client_as(users, outsider):
         return client
 
     return make
+
+
+@pytest.fixture
+def api(client_as, users, outsider):
+    """api(persona) → a client sending that persona's bearer token."""
+    from quantriet.core.models import ApiToken
+
+    def make(persona):
+        user = outsider if persona == "outsider" else users[persona]
+        client = client_as(None)
+        client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {ApiToken.issue(user)}"
+        return client
+
+    return make

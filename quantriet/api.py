@@ -7,6 +7,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 
+from quantriet.analytics.api import router as analytics_router
 from quantriet.core.models import ApiToken
 from quantriet.essays.api import router as essays_router
 from quantriet.org.api import router as org_router
@@ -102,3 +103,4 @@ api.add_router("/", org_router)
 api.add_router("/", study_router)
 api.add_router("/", essays_router)
 api.add_router("/", quizzes_router)
+api.add_router("/", analytics_router)

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "quantriet.study",
     "quantriet.essays",
     "quantriet.quizzes",
+    "quantriet.analytics",
     "quantriet.demo",
 ]
 
@@ -88,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "quantriet.org.context_processors.navigation",
+                "quantriet.analytics.context_processors.navigation",
             ],
         },
     },
@@ -184,6 +186,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Party card numbers: 8 digits on cards of the 2003 exchange; the 2025 chip cards' format is
 # unconfirmed (shared/reference/member-records.md), so the rule is configurable.
 CARD_NUMBER_PATTERN = env("CARD_NUMBER_PATTERN", r"^\d{8}$")
+#: Place name on official reports ("Vĩnh Long, ngày …"); empty: taken from the root organisation.
+REPORT_PLACE = env("REPORT_PLACE", "")
 # Số lý lịch: 6 digits followed by 1-3 letters naming the provincial committee.
 RECORD_NUMBER_PATTERN = env("RECORD_NUMBER_PATTERN", r"^\d{6}[A-Z]{1,3}$")
 # Party admission requires 18 full years of age (Điều lệ Đảng, Article 1).

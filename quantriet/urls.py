@@ -15,8 +15,10 @@ urlpatterns = [
     path("quan-tri/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("quantriet.org.urls")),
+    path("", include("quantriet.core.urls")),
     path("hoc-tap/", include("quantriet.study.urls")),
     path("van-ban/", include("quantriet.documents.urls")),
     path("thu-hoach/", include("quantriet.essays.urls")),
     path("kiem-tra/", include("quantriet.quizzes.urls")),
+    path("chi-so-lam-ky/", include("quantriet.analytics.urls")),
 ]

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from .audit import audit_record, snapshot
-from .models import AuditEntry
+from .models import AuditEntry, Job
 
 
 @admin.register(AuditEntry)
@@ -38,3 +38,19 @@ class AuditedAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             self.delete_model(request, obj)
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    """Read-only: jobs are written by `core.jobs` only."""
+
+    list_display = ["created_at", "label", "kind", "status", "done", "total", "created_by"]
+    list_filter = ["status", "kind"]
+    search_fields = ["label", "key", "created_by__username"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 
@@ -110,3 +111,85 @@ class StoredFile(models.Model):
 
     def __str__(self):
         return self.name
+
+
+#: A running job that has not written for this long has probably lost its worker (see Job.stale).
+JOB_STALE_AFTER = timedelta(minutes=15)
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "Đang chờ"
+    RUNNING = "running", "Đang chạy"
+    DONE = "done", "Hoàn tất"
+    FAILED = "failed", "Thất bại"
+
+
+class JobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The access gate for jobs: one's own, and every job for a superuser."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(created_by=user)
+
+    def unfinished(self):
+        return self.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
+
+
+class Job(models.Model):
+    """A piece of background work and its progress, shown at /viec-nen/<id>/ (see core.jobs)."""
+
+    #: What kind of work, e.g. "essays.rescan"; with KEY, what it is about, e.g. "plan:12".
+    kind = models.CharField("loại việc", max_length=60)
+    key = models.CharField("đối tượng", max_length=100, blank=True)
+    label = models.CharField("tên việc", max_length=300)
+    status = models.CharField("trạng thái", max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    done = models.PositiveIntegerField("đã xong", default=0)
+    total = models.PositiveIntegerField("tổng số", default=0)
+    result = models.JSONField("kết quả", default=dict, blank=True)
+    error = models.TextField("lỗi", blank=True)
+    #: Where the job page links back to (a path inside the site), e.g. the board the job started from.
+    back_url = models.CharField("trang quay lại", max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người tạo",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("tạo lúc", default=timezone.now)
+    started_at = models.DateTimeField("bắt đầu lúc", null=True, blank=True)
+    finished_at = models.DateTimeField("kết thúc lúc", null=True, blank=True)
+    #: Last write of the job (progress included): a running job silent for long has lost its worker.
+    updated_at = models.DateTimeField("cập nhật lúc", default=timezone.now)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "việc nền"
+        verbose_name_plural = "việc nền"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["kind", "key", "status"])]
+
+    def __str__(self):
+        return self.label
+
+    def get_absolute_url(self):
+        return reverse("core:job", args=[self.pk])
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {JobStatus.DONE, JobStatus.FAILED}
+
+    @property
+    def percent(self) -> int:
+        if self.finished:
+            return 100
+        return min(100, int(100 * self.done / self.total)) if self.total else 0
+
+    @property
+    def stale(self) -> bool:
+        """Unfinished and silent for longer than JOB_STALE_AFTER (the worker may be gone)."""
+        return not self.finished and timezone.now() - self.updated_at > JOB_STALE_AFTER

@@ -121,12 +121,16 @@ class Rubric(models.Model):
 
     def band_for(self, total: Decimal) -> str:
         """The label of the highest band whose minimum percentage TOTAL reaches."""
-        maximum = self.max_total
-        percent = Decimal(100) * total / maximum if maximum else Decimal(0)
-        for band in self.bands.order_by("-min_percent"):
-            if percent >= band.min_percent:
-                return band.label
-        return ""
+        return band_label(total, self.max_total, self.bands.all())
+
+
+def band_label(total: Decimal, maximum: Decimal, bands) -> str:
+    """The label of the highest of BANDS whose minimum percentage of MAXIMUM the TOTAL reaches ("" if none)."""
+    percent = Decimal(100) * total / maximum if maximum else Decimal(0)
+    for band in sorted(bands, key=lambda b: b.min_percent, reverse=True):
+        if percent >= band.min_percent:
+            return band.label
+    return ""
 
 
 class Criterion(models.Model):

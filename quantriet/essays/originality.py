@@ -13,18 +13,33 @@ Built on the `quantriet.originality` library. Decisions:
 - One label, the most serious finding first: resolution copy, sample copy, copy of another
   essay, generic, independent. Every score is stored whatever the label.
 - Two first submissions at the very same moment may not see each other (neither is committed);
-  a rescan (`rescan_originality`) recomputes a whole plan exactly.
+  a rescan (`rescan_originality`, or "Quét lại toàn bộ" on the board) recomputes a whole plan
+  exactly, as a background job with a progress page (`core.jobs`, kind RESCAN_KIND, key
+  "plan:<id>"); a second request while one runs is sent to it instead of starting another.
+- A sample added to the library is checked against the essays already submitted, as a background
+  job (RECHECK_KIND, key "sample:<id>"): the sample's whole sketch asks the LSH index of every
+  plan at once (no scope) for candidate essays, and only those get their verdict re-run
+  (`essay_recheck`: the sample and resolution parts and the label; the pairs with other essays
+  come from the essays' index, which a sample does not change). An essay submitted before the
+  sample was known so becomes "Chép bài mẫu trên mạng". The essays' sketches leave the plan's
+  documents out and the sample's does not, so a sample made mostly of the resolution is found
+  less surely; an essay copying it is labelled a copy of the resolution anyway.
 """
 
 import logging
 from collections.abc import Callable, Iterable
 from functools import lru_cache
+from itertools import count
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
 from quantriet.core.audit import audit_record
+from quantriet.core.changes import plan_data_changed
+from quantriet.core.jobs import JobError, job_active, job_create, job_run
+from quantriet.core.models import Job
 from quantriet.originality.compare import (
     Fingerprint,
     fingerprint,
@@ -44,6 +59,10 @@ log = logging.getLogger(__name__)
 
 ESSAY, SAMPLE = "essay", "sample"
 SAMPLES_SCOPE = "samples"
+#: Kinds of the background jobs (core.Job) of this module.
+RESCAN_KIND, RECHECK_KIND = "essays.rescan", "essays.sample_recheck"
+#: At most this many essay ids are kept in a recheck job's result (and so in its audit entry).
+MAX_LISTED = 1000
 #: An essay (or sample) is reported when this share of the shorter text is found in the other.
 THRESHOLD = DEFAULT_THRESHOLD
 
@@ -75,7 +94,11 @@ def plan_reference(plan: StudyPlan) -> frozenset[int]:
 
 @transaction.atomic
 def sample_add(actor, title: str, text: str, source_url: str = "") -> SampleEssay:
-    """Add a sample essay to the library and index it (the caller checks the role)."""
+    """Add a sample essay to the library, index it, and start re-checking the essays it may match.
+
+    The caller checks the role. The recheck is a background job (`sample_recheck_task`); its task
+    row is written in this transaction (database backend), so a worker sees the sample indexed.
+    """
     from .services import clean_text
 
     sample = SampleEssay.objects.create(
@@ -83,7 +106,20 @@ def sample_add(actor, title: str, text: str, source_url: str = "") -> SampleEssa
     )
     index_sample(sample)
     audit_record(actor, "essay.sample_add", sample, None, {"title": sample.title, "words": len(sample.text.split())})
+    job = job_create(
+        actor,
+        RECHECK_KIND,
+        f"Rà lại bài thu hoạch đã nộp theo bài mẫu “{sample.title}”",
+        key=sample_key(sample.pk),
+        back_url=reverse("essays:samples"),
+        details={"sample": sample.pk},
+    )
+    sample_recheck_task.enqueue(sample.pk, job.pk)
     return sample
+
+
+def sample_key(sample_id: int) -> str:
+    return f"sample:{sample_id}"
 
 
 def index_sample(sample: SampleEssay):
@@ -186,7 +222,85 @@ def essay_check(essay: Essay) -> EssayVerdict:
         other.duplicates = sorted(kept, key=lambda d: (-d["score"], d["essay"]))
         other.label = label_for(other)
         other.save(update_fields=["duplicates", "label"])
+    cells = Essay.objects.filter(pk__in=touched).values_list("member__cell_id", flat=True)
+    plan_data_changed(essay.plan_id, [essay.member.cell_id, *cells])
     return verdict
+
+
+@transaction.atomic
+def essay_recheck(essay_id: int) -> tuple[EssayVerdict | None, str | None]:
+    """Re-run the verdict of one essay after the sample library changed: (verdict, previous label).
+
+    The pairs with other essays are kept (a sample does not change them); everything else is
+    computed again from the essay's current text. An essay with no verdict yet gets the full
+    check; one deleted meanwhile gives (None, None).
+    """
+    essay = Essay.objects.select_for_update().select_related("plan").filter(pk=essay_id).first()
+    if essay is None:
+        return None, None
+    previous = EssayVerdict.objects.filter(essay=essay).first()
+    if previous is None:
+        return essay_check(essay), None
+    reference = plan_reference(essay.plan)
+    plan_data_changed(essay.plan_id, [essay.member.cell_id])
+    return _verdict(essay, fingerprint(essay.text), previous.duplicates, reference), previous.label
+
+
+def sample_candidates(sample: SampleEssay) -> list[int]:
+    """Ids of the essays of any plan that the LSH index proposes for SAMPLE (not yet confirmed)."""
+    found = fingerprint(sample.text).sketch()
+    if found is None:
+        return []
+    index = Index(storage=DatabaseStorage())  # no scope: every plan's essays
+    return sorted(doc_id for doc_type, doc_id in index.candidates(found) if doc_type == ESSAY)
+
+
+def sample_recheck(sample: SampleEssay, progress: Callable[[int, int], None] | None = None) -> dict:
+    """Re-run the verdict of every candidate essay of SAMPLE; what changed, as a job result."""
+    ids = sample_candidates(sample)
+    changed, now_sample = [], []
+    if progress:
+        progress(0, len(ids))
+    for done, pk in enumerate(ids, 1):
+        verdict, before = essay_recheck(pk)
+        if verdict is not None and verdict.label != before:
+            changed.append(pk)
+            if verdict.label == VerdictLabel.COPIES_SAMPLE:
+                now_sample.append(pk)
+        if progress:
+            progress(done, len(ids))
+    copies = VerdictLabel.COPIES_SAMPLE.label
+    message = (
+        f"Đã rà lại {len(ids)} bài thu hoạch có nét giống bài mẫu; {len(now_sample)} bài chuyển sang “{copies}”."
+        if ids
+        else "Không có bài thu hoạch đã nộp nào giống bài mẫu này."
+    )
+    return {
+        "message": message,
+        "rows": [
+            ["Bài được rà lại", len(ids)],
+            ["Bài đổi kết luận", len(changed)],
+            [f"Bài chuyển sang “{copies}”", len(now_sample)],
+        ],
+        "sample": sample.pk,
+        "rechecked": len(ids),
+        "changed": changed[:MAX_LISTED],
+        "now_copies_sample": now_sample[:MAX_LISTED],
+    }
+
+
+@task()
+def sample_recheck_task(sample_id: int, job_id: int) -> dict | None:
+    """The recheck after a sample is added, as a background task under its job."""
+
+    def work(progress):
+        sample = SampleEssay.objects.filter(pk=sample_id).first()
+        if sample is None:
+            return {"message": "Bài mẫu không còn trong thư viện; không có gì để rà lại.", "rechecked": 0}
+        return sample_recheck(sample, progress)
+
+    result = job_run(job_id, work)
+    return None if result is None else {k: result.get(k) for k in ("rechecked", "changed", "now_copies_sample")}
 
 
 def _no_progress(items: Iterable, _total: int) -> Iterable:
@@ -208,18 +322,81 @@ def plan_rescan(plan: StudyPlan, progress: Callable[[Iterable, int], Iterable] =
         fp, found = printed[essay.pk]
         verdict = _verdict(essay, fp, _duplicates(essay, fp, found, reference), reference)
         counts[verdict.label] += 1
+    plan_data_changed(plan.pk, [plan.issuer_id])
     return counts
 
 
-@task()
-def rescan_plan_task(plan_id: int) -> dict:
-    """The bulk rescan as a background task (``manage.py db_worker``); logs its progress."""
-    plan = StudyPlan.objects.get(pk=plan_id)
+def plan_rescan_start(actor, plan: StudyPlan) -> tuple[Job, bool]:
+    """Start the bulk rescan of PLAN as a background job: (job, True), or (the running one, False).
 
-    def progress(items, total):
+    The caller checks the role. The job page links back to the plan's essays board. The plan row
+    is locked while looking for a running rescan, so two clicks at once start one job.
+    """
+    with transaction.atomic():
+        StudyPlan.objects.select_for_update().filter(pk=plan.pk).first()
+        running = job_active(RESCAN_KIND, plan_scope(plan.pk))
+        if running is not None:
+            return running, False
+        job = job_create(
+            actor,
+            RESCAN_KIND,
+            f"Quét lại trùng lặp bài thu hoạch — {plan.title}",
+            key=plan_scope(plan.pk),
+            back_url=reverse("essays:board", args=[plan.pk]),
+            details={"plan": plan.pk},
+        )
+    rescan_plan_task.enqueue(plan.pk, job.pk)
+    return job, True
+
+
+def _job_passes(progress) -> Callable[[Iterable, int], Iterable]:
+    """A `plan_rescan` PROGRESS reporting both passes to a job as one count (2 × essays)."""
+    passes = count()
+
+    def wrap(items, total):
+        offset = next(passes) * total
+        progress(offset, 2 * total)
+        for done, item in enumerate(items, 1):
+            yield item
+            progress(offset + done, 2 * total)
+
+    return wrap
+
+
+def _logged(plan_id: int) -> Callable[[Iterable, int], Iterable]:
+    def wrap(items, total):
         for done, item in enumerate(items, 1):
             if done % 500 == 0 or done == total:
                 log.info("rescan plan %s: %s/%s", plan_id, done, total)
             yield item
 
-    return plan_rescan(plan, progress)
+    return wrap
+
+
+def rescan_result(counts: dict) -> dict:
+    """The job result of a rescan: a message, one row per label, and the counts."""
+    total = sum(counts.values())
+    return {
+        "message": f"Đã kiểm tra lại {total} bài thu hoạch của kế hoạch.",
+        "rows": [[label, counts.get(value, 0)] for value, label in VerdictLabel.choices],
+        "counts": counts,
+    }
+
+
+@task()
+def rescan_plan_task(plan_id: int, job_id: int | None = None) -> dict | None:
+    """The bulk rescan as a background task (``manage.py db_worker``): the count per label.
+
+    With JOB_ID it runs under that job (progress and result on its page); without, it logs.
+    """
+    if job_id is None:
+        return plan_rescan(StudyPlan.objects.get(pk=plan_id), _logged(plan_id))
+
+    def work(progress):
+        plan = StudyPlan.objects.filter(pk=plan_id).first()
+        if plan is None:
+            raise JobError("Kế hoạch không còn tồn tại; không quét lại được.")
+        return rescan_result(plan_rescan(plan, _job_passes(progress)))
+
+    result = job_run(job_id, work)
+    return None if result is None else result["counts"]

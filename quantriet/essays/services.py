@@ -11,6 +11,14 @@ Decisions (see also the app's README section in the report):
   grade would no longer match the text). Every submission is kept as an EssayVersion.
 - Every submission gets its originality verdict at once (``originality.essay_check``).
 - Regrading keeps only the latest grade; the audit entry holds the grade before and after.
+- The rubric of a plan (`rubric_update`) is edited by the plan's propaganda staff and admins:
+  at least one criterion, each worth more than 0 points; bands with distinct labels and
+  distinct thresholds between 0 and 100 %, one of them at 0 % so that every total gets a label
+  (the lowest band is named by the staff, "Chưa đạt" by default, rather than implied). Once an
+  essay of the plan is graded the criteria are frozen (the grades' points would no longer add up
+  to the rubric); the bands may still change, and since a grade stores its band label, the
+  labels of the plan's grades are recomputed in the same transaction. Grading locks the rubric
+  row, so a grade and a rubric change never cross.
 """
 
 import re
@@ -22,6 +30,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from quantriet.core.audit import audit_record
+from quantriet.core.changes import plan_data_changed
 from quantriet.core.files import store_upload
 from quantriet.org.models import Member, Position, has_role_on
 from quantriet.study.models import EssayAudience, PlanStatus, StudyPlan
@@ -38,6 +47,7 @@ from .models import (
     Grade,
     GradeBand,
     Rubric,
+    band_label,
 )
 from .originality import essay_check
 
@@ -231,6 +241,165 @@ def rubric_ensure(actor, plan: StudyPlan) -> Rubric:
     return rubric
 
 
+#: Why the criteria cannot change any more.
+CRITERIA_LOCKED = (
+    "Đã có bài thu hoạch được chấm theo các tiêu chí này nên không sửa được tiêu chí nữa "
+    "(điểm các bài đã chấm sẽ không còn khớp với thang điểm). Vẫn sửa được các mức xếp loại."
+)
+MAX_CRITERIA = 20
+MAX_BANDS = 10
+#: At most this many changed grades are listed in the audit entry of a rubric change.
+MAX_LISTED = 1000
+
+
+def graded_count(plan: StudyPlan) -> int:
+    """How many essays of PLAN have a grade (any freezes the criteria)."""
+    return Grade.objects.filter(essay__plan=plan).count()
+
+
+def _folded(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def check_criteria(rows: list[dict]):
+    """The rules of a rubric's criteria (ROWS of name, max_points); a Vietnamese ValidationError."""
+    errors = []
+    if not rows:
+        errors.append("Cần ít nhất một tiêu chí chấm.")
+    if len(rows) > MAX_CRITERIA:
+        errors.append(f"Tối đa {MAX_CRITERIA} tiêu chí.")
+    seen = set()
+    for row in rows:
+        name = row["name"].strip()
+        if not name:
+            errors.append("Mỗi tiêu chí cần có tên.")
+        if row["max_points"] is None or row["max_points"] <= 0:
+            errors.append(f"Điểm tối đa của tiêu chí “{name}” phải lớn hơn 0.")
+        if _folded(name) in seen:
+            errors.append(f"Có hai tiêu chí cùng tên “{name}”.")
+        seen.add(_folded(name))
+    if errors:
+        raise ValidationError(errors, "invalid")
+
+
+def check_bands(rows: list[dict]):
+    """The rules of a rubric's bands (ROWS of label, min_percent); a Vietnamese ValidationError."""
+    errors = []
+    if not rows:
+        errors.append("Cần ít nhất một mức xếp loại.")
+    if len(rows) > MAX_BANDS:
+        errors.append(f"Tối đa {MAX_BANDS} mức xếp loại.")
+    labels, thresholds = set(), set()
+    for row in rows:
+        label, low = row["label"].strip(), row["min_percent"]
+        if not label:
+            errors.append("Mỗi mức xếp loại cần có tên.")
+        if low is None or not Decimal(0) <= low <= Decimal(100):
+            errors.append(f"Ngưỡng của mức “{label}” phải từ 0 đến 100 (%).")
+        elif low in thresholds:
+            errors.append(f"Có hai mức xếp loại cùng ngưỡng {vn_points(low)}%: mỗi mức cần một ngưỡng riêng.")
+        if _folded(label) in labels:
+            errors.append(f"Có hai mức xếp loại cùng tên “{label}”.")
+        labels.add(_folded(label))
+        thresholds.add(low)
+    if rows and Decimal(0) not in thresholds:
+        errors.append("Cần một mức xếp loại từ 0% (ví dụ “Chưa đạt”), để bài có điểm thấp nhất vẫn được xếp loại.")
+    if errors:
+        raise ValidationError(errors, "invalid")
+
+
+def _criterion_key(pk, name, description, max_points, order):
+    return (pk or 0, name.strip(), (description or "").strip(), Decimal(max_points), int(order))
+
+
+def _rubric_state(rubric: Rubric) -> dict:
+    return {
+        "criteria": [
+            {"id": c.pk, "name": c.name, "max_points": str(c.max_points), "order": c.order}
+            for c in rubric.criteria.all()
+        ],
+        "bands": [[b.label, str(b.min_percent)] for b in rubric.bands.all()],
+    }
+
+
+def _apply_criteria(rubric: Rubric, current: dict, rows: list[dict]):
+    kept = {row["id"] for row in rows if row.get("id")}
+    Criterion.objects.filter(rubric=rubric).exclude(pk__in=kept).delete()
+    for row in rows:
+        values = {
+            "name": row["name"].strip(),
+            "description": (row.get("description") or "").strip(),
+            "max_points": row["max_points"],
+            "order": row["order"],
+        }
+        if row.get("id"):
+            criterion = current[row["id"]]
+            for field, value in values.items():
+                setattr(criterion, field, value)
+            criterion.save(update_fields=list(values))
+        else:
+            Criterion.objects.create(rubric=rubric, **values)
+
+
+def _reband(rubric: Rubric) -> list[list]:
+    """Recompute the stored band of every grade of the rubric's plan: [[essay id, before, after], ...]."""
+    bands, maximum = list(rubric.bands.all()), rubric.max_total
+    changed, rows = [], []
+    for grade in Grade.objects.filter(essay__plan_id=rubric.plan_id).only("pk", "essay_id", "total", "band"):
+        label = band_label(grade.total, maximum, bands)
+        if label != grade.band:
+            changed.append([grade.essay_id, grade.band, label])
+            grade.band = label
+            rows.append(grade)
+    Grade.objects.bulk_update(rows, ["band"], batch_size=500)
+    return changed
+
+
+@transaction.atomic
+def rubric_update(actor, plan: StudyPlan, criteria: list[dict] | None, bands: list[dict]) -> dict:
+    """Replace PLAN's criteria (None leaves them) and bands; the caller checks the role.
+
+    CRITERIA rows: id (None for a new one), name, description, max_points, order; a criterion
+    left out is deleted. BANDS rows: label, min_percent. Refused (ValidationError, code
+    "locked") when the criteria change after an essay was graded. The stored band of every
+    graded essay is recomputed. Returns {"criteria_changed", "bands_changed", "rebanded"}.
+    """
+    rubric = rubric_ensure(actor, plan)
+    rubric = Rubric.objects.select_for_update().get(pk=rubric.pk)
+    before = _rubric_state(rubric)
+    current = {c.pk: c for c in rubric.criteria.all()}
+    criteria_changed = False
+    if criteria is not None:
+        ids = [row["id"] for row in criteria if row.get("id")]
+        if len(set(ids)) != len(ids) or not set(ids) <= current.keys():
+            raise ValidationError("Danh sách tiêu chí đã thay đổi ở một phiên khác; hãy tải lại trang.", "stale")
+        mine = sorted(_criterion_key(c.pk, c.name, c.description, c.max_points, c.order) for c in current.values())
+        theirs = sorted(
+            _criterion_key(r.get("id"), r["name"], r.get("description"), r["max_points"] or 0, r["order"])
+            for r in criteria
+        )
+        criteria_changed = mine != theirs
+    if criteria_changed:
+        if graded_count(plan):
+            raise ValidationError(CRITERIA_LOCKED, "locked")
+        check_criteria(criteria)
+    check_bands(bands)
+    if criteria_changed:
+        _apply_criteria(rubric, current, criteria)
+    new_bands = sorted((row["label"].strip(), row["min_percent"]) for row in bands)
+    bands_changed = new_bands != sorted((b.label, b.min_percent) for b in rubric.bands.all())
+    if bands_changed:
+        rubric.bands.all().delete()
+        GradeBand.objects.bulk_create(
+            GradeBand(rubric=rubric, label=label, min_percent=low) for label, low in new_bands
+        )
+    rebanded = _reband(rubric) if criteria_changed or bands_changed else []
+    if criteria_changed or bands_changed:
+        after = _rubric_state(rubric) | {"rebanded": len(rebanded), "grades": rebanded[:MAX_LISTED]}
+        audit_record(actor, "rubric.update", rubric, before, after)
+    return {"criteria_changed": criteria_changed, "bands_changed": bands_changed, "rebanded": len(rebanded)}
+
+
 def parse_points(raw) -> Decimal | None:
     """'8,5' / '8.5' / 8.5 → Decimal('8.5'); None when not a number with at most one decimal."""
     try:
@@ -284,6 +453,7 @@ def essay_grade(actor, essay: Essay, points: dict, comment: str = "") -> Grade:
         raise PermissionDenied("Chỉ cấp ủy cấp xã trở lên (lãnh đạo, văn phòng, tuyên giáo) được chấm bài này.")
     comment = clean_text(comment)
     rubric = rubric_ensure(actor, essay.plan)
+    rubric = Rubric.objects.select_for_update().get(pk=rubric.pk)  # no rubric change while grading
     criteria = list(rubric.criteria.all())
     values, errors = _score_errors(criteria, points)
     if len(comment) > MAX_COMMENT:
@@ -303,4 +473,5 @@ def essay_grade(actor, essay: Essay, points: dict, comment: str = "") -> Grade:
         CriterionScore(grade=grade, criterion_id=pk, points=v) for pk, v in values.items()
     )
     audit_record(actor, "essay.grade", essay, before, _grade_state(grade))
+    plan_data_changed(essay.plan_id, [essay.member.cell_id])
     return grade

@@ -3,7 +3,10 @@
 Plans, organisations and essays are fetched through the access gate (`visible_to`): out of
 scope is a 404. A member submits only for plans whose essay audience includes them (403
 otherwise); grading, the board list and the exports need a grading role (GRADE_ROLES) on the
-organisation or the essay's cell (403 otherwise). Writes go through services.py.
+organisation or the essay's cell (403 otherwise). The rubric page (`rubric`) and the bulk
+rescan (views_originality) are for whoever may configure the plan: its issuer's propaganda
+staff and admins (`study.views_plans.can_manage`, the plan edit rule; 403 otherwise). Writes go
+through services.py.
 """
 
 import io
@@ -20,10 +23,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from quantriet.core.files import CONTENT_TYPES, download
+from quantriet.core.jobs import job_active
+from quantriet.core.models import Job
 from quantriet.org.models import Organization, granted_paths, has_role_on
 from quantriet.study.models import PlanStatus, StudyPlan
+from quantriet.study.views_plans import can_manage as can_configure
 
-from . import exports, services
+from . import exports, originality, services
+from .forms import BandFormSet, CriterionFormSet
 from .models import GRADE_ROLES, Essay, EssayVersion
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -88,6 +95,14 @@ def _board_org(request, plan):
 def _essay(request, pk):
     essays = Essay.objects.visible_to(request.user).select_related("plan", "plan__issuer", "member", "cell")
     return get_object_or_404(essays, pk=pk)
+
+
+def _configured_plan(request, pk):
+    """A plan whose essays USER configures (rubric, rescan): 404 out of sight, 403 without the role."""
+    plan = _visible_plan(request, pk)
+    if not can_configure(request.user, plan):
+        raise PermissionDenied("Chỉ Ban Tuyên giáo (hoặc quản trị) của cấp ban hành kế hoạch được thực hiện việc này.")
+    return plan
 
 
 def _gradable_essay(request, pk):
@@ -251,8 +266,68 @@ def board(request, plan_pk):
         "filters": filters,
         "missing": status == Filter.MISSING,
         "rubric": services.rubric_ensure(request.user, plan),
+        "can_configure": can_configure(request.user, plan),
+        "rescan": _visible_rescan(request, plan),
     }
     return render(request, "essays/board.html", context)
+
+
+def _visible_rescan(request, plan):
+    """The plan's rescan job running now, if the user may see its page."""
+    job = job_active(originality.RESCAN_KIND, originality.plan_scope(plan.pk))
+    return job if job and Job.objects.visible_to(request.user).filter(pk=job.pk).exists() else None
+
+
+# ---------------------------------------------------------------- the rubric of a plan
+
+
+def _criteria_initial(rubric):
+    return [
+        {"id": c.pk, "name": c.name, "description": c.description, "max_points": c.max_points, "order": c.order}
+        for c in rubric.criteria.all()
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rubric(request, plan_pk):
+    """Tiêu chí chấm: the criteria and grade bands of a plan, edited as two formsets."""
+    plan = _configured_plan(request, plan_pk)
+    rubric = services.rubric_ensure(request.user, plan)
+    graded = services.graded_count(plan)
+    data = request.POST if request.method == "POST" else None
+    # Frozen criteria are shown, not posted; a form loaded before the first grade still posts them.
+    criteria_data = data if data is not None and (not graded or "criteria-TOTAL_FORMS" in data) else None
+    criteria = CriterionFormSet(criteria_data, initial=_criteria_initial(rubric), prefix="criteria")
+    bands = BandFormSet(
+        data, initial=[{"label": b.label, "min_percent": b.min_percent} for b in rubric.bands.all()], prefix="bands"
+    )
+    error = None
+    if data is not None:
+        criteria_ok = criteria_data is None or criteria.is_valid()
+        if criteria_ok and bands.is_valid():
+            rows = criteria.rows() if criteria_data is not None else None
+            try:
+                outcome = services.rubric_update(request.user, plan, rows, bands.rows())
+            except ValidationError as problem:
+                error = " ".join(problem.messages)
+            else:
+                note = f" Đã tính lại xếp loại của {outcome['rebanded']} bài đã chấm." if outcome["rebanded"] else ""
+                changed = outcome["criteria_changed"] or outcome["bands_changed"]
+                messages.success(request, ("Đã lưu tiêu chí chấm." if changed else "Không có gì thay đổi.") + note)
+                return redirect("essays:rubric", plan_pk=plan.pk)
+        else:
+            error = "Chưa lưu được: hãy sửa các lỗi được đánh dấu bên dưới."
+    context = {
+        "plan": plan,
+        "rubric": rubric,
+        "criteria": criteria,
+        "bands": bands,
+        "graded": graded,
+        "frozen": bool(graded),
+        "error": error,
+    }
+    return render(request, "essays/rubric.html", context, status=400 if error else 200)
 
 
 def _grade_page(request, essay, errors=None, status=200):
@@ -351,6 +426,7 @@ urlpatterns = [
     path("", index, name="index"),
     path("ke-hoach/<int:plan_pk>/", write, name="write"),
     path("ke-hoach/<int:plan_pk>/cham/", board, name="board"),
+    path("ke-hoach/<int:plan_pk>/tieu-chi/", rubric, name="rubric"),
     path("ke-hoach/<int:plan_pk>/ket-qua.xlsx", export_xlsx, name="export_xlsx"),
     path("ke-hoach/<int:plan_pk>/bai-thu-hoach.docx", export_docx, name="export_docx"),
     path("bai/<int:pk>/", essay, name="essay"),

@@ -6,6 +6,11 @@
   class board's rule). The other text is a sample, one of the plan's documents, or an essay the
   verdict paired it with (else 404). An essay the viewer may not see is not shown: only the
   viewer's essay with its shared passages, and "một bài trong phạm vi khác".
+- The bulk rescan (`rescan`, "Quét lại toàn bộ" on the board): POST only, for whoever may
+  configure the plan (its issuer's propaganda staff and admins, `views._configured_plan`);
+  starts a background job and sends the user to its page, or to the rescan already running.
+- Adding a sample starts a background recheck of the essays already submitted; the library
+  lists each sample's recheck job with a link for whoever may see it.
 All text is escaped before the <mark> tags are put around the shared passages.
 """
 
@@ -17,11 +22,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from quantriet.core.files import extract_text
+from quantriet.core.models import Job
 from quantriet.org.models import Organization, Role, has_role_on
 from quantriet.originality.compare import fingerprint, shared_passages
 
@@ -71,10 +78,44 @@ def samples(request):
         except ValidationError as problem:
             error = " ".join(problem.messages)
         else:
-            messages.success(request, f"Đã thêm bài mẫu “{sample.title}” vào thư viện.")
+            messages.success(
+                request,
+                f"Đã thêm bài mẫu “{sample.title}” vào thư viện; "
+                "các bài thu hoạch đã nộp đang được rà lại theo bài mẫu này.",
+            )
             return redirect("essays:samples")
-    context = {"samples": SampleEssay.objects.select_related("uploaded_by")[:500], "error": error, "form": request.POST}
+    listed = list(SampleEssay.objects.select_related("uploaded_by")[:500])
+    jobs = {}
+    keys = [originality.sample_key(s.pk) for s in listed]
+    for job in Job.objects.visible_to(request.user).filter(kind=originality.RECHECK_KIND, key__in=keys):
+        jobs.setdefault(job.key, job)  # newest first
+    for sample in listed:
+        sample.recheck = jobs.get(originality.sample_key(sample.pk))
+    context = {"samples": listed, "error": error, "form": request.POST}
     return render(request, "essays/samples.html", context, status=400 if error else 200)
+
+
+# ---------------------------------------------------------------- the bulk rescan
+
+
+@login_required
+@require_POST
+def rescan(request, plan_pk):
+    """Quét lại toàn bộ: recompute every verdict of the plan in the background, then show the job."""
+    plan = views._configured_plan(request, plan_pk)
+    job, created = originality.plan_rescan_start(request.user, plan)
+    if created:
+        return redirect(job)
+    if Job.objects.visible_to(request.user).filter(pk=job.pk).exists():
+        messages.info(request, "Kế hoạch này đang được quét lại; đây là tiến độ của lượt đang chạy.")
+        return redirect(job)
+    who = job.created_by.username if job.created_by else "hệ thống"
+    messages.warning(
+        request,
+        f"Kế hoạch này đang được quét lại (do {who} bắt đầu lúc {timezone.localtime(job.created_at):%H:%M %d/%m/%Y}); "
+        "kết quả sẽ hiện trên bảng chấm khi xong.",
+    )
+    return redirect("essays:board", plan_pk=plan.pk)
 
 
 # ---------------------------------------------------------------- side by side
@@ -154,5 +195,6 @@ def compare(request, essay_pk, kind, other_pk):
 
 urlpatterns = [
     path("mau-tren-mang/", samples, name="samples"),
+    path("ke-hoach/<int:plan_pk>/quet-lai/", rescan, name="rescan"),
     path("so-sanh/<int:essay_pk>/<str:kind>/<int:other_pk>/", compare, name="compare"),
 ]

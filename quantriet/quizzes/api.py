@@ -3,7 +3,9 @@
 The plan is fetched through the same gate as the pages (`visible_to`): out of scope is a 404,
 so is someone else's attempt. Not in the audience is a 403; no attempts left, the deadline
 passed or the attempt already submitted a 409; a malformed body or answer a 422. The correct
-answers are never sent while an attempt is open.
+answers are never sent while an attempt is open; after submission they come in ``review`` only
+once the quiz's reveal setting allows (services.answers_revealed), else ``review`` is null and
+the attempt shows its score alone.
 """
 
 import json
@@ -12,14 +14,14 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Path, Router, Schema, Status
+from ninja import Field, Path, Router, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
 
 from quantriet.core.api import MAX_ID
 from quantriet.study.models import StudyPlan
 
 from . import services
-from .models import Attempt, Choice, Question, Quiz
+from .models import Answer, Attempt, Choice, Question, Quiz
 
 router = Router(tags=["quizzes"])
 
@@ -46,6 +48,14 @@ class QuestionOut(Schema):
     choices: list[ChoiceOut]
 
 
+class ReviewOut(Schema):
+    question_id: int
+    chosen: list[int]
+    correct_choices: list[int]
+    right: bool
+    explanation: str
+
+
 class AttemptOut(Schema):
     id: int
     plan_id: int
@@ -58,14 +68,37 @@ class AttemptOut(Schema):
     passed: bool | None
     correct_count: int | None
     questions: list[QuestionOut]
+    review: list[ReviewOut] | None = Field(
+        None, description="Đáp án đúng và giải thích từng câu; null khi chưa được công bố (theo cấu hình bài kiểm tra)."
+    )
 
 
 class Detail(Schema):
     detail: str
 
 
+def _review(attempt, questions, choices):
+    """Per question of the paper: the member's choices, the correct ones, right or not, the explanation."""
+    answers = {a.question_id: a for a in Answer.objects.filter(attempt=attempt)}
+    review = []
+    for item in attempt.layout:
+        question, answer = questions.get(item["q"]), answers.get(item["q"])
+        if question is None:
+            continue
+        review.append(
+            {
+                "question_id": question.pk,
+                "chosen": answer.choice_ids if answer else [],
+                "correct_choices": [c for c in item["c"] if c in choices and choices[c].correct],
+                "right": bool(answer and answer.correct),
+                "explanation": question.explanation,
+            }
+        )
+    return review
+
+
 def _attempt_out(attempt):
-    """The attempt with its questions and choices in the shown order; no correctness flags."""
+    """The attempt with its questions and choices in the shown order; correctness only in a revealed review."""
     questions = Question.objects.in_bulk(attempt.question_ids())
     choices = Choice.objects.in_bulk([c for item in attempt.layout for c in item["c"]])
     paper = [
@@ -83,6 +116,7 @@ def _attempt_out(attempt):
         "plan_id": attempt.quiz.plan_id,
         "correct_count": attempt.correct_count,
         "questions": paper,
+        "review": _review(attempt, questions, choices) if services.answers_revealed(attempt) else None,
     }
 
 
@@ -170,7 +204,11 @@ def submit_answers(request, attempt_id: int = Path(..., ge=1, le=MAX_ID)):
     "/quiz-attempts/{attempt_id}",
     response=AttemptOut,
     summary="Một lần làm bài kiểm tra của tôi",
-    description="Chỉ lần làm của chính người gọi (của người khác: 404). Lần làm đã hết giờ được đóng và chấm.",
+    description=(
+        "Chỉ lần làm của chính người gọi (của người khác: 404). Lần làm đã hết giờ được đóng và chấm. Đáp án "
+        "đúng và giải thích (review) chỉ có khi cấu hình bài kiểm tra cho phép công bố: sau mỗi lần làm, chỉ "
+        "sau lần làm cuối cùng được phép (hoặc khi đã đạt), hoặc không bao giờ; chưa công bố thì chỉ có điểm."
+    ),
 )
 def get_attempt(request, attempt_id: int = Path(..., ge=1, le=MAX_ID)):
     attempt = _own_attempt(request, attempt_id)

@@ -89,7 +89,9 @@ def validate_sheet(document, body, positions):
     def fail(number, column, message):
         problems.append(Problem(number, column, message))
 
-    existing = {fold(t) for t in Question.objects.filter(document=document).values_list("text", flat=True)}
+    # A retired question may come back as its corrected version, with the same wording.
+    active = Question.objects.filter(document=document, active=True)
+    existing = {fold(t) for t in active.values_list("text", flat=True)}
     seen, rows = {}, []
     for number, cells in body:
         raw = {name: cell_text(cells[i]) if i < len(cells) else "" for name, i in positions.items()}

@@ -1,7 +1,8 @@
 """The demo plan's quiz: a question bank on Chỉ thị 28-CT/TU, the quiz, and attempts with results.
 
 The questions follow the directive's text (documents/fixtures/chi-thi-28-CT-TU.txt). Attempts go
-through the services (drawn, answered, scored, audited) with times in the past, for about half
+through the services (drawn, answered, scored, audited, the QuizResult rollup written by
+``attempt_close``) with times in the past, for about half
 of the members of the first demo communes, so the results pages have something to show; the
 demo logins (``dangvien1``, the secretaries) are left without one so the quiz can be tried. Idempotent: nothing is done
 when the demo plan already has a quiz.
@@ -223,14 +224,6 @@ def _answers(rng, attempt, correct, skill):
     return answers
 
 
-def _redraw(rng, quiz, attempt, bank):
-    """Draw the attempt's paper again from the demo's generator (the service draws from a secret seed), so
-    the same demo gets the same papers and scores every time."""
-    attempt.seed = rng.getrandbits(62)
-    attempt.layout = services.draw(bank, quiz.questions_per_attempt, quiz.shuffle, attempt.seed)
-    Attempt.objects.filter(pk=attempt.pk).update(seed=attempt.seed, layout=attempt.layout)
-
-
 def _takers(plan, skip):
     communes = Organization.objects.filter(code__startswith=f"{ROOT_CODE}-X", depth=2).order_by("code")[:COMMUNES]
     takers = services.quiz_takers(plan).exclude(pk__in=skip)
@@ -254,12 +247,8 @@ def seed_quiz(actor=None) -> dict:
     quiz = services.quiz_save(staff, plan, **QUIZ_SETTINGS)
 
     rng = random.Random(SEED)
-    bank = {}
-    choices = Choice.objects.filter(question__document=document).order_by("question", "position", "id")
-    for qid, cid in choices.values_list("question", "id"):
-        bank.setdefault(qid, []).append(cid)
     correct = {}
-    for qid, cid in Choice.objects.filter(question__document=document, correct=True).values_list("question", "id"):
+    for qid, cid in Choice.objects.filter(question__in=quiz.bank(), correct=True).values_list("question", "id"):
         correct.setdefault(qid, []).append(cid)
     personas = set(services.quiz_takers(plan).filter(user__isnull=False).values_list("pk", flat=True))
     members = [m for m in _takers(plan, personas) if rng.random() < TAKEN_SHARE]
@@ -268,8 +257,8 @@ def seed_quiz(actor=None) -> dict:
         skill = rng.uniform(0.45, 0.98)
         started = now - datetime.timedelta(days=rng.randint(1, 20), minutes=rng.randint(0, 600))
         for _ in range(QUIZ_SETTINGS["attempts_allowed"]):
-            attempt, _ = services.attempt_start(member.user, quiz, member, at=started)
-            _redraw(rng, quiz, attempt, bank)
+            # The seed from the demo's generator: the same demo gets the same papers and scores every time.
+            attempt, _ = services.attempt_start(member.user, quiz, member, at=started, seed=rng.getrandbits(62))
             taken = datetime.timedelta(minutes=rng.randint(4, 18), seconds=rng.randint(0, 59))
             attempt = services.attempt_submit(
                 member.user, attempt, _answers(rng, attempt, correct, skill), at=started + taken

@@ -25,6 +25,16 @@ class QuestionForm(forms.Form):
             if name != "correct":
                 field.widget.attrs["class"] = "form-select" if name == "kind" else "form-control"
 
+    @staticmethod
+    def initial_for(question) -> dict:
+        """The form's initial values for editing QUESTION (its choices in order as A, B, …)."""
+        initial = {"text": question.text, "kind": question.kind, "explanation": question.explanation}
+        choices = list(question.choices.order_by("position", "id"))[: len(LETTERS)]
+        for letter, choice in zip(LETTERS, choices, strict=False):
+            initial[f"choice_{letter}"] = choice.text
+        initial["correct"] = [letter for letter, choice in zip(LETTERS, choices, strict=False) if choice.correct]
+        return initial
+
     def choice_fields(self):
         return [self[f"choice_{letter}"] for letter in LETTERS]
 
@@ -45,9 +55,10 @@ class QuestionForm(forms.Form):
 class QuizForm(forms.ModelForm):
     class Meta:
         model = Quiz
-        fields = ["time_limit_minutes", "questions_per_attempt", "attempts_allowed", "pass_mark", "shuffle"]
+        fields = ["time_limit_minutes", "questions_per_attempt", "attempts_allowed", "pass_mark", "shuffle", "reveal"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        classes = {"shuffle": "form-check-input", "reveal": "form-select"}
         for name, field in self.fields.items():
-            field.widget.attrs["class"] = "form-check-input" if name == "shuffle" else "form-control"
+            field.widget.attrs["class"] = classes.get(name, "form-control")

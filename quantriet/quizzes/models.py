@@ -1,7 +1,12 @@
 """Quizzes: a question bank per document, one quiz per plan, members' timed attempts.
 
 An attempt stores its layout (the drawn question ids in order, each with its choice ids in the
-order shown), so the page, the API and the scoring all see the same paper.
+order shown), so the page, the API and the scoring all see the same paper. A question once drawn
+into an attempt is marked ``used``: its kind and choices are then frozen (past attempts keep what
+they were scored against) and deleting it retires it (``active`` off) instead.
+
+``QuizResult`` is the rollup the boards read: one row per (quiz, member), rewritten in the same
+transaction as every attempt that closes (services.attempt_close).
 """
 
 from datetime import timedelta
@@ -31,6 +36,14 @@ class QuestionKind(models.TextChoices):
     MULTIPLE = "nhieu", "Nhiều đáp án"
 
 
+class RevealPolicy(models.TextChoices):
+    """When a member sees the correct answers and explanations of a submitted attempt."""
+
+    EACH = "moi_lan", "Công bố sau mỗi lần làm bài"
+    LAST = "lan_cuoi", "Chỉ công bố sau lần làm cuối cùng được phép (hoặc khi đã đạt)"
+    NEVER = "khong", "Không công bố"
+
+
 class Question(models.Model):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="quiz_questions")
     kind = models.CharField("loại", max_length=8, choices=QuestionKind.choices, default=QuestionKind.SINGLE)
@@ -40,6 +53,10 @@ class Question(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    #: Off once retired: no longer drawn for new attempts; attempts that drew it still show it.
+    active = models.BooleanField("đang sử dụng", default=True)
+    #: Set when first drawn into an attempt: from then on its kind and choices cannot change.
+    used = models.BooleanField("đã có trong bài làm", default=False, editable=False)
 
     class Meta:
         verbose_name = "câu hỏi"
@@ -86,6 +103,9 @@ class Quiz(models.Model):
         "điểm đạt (%)", default=70, validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
     shuffle = models.BooleanField("xáo trộn câu hỏi và đáp án", default=True)
+    reveal = models.CharField(
+        "công bố đáp án đúng và giải thích", max_length=8, choices=RevealPolicy.choices, default=RevealPolicy.LAST
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -99,7 +119,8 @@ class Quiz(models.Model):
         return f"Bài kiểm tra — {self.plan}"
 
     def bank(self):
-        return Question.objects.filter(document__in=self.plan.documents.all())
+        """The questions new attempts are drawn from: the active ones of the plan's documents."""
+        return Question.objects.filter(document__in=self.plan.documents.all(), active=True)
 
 
 class Attempt(models.Model):
@@ -155,3 +176,33 @@ class Answer(models.Model):
 
     def __str__(self):
         return f"{self.attempt} — câu {self.question_id}"
+
+
+class QuizResult(models.Model):
+    """One member's standing on one quiz: the rollup the results pages (and later the fidelity index) read.
+
+    Rewritten from the member's attempts in the same transaction whenever one of them closes
+    (``services.attempt_close``: submitted, or closed when its time ran out), and rebuilt for a whole
+    quiz by ``services.rebuild_results``. Only submitted (closed) attempts count; a member with no
+    closed attempt has no row (the results pages left-join the quiz's takers to this table).
+
+    - ``attempts``: closed attempts (submitted in time or closed late).
+    - ``best_score``: the highest score (%) among them.
+    - ``passed``: whether any of them passed (against the pass mark in force when it was scored).
+    - ``last_submitted_at``: when the latest one closed (its deadline, for one closed late).
+    """
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="results")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="quiz_results")
+    attempts = models.PositiveSmallIntegerField("số lần đã nộp", default=0)
+    best_score = models.DecimalField("điểm cao nhất (%)", max_digits=5, decimal_places=2, null=True, blank=True)
+    passed = models.BooleanField("đạt", default=False)
+    last_submitted_at = models.DateTimeField("nộp lần cuối", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "kết quả kiểm tra"
+        verbose_name_plural = "kết quả kiểm tra"
+        constraints = [models.UniqueConstraint(fields=["quiz", "member"], name="quiz_result_per_member")]
+
+    def __str__(self):
+        return f"{self.member} — {self.best_score}%"

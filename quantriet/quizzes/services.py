@@ -15,6 +15,17 @@ Decisions:
 - Time: the server's clock decides. Answers are taken up to ``deadline_at + GRACE`` (30 s);
   after that they are refused and the attempt is closed with the answers saved before
   (``attempt_save``), scored as such. One open attempt at a time; starting again resumes it.
+- Editing the bank: a question drawn into any attempt is ``used``; from then on only its wording
+  and explanation can change (its kind, choices and correct answers are what past attempts were
+  scored against), and deleting it retires it (no longer drawn; old attempts still show it). An
+  unused question is edited freely and deleted outright. Drawing marks the drawn questions used
+  and checks them again afterwards, so an edit racing a draw either lands before (and the draw
+  sees it) or is refused.
+- Answers revealed (``answers_revealed``): per ``Quiz.reveal``, after each attempt, never, or only
+  once the member has used every attempt allowed or passed — and, for that last setting, never while
+  one of their attempts is still open, so a passed first attempt does not lend its answers to the next.
+- Results: ``attempt_close`` rewrites the member's ``QuizResult`` from their closed attempts in the
+  same transaction; ``rebuild_results`` recomputes a whole quiz's.
 """
 
 import random
@@ -24,18 +35,33 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from quantriet.core.audit import audit_record, snapshot
+from quantriet.core.changes import plan_data_changed
 from quantriet.org.models import Member, Organization, has_role_on
 from quantriet.study.models import PlanStatus
 from quantriet.study.services import plan_members
 
-from .models import BANK_ROLES, MAX_CHOICES, Answer, Attempt, Choice, Question, QuestionKind, Quiz
+from .models import (
+    BANK_ROLES,
+    MAX_CHOICES,
+    Answer,
+    Attempt,
+    Choice,
+    Question,
+    QuestionKind,
+    Quiz,
+    QuizResult,
+    RevealPolicy,
+)
 
 MAX_QUESTION = 2_000
 MAX_CHOICE = Choice._meta.get_field("text").max_length
-QUIZ_FIELDS = ["time_limit_minutes", "questions_per_attempt", "attempts_allowed", "pass_mark", "shuffle"]
+#: Rows written per INSERT when a quiz's results are rebuilt.
+REBUILD_BATCH = 1000
+QUIZ_FIELDS = ["time_limit_minutes", "questions_per_attempt", "attempts_allowed", "pass_mark", "shuffle", "reveal"]
 
 
 # ---------------------------------------------------------------- who may do what
@@ -113,6 +139,90 @@ def question_add(actor, document, kind, text, explanation, choices) -> Question:
     return question
 
 
+USED_FROZEN = (
+    "Câu hỏi này đã có trong bài làm của đảng viên nên không đổi được loại câu hỏi, các đáp án hay đáp án đúng "
+    "(các bài đã làm được chấm theo đúng các đáp án này). Chỉ sửa được nội dung câu hỏi và phần giải thích. "
+    "Nếu cần đổi đáp án, hãy ngừng sử dụng câu hỏi này (nút “Xóa” sẽ chuyển nó sang ngừng sử dụng) "
+    "rồi thêm một câu hỏi mới."
+)
+
+
+def question_state(question) -> dict:
+    """What an edit can change, JSON-ready (for the audit log and the freeze check)."""
+    return {
+        "kind": question.kind,
+        "text": question.text,
+        "explanation": question.explanation,
+        "active": question.active,
+        "choices": [[c.text, c.correct] for c in question.choices.order_by("position", "id")],
+    }
+
+
+def _locked_question(question):
+    return Question.objects.select_for_update().get(pk=question.pk)
+
+
+def _rewrite_choices(question, choices):
+    """Set QUESTION's choices to CHOICES [(text, correct)], keeping the ids of those at the same positions."""
+    existing = list(question.choices.order_by("position", "id"))
+    for position, (choice, (text, correct)) in enumerate(zip(existing, choices, strict=False)):
+        choice.position, choice.text, choice.correct = position, text, correct
+    Choice.objects.bulk_update(existing[: len(choices)], ["position", "text", "correct"])
+    Choice.objects.bulk_create(
+        Choice(question=question, position=i, text=t, correct=c)
+        for i, (t, c) in enumerate(choices)
+        if i >= len(existing)
+    )
+    Choice.objects.filter(pk__in=[c.pk for c in existing[len(choices) :]]).delete()
+
+
+@transaction.atomic
+def question_update(actor, question, kind, text, explanation, choices) -> Question:
+    """Change a question of the bank. A used question keeps its kind and choices (ValidationError code "used")."""
+    problems = question_problems(kind, text, choices)
+    if problems:
+        raise ValidationError([message for _, message in problems])
+    question = _locked_question(question)
+    before = question_state(question)
+    choices = [[t.strip(), bool(c)] for t, c in choices]
+    if question.used and (kind != question.kind or choices != before["choices"]):
+        raise ValidationError(USED_FROZEN, "used")
+    question.kind, question.text, question.explanation = kind, text.strip(), explanation.strip()
+    question.save(update_fields=["kind", "text", "explanation"])
+    if not question.used:
+        _rewrite_choices(question, choices)
+    audit_record(actor, "quiz.question_update", question, before, question_state(question))
+    return question
+
+
+@transaction.atomic
+def question_delete(actor, question) -> str:
+    """Delete an unused question ("deleted"); retire a used one instead ("retired")."""
+    question = _locked_question(question)
+    before = question_state(question)
+    if question.used:
+        if question.active:
+            question.active = False
+            question.save(update_fields=["active"])
+            audit_record(actor, "quiz.question_retire", question, before, question_state(question))
+        return "retired"
+    audit_record(actor, "quiz.question_delete", question, before, None)
+    question.delete()
+    return "deleted"
+
+
+@transaction.atomic
+def question_restore(actor, question) -> Question:
+    """Put a retired question back into use (drawn again for new attempts)."""
+    question = _locked_question(question)
+    if not question.active:
+        before = question_state(question)
+        question.active = True
+        question.save(update_fields=["active"])
+        audit_record(actor, "quiz.question_restore", question, before, question_state(question))
+    return question
+
+
 # ---------------------------------------------------------------- the quiz of a plan
 
 
@@ -122,7 +232,7 @@ def quiz_save(actor, plan, **values) -> Quiz:
     before = snapshot(quiz, QUIZ_FIELDS) if quiz else None
     quiz = quiz or Quiz(plan=plan)
     for name in QUIZ_FIELDS:
-        setattr(quiz, name, values[name])
+        setattr(quiz, name, values.get(name, getattr(quiz, name)))
     quiz.updated_by, quiz.updated_at = actor, timezone.now()
     quiz.full_clean()
     quiz.save()
@@ -149,15 +259,49 @@ def draw(bank, count, shuffle, seed) -> list[dict]:
     return layout
 
 
-def _bank_layout_source(quiz):
+def _choice_ids(questions):
     bank = {}
     for qid, cid in (
-        Choice.objects.filter(question__in=quiz.bank())
+        Choice.objects.filter(question__in=questions)
         .order_by("question_id", "position", "id")
         .values_list("question_id", "id")
     ):
         bank.setdefault(qid, []).append(cid)
     return bank
+
+
+def _bank_layout_source(quiz):
+    return _choice_ids(quiz.bank())
+
+
+def mark_used(layout) -> bool:
+    """Mark the questions of LAYOUT used (frozen), then check they are still active with the same choices.
+
+    False when an edit or a retirement got in first: the caller draws again.
+    """
+    ids = [item["q"] for item in layout]
+    if Question.objects.filter(pk__in=ids, active=True).update(used=True) != len(ids):
+        return False
+    current = _choice_ids(ids)
+    return all(sorted(item["c"]) == current.get(item["q"]) for item in layout)
+
+
+class _StaleDraw(Exception):
+    pass
+
+
+def _draw_marked(quiz, seed) -> list[dict]:
+    """A paper drawn from the bank, its questions marked used; drawn again if an edit got in between."""
+    for _ in range(3):
+        layout = draw(_bank_layout_source(quiz), quiz.questions_per_attempt, quiz.shuffle, seed)
+        try:
+            with transaction.atomic():  # a savepoint: a stale draw leaves no question marked
+                if not mark_used(layout):
+                    raise _StaleDraw
+        except _StaleDraw:
+            continue
+        return layout
+    raise ValidationError("Ngân hàng câu hỏi đang được sửa; xin thử lại sau ít phút.", "closed")
 
 
 def _used(quiz, member):
@@ -198,8 +342,11 @@ def open_attempt(quiz, member, at=None):
 
 
 @transaction.atomic
-def attempt_start(actor, quiz, member, at=None) -> tuple[Attempt, bool]:
-    """A new attempt (drawn and shuffled), or the one in progress; (attempt, created)."""
+def attempt_start(actor, quiz, member, at=None, seed=None) -> tuple[Attempt, bool]:
+    """A new attempt (drawn and shuffled), or the one in progress; (attempt, created).
+
+    SEED fixes the draw (the demo's reproducible papers); by default it is secret and random.
+    """
     at = at or timezone.now()
     refusal = who_refusal(quiz, member)
     if refusal is not None:
@@ -211,13 +358,13 @@ def attempt_start(actor, quiz, member, at=None) -> tuple[Attempt, bool]:
     refusal = _used_up(quiz, member)
     if refusal is not None:
         raise refusal
-    seed = secrets.randbits(62)
+    seed = secrets.randbits(62) if seed is None else seed
     attempt = Attempt.objects.create(
         quiz=quiz,
         member=member,
         number=_used(quiz, member).count() + 1,
         seed=seed,
-        layout=draw(_bank_layout_source(quiz), quiz.questions_per_attempt, quiz.shuffle, seed),
+        layout=_draw_marked(quiz, seed),
         started_at=at,
         deadline_at=at + timedelta(minutes=quiz.time_limit_minutes),
     )
@@ -323,6 +470,84 @@ def attempt_close(actor, attempt, at=None, late=None):
     attempt.submitted_at = attempt.deadline_at if late else at
     attempt.closed_late = late
     attempt.save(update_fields=["correct_count", "score", "passed", "submitted_at", "closed_late"])
+    result_refresh(attempt.quiz, attempt.member_id)
+    plan_data_changed(attempt.quiz.plan_id, [attempt.member.cell_id])
     action = "quiz.attempt_expire" if late else "quiz.attempt_submit"
     audit_record(actor, action, attempt, None, {"score": str(score), "passed": attempt.passed, "right": right})
     return attempt
+
+
+def answers_revealed(attempt) -> bool:
+    """Whether the member may see ATTEMPT's correct answers and explanations (see the module docstring)."""
+    policy = attempt.quiz.reveal
+    if attempt.is_open or policy == RevealPolicy.NEVER:
+        return False
+    if policy == RevealPolicy.EACH:
+        return True
+    mine = _used(attempt.quiz, attempt.member_id).aggregate(
+        made=Count("pk"),
+        open=Count("pk", filter=Q(submitted_at__isnull=True)),
+        passed=Count("pk", filter=Q(passed=True, submitted_at__isnull=False)),
+    )
+    return not mine["open"] and (mine["passed"] > 0 or mine["made"] >= attempt.quiz.attempts_allowed)
+
+
+# ---------------------------------------------------------------- results rollup
+
+
+def _rollup(attempts):
+    """ATTEMPTS' closed ones summed per (quiz, member), as dicts of QuizResult's fields."""
+    return (
+        attempts.filter(submitted_at__isnull=False)
+        .order_by()
+        .values("quiz_id", "member_id")
+        .annotate(
+            attempts=Count("pk"),
+            best_score=Max("score"),
+            passed_count=Count("pk", filter=Q(passed=True)),
+            last_submitted_at=Max("submitted_at"),
+        )
+    )
+
+
+def _result(row) -> QuizResult:
+    return QuizResult(
+        quiz_id=row["quiz_id"],
+        member_id=row["member_id"],
+        attempts=row["attempts"],
+        best_score=row["best_score"],
+        passed=row["passed_count"] > 0,
+        last_submitted_at=row["last_submitted_at"],
+    )
+
+
+def result_refresh(quiz, member_id) -> QuizResult | None:
+    """Rewrite one member's QuizResult from their attempts; called by attempt_close inside its transaction."""
+    rows = list(_rollup(Attempt.objects.filter(quiz=quiz, member_id=member_id)))
+    row = rows[0] if rows else None
+    if row is None:
+        QuizResult.objects.filter(quiz=quiz, member_id=member_id).delete()
+        return None
+    fresh = _result(row)
+    fields = ["attempts", "best_score", "passed", "last_submitted_at"]
+    result, _ = QuizResult.objects.update_or_create(
+        quiz=quiz, member_id=member_id, defaults={name: getattr(fresh, name) for name in fields}
+    )
+    return result
+
+
+@transaction.atomic
+def rebuild_results(quiz, actor=None) -> int:
+    """Recompute every QuizResult of QUIZ from its attempts (back-fill, repair); returns the rows written."""
+    before = QuizResult.objects.filter(quiz=quiz).count()
+    QuizResult.objects.filter(quiz=quiz).delete()
+    written, batch = 0, []
+    for row in _rollup(Attempt.objects.filter(quiz=quiz)).iterator(chunk_size=REBUILD_BATCH):
+        batch.append(_result(row))
+        if len(batch) == REBUILD_BATCH:
+            written += len(QuizResult.objects.bulk_create(batch))
+            batch = []
+    written += len(QuizResult.objects.bulk_create(batch))
+    plan_data_changed(quiz.plan_id, [quiz.plan.issuer_id])
+    audit_record(actor, "quiz.results_rebuild", quiz, {"results": before}, {"results": written})
+    return written

@@ -2,8 +2,10 @@
 
 Documents, plans and organisations are fetched through the access gate (`visible_to`): out of
 scope is a 404. A member's attempts are theirs alone (404 to anyone else). Keeping a bank or a
-quiz needs propaganda staff (or admin) of the issuer (403 otherwise); results need a board role
-(RESULT_ROLES) on the organisation (403 otherwise). Writes go through services.py.
+quiz needs propaganda staff (or admin) of the issuer (403 otherwise), and so does editing,
+deleting (retiring) or restoring one of its questions, fetched within its document (another
+document's question is a 404); results and their .xlsx export need a board role (RESULT_ROLES) on
+the organisation (403 otherwise). Writes go through services.py.
 """
 
 import io
@@ -23,7 +25,7 @@ from quantriet.org.models import Organization, granted_paths, has_role_on
 from quantriet.org.roster import RosterError
 from quantriet.study.models import PlanStatus, StudyPlan
 
-from . import bank_import, results, services
+from . import bank_import, exports, results, services
 from .forms import QuestionForm, QuizForm
 from .models import GRACE, RESULT_ROLES, Attempt, Choice, Question, Quiz
 
@@ -47,6 +49,12 @@ def _bank_document(request, pk):
     if not services.can_manage_bank(request.user, document):
         raise PermissionDenied("Chỉ cán bộ tuyên giáo của cấp ban hành văn bản được soạn ngân hàng câu hỏi.")
     return document
+
+
+def _bank_question(request, doc_pk, pk):
+    """A question of a bank the user keeps; one of another document is a 404."""
+    document = _bank_document(request, doc_pk)
+    return get_object_or_404(Question.objects.filter(document=document).select_related("document"), pk=pk)
 
 
 def _plan(request, pk):
@@ -124,9 +132,62 @@ def bank(request, doc_pk):
 
 
 def _bank_page(request, document, form, problems=(), status=200):
-    questions = Question.objects.filter(document=document).prefetch_related("choices")
-    context = {"document": document, "questions": questions, "form": form, "problems": problems}
+    questions = list(Question.objects.filter(document=document).prefetch_related("choices"))
+    context = {
+        "document": document,
+        "questions": questions,
+        "active_count": sum(1 for q in questions if q.active),
+        "form": form,
+        "problems": problems,
+    }
     return render(request, "quizzes/bank.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def question_edit(request, doc_pk, pk):
+    """Sửa câu hỏi: wording and explanation always; kind and choices only while no attempt has drawn it."""
+    question = _bank_question(request, doc_pk, pk)
+    form = QuestionForm(request.POST or None, initial=QuestionForm.initial_for(question))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.question_update(
+                request.user, question, data["kind"], data["text"], data["explanation"], form.choices()
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Đã lưu câu hỏi.")
+            return redirect("quizzes:bank", doc_pk=question.document_id)
+    context = {"document": question.document, "question": question, "form": form}
+    return render(request, "quizzes/question_edit.html", context, status=400 if form.is_bound else 200)
+
+
+@login_required
+@require_POST
+def question_delete(request, doc_pk, pk):
+    """Xóa câu hỏi: outright while unused; a question already in members' attempts is retired instead."""
+    question = _bank_question(request, doc_pk, pk)
+    if services.question_delete(request.user, question) == "deleted":
+        messages.success(request, "Đã xóa câu hỏi.")
+    else:
+        messages.info(
+            request,
+            "Câu hỏi đã có trong bài làm của đảng viên nên không xóa hẳn mà chuyển sang ngừng sử dụng: không còn "
+            "được rút cho các lần làm mới, các bài đã làm vẫn hiển thị câu hỏi này.",
+        )
+    return redirect("quizzes:bank", doc_pk=question.document_id)
+
+
+@login_required
+@require_POST
+def question_restore(request, doc_pk, pk):
+    """Dùng lại a retired question."""
+    question = _bank_question(request, doc_pk, pk)
+    services.question_restore(request.user, question)
+    messages.success(request, "Câu hỏi được dùng lại cho các lần làm mới.")
+    return redirect("quizzes:bank", doc_pk=question.document_id)
 
 
 @login_required
@@ -177,7 +238,7 @@ def quiz_edit(request, plan_pk):
         return redirect("quizzes:quiz_edit", plan_pk=plan.pk)
     documents = plan.documents.all()
     for document in documents:
-        document.question_count = Question.objects.filter(document=document).count()
+        document.question_count = Question.objects.filter(document=document, active=True).count()
     context = {"plan": plan, "quiz": quiz, "form": form, "documents": documents}
     return render(request, "quizzes/quiz_edit.html", context, status=400 if form.is_bound else 200)
 
@@ -267,11 +328,13 @@ def attempt(request, pk):
     if request.method == "POST":
         return _answer(request, attempt)
     remaining = max(0, int((attempt.deadline_at - timezone.now()).total_seconds()))
+    revealed = services.answers_revealed(attempt)
     context = {
         "attempt": attempt,
         "quiz": attempt.quiz,
         "plan": attempt.quiz.plan,
-        "paper": _paper(attempt, reveal=not attempt.is_open),
+        "paper": _paper(attempt, reveal=revealed),
+        "revealed": revealed,
         "remaining": remaining,
     }
     return render(request, "quizzes/attempt.html", context)
@@ -315,14 +378,31 @@ def results_view(request, plan_pk):
     return render(request, "quizzes/results.html", context)
 
 
+@login_required
+@require_GET
+def results_xlsx(request, plan_pk):
+    """The results page as .xlsx: a sheet of member rows and a sheet of child organisation summaries."""
+    quiz = _quiz(request, plan_pk)
+    org = _results_org(request, quiz.plan)
+    out = io.BytesIO()
+    exports.write_results_xlsx(quiz, org, Organization.objects.visible_to(request.user), out)
+    response = HttpResponse(out.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="ket-qua-kiem-tra-{quiz.plan_id}-{org.pk}.xlsx"'
+    return response
+
+
 urlpatterns = [
     path("", index, name="index"),
     path("mau-ngan-hang-cau-hoi.xlsx", bank_template, name="bank_template"),
     path("van-ban/<int:doc_pk>/cau-hoi/", bank, name="bank"),
     path("van-ban/<int:doc_pk>/nhap-cau-hoi/", bank_import_view, name="bank_import"),
+    path("van-ban/<int:doc_pk>/cau-hoi/<int:pk>/sua/", question_edit, name="question_edit"),
+    path("van-ban/<int:doc_pk>/cau-hoi/<int:pk>/xoa/", question_delete, name="question_delete"),
+    path("van-ban/<int:doc_pk>/cau-hoi/<int:pk>/dung-lai/", question_restore, name="question_restore"),
     path("ke-hoach/<int:plan_pk>/cau-hinh/", quiz_edit, name="quiz_edit"),
     path("ke-hoach/<int:plan_pk>/", take, name="take"),
     path("ke-hoach/<int:plan_pk>/bat-dau/", start, name="start"),
     path("ke-hoach/<int:plan_pk>/ket-qua/", results_view, name="results"),
+    path("ke-hoach/<int:plan_pk>/ket-qua.xlsx", results_xlsx, name="results_xlsx"),
     path("lan-lam/<int:pk>/", attempt, name="attempt"),
 ]

@@ -39,16 +39,33 @@ LIVE_TITLE = "Chi bộ học tập, quán triệt Chỉ thị 28-CT/TU (đang di
 SEED = 2810
 EXCUSES = ["Ốm, nằm viện", "Đi công tác theo phân công", "Việc gia đình đột xuất", "Đi học tập trung"]
 DEPUTY_REASONS = ["Bí thư đi công tác tỉnh, ủy quyền Phó Bí thư chủ trì", "Bí thư nghỉ ốm"]
-LOCAL = (
-    "Liên hệ tình hình {unit}: việc học tập nghị quyết trước đây còn hình thức ở một số chi bộ; "
-    "tỷ lệ đảng viên viết thu hoạch năm trước đạt {rate}%; năm nay mỗi chi ủy viên phụ trách một tổ "
-    "đảng viên, gắn nội dung chỉ thị với nhiệm vụ chuyển đổi số và xây dựng nông thôn mới."
+#: Facts a unit may relate the directive to; each conference's local section picks three, so
+#: sections differ from unit to unit as real ones do (a copied one is a deliberate demo case).
+LOCAL_FACTS = (
+    "Việc học tập nghị quyết trước đây ở {unit} còn hình thức, có chi bộ chỉ đọc lại văn bản.",
+    "Tỷ lệ đảng viên viết thu hoạch năm trước chỉ đạt {rate}%, nhiều bài chép lại của nhau.",
+    "Mỗi chi ủy viên phụ trách một tổ đảng viên, kiểm tra việc tự học hằng tháng.",
+    "Nội dung chỉ thị được gắn với nhiệm vụ chuyển đổi số trong giải quyết thủ tục hành chính.",
+    "Vùng trồng lúa bị xâm nhập mặn {rate} ngày trong mùa khô, đảng viên phải đi đầu chuyển đổi cây trồng.",
+    "Vườn cây ăn trái ven sông cần liên kết tiêu thụ, hợp tác xã mới thu mua được một phần sản lượng.",
+    "Khu công nghiệp thu hút nhiều lao động trẻ, sinh hoạt đảng ở khu nhà trọ còn khó khăn.",
+    "Bà con ngư dân đi biển dài ngày nên chi bộ phải tổ chức học bù vào dịp trăng.",
+    "Đường giao thông nông thôn còn {rate} cây số chưa bê tông hóa, cần vận động nhân dân hiến đất.",
+    "Một số đảng viên lớn tuổi chưa dùng được điện thoại thông minh để tự học trên ứng dụng.",
+    "Tình trạng tảo hôn và bỏ học sớm ở ấp vùng sâu vẫn còn, giao đoàn thanh niên theo dõi từng hộ.",
+    "Chợ đầu mối mới xây chưa hoạt động hết công suất, tiểu thương còn ngại chuyển vào.",
+    "Trạm y tế thiếu bác sĩ, đảng viên ngành y được phân công khám lưu động mỗi tuần.",
+    "Phong trào khởi nghiệp của thanh niên với sản phẩm dừa, tôm khô cần được hỗ trợ vốn vay.",
+    "Công tác tiếp công dân, giải quyết khiếu nại về đất đai còn chậm, có vụ kéo dài {rate} tháng.",
+    "Trường học vùng ven thiếu phòng học, chi bộ vận động mạnh thường quân hỗ trợ.",
 )
 
 
 class StudyDemo:
     def __init__(self, actor=None, today=None):
         self.rng = random.Random(SEED)
+        self.text_rng = random.Random(SEED + 1)  # local sections: their own stream keeps the rest as it was
+        self.local_texts = {}
         self.pending, self.attendance_rows = [], []
         self.actor = actor
         self.today = today or timezone.localdate()
@@ -97,7 +114,18 @@ class StudyDemo:
 
     # ------------------------------------------------------------ conferences
 
-    def conference(self, plan, org, day, *, duration, deputy=False, context=True, covered=None, **extra):
+    def local_text(self, org, copy_from=None) -> str:
+        """Three facts about ORG, or, for a skimming unit, its parent's section copied word for word."""
+        if copy_from is not None and copy_from.pk in self.local_texts:
+            return self.local_texts[copy_from.pk]
+        facts = self.text_rng.sample(LOCAL_FACTS, 3)
+        text = " ".join(f.format(unit=org.name, rate=self.text_rng.randint(12, 98)) for f in facts)
+        self.local_texts[org.pk] = text
+        return f"Liên hệ tình hình {org.name}: {text}"
+
+    def conference(
+        self, plan, org, day, *, duration, deputy=False, context=True, covered=None, copy_from=None, **extra
+    ):
         """A conference queued for `flush` (bulk-created with its covered units and presenter)."""
         secretary = self.secretaries.get(org.pk)
         chair = self.deputies.get(org.pk) if deputy else secretary
@@ -113,7 +141,7 @@ class StudyDemo:
             chair_reason=reason,
             presenter_reason=reason,
             board_head_id=self.standing.get(org.pk) or self.deputies.get(org.pk),
-            local_context=LOCAL.format(unit=org.name, rate=self.rng.randint(70, 98)) if context else "",
+            local_context=self.local_text(org, copy_from) if context else "",
             class_rules="Đảng viên dự đủ thời gian, không sử dụng điện thoại trong giờ học, viết thu hoạch đúng hạn.",
             status=ConferenceStatus.HELD if day <= self.today else ConferenceStatus.PLANNED,
             created_by=self.actor,
@@ -177,12 +205,15 @@ class StudyDemo:
         for index, org in enumerate(upper):
             roll = self.rng.random()
             deadline = self.start + datetime.timedelta(days=12)
+            duration, context = self.rng.choice([150, 180, 180, 240]), self.rng.random() < 0.85
             if index < 2:  # the two demo communes: one on time, one late with a deputy in the chair
                 day, deputy = (
                     (deadline - datetime.timedelta(days=3), False)
                     if index == 0
                     else (deadline + datetime.timedelta(days=4), True)
                 )
+            elif index == 2:  # the dashboard's "làm lướt" commune: late, an hour, a deputy, nothing local
+                day, deputy, duration, context = deadline + datetime.timedelta(days=6), True, 60, False
             elif roll < 0.08:
                 BridgePoint.objects.create(
                     conference=province,
@@ -203,14 +234,7 @@ class StudyDemo:
                     else (deadline - datetime.timedelta(days=self.rng.randint(0, 8)))
                 )
                 deputy = self.rng.random() < 0.12
-            conference = self.conference(
-                plan,
-                org,
-                day,
-                duration=self.rng.choice([150, 180, 180, 240]),
-                deputy=deputy,
-                context=self.rng.random() < 0.85,
-            )
+            conference = self.conference(plan, org, day, duration=duration, deputy=deputy, context=context)
             cadres = Position.objects.current(self.today).filter(org__path__startswith=org.path)
             self.attendance(conference, sorted(set(cadres.values_list("member_id", flat=True))))
             self.hold_units(plan, org, day, members_by_cell, live_cell)
@@ -236,6 +260,7 @@ class StudyDemo:
                 duration=45 if skim else self.rng.choice([90, 120]),
                 deputy=self.rng.random() < 0.1,
                 context=not skim and roll < 0.75,
+                copy_from=org if 0.68 < roll < 0.75 else None,  # the commune's section pasted in
             )
             self.attendance(conference, members_by_cell.get(cell.pk, []), sloppy=skim)
 
@@ -265,7 +290,7 @@ class StudyDemo:
             location=f"Nhà văn hóa — {cell.name}",
             chair_id=secretary,
             board_head_id=self.deputies.get(cell.pk),
-            local_context=LOCAL.format(unit=cell.name, rate=88),
+            local_context=self.local_text(cell),
             class_rules="Điểm danh bằng mã QR trên màn hình; không sử dụng điện thoại trong giờ học.",
             created_by=self.actor,
         )

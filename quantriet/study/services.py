@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from quantriet.core.audit import audit_record, snapshot
+from quantriet.core.changes import plan_data_changed
 from quantriet.core.files import store_upload
 from quantriet.documents.models import Audience
 from quantriet.org.models import CELL_KINDS, Member, Position, Title
@@ -77,6 +78,7 @@ def plan_publish(actor, plan: StudyPlan) -> int:
         deadline = deadlines.get(level) or min(deadlines.values())
         obligations.append(Obligation(plan=plan, org=org, level=level, deadline=deadline, head_id=heads.get(org.pk)))
     Obligation.objects.bulk_create(obligations, batch_size=2000)
+    plan_data_changed(plan.pk, [plan.issuer_id])
     plan.status = PlanStatus.PUBLISHED
     plan.published_at = timezone.now()
     plan.save(update_fields=["status", "published_at"])
@@ -141,6 +143,8 @@ def conference_save(actor, conference: Conference, covered, presenters, board) -
     conference.covered_orgs.set(covered or [conference.host])
     conference.presenters.set(presenters)
     conference.board.set(board)
+    if conference.status == ConferenceStatus.HELD:
+        plan_data_changed(conference.plan_id, [conference.host_id])
     audit_record(
         actor,
         "conference.update" if before else "conference.create",
@@ -173,6 +177,7 @@ def conference_mark_held(actor, conference: Conference) -> int:
     fulfilled = Obligation.objects.filter(plan=conference.plan, org__in=orgs, held_on__isnull=True).update(
         conference=conference, held_on=held_on
     )
+    plan_data_changed(conference.plan_id, [conference.host_id, *(o.pk for o in orgs)])
     audit_record(
         actor,
         "conference.held",
@@ -223,6 +228,7 @@ def attendance_mark(actor, conference, member, status, reason="") -> Attendance:
         row = Attendance(conference=conference, member=member, source=AttendanceSource.BOARD)
     row.status, row.reason = status, reason.strip()
     row.save()
+    plan_data_changed(conference.plan_id, [member.cell_id])
     audit_record(actor, "attendance.mark", row, before, snapshot(row, ["status", "reason"]))
     return row
 
@@ -235,6 +241,8 @@ def checkin(user, conference: Conference, code: str, at=None):
     at = at or timezone.now()
     outcome, row = _checkin(user, conference, code, at)
     CheckinAttempt.objects.create(conference=conference, user=user, at=at, outcome=outcome)
+    if outcome == CheckinOutcome.OK:
+        plan_data_changed(conference.plan_id, [row.member.cell_id])
     return outcome, row
 
 

@@ -7,22 +7,17 @@ central documents). Out of scope is 404, in scope without the role 403, anonymou
 """
 
 import pytest
-from django.urls import get_resolver, reverse
+from django.urls import reverse
 
 from quantriet.core.models import AuditEntry
+from quantriet.core.testing import ALL, anonymous_failures, expect, page_failures
+from quantriet.documents import urls
 from quantriet.documents.models import Attachment, Audience, Digest, Document
 from quantriet.org.models import Grant, Role
 
 from .conftest import docx_bytes, make_document
 
-ALL = ["admin", "tinh.tuyengiao", "xa1.bithu", "xa2.bithu", "dangvien1", "outsider"]
 MEMBERS = Audience.MEMBERS.value
-
-
-def expect(**codes):
-    """Expected status per persona; `others` fills the rest."""
-    default = codes.pop("others", None)
-    return {p: codes.get(p.replace(".", "_"), default) for p in ALL}
 
 
 READ = {
@@ -42,47 +37,40 @@ WRITE = {
 def page_matrix(w):
     docs, files = w["docs"], w["attachments"]
     rows = [
-        ("documents:list", [], expect(others=200)),
-        ("documents:create", [], expect(admin=200, tinh_tuyengiao=200, others=403)),
+        ("list", [], "get", {}, expect(others=200)),
+        ("create", [], "get", {}, expect(admin=200, tinh_tuyengiao=200, others=403)),
     ]
     for key in ["central", "province", "c1", "c2"]:
         doc, file = docs[key], files[key]
         rows += [
-            ("documents:detail", [doc.pk], READ[key]),
-            ("documents:attachment", [file.pk], READ[key]),
-            ("documents:edit", [doc.pk], WRITE[key]),
-            ("documents:attachment_add", [doc.pk], WRITE[key]),
-            ("documents:digest_edit", [doc.pk, MEMBERS], WRITE[key]),
-            ("documents:attachment_delete", [file.pk], expect(others=405)),  # POST only; see below
+            ("detail", [doc.pk], "get", {}, READ[key]),
+            ("attachment", [file.pk], "get", {}, READ[key]),
+            ("edit", [doc.pk], "get", {}, WRITE[key]),
+            ("attachment_add", [doc.pk], "get", {}, WRITE[key]),
+            ("digest_edit", [doc.pk, MEMBERS], "get", {}, WRITE[key]),
+            ("attachment_delete", [file.pk], "get", {}, expect(others=405)),  # POST only; see below
         ]
     return rows
 
 
 def test_every_page_is_in_the_matrix(world):
     """A new view must be added to the matrix (and so get its negative access test)."""
-    covered = {name for name, _, _ in page_matrix(world)}
-    named = set()
-    for pattern in get_resolver().url_patterns:
-        if getattr(pattern, "namespace", None) == "documents":
-            named |= {f"documents:{sub.name}" for sub in pattern.url_patterns if sub.name}
+    covered = {name for name, *_ in page_matrix(world)}
+    named = {p.name for p in urls.urlpatterns if p.name}
     assert named and named - covered == set()
 
 
 @pytest.mark.parametrize("persona", ALL)
 def test_pages(persona, client_as, world):
-    client = client_as(persona)
-    for name, args, codes in page_matrix(world):
-        response = client.get(reverse(name, args=args))
-        assert response.status_code == codes[persona], (persona, name, args)
+    assert page_failures(page_matrix(world), client_as, "documents", personas=[persona]) == []
 
 
 def test_anonymous_is_sent_to_login(client_as, world):
-    client = client_as(None)
-    for name, args, _ in page_matrix(world):
-        for method in (client.get, client.post):
-            response = method(reverse(name, args=args))
-            assert response.status_code == 302, (name, method)
-            assert response["Location"].startswith(reverse("login"))
+    """Every page, with GET and with POST."""
+    rows = [
+        (name, args, method, {}, codes) for name, args, _, _, codes in page_matrix(world) for method in ("get", "post")
+    ]
+    assert anonymous_failures(rows, client_as, "documents") == []
 
 
 def _posts(w):

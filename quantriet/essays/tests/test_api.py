@@ -2,27 +2,12 @@
 
 import pytest
 
-from quantriet.core.models import ApiToken
+from quantriet.core.testing import ALL, api_operations
 from quantriet.essays import services
 from quantriet.essays.models import Essay
 from quantriet.study.models import EssayAudience
 
 from .common import ESSAY, essay_plan, set_deadline
-
-ALL = ["admin", "tinh.tuyengiao", "xa1.bithu", "xa2.bithu", "dangvien1", "outsider"]
-
-
-@pytest.fixture
-def api(client_as, users, outsider):
-    """api(persona) → a client sending that persona's bearer token."""
-
-    def make(persona):
-        user = outsider if persona == "outsider" else users[persona]
-        client = client_as(None)
-        client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {ApiToken.issue(user)}"
-        return client
-
-    return make
 
 
 @pytest.fixture
@@ -118,12 +103,4 @@ TESTED_OPERATIONS = {
 
 def test_every_essays_operation_is_tested():
     """A new essays endpoint must be added here (and get its per-persona test)."""
-    from quantriet.api import api as ninja_api
-
-    operations = {
-        (method, path)
-        for path, item in ninja_api.get_openapi_schema()["paths"].items()
-        for method, operation in item.items()
-        if "essays" in operation.get("tags", [])
-    }
-    assert operations == TESTED_OPERATIONS
+    assert api_operations("essays") == TESTED_OPERATIONS

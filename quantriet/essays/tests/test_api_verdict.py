@@ -8,14 +8,13 @@ caller's own essay only: anyone else's is a 404, graders included.
 import pytest
 from django.urls import reverse
 
-from quantriet.core.models import ApiToken
+from quantriet.core.testing import ALL
 from quantriet.essays import services
 from quantriet.essays.models import EssayVerdict, VerdictLabel
 from quantriet.originality.tests import corpus
 
 from .common import ESSAY, essay_plan
 
-ALL = ["admin", "tinh.tuyengiao", "xa1.bithu", "xa2.bithu", "dangvien1", "outsider"]
 VERDICT_FIELDS = {
     "label",
     "label_text",
@@ -27,17 +26,6 @@ VERDICT_FIELDS = {
     "near_duplicates",
     "computed_at",
 }
-
-
-@pytest.fixture
-def api(client_as, users, outsider):
-    def make(persona):
-        user = outsider if persona == "outsider" else users[persona]
-        client = client_as(None)
-        client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {ApiToken.issue(user)}"
-        return client
-
-    return make
 
 
 @pytest.fixture

@@ -8,18 +8,11 @@ Anonymous users are sent to the login page.
 import pytest
 from django.urls import reverse
 
+from quantriet.core.testing import anonymous_failures, expect, page_failures
 from quantriet.essays import services, urls
 from quantriet.essays.models import Essay
 
 from .common import ESSAY, docx_bytes, essay_plan, member_in
-
-ALL = ["admin", "tinh.tuyengiao", "xa1.bithu", "xa2.bithu", "dangvien1", "outsider"]
-
-
-def expect(**codes):
-    """Expected status per persona; `others` fills the rest."""
-    default = codes.pop("others", None)
-    return {p: codes.get(p.replace(".", "_"), default) for p in ALL}
 
 
 @pytest.fixture
@@ -92,30 +85,20 @@ def page_matrix(w):
             {},
             expect(admin=200, tinh_tuyengiao=200, xa1_bithu=200, dangvien1=403, others=404),
         ),
+        # configuring the plan: its issuer's (the province's) propaganda staff and admins
+        ("rubric", [plan], "get", {}, expect(admin=200, tinh_tuyengiao=200, outsider=404, others=403)),
+        ("rubric", [plan], "post", {}, expect(admin=400, tinh_tuyengiao=400, outsider=404, others=403)),
+        ("rescan", [plan], "post", {}, expect(admin=302, tinh_tuyengiao=302, outsider=404, others=403)),
+        ("rescan", [plan], "get", {}, expect(others=405)),
     ]
 
 
-def _request(client, name, args, method, data):
-    url = reverse(f"essays:{name}", args=args)
-    return client.get(url, data) if method == "get" else client.post(url, data)
-
-
 def test_every_page_against_every_persona(world, client_as):
-    failures = []
-    for name, args, method, data, expected in page_matrix(world):
-        for persona in ALL:
-            response = _request(client_as(persona), name, args, method, data)
-            if response.status_code != expected[persona]:
-                failures.append(
-                    f"{name}{args}{data} as {persona}: {response.status_code}, expected {expected[persona]}"
-                )
-    assert failures == []
+    assert page_failures(page_matrix(world), client_as, "essays") == []
 
 
 def test_anonymous_users_are_sent_to_login(world, client_as):
-    for name, args, method, data, _ in page_matrix(world):
-        response = _request(client_as(None), name, args, method, data)
-        assert response.status_code == 302 and response["Location"].startswith("/dang-nhap/"), name
+    assert anonymous_failures(page_matrix(world), client_as, "essays") == []
 
 
 def test_every_essays_url_is_in_the_matrix(world):

@@ -1,4 +1,7 @@
-"""Shared helpers of the quiz tests (no tests here): a plan requiring a quiz, a bank, a quiz, API clients."""
+"""Shared helpers of the quiz tests (no tests here): a plan requiring a quiz, a bank, a quiz, attempts.
+
+The personas and `expect` of the permission matrix are in quantriet.core.testing.
+"""
 
 import io
 
@@ -7,14 +10,6 @@ from openpyxl import Workbook
 from quantriet.quizzes import services
 from quantriet.quizzes.models import QuestionKind
 from quantriet.study.tests.test_conferences_common import make_plan
-
-ALL = ["admin", "tinh.tuyengiao", "xa1.bithu", "xa2.bithu", "dangvien1", "outsider"]
-
-
-def expect(**codes):
-    """Expected status per persona; `others` fills the rest."""
-    default = codes.pop("others", None)
-    return {p: codes.get(p.replace(".", "_"), default) for p in ALL}
 
 
 def add_questions(actor, document, count=12, multiple_every=3):
@@ -33,7 +28,7 @@ def add_questions(actor, document, count=12, multiple_every=3):
     return questions
 
 
-def quiz_plan(actor, *, count=12, per_attempt=5, attempts=2, pass_mark=60, number="838"):
+def quiz_plan(actor, *, count=12, per_attempt=5, attempts=2, pass_mark=60, number="838", reveal=None):
     plan = make_plan(actor, number=number)
     plan.quiz_required = True
     plan.save(update_fields=["quiz_required"])
@@ -46,6 +41,7 @@ def quiz_plan(actor, *, count=12, per_attempt=5, attempts=2, pass_mark=60, numbe
         attempts_allowed=attempts,
         pass_mark=pass_mark,
         shuffle=True,
+        **({"reveal": reveal} if reveal else {}),
     )
     return quiz
 
@@ -71,3 +67,9 @@ def xlsx(rows, headers=None):
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def take(the_quiz, member, perfect, actor=None):
+    """One attempt of MEMBER on THE_QUIZ, submitted all right (PERFECT) or blank."""
+    attempt, _ = services.attempt_start(actor, the_quiz, member)
+    return services.attempt_submit(actor, attempt, right_answers(attempt) if perfect else {})

@@ -8,18 +8,11 @@ on the conference's board. Anonymous users are sent to the login page.
 import pytest
 from django.urls import reverse
 
+from quantriet.core.testing import anonymous_failures, expect, page_failures
 from quantriet.study import services, views_conferences
 from quantriet.study.models import Obligation
 
 from .test_conferences_common import docx_bytes, make_conference, make_plan, org
-
-ALL = ["admin", "tinh.tuyengiao", "xa1.bithu", "xa2.bithu", "dangvien1", "outsider"]
-
-
-def expect(**codes):
-    """Expected status per persona; `others` fills the rest."""
-    default = codes.pop("others", None)
-    return {p: codes.get(p.replace(".", "_"), default) for p in ALL}
 
 
 @pytest.fixture
@@ -99,26 +92,12 @@ def page_matrix(w):
     return rows
 
 
-def _request(client, name, args, method, data):
-    url = reverse(f"study:{name}", args=args)
-    return client.get(url, data) if method == "get" else client.post(url, data)
-
-
 def test_every_page_against_every_persona(world, client_as):
-    failures = []
-    for name, args, method, data, expected in page_matrix(world):
-        for persona in ALL:
-            response = _request(client_as(persona), name, args, method, data)
-            if response.status_code != expected[persona]:
-                got, wanted = response.status_code, expected[persona]
-                failures.append(f"{name}{args}{data} as {persona}: {got}, expected {wanted}")
-    assert failures == []
+    assert page_failures(page_matrix(world), client_as, "study") == []
 
 
 def test_anonymous_users_are_sent_to_login(world, client_as):
-    for name, args, method, data, _ in page_matrix(world):
-        response = _request(client_as(None), name, args, method, data)
-        assert response.status_code == 302 and response["Location"].startswith("/dang-nhap/"), name
+    assert anonymous_failures(page_matrix(world), client_as, "study") == []
 
 
 def test_every_conference_url_is_in_the_matrix(world):

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from quantriet.essays.models import VerdictLabel
-from quantriet.essays.originality import plan_rescan, rescan_plan_task
+from quantriet.essays.originality import plan_rescan, plan_rescan_start
 from quantriet.study.models import StudyPlan
 
 
@@ -12,7 +12,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--plan", type=int, required=True, help="Mã kế hoạch học tập")
         parser.add_argument(
-            "--background", action="store_true", help="Đưa vào hàng đợi tác vụ nền (db_worker) thay vì chạy ngay"
+            "--background",
+            action="store_true",
+            help="Đưa vào hàng đợi tác vụ nền (db_worker) thay vì chạy ngay; tiến độ xem tại /viec-nen/<mã>/",
         )
 
     def handle(self, *args, plan, background, **options):
@@ -20,8 +22,12 @@ class Command(BaseCommand):
         if found is None:
             raise CommandError(f"Không có kế hoạch mã {plan}.")
         if background:
-            result = rescan_plan_task.enqueue(found.pk)
-            self.stdout.write(f"Đã đưa vào hàng đợi: tác vụ {result.id}.")
+            # A job without a creator: its page is for superusers.
+            job, created = plan_rescan_start(None, found)
+            state = "Đã đưa vào hàng đợi" if created else "Đang có một lượt quét lại kế hoạch này"
+            self.stdout.write(
+                f"{state}: việc nền {job.pk} ({job.get_status_display()}), xem tại {job.get_absolute_url()}"
+            )
             return
         passes = iter(["Lập chỉ mục", "Tính kết luận"])
 

@@ -1,0 +1,43 @@
+"""Who sees a plan's fidelity figures, through the same gate as every page (out of scope = 404).
+
+Leaders, office, propaganda, inspection staff and admins of an organisation see the rows of its
+subtree; a plain member sees none (the rows name accountable heads and judge whole units).
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from quantriet.org.models import Organization, Role, granted_paths, has_role_on
+from quantriet.study.models import PlanStatus, StudyPlan
+
+#: Roles on an organisation that see its fidelity rows, dashboard and report.
+FIDELITY_ROLES = {Role.ADMIN, Role.PROPAGANDA, Role.LEADER, Role.OFFICE, Role.INSPECTION}
+
+
+def fidelity_plan(user, plan_id: int) -> StudyPlan:
+    plans = StudyPlan.objects.visible_to(user).exclude(status=PlanStatus.DRAFT).select_related("issuer")
+    return get_object_or_404(plans, pk=plan_id)
+
+
+def fidelity_org(user, plan: StudyPlan, org_id: int | None = None) -> Organization:
+    """The organisation asked for, or the user's top one in the plan's tree; 404 outside scope, 403 without a role."""
+    if org_id is None:
+        org = _default_org(user, plan)
+    else:
+        org = get_object_or_404(Organization.objects.visible_to(user), pk=org_id)
+    if not org.path.startswith(plan.issuer.path):
+        raise Http404
+    if not has_role_on(user, org, FIDELITY_ROLES):
+        raise PermissionDenied
+    return org
+
+
+def _default_org(user, plan: StudyPlan) -> Organization:
+    issuer = plan.issuer
+    for path in sorted(granted_paths(user, FIDELITY_ROLES), key=len):
+        if path.startswith(issuer.path):
+            return Organization.objects.get(path=path)
+        if issuer.path.startswith(path):
+            return issuer
+    raise PermissionDenied  # the plan is visible (it concerns them) but no unit's figures are theirs

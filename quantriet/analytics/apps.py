@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class AnalyticsConfig(AppConfig):
+    name = "quantriet.analytics"
+    label = "analytics"
+    verbose_name = "Chỉ số làm kỹ, báo cáo"
+
+    def ready(self):
+        from . import signals  # noqa: F401  (connects the incremental refresh)

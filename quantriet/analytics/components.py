@@ -1,0 +1,216 @@
+"""The fidelity index of one (plan, organisation): components 0–1, a weighted composite 0–100.
+
+Pure functions over plain facts, so every rule can be tested on a hand-made tree without a
+database; `rollup.py` gathers the facts. docs/fidelity.md explains each component in
+Vietnamese and English with a worked example. A component that cannot be judged yet (nothing
+held and not due, nobody graded, no quiz) is None and drops out of the composite, whose
+weights are renormalised over the components present.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+#: Days late at which the timeliness component reaches 0 (linear in between).
+LATE_DAYS_TO_ZERO = 30
+#: A local-situation section this long (in words) scores fully; shorter ones proportionally.
+LOCAL_WORDS_FULL = 40
+#: Share of a child's local section found in its parent's at which it counts as copied.
+LOCAL_COPY_THRESHOLD = 0.5
+
+
+@dataclass(frozen=True)
+class Component:
+    key: str
+    label: str
+    weight: int
+
+
+COMPONENTS = (
+    Component("on_time", "Tổ chức đúng hạn, đúng trình tự", 15),
+    Component("secretary", "Bí thư chủ trì và trực tiếp quán triệt", 10),
+    Component("local", "Có liên hệ tình hình địa phương, không chép của cấp trên", 10),
+    Component("duration", "Thời lượng so với cấp trên", 10),
+    Component("attendance", "Tỷ lệ đảng viên dự học", 15),
+    Component("unexcused", "Không vắng mặt không lý do", 5),
+    Component("essays", "Tỷ lệ nộp bài thu hoạch", 10),
+    Component("grade", "Điểm bình quân bài thu hoạch", 10),
+    Component("original", "Tỷ lệ bài thu hoạch độc lập", 5),
+    Component("quiz_mean", "Điểm bình quân bài kiểm tra", 5),
+    Component("quiz_pass", "Tỷ lệ đạt bài kiểm tra", 5),
+)
+COMPONENT_KEYS = tuple(c.key for c in COMPONENTS)
+DEFAULT_WEIGHTS = {c.key: c.weight for c in COMPONENTS}
+LABELS = {c.key: c.label for c in COMPONENTS}
+CONFERENCE_KEYS = ("on_time", "secretary", "local", "duration")
+
+#: Flags a row can carry, with the words the dashboard shows.
+FLAGS = {
+    "lam_luot": "Làm lướt",
+    "qua_han": "Quá hạn chưa tổ chức",
+    "tre_han": "Tổ chức trễ hạn",
+    "truoc_cap_tren": "Tổ chức trước cấp trên",
+    "khong_bi_thu": "Bí thư không chủ trì hoặc không trực tiếp quán triệt",
+    "thieu_lien_he": "Thiếu liên hệ thực tế",
+    "chep_lien_he": "Liên hệ chép của cấp trên",
+}
+
+
+@dataclass
+class ConferenceFacts:
+    """What the organisation's own conference (or the one that covered it) shows."""
+
+    deadline: date | None = None
+    held_on: date | None = None
+    parent_held_on: date | None = None
+    chaired_by_secretary: bool = False
+    presented_by_secretary: bool = False
+    local_words: int = 0
+    local_copied: bool = False
+    duration: int | None = None
+    parent_duration: int | None = None
+
+
+@dataclass
+class Counts:
+    """Member figures, additive over a subtree."""
+
+    members: int = 0
+    expected: int = 0  # members of cells whose conference is held or overdue
+    attended: int = 0
+    unexcused: int = 0
+    writers: int = 0
+    submitted: int = 0
+    graded: int = 0
+    grade_pct_sum: float = 0.0
+    checked: int = 0
+    independent: int = 0
+    takers: int = 0
+    took: int = 0
+    quiz_pct_sum: float = 0.0
+    passed: int = 0
+
+    def add(self, other: "Counts") -> None:
+        for name in COUNT_FIELDS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+COUNT_FIELDS = tuple(Counts.__dataclass_fields__)
+
+
+@dataclass
+class Settings:
+    weights: dict = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    essays_due: bool = False  # the plan's essay deadline has passed (or the plan is closed)
+    margin: float = 15.0  # points below the parent that flag "làm lướt"
+    floor: float = 50.0  # index below which a unit is flagged whatever its parent
+
+
+def _ratio(part, whole):
+    return min(1.0, part / whole) if whole else None
+
+
+def on_time(facts: ConferenceFacts, today: date) -> float | None:
+    """1 when held by the deadline and not before the level above; 1/30 less per day late.
+
+    Holding before the parent's conference halves the score: the level below studied without
+    the guidance it was meant to pass on. Not held: 0 once overdue, not judged before.
+    """
+    if facts.deadline is None:
+        return None
+    if facts.held_on is None:
+        return 0.0 if facts.deadline < today else None
+    late = max(0, (facts.held_on - facts.deadline).days)
+    score = max(0.0, 1 - late / LATE_DAYS_TO_ZERO)
+    if facts.parent_held_on is not None and facts.held_on < facts.parent_held_on:
+        score /= 2
+    return score
+
+
+def secretary(facts: ConferenceFacts) -> float | None:
+    if facts.held_on is None:
+        return None
+    return 0.5 * facts.chaired_by_secretary + 0.5 * facts.presented_by_secretary
+
+
+def local(facts: ConferenceFacts) -> float | None:
+    if facts.held_on is None:
+        return None
+    if facts.local_copied:
+        return 0.0
+    return min(1.0, facts.local_words / LOCAL_WORDS_FULL)
+
+
+def duration(facts: ConferenceFacts) -> float | None:
+    if facts.held_on is None or facts.duration is None:
+        return None
+    if not facts.parent_duration:
+        return 1.0
+    return min(1.0, facts.duration / facts.parent_duration)
+
+
+def member_components(counts: Counts, essays_due: bool) -> dict:
+    """Attendance counts members of units whose conference is held or overdue (``expected``);
+    the submission rate is judged once the essay deadline has passed (ESSAYS_DUE); grades,
+    originality and quiz results as soon as there are any. The quiz pass rate is among those who
+    took it (how many took it shows in the funnel)."""
+
+    def mean(total, n):
+        return total / n / 100 if n else None
+
+    return {
+        "attendance": _ratio(counts.attended, counts.expected),
+        "unexcused": 1 - _ratio(counts.unexcused, counts.expected) if counts.expected else None,
+        "essays": _ratio(counts.submitted, counts.writers) if essays_due else None,
+        "grade": mean(counts.grade_pct_sum, counts.graded),
+        "original": _ratio(counts.independent, counts.checked),
+        "quiz_mean": mean(counts.quiz_pct_sum, counts.took),
+        "quiz_pass": _ratio(counts.passed, counts.took),
+    }
+
+
+def conference_components(facts: ConferenceFacts | None, today: date) -> dict:
+    if facts is None:
+        return dict.fromkeys(CONFERENCE_KEYS)
+    return {
+        "on_time": on_time(facts, today),
+        "secretary": secretary(facts),
+        "local": local(facts),
+        "duration": duration(facts),
+    }
+
+
+def composite(components: dict, weights: dict) -> float | None:
+    """Weighted mean of the components present, 0–100 (None when none can be judged)."""
+    present = [(weights.get(key, 0), value) for key, value in components.items() if value is not None]
+    total = sum(weight for weight, _ in present)
+    if not total:
+        return None
+    return round(100 * sum(weight * value for weight, value in present) / total, 1)
+
+
+def decay(index: float | None, parent_index: float | None) -> float | None:
+    """How far a unit falls below its parent, in index points (positive = weaker than the parent)."""
+    if index is None or parent_index is None:
+        return None
+    return round(parent_index - index, 1)
+
+
+def flags(index, parent_index, facts: ConferenceFacts | None, components: dict, settings: Settings, today) -> list:
+    found = []
+    gap = decay(index, parent_index)
+    if index is not None and (index < settings.floor or (gap is not None and gap > settings.margin)):
+        found.append("lam_luot")
+    if facts is not None and facts.deadline is not None:
+        if facts.held_on is None and facts.deadline < today:
+            found.append("qua_han")
+        elif facts.held_on is not None and facts.held_on > facts.deadline:
+            found.append("tre_han")
+        if facts.held_on and facts.parent_held_on and facts.held_on < facts.parent_held_on:
+            found.append("truoc_cap_tren")
+    if components.get("secretary") is not None and components["secretary"] < 1:
+        found.append("khong_bi_thu")
+    if facts is not None and facts.local_copied:
+        found.append("chep_lien_he")
+    elif components.get("local") is not None and components["local"] < 0.5:
+        found.append("thieu_lien_he")
+    return found

@@ -1,0 +1,118 @@
+"""Fidelity rollups: one row per (plan, organisation), refreshed by `rollup.py`, read by every page.
+
+A row holds the member figures of the organisation's whole subtree (additive counts), the facts
+of the conference that fulfilled its obligation, the components and the composite index, and the
+decay against its parent's row. Pages and the API read these rows only, never raw attendance.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from quantriet.org.models import CELL_KINDS, Member, Organization
+from quantriet.study.models import Conference, Level, PlanStatus, StudyPlan
+
+from .components import DEFAULT_WEIGHTS, FLAGS, Settings
+
+
+class FidelityConfig(models.Model):
+    """Weights and thresholds of a plan's index, set by its propaganda department."""
+
+    plan = models.OneToOneField(StudyPlan, on_delete=models.CASCADE, related_name="fidelity_config")
+    weights = models.JSONField("trọng số", default=dict)
+    margin = models.FloatField("thấp hơn cấp trên quá (điểm) thì gắn cờ làm lướt", default=15)
+    floor = models.FloatField("chỉ số dưới mức này thì gắn cờ làm lướt", default=50)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "cấu hình chỉ số làm kỹ"
+        verbose_name_plural = "cấu hình chỉ số làm kỹ"
+
+    def __str__(self):
+        return f"Cấu hình chỉ số — {self.plan}"
+
+    def as_settings(self) -> Settings:
+        return Settings(weights={**DEFAULT_WEIGHTS, **self.weights}, margin=self.margin, floor=self.floor)
+
+
+def plan_settings(plan: StudyPlan, today) -> Settings:
+    config = FidelityConfig.objects.filter(plan=plan).first()
+    settings = config.as_settings() if config else Settings()
+    deadline = plan.essay_deadline
+    settings.essays_due = plan.status == PlanStatus.CLOSED or (deadline is not None and deadline < today)
+    return settings
+
+
+class FidelityScore(models.Model):
+    plan = models.ForeignKey(StudyPlan, on_delete=models.CASCADE, related_name="fidelity_scores")
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    parent_org = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    path = models.CharField(max_length=255, help_text="The organisation's tree path when refreshed.")
+    depth = models.PositiveSmallIntegerField()
+    level = models.CharField(max_length=12, choices=Level.choices, blank=True)
+    head = models.ForeignKey(
+        Member,
+        verbose_name="người chịu trách nhiệm",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The conference that fulfilled the obligation (possibly an ancestor's) and its facts.
+    conference = models.ForeignKey(Conference, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    inherited = models.BooleanField("học chung hội nghị cấp trên", default=False)
+    deadline = models.DateField(null=True, blank=True)
+    held_on = models.DateField(null=True, blank=True)
+    parent_held_on = models.DateField(null=True, blank=True)
+    chaired_by_secretary = models.BooleanField(default=False)
+    presented_by_secretary = models.BooleanField(default=False)
+    local_words = models.PositiveIntegerField(default=0)
+    local_copied = models.BooleanField(default=False)
+    duration = models.PositiveIntegerField(null=True, blank=True)
+    parent_duration = models.PositiveIntegerField(null=True, blank=True)
+    # Member figures of the whole subtree (see components.Counts).
+    members = models.PositiveIntegerField(default=0)
+    expected = models.PositiveIntegerField(default=0)
+    attended = models.PositiveIntegerField(default=0)
+    unexcused = models.PositiveIntegerField(default=0)
+    writers = models.PositiveIntegerField(default=0)
+    submitted = models.PositiveIntegerField(default=0)
+    graded = models.PositiveIntegerField(default=0)
+    grade_pct_sum = models.FloatField(default=0)
+    checked = models.PositiveIntegerField(default=0)
+    independent = models.PositiveIntegerField(default=0)
+    takers = models.PositiveIntegerField(default=0)
+    took = models.PositiveIntegerField(default=0)
+    quiz_pct_sum = models.FloatField(default=0)
+    passed = models.PositiveIntegerField(default=0)
+    # Results.
+    components = models.JSONField(default=dict)
+    index = models.FloatField("chỉ số làm kỹ", null=True, blank=True)
+    parent_index = models.FloatField(null=True, blank=True)
+    decay = models.FloatField("mức suy giảm so với cấp trên", null=True, blank=True)
+    flags = models.JSONField(default=list)
+    lam_luot = models.BooleanField("làm lướt", default=False)
+    refreshed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "chỉ số làm kỹ"
+        verbose_name_plural = "chỉ số làm kỹ"
+        constraints = [models.UniqueConstraint(fields=["plan", "org"], name="fidelity_per_org")]
+        indexes = [
+            models.Index(fields=["plan", "path"]),
+            models.Index(fields=["plan", "parent_org"]),
+            models.Index(fields=["plan", "lam_luot", "index"]),
+        ]
+
+    def __str__(self):
+        return f"{self.org} — {self.index}"
+
+    @property
+    def is_cell(self) -> bool:
+        return self.org.kind in CELL_KINDS
+
+    def flag_labels(self) -> list[str]:
+        return [FLAGS[flag] for flag in self.flags if flag in FLAGS]

@@ -1,0 +1,405 @@
+"""Refresh the fidelity rows of a plan: the whole tree, or one subtree and the chain above it.
+
+`refresh(plan)` recomputes every row (the background task and `seed_demo` call it);
+`refresh(plan, under=org)` recomputes ORG's subtree, then re-adds each ancestor's figures from
+its children's rows and re-judges the decay of their children — what a change of attendance,
+an essay or a grade in one cell needs. Figures come from a few GROUP BY queries per refresh,
+never one query per organisation.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
+
+from quantriet.essays.models import Essay as EssayModel
+from quantriet.essays.models import EssayVerdict, Grade, Rubric, VerdictLabel
+from quantriet.essays.services import essay_writers
+from quantriet.org.models import Organization, Position, Title
+from quantriet.originality.compare import fingerprint, reference_share, reference_shingles
+from quantriet.quizzes.models import QuizResult
+from quantriet.study.models import (
+    ATTENDED,
+    LEVEL_OF_KIND,
+    Attendance,
+    AttendanceStatus,
+    Conference,
+    ConferenceStatus,
+    Obligation,
+    PlanStatus,
+    StudyPlan,
+)
+from quantriet.study.services import plan_members
+
+from . import components as fc
+from .models import FidelityScore, plan_settings
+
+STEP = Organization.steplen
+BATCH = 2000
+
+
+@dataclass
+class Node:
+    org_id: int
+    path: str
+    depth: int
+    kind: str
+    parent_org_id: int | None = None
+    obligation: dict | None = None
+    facts: fc.ConferenceFacts | None = None
+    conference_id: int | None = None
+    inherited: bool = False
+    own: fc.Counts = field(default_factory=fc.Counts)
+    total: fc.Counts = field(default_factory=fc.Counts)
+    components: dict = field(default_factory=dict)
+    index: float | None = None
+
+
+def _no_progress(_done: int, _total: int) -> None:
+    pass
+
+
+def refresh(plan: StudyPlan, under: Organization | None = None, progress: Callable = _no_progress) -> int:
+    """Recompute PLAN's rows under UNDER (the whole tree by default); returns the rows written."""
+    issuer = plan.issuer
+    root = under or issuer
+    if not root.path.startswith(issuer.path) or plan.status == PlanStatus.DRAFT:
+        return 0
+    today = timezone.localdate()
+    settings = plan_settings(plan, today)
+    rows = compute(plan, root, settings, today, progress)
+    with transaction.atomic():
+        FidelityScore.objects.filter(plan=plan, path__startswith=root.path).delete()
+        FidelityScore.objects.bulk_create(rows, batch_size=BATCH)
+        progress(4, 5)
+        if root.pk != issuer.pk:
+            _refresh_ancestors(plan, root, issuer, settings, today)
+    progress(5, 5)
+    return len(rows)
+
+
+def compute(plan: StudyPlan, root: Organization, settings, today, progress: Callable = _no_progress) -> list:
+    """The rows of ROOT's subtree computed from the raw data (unsaved): what `refresh` writes."""
+    started = timezone.now()  # rows say they include every change committed before this
+    nodes = _nodes(plan, plan.issuer, root)
+    progress(1, 5)
+    _conference_facts(plan, nodes, root)
+    progress(2, 5)
+    _member_counts(plan, nodes, Q(cell__path__startswith=root.path), today)
+    progress(3, 5)
+    for node in sorted(nodes.values(), key=lambda n: -n.depth):
+        parent = nodes.get(node.parent_org_id)
+        if parent is not None:
+            parent.total.add(node.total)
+        node.components = {
+            **fc.conference_components(node.facts, today),
+            **fc.member_components(node.total, settings.essays_due),
+        }
+        node.index = fc.composite(node.components, settings.weights)
+    parent_index = _parent_index(plan, root)
+    return [_row(plan, node, nodes, parent_index, settings, today, started) for node in _top_down(nodes)]
+
+
+# ---------------------------------------------------------------- the tree
+
+
+def _nodes(plan, issuer, root) -> dict[int, Node]:
+    """The organisations with an obligation under ROOT, with their ancestors up to ROOT."""
+    obligations = {
+        o["org_id"]: o
+        for o in Obligation.objects.filter(plan=plan, org__path__startswith=root.path).values(
+            "org_id", "org__path", "deadline", "held_on", "head_id", "conference_id"
+        )
+    }
+    paths = {o["org__path"] for o in obligations.values()}
+    wanted = {p[:i] for p in paths for i in range(len(root.path), len(p) + 1, STEP)}
+    orgs = Organization.objects.filter(path__in=wanted) if len(wanted) < 500 else root.subtree()
+    nodes = {}
+    by_path = {}
+    for org_id, path, depth, kind in orgs.values_list("id", "path", "depth", "kind"):
+        if path in wanted:
+            nodes[org_id] = by_path[path] = Node(org_id, path, depth, kind, obligation=obligations.get(org_id))
+    for node in nodes.values():
+        parent = by_path.get(node.path[:-STEP])
+        node.parent_org_id = parent.org_id if parent else _parent_id(root, issuer, node)
+    return nodes
+
+
+def _parent_id(root, issuer, node) -> int | None:
+    if node.path == root.path and root.pk != issuer.pk:
+        return Organization.objects.filter(path=root.path[:-STEP]).values_list("id", flat=True).first()
+    return None
+
+
+def _top_down(nodes: dict[int, Node]) -> list[Node]:
+    return sorted(nodes.values(), key=lambda n: (n.depth, n.path))
+
+
+# ---------------------------------------------------------------- conference facts
+
+
+@dataclass
+class _Held:
+    host_id: int
+    held_on: date
+    chaired: bool
+    presented: bool
+    local_text: str
+    duration: int
+
+
+def _conference_facts(plan, nodes: dict[int, Node], root) -> None:
+    """Facts of the conference that fulfilled each obligation, judged against the parent's."""
+    parent_path = root.path[:-STEP] if root.depth > plan.issuer.depth else None
+    scope = Q(org__path__startswith=root.path) | (Q(org__path=parent_path) if parent_path else Q(pk__in=[]))
+    used = Obligation.objects.filter(scope, plan=plan, conference__isnull=False).values("conference_id")
+    held = _held_conferences(plan, used)
+    parent_conference = (
+        Obligation.objects.filter(plan=plan, org__path=parent_path).values_list("conference_id", flat=True).first()
+        if parent_path
+        else None
+    )
+    fingerprints = {}
+    for node in _top_down(nodes):
+        parent = nodes.get(node.parent_org_id)
+        above = parent.conference_id if parent else parent_conference
+        if node.obligation is None:
+            node.conference_id = above
+            continue
+        node.conference_id = node.obligation["conference_id"]
+        if node.conference_id is not None and node.conference_id == above and parent and parent.facts:
+            node.inherited = True
+            node.facts = fc.ConferenceFacts(**{**parent.facts.__dict__, "deadline": node.obligation["deadline"]})
+            continue
+        node.facts = _facts(node.obligation, held.get(node.conference_id), held.get(above), fingerprints)
+
+
+def _facts(obligation: dict, own: _Held | None, above: _Held | None, fingerprints: dict) -> fc.ConferenceFacts:
+    facts = fc.ConferenceFacts(deadline=obligation["deadline"], held_on=obligation["held_on"])
+    if own is None:
+        return facts
+    facts.chaired_by_secretary = own.chaired
+    facts.presented_by_secretary = own.presented
+    facts.local_words = len(own.local_text.split())
+    facts.duration = own.duration
+    if above is not None:
+        facts.parent_held_on = above.held_on
+        facts.parent_duration = above.duration
+        facts.local_copied = _copied(own.local_text, above.local_text, fingerprints)
+    return facts
+
+
+def _copied(text: str, parent_text: str, fingerprints: dict) -> bool:
+    if not text.strip() or not parent_text.strip():
+        return False
+    if parent_text not in fingerprints:
+        fingerprints[parent_text] = reference_shingles([parent_text])
+    return reference_share(fingerprint(text), fingerprints[parent_text]) >= fc.LOCAL_COPY_THRESHOLD
+
+
+def _held_conferences(plan, ids) -> dict[int, _Held]:
+    conferences = list(
+        Conference.objects.filter(pk__in=ids, plan=plan, status=ConferenceStatus.HELD).values_list(
+            "id", "host_id", "chair_id", "starts_at", "duration_minutes", "local_context"
+        )
+    )
+    presenters = defaultdict(set)
+    for conference_id, member_id in Conference.presenters.through.objects.filter(
+        conference__in=[c[0] for c in conferences] if len(conferences) < 500 else Conference.objects.filter(plan=plan)
+    ).values_list("conference_id", "member_id"):
+        presenters[conference_id].add(member_id)
+    secretaries = _secretaries({c[1] for c in conferences}, plan)
+    held = {}
+    for conference_id, host_id, chair_id, starts_at, minutes, local_text in conferences:
+        day = timezone.localtime(starts_at).date()
+        secretary = _holder(secretaries.get(host_id, []), day)
+        held[conference_id] = _Held(
+            host_id=host_id,
+            held_on=day,
+            chaired=secretary is not None and chair_id == secretary,
+            presented=secretary is not None and secretary in presenters[conference_id],
+            local_text=local_text,
+            duration=minutes,
+        )
+    return held
+
+
+def _secretaries(host_ids: set[int], plan) -> dict[int, list]:
+    hosts = list(host_ids) if len(host_ids) < 500 else plan.issuer.subtree().values("id")
+    found = defaultdict(list)
+    for org_id, member_id, start, end in Position.objects.filter(title=Title.SECRETARY, org__in=hosts).values_list(
+        "org_id", "member_id", "start", "end"
+    ):
+        found[org_id].append((start, end, member_id))
+    return found
+
+
+def _holder(terms: list, day: date) -> int | None:
+    for start, end, member_id in terms:
+        if start <= day and (end is None or end >= day):
+            return member_id
+    return None
+
+
+# ---------------------------------------------------------------- member figures
+
+
+def _member_counts(plan, nodes: dict[int, Node], member_filter: Q, today: date) -> None:
+    """Each node's own member figures (members whose cell it is), added into its total."""
+    members = plan_members(plan).filter(member_filter)
+    own = defaultdict(fc.Counts)
+
+    def put(rows, **names):
+        for row in rows:
+            counts = own[row["unit"]]
+            for attribute, key in names.items():
+                setattr(counts, attribute, getattr(counts, attribute) + (row[key] or 0))
+
+    put(members.values(unit=F("cell_id")).annotate(n=Count("id")), members="n")
+    attendance = Attendance.objects.filter(conference__plan=plan, conference__status=ConferenceStatus.HELD)
+    came = attendance.filter(status__in=ATTENDED, member__in=members)
+    put(came.values(unit=F("member__cell_id")).annotate(n=Count("member_id", distinct=True)), attended="n")
+    absent = attendance.filter(status=AttendanceStatus.ABSENT, member__in=members).exclude(
+        member__in=came.values("member_id")
+    )
+    put(absent.values(unit=F("member__cell_id")).annotate(n=Count("member_id", distinct=True)), unexcused="n")
+    _essay_counts(plan, essay_writers(plan).filter(member_filter), put)
+    _quiz_counts(plan, members, put)
+    for cell_id, counts in own.items():
+        node = nodes.get(cell_id)
+        if node is None:
+            continue
+        if _due(node, today):
+            counts.expected = counts.members
+        else:  # cadres of a unit not yet due may have studied above; the unit is judged when due
+            counts.attended = counts.unexcused = 0
+        node.own = counts
+        node.total.add(counts)
+
+
+def _due(node: Node, today: date) -> bool:
+    if node.facts is None:
+        return False
+    return node.facts.held_on is not None or (node.facts.deadline is not None and node.facts.deadline < today)
+
+
+def _essay_counts(plan, writers, put) -> None:
+    if not plan.essay_audience:
+        return
+    put(writers.values(unit=F("cell_id")).annotate(n=Count("id")), writers="n")
+    essays = EssayModel.objects.filter(plan=plan, member__in=writers)
+    put(essays.values(unit=F("member__cell_id")).annotate(n=Count("id")), submitted="n")
+    rubric = Rubric.objects.filter(plan=plan).first()
+    maximum = float(rubric.max_total) if rubric else 0
+    if maximum:
+        grades = Grade.objects.filter(essay__in=essays).values(unit=F("essay__member__cell_id"))
+        rows = grades.annotate(n=Count("id"), s=Sum("total"))
+        put(({**r, "s": float(r["s"] or 0) * 100 / maximum} for r in rows), graded="n", grade_pct_sum="s")
+    verdicts = EssayVerdict.objects.filter(essay__in=essays).values(unit=F("essay__member__cell_id"))
+    put(
+        verdicts.annotate(n=Count("id"), i=Count("id", filter=Q(label=VerdictLabel.ORIGINAL))),
+        checked="n",
+        independent="i",
+    )
+
+
+def _quiz_counts(plan, members, put) -> None:
+    quiz = getattr(plan, "quiz", None) if plan.quiz_required else None
+    if quiz is None:
+        return
+    put(members.values(unit=F("cell_id")).annotate(n=Count("id")), takers="n")
+    results = QuizResult.objects.filter(quiz=quiz, member__in=members, attempts__gt=0)
+    rows = results.values(unit=F("member__cell_id")).annotate(
+        n=Count("id"), s=Sum("best_score"), p=Count("id", filter=Q(passed=True))
+    )
+    put(({**r, "s": float(r["s"] or 0)} for r in rows), took="n", quiz_pct_sum="s", passed="p")
+
+
+# ---------------------------------------------------------------- rows
+
+
+def _parent_index(plan, root) -> float | None:
+    if root.pk == plan.issuer_id:
+        return None
+    return FidelityScore.objects.filter(plan=plan, path=root.path[:-STEP]).values_list("index", flat=True).first()
+
+
+def _row(plan, node: Node, nodes, root_parent_index, settings, today, started) -> FidelityScore:
+    parent = nodes.get(node.parent_org_id)
+    parent_index = parent.index if parent else root_parent_index
+    facts = node.facts or fc.ConferenceFacts()
+    row = FidelityScore(
+        plan=plan,
+        org_id=node.org_id,
+        parent_org_id=node.parent_org_id,
+        path=node.path,
+        depth=node.depth,
+        level=LEVEL_OF_KIND.get(node.kind, ""),
+        head_id=node.obligation["head_id"] if node.obligation else None,
+        conference_id=node.conference_id if node.facts and node.facts.held_on else None,
+        inherited=node.inherited,
+        components=node.components,
+        index=node.index,
+        refreshed_at=started,
+        **{name: getattr(facts, name) for name in _FACT_FIELDS},
+        **{name: getattr(node.total, name) for name in fc.COUNT_FIELDS},
+    )
+    _judge(row, parent_index, settings, today)
+    return row
+
+
+_FACT_FIELDS = tuple(fc.ConferenceFacts.__dataclass_fields__)
+
+
+def row_facts(row: FidelityScore) -> fc.ConferenceFacts | None:
+    if row.deadline is None and row.held_on is None:
+        return None
+    return fc.ConferenceFacts(**{name: getattr(row, name) for name in _FACT_FIELDS})
+
+
+def _judge(row: FidelityScore, parent_index, settings, today) -> None:
+    row.parent_index = parent_index
+    row.decay = fc.decay(row.index, parent_index)
+    row.flags = fc.flags(row.index, parent_index, row_facts(row), row.components, settings, today)
+    row.lam_luot = "lam_luot" in row.flags
+
+
+def _refresh_ancestors(plan, root, issuer, settings, today) -> None:
+    """Re-add each ancestor's figures from its children's rows, bottom-up, and re-judge their children."""
+    ancestors = list(
+        FidelityScore.objects.filter(plan=plan, path__in=_prefixes(root.path, issuer.path)).order_by("-depth")
+    )
+    for row in ancestors:
+        children = list(FidelityScore.objects.filter(plan=plan, parent_org_id=row.org_id))
+        total = _own_counts(plan, row, today)
+        for child in children:
+            total.add(fc.Counts(**{name: getattr(child, name) for name in fc.COUNT_FIELDS}))
+        for name in fc.COUNT_FIELDS:
+            setattr(row, name, getattr(total, name))
+        row.components = {
+            **{key: row.components.get(key) for key in fc.CONFERENCE_KEYS},
+            **fc.member_components(total, settings.essays_due),
+        }
+        row.index = fc.composite(row.components, settings.weights)
+        for child in children:
+            _judge(child, row.index, settings, today)
+        FidelityScore.objects.bulk_update(children, ["parent_index", "decay", "flags", "lam_luot"], batch_size=BATCH)
+        row.save(update_fields=[*fc.COUNT_FIELDS, "components", "index"])
+    if ancestors:  # the issuer's row tops the tree: no parent to fall below
+        _judge(ancestors[-1], None, settings, today)
+        ancestors[-1].save(update_fields=["parent_index", "decay", "flags", "lam_luot"])
+
+
+def _prefixes(path: str, top: str) -> list[str]:
+    return [path[:i] for i in range(len(top), len(path), STEP)]
+
+
+def _own_counts(plan, row: FidelityScore, today: date) -> fc.Counts:
+    """Figures of members whose cell is the ancestor itself (usually none: members sit in cells)."""
+    node = Node(row.org_id, row.path, row.depth, "", facts=row_facts(row))
+    _member_counts(plan, {row.org_id: node}, Q(cell_id=row.org_id), today)
+    return node.own

@@ -1,0 +1,96 @@
+"""What the dashboard, its export and the API show on the hand-made tree, read from the rollup rows only."""
+
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from quantriet.analytics import dashboard
+from quantriet.analytics.exports import HEADERS, SHEET
+from quantriet.analytics.models import FidelityScore
+from quantriet.analytics.rollup import refresh
+from quantriet.org.models import Grant, Role
+
+from .common import build_tree
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tree(users):
+    tree = build_tree()
+    refresh(tree.plan)
+    Grant.objects.create(user=users["admin"], org=tree.t, role=Role.ADMIN)
+    return tree
+
+
+@pytest.fixture
+def admin(client_as, tree):
+    return client_as("admin")
+
+
+def test_the_dashboard_reads_rollups_never_raw_attendance(tree, admin):
+    url = reverse("analytics:dashboard", args=[tree.plan.pk]) + f"?org={tree.c.pk}"
+    with CaptureQueriesContext(connection) as queries:
+        response = admin.get(url)
+    assert response.status_code == 200
+    assert not [q["sql"] for q in queries if "study_attendance" in q["sql"]]
+    html = response.content.decode()
+    assert "Chi bộ ấp Bình Lợi" in html and "Làm lướt" in html
+    charts = response.context["charts"]
+    assert charts["funnel"]["data"][:2] == [8, 6]  # members, attended
+    b = FidelityScore.objects.get(plan=tree.plan, org=tree.b)
+    assert ("danger" if b.index < 50 else "warning") in dict(response.context["children"]).values()
+
+
+def test_weakest_units_first_and_filtered(tree, admin):
+    url = reverse("analytics:weakest", args=[tree.plan.pk])
+    rows = admin.get(url, {"org": tree.t.pk}).context["table"]["page"].object_list
+    indexes = [r.index for r in rows]
+    assert indexes == sorted(indexes) and rows[0].org == tree.b
+    flagged = admin.get(url, {"org": tree.t.pk, "flagged": "1"}).context["table"]["page"].object_list
+    assert [r.org for r in flagged] == [tree.b]
+    cells = admin.get(url, {"org": tree.t.pk, "level": "chi_bo", "sort": "-index"}).context["table"]["page"]
+    assert [r.org for r in cells] == [tree.a, tree.b]
+
+
+def test_distribution_and_timeline_by_level(tree):
+    rows = dashboard.subtree_rows(tree.plan, tree.t)
+    spread = dashboard.distribution(rows)
+    assert spread["labels"] == ["Cấp tỉnh", "Đảng bộ trực thuộc tỉnh (xã, phường, khối)", "Chi bộ trực thuộc"]
+    assert sum(sum(d["data"]) for d in spread["datasets"]) == 4
+    timeline = dashboard.timeline(rows)
+    cells = timeline["series"][-1]
+    assert cells["data"][-1] == 100.0  # both cells held by the last day shown
+    assert cells["deadline"] is not None
+
+
+def test_export_lists_the_subtree_in_tree_order(tree, admin):
+    response = admin.get(reverse("analytics:export_xlsx", args=[tree.plan.pk]), {"org": tree.c.pk})
+    sheet = load_workbook(io.BytesIO(response.content))[SHEET]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == HEADERS
+    assert [r[1] for r in rows[1:]] == [tree.c.name, tree.a.name, tree.b.name]
+    b = FidelityScore.objects.get(plan=tree.plan, org=tree.b)
+    assert rows[3][3] == b.index and "Làm lướt" in rows[3][6]
+
+
+def test_api_gives_the_row_and_its_children(tree, api):
+    body = api("admin").get(f"/api/v1/plans/{tree.plan.pk}/fidelity", {"org": tree.c.pk}).json()
+    assert body["org"]["org_id"] == tree.c.pk
+    assert [child["org_name"] for child in body["children"]] == [tree.a.name, tree.b.name]
+    b = body["children"][1]
+    assert b["lam_luot"] and "Làm lướt" in b["flag_labels"]
+    assert b["head"]["full_name"] == tree.members["b"][0].full_name
+    assert b["components"]["duration"] == pytest.approx(0.25)
+    assert b["decay"] == pytest.approx(body["org"]["index"] - b["index"], abs=0.05)
+
+
+def test_the_refresh_button_runs_a_job(tree, admin):
+    FidelityScore.objects.filter(plan=tree.plan).delete()
+    response = admin.post(reverse("analytics:refresh", args=[tree.plan.pk]))
+    assert response.status_code == 302 and "/viec-nen/" in response["Location"]
+    assert FidelityScore.objects.filter(plan=tree.plan).count() == 4

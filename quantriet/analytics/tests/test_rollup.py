@@ -1,0 +1,162 @@
+"""The rollup on a hand-made tree: each row's facts, components, index, decay and flags; incremental = full."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from quantriet.analytics import components as fc
+from quantriet.analytics.models import FidelityConfig, FidelityScore
+from quantriet.analytics.rollup import refresh
+from quantriet.study import services
+from quantriet.study.models import AttendanceStatus, Level, Obligation
+
+from .common import add_org, build_tree, days_ago
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tree():
+    tree = build_tree()
+    refresh(tree.plan)
+    return tree
+
+
+def row(tree, org) -> FidelityScore:
+    return FidelityScore.objects.get(plan=tree.plan, org=org)
+
+
+def test_every_unit_of_the_tree_has_a_row_with_its_parent(tree):
+    rows = {r.org_id: r for r in FidelityScore.objects.filter(plan=tree.plan)}
+    assert set(rows) == {tree.t.pk, tree.c.pk, tree.a.pk, tree.b.pk}
+    assert rows[tree.t.pk].parent_org_id is None
+    assert rows[tree.c.pk].parent_org_id == tree.t.pk
+    assert rows[tree.a.pk].parent_org_id == rows[tree.b.pk].parent_org_id == tree.c.pk
+
+
+def test_a_thorough_cell(tree):
+    a = row(tree, tree.a)
+    assert (a.held_on, a.parent_held_on, a.deadline) == (days_ago(5), days_ago(12), days_ago(3))
+    assert a.chaired_by_secretary and a.presented_by_secretary and not a.local_copied
+    assert a.components["on_time"] == 1.0
+    assert a.components["secretary"] == 1.0
+    assert a.components["local"] == 1.0
+    assert a.components["duration"] == pytest.approx(120 / 180)
+    assert (a.members, a.expected, a.attended, a.unexcused) == (4, 4, 4, 0)
+    assert a.components["attendance"] == 1.0 and a.components["unexcused"] == 1.0
+    # No essays or quiz in this plan: those components drop out and the weights renormalise.
+    assert {k for k, v in a.components.items() if v is None} == {
+        "essays",
+        "grade",
+        "original",
+        "quiz_mean",
+        "quiz_pass",
+    }
+    assert a.index == pytest.approx(100 * (15 + 10 + 10 + 10 * 120 / 180 + 15 + 5) / 65, abs=0.05)
+
+
+def test_a_skimming_cell_is_flagged_against_its_commune(tree):
+    b, c = row(tree, tree.b), row(tree, tree.c)
+    assert b.components["on_time"] == pytest.approx(1 - 2 / 30)  # two days late
+    assert b.components["secretary"] == 0.0  # the deputy chaired and presented
+    assert b.local_copied and b.components["local"] == 0.0  # the commune's section pasted in
+    assert b.components["duration"] == pytest.approx(45 / 180)
+    assert (b.attended, b.unexcused) == (2, 1)
+    assert b.components["attendance"] == 0.5 and b.components["unexcused"] == 0.75
+    expected = (15 * (1 - 2 / 30) + 10 * 0.25 + 15 * 0.5 + 5 * 0.75) / 65 * 100
+    assert b.index == pytest.approx(expected, abs=0.05)
+    assert b.parent_index == c.index
+    assert b.decay == pytest.approx(c.index - b.index, abs=0.05)
+    assert set(b.flags) == {"lam_luot", "tre_han", "khong_bi_thu", "chep_lien_he"}
+    assert b.lam_luot and not row(tree, tree.a).lam_luot
+
+
+def test_the_commune_adds_up_its_cells(tree):
+    c = row(tree, tree.c)
+    assert (c.members, c.expected, c.attended, c.unexcused) == (8, 8, 6, 1)
+    assert c.components["attendance"] == 0.75
+    assert c.components["duration"] == pytest.approx(180 / 240)
+    top = row(tree, tree.t)
+    assert (top.members, top.attended) == (8, 6)
+    assert top.decay is None and top.parent_index is None
+
+
+def test_weights_and_thresholds_come_from_the_plan_config(tree):
+    FidelityConfig.objects.create(plan=tree.plan, weights={"attendance": 100}, margin=90, floor=0)
+    refresh(tree.plan)
+    b = row(tree, tree.b)
+    weights = {**fc.DEFAULT_WEIGHTS, "attendance": 100}
+    assert b.index == fc.composite(b.components, weights)
+    assert "lam_luot" not in b.flags
+
+
+def test_a_cell_covered_by_its_communes_conference_inherits_its_facts():
+    tree = build_tree()
+    extra = add_org(tree.c, "TT-C-D", "Chi bộ ấp Đông")
+    Obligation.objects.create(
+        plan=tree.plan,
+        org=extra,
+        level=Level.CELL,
+        deadline=days_ago(3),
+        conference=tree.conferences["c"],
+        held_on=days_ago(12),
+    )
+    refresh(tree.plan)
+    d, c = row(tree, extra), row(tree, tree.c)
+    assert d.inherited and d.conference_id == tree.conferences["c"].pk
+    assert {k: d.components[k] for k in fc.CONFERENCE_KEYS} == {k: c.components[k] for k in fc.CONFERENCE_KEYS}
+
+
+def test_an_overdue_unit_scores_zero_on_time_and_is_flagged():
+    tree = build_tree()
+    extra = add_org(tree.c, "TT-C-E", "Chi bộ ấp Tây")
+    Obligation.objects.create(plan=tree.plan, org=extra, level=Level.CELL, deadline=days_ago(3))
+    refresh(tree.plan)
+    e = row(tree, extra)
+    assert e.components["on_time"] == 0.0 and e.components["secretary"] is None
+    assert "qua_han" in e.flags
+
+
+def _snapshot(plan):
+    fields = ["index", "decay", "parent_index", "flags", "components", *fc.COUNT_FIELDS]
+    return {r.org_id: {f: getattr(r, f) for f in fields} for r in FidelityScore.objects.filter(plan=plan)}
+
+
+def test_a_committed_attendance_change_refreshes_the_cell_and_the_chain_above(tree, django_capture_on_commit_callbacks):
+    absent = tree.members["b"][2]
+    before = row(tree, tree.b).index
+    with django_capture_on_commit_callbacks(execute=True):
+        services.attendance_mark(None, tree.conferences["b"], absent, AttendanceStatus.PRESENT)
+    b, c, top = row(tree, tree.b), row(tree, tree.c), row(tree, tree.t)
+    assert (b.attended, b.unexcused) == (3, 0)
+    assert (c.attended, top.attended) == (7, 7)
+    assert b.index > before
+    incremental = _snapshot(tree.plan)
+    refresh(tree.plan)
+    assert _snapshot(tree.plan) == incremental
+
+
+def test_a_rolled_back_change_refreshes_nothing(tree, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.attendance_mark(None, tree.conferences["b"], tree.members["b"][2], AttendanceStatus.PRESENT)
+    assert len(callbacks) == 1  # sent only on commit: a rollback discards it with the write
+    assert row(tree, tree.b).attended == 2
+
+
+def test_refreshing_one_subtree_reads_a_bounded_number_of_queries(tree, django_assert_max_num_queries):
+    with django_assert_max_num_queries(40):
+        refresh(tree.plan, under=tree.b)
+
+
+def test_the_nightly_command_recomputes_every_running_plan(tree):
+    FidelityScore.objects.filter(plan=tree.plan).delete()
+    out = io.StringIO()
+    call_command("refresh_fidelity", quiet=True, stdout=out)
+    assert FidelityScore.objects.filter(plan=tree.plan).count() == 4
+    assert "đã tính 4 tổ chức" in out.getvalue()
+
+
+def test_the_command_refuses_an_unknown_plan(tree):
+    with pytest.raises(CommandError, match="Không có kế hoạch đã ban hành mang mã số 999999"):
+        call_command("refresh_fidelity", plan=999999, quiet=True)

@@ -1,0 +1,4 @@
+from . import views, views_report
+
+app_name = "analytics"
+urlpatterns = views.urlpatterns + views_report.urlpatterns

@@ -1,0 +1,164 @@
+"""The fidelity dashboard (chỉ số làm kỹ): tree, weakest units, charts, export, comparison, refresh.
+
+Pages read the fidelity rows only; the gate is `access.py` (out of scope = 404, no role = 403).
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
+
+from quantriet.core.jobs import job_active, job_create
+from quantriet.org.models import Organization, Role, has_role_on
+from quantriet.study.models import Level, PlanStatus, StudyPlan
+
+from . import dashboard
+from .access import FIDELITY_ROLES, fidelity_org, fidelity_plan
+from .components import COMPONENTS, FLAGS
+from .exports import write_fidelity_xlsx
+from .models import FidelityScore
+from .tasks import refresh_plan_task
+
+#: Roles that may start a full refresh of a plan's rows (the plan's propaganda staff and admins).
+REFRESH_ROLES = {Role.ADMIN, Role.PROPAGANDA}
+
+
+def _plans(request):
+    return StudyPlan.objects.visible_to(request.user).exclude(status=PlanStatus.DRAFT).select_related("issuer")
+
+
+@login_required
+def index(request):
+    """Plans whose fidelity the user can open."""
+    return render(request, "analytics/index.html", {"plans": _plans(request).order_by("-published_at", "-id")})
+
+
+def _org_param(request, name="org"):
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 12 else None
+
+
+def _breadcrumb(request, plan, org):
+    """The visible ancestors of ORG within the plan's tree, top first."""
+    visible = Organization.objects.visible_to(request.user)
+    ancestors = visible.filter(path__in=[org.path[:i] for i in range(len(plan.issuer.path), len(org.path), 4)])
+    return [a for a in ancestors.order_by("depth") if has_role_on(request.user, a, FIDELITY_ROLES)]
+
+
+@login_required
+def plan_dashboard(request, plan_pk):
+    plan = fidelity_plan(request.user, plan_pk)
+    org = fidelity_org(request.user, plan, _org_param(request))
+    row = FidelityScore.objects.filter(plan=plan, org=org).select_related("org", "head").first()
+    rows = dashboard.subtree_rows(plan, org)
+    context = {
+        "plan": plan,
+        "org": org,
+        "row": row,
+        "breadcrumb": _breadcrumb(request, plan, org),
+        "children": _children(plan, org),
+        "table": _table_context(request, rows),
+        "row_style": dashboard.band(row.index if row else None),
+        "component_rows": [(c.label, row.components.get(c.key)) for c in COMPONENTS] if row else [],
+        "bands": dashboard.BANDS,
+        "can_refresh": has_role_on(request.user, plan.issuer, REFRESH_ROLES),
+        "other_plans": _plans(request).exclude(pk=plan.pk).order_by("-published_at"),
+    }
+    if row is not None:
+        context["charts"] = {
+            "timeline": dashboard.timeline(rows),
+            "distribution": dashboard.distribution(rows),
+            "funnel": dashboard.funnel(row),
+        }
+    return render(request, "analytics/dashboard.html", context)
+
+
+def _children(plan, org):
+    children = FidelityScore.objects.filter(plan=plan, parent_org=org).select_related("org", "head")
+    return [(child, dashboard.band(child.index)) for child in children.order_by("path")]
+
+
+@login_required
+def tree_children(request, plan_pk, org_pk):
+    """htmx: the children of one node of the tree."""
+    plan = fidelity_plan(request.user, plan_pk)
+    org = fidelity_org(request.user, plan, org_pk)
+    return render(request, "analytics/_tree_nodes.html", {"plan": plan, "nodes": _children(plan, org)})
+
+
+def _table_context(request, rows):
+    level = request.GET.get("level", "")
+    level = level if level in Level.values else ""
+    flagged = request.GET.get("flagged") == "1"
+    sort = request.GET.get("sort", "index")
+    sort = sort if sort in dashboard.SORTS else "index"
+    page = Paginator(dashboard.weakest(rows, level, flagged, sort), 25).get_page(request.GET.get("page"))
+    return {"page": page, "level": level, "flagged": flagged, "sort": sort, "levels": Level.choices, "flags": FLAGS}
+
+
+@login_required
+def weakest_table(request, plan_pk):
+    """htmx: the weakest-units table, filtered, sorted and paged."""
+    plan = fidelity_plan(request.user, plan_pk)
+    org = fidelity_org(request.user, plan, _org_param(request))
+    context = {"plan": plan, "org": org, "table": _table_context(request, dashboard.subtree_rows(plan, org))}
+    return render(request, "analytics/_weakest.html", context)
+
+
+@login_required
+def export_xlsx(request, plan_pk):
+    plan = fidelity_plan(request.user, plan_pk)
+    org = fidelity_org(request.user, plan, _org_param(request))
+    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="chi-so-lam-ky-{plan.pk}-{org.code}.xlsx"'
+    write_fidelity_xlsx(plan, org, response)
+    return response
+
+
+@login_required
+def compare(request, plan_pk):
+    """Two plans side by side for the children of one organisation."""
+    plan = fidelity_plan(request.user, plan_pk)
+    other = fidelity_plan(request.user, _org_param(request, "other") or 0)
+    org = fidelity_org(request.user, plan, _org_param(request))
+    fidelity_org(request.user, other, org.pk)  # the unit must lie in both plans' trees
+    ours = {r.org_id: r for r in FidelityScore.objects.filter(plan=plan, parent_org=org).select_related("org")}
+    theirs = {r.org_id: r for r in FidelityScore.objects.filter(plan=other, parent_org=org).select_related("org")}
+    own = {p.pk: FidelityScore.objects.filter(plan=p, org=org).first() for p in (plan, other)}
+    lines = []
+    for org_id in sorted(ours.keys() | theirs.keys(), key=lambda i: (ours.get(i) or theirs.get(i)).path):
+        a, b = ours.get(org_id), theirs.get(org_id)
+        change = round(b.index - a.index, 1) if a and b and a.index is not None and b.index is not None else None
+        lines.append({"org": (a or b).org, "a": a, "b": b, "change": change})
+    context = {"plan": plan, "other": other, "org": org, "lines": lines, "own_a": own[plan.pk], "own_b": own[other.pk]}
+    return render(request, "analytics/compare.html", context)
+
+
+@login_required
+@require_POST
+def refresh(request, plan_pk):
+    """Recompute every row of the plan in the background; the job page shows the progress."""
+    plan = fidelity_plan(request.user, plan_pk)
+    if not has_role_on(request.user, plan.issuer, REFRESH_ROLES):
+        raise PermissionDenied
+    key = f"plan:{plan.pk}"
+    job = job_active("analytics.refresh", key)
+    if job is None:
+        back = reverse("analytics:dashboard", args=[plan.pk])
+        job = job_create(request.user, "analytics.refresh", f"Tính lại chỉ số làm kỹ — {plan}", key=key, back_url=back)
+        refresh_plan_task.enqueue(plan.pk, job.pk)
+    return redirect(job.get_absolute_url())
+
+
+urlpatterns = [
+    path("", index, name="index"),
+    path("ke-hoach/<int:plan_pk>/", plan_dashboard, name="dashboard"),
+    path("ke-hoach/<int:plan_pk>/cay/<int:org_pk>/", tree_children, name="tree_children"),
+    path("ke-hoach/<int:plan_pk>/don-vi-yeu/", weakest_table, name="weakest"),
+    path("ke-hoach/<int:plan_pk>/chi-so.xlsx", export_xlsx, name="export_xlsx"),
+    path("ke-hoach/<int:plan_pk>/so-sanh/", compare, name="compare"),
+    path("ke-hoach/<int:plan_pk>/tinh-lai/", refresh, name="refresh"),
+]

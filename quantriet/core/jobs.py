@@ -1,0 +1,154 @@
+"""Background jobs with a progress page (việc nền): the record of one piece of background work.
+
+A feature that runs something long in the background (a bulk originality rescan, a rollup
+refresh) uses three calls:
+
+    from quantriet.core.jobs import job_create, job_run
+
+    # 1. In the service a POST view calls: create the job (audited), enqueue the task with its id,
+    #    then send the user to job.get_absolute_url() (/viec-nen/<id>/).
+    job = job_create(actor, "essays.rescan", "Quét lại trùng lặp — Kế hoạch 12", key="plan:12",
+                     back_url=reverse("essays:board", args=[12]))
+    rescan_task.enqueue(12, job.pk)
+
+    # 2. In the task (django-tasks): run the work under the job.
+    @task()
+    def rescan_task(plan_id, job_id):
+        return job_run(job_id, lambda progress: rescan(plan_id, progress))
+
+- ``job_run(job_id, work)`` marks the job running, calls ``work(progress)``, stores what it
+  returns (a JSON-ready dict) as ``job.result`` and marks the job done. ``progress(done,
+  total=None)`` reports how far the work is; it writes the row only when the whole percentage or
+  the total changes (at most about a hundred writes, however many items), and once at the end.
+- A failure never leaves the job running: ``raise JobError("…")`` fails it with that Vietnamese
+  message for the user; any other exception fails it with `CRASH_MESSAGE`, is logged and raised
+  again (so the task backend records the traceback too). Both are audited like the creation.
+- ``job_active(kind, key)`` is the unfinished, not stale job of that kind about that object, if
+  any: a feature may send a second request to it rather than start the same work twice.
+- The page polls itself (htmx, every second) until the job is finished, then shows from
+  ``result``: ``"message"`` (one line) and ``"rows"`` (a list of [label, value] shown as a
+  table); other keys are kept for the caller. A job silent for `models.JOB_STALE_AFTER` says
+  its worker may be gone.
+- Who sees a job: its creator and superusers (``Job.objects.visible_to``); anyone else gets a
+  404, as for an object that does not exist.
+
+Progress is written with the work's database connection: work that runs inside one big
+transaction shows its progress only when that commits (keep such work in short transactions).
+"""
+
+import json
+import logging
+from collections.abc import Callable
+from contextlib import nullcontext
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .audit import audit_record
+from .models import JOB_STALE_AFTER, Job, JobStatus
+
+log = logging.getLogger(__name__)
+
+#: What the user reads when the work crashed (the traceback goes to the log).
+CRASH_MESSAGE = "Lỗi hệ thống khi chạy việc nền; việc đã dừng giữa chừng. Hãy báo quản trị hệ thống."
+#: With no total known, progress is written every this many items.
+UNKNOWN_TOTAL_STEP = 100
+
+
+class JobError(Exception):
+    """Raised by a job's work to fail it with a message for the user (Vietnamese)."""
+
+
+def job_create(actor, kind: str, label: str, *, key: str = "", back_url: str = "", details=None) -> Job:
+    """A queued job created by ACTOR (audited as ``job.create`` with DETAILS); enqueue its task next."""
+    if not back_url.startswith("/") or back_url.startswith("//"):
+        back_url = ""  # only a path inside the site
+    job = Job.objects.create(
+        kind=kind[:60],
+        key=key[:100],
+        label=label[:300],
+        back_url=back_url[:500],
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    audit_record(
+        actor, "job.create", job, None, {"kind": job.kind, "key": job.key, "label": job.label} | (details or {})
+    )
+    return job
+
+
+def job_active(kind: str, key: str) -> Job | None:
+    """The latest unfinished job of KIND about KEY that is still alive (not stale), or None."""
+    alive = timezone.now() - JOB_STALE_AFTER
+    return Job.objects.unfinished().filter(kind=kind, key=key, updated_at__gte=alive).order_by("-created_at").first()
+
+
+class JobProgress:
+    """``progress(done, total=None)``: record how far the work is, writing the row only when it shows."""
+
+    def __init__(self, job_id: int):
+        self.job_id = job_id
+        self.done = 0
+        self.total = 0
+        self.writes = 0
+        self._shown = None
+
+    def _mark(self) -> tuple:
+        if self.total:
+            return (self.total, min(100, 100 * self.done // self.total), self.done >= self.total)
+        return (0, self.done // UNKNOWN_TOTAL_STEP, False)
+
+    def __call__(self, done: int, total: int | None = None):
+        self.done = max(0, int(done))
+        if total is not None:
+            self.total = max(0, int(total))
+        mark = self._mark()
+        if mark != self._shown:
+            self._shown = mark
+            self.writes += 1
+            Job.objects.filter(pk=self.job_id).update(done=self.done, total=self.total, updated_at=timezone.now())
+
+
+def job_run(job_id: int, work: Callable[[JobProgress], dict | None]):
+    """Run WORK(progress) under the job JOB_ID and record how it ended (see the module docstring)."""
+    job = Job.objects.get(pk=job_id)
+    if job.finished:
+        log.warning("job %s already %s: not run again", job_id, job.status)
+        return job.result
+    now = timezone.now()
+    Job.objects.filter(pk=job_id).update(status=JobStatus.RUNNING, started_at=now, updated_at=now)
+    progress = JobProgress(job_id)
+    # Inside a transaction already (an immediate backend within a request), a savepoint keeps a
+    # database error of the work from breaking the transaction the failure is recorded in.
+    guard = transaction.atomic if connection.in_atomic_block else nullcontext
+    try:
+        with guard():
+            result = work(progress)
+        result = json.loads(json.dumps(result or {}, cls=DjangoJSONEncoder))  # what the JSON field can hold
+    except JobError as error:
+        _finish(job_id, JobStatus.FAILED, error=str(error) or CRASH_MESSAGE, done=progress.done, total=progress.total)
+        return None
+    except Exception:
+        log.exception("job %s (%s) crashed", job_id, job.kind)
+        _finish(job_id, JobStatus.FAILED, error=CRASH_MESSAGE, done=progress.done, total=progress.total)
+        raise
+    done = progress.total or progress.done
+    _finish(job_id, JobStatus.DONE, result=result, done=done, total=max(progress.total, done))
+    return result
+
+
+def _finish(job_id: int, status: str, *, done: int, total: int, result=None, error: str = ""):
+    """Record how the job ended (the counters again: a savepoint rolled back may have taken them)."""
+    job = Job.objects.get(pk=job_id)
+    before = {"status": job.status, "done": job.done, "total": job.total}
+    job.status, job.error, job.finished_at = status, error, timezone.now()
+    job.updated_at = job.finished_at
+    job.done, job.total = done, total
+    fields = ["status", "error", "finished_at", "updated_at", "done", "total"]
+    if result is not None:
+        job.result = result
+        fields.append("result")
+    job.save(update_fields=fields)
+    after = {"status": job.status, "done": job.done, "total": job.total}
+    after |= {"error": error} if error else {"result": job.result}
+    audit_record(job.created_by, f"job.{status}", job, before, after)

@@ -1,0 +1,80 @@
+"""Quiz results to .xlsx (opens in LibreOffice): the results page of one organisation as two sheets.
+
+Every text cell goes through ``neutralise`` (a name starting with "=" is not run as a formula).
+"""
+
+from django.utils import timezone
+from openpyxl import Workbook
+
+from quantriet.core.text import vn_date
+from quantriet.org.roster import neutralise
+
+from . import results
+
+MEMBER_SHEET = "Đảng viên"
+CHILD_SHEET = "Theo tổ chức trực thuộc"
+MEMBER_HEADERS = [
+    "Chi bộ",
+    "Họ và tên",
+    "Số thẻ đảng viên",
+    "Số lần làm",
+    "Điểm cao nhất (%)",
+    "Kết quả",
+    "Nộp lần cuối",
+]
+CHILD_HEADERS = ["Tổ chức", "Phải làm", "Đã làm", "Đạt", "Tỷ lệ đạt (%)", "Điểm trung bình (%)"]
+TOTAL_LABEL = "Tổng cộng"
+
+
+def _verdict(member) -> str:
+    if member.has_passed:
+        return "Đạt"
+    return "Chưa đạt" if member.attempt_count else "Chưa làm"
+
+
+def _number(value):
+    return None if value is None else float(value)
+
+
+def member_row(member) -> list:
+    last = member.last_submitted_at
+    return [
+        member.cell.name,
+        member.full_name,
+        member.card_number or "",
+        member.attempt_count,
+        _number(member.best_score),
+        _verdict(member),
+        vn_date(timezone.localtime(last).date()) if last else "",
+    ]
+
+
+def summary_row(label, summary) -> list:
+    mean = summary["mean"]
+    return [
+        label,
+        summary["takers"],
+        summary["took"],
+        summary["passed"],
+        summary["pass_rate"],
+        None if mean is None else round(float(mean), 1),
+    ]
+
+
+def write_results_xlsx(quiz, org, visible, out) -> int:
+    """The members of ORG required to take QUIZ, then the summaries of ORG's children (among VISIBLE) and
+    ORG's total; returns the number of member rows."""
+    workbook = Workbook(write_only=True)
+    members = workbook.create_sheet(MEMBER_SHEET)
+    members.append(MEMBER_HEADERS)
+    count = 0
+    for member in results.member_results(quiz, org).iterator(chunk_size=1000):
+        members.append([neutralise(v) for v in member_row(member)])
+        count += 1
+    children = workbook.create_sheet(CHILD_SHEET)
+    children.append(CHILD_HEADERS)
+    for summary in results.child_summaries(quiz, org, visible):
+        children.append([neutralise(v) for v in summary_row(summary["org"].name, summary)])
+    children.append([neutralise(v) for v in summary_row(f"{TOTAL_LABEL} — {org.name}", results.org_summary(quiz, org))])
+    workbook.save(out)
+    return count
