@@ -26,12 +26,15 @@ db: setup
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput -v0
 	DJANGO_DEBUG=1 $(PY) manage.py seed_demo --scale $(DEMO_SCALE)
 
-## make run: set up, load the demo province and serve http://127.0.0.1:8000 (with a background worker)
+## make run: set up, load the demo province and serve http://127.0.0.1:8000 (with a background worker
+## and the fidelity follower, which brings the dashboard's figures up to date every 20 seconds)
 run: db
 	@echo "Mật khẩu mọi tài khoản demo: $${DEMO_PASSWORD:-quantriet-demo}"
 	@echo "Mở http://$(HOST):$(PORT)/ — Ctrl+C để dừng."
 	DJANGO_DEBUG=1 $(PY) manage.py db_worker --interval 0.5 & \
-	WORKER=$$!; trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
+	WORKER=$$!; \
+	DJANGO_DEBUG=1 $(PY) manage.py refresh_fidelity --changed --every 20 & \
+	FIDELITY=$$!; trap "kill $$WORKER $$FIDELITY 2>/dev/null" EXIT INT TERM; \
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 worker: setup

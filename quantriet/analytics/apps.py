@@ -5,6 +5,3 @@ class AnalyticsConfig(AppConfig):
     name = "quantriet.analytics"
     label = "analytics"
     verbose_name = "Chỉ số làm kỹ, báo cáo"
-
-    def ready(self):
-        from . import signals  # noqa: F401  (connects the incremental refresh)

@@ -46,6 +46,21 @@ def plan_settings(plan: StudyPlan, today) -> Settings:
     return settings
 
 
+class FidelityRun(models.Model):
+    """How far a plan's rows are current: every change before ``checked_at`` is in them."""
+
+    plan = models.OneToOneField(StudyPlan, on_delete=models.CASCADE, related_name="fidelity_run")
+    checked_at = models.DateTimeField()
+    plan_status = models.CharField(max_length=10, choices=PlanStatus.choices)
+
+    class Meta:
+        verbose_name = "lần cập nhật chỉ số"
+        verbose_name_plural = "lần cập nhật chỉ số"
+
+    def __str__(self):
+        return f"{self.plan} — {self.checked_at:%d/%m/%Y %H:%M}"
+
+
 class FidelityScore(models.Model):
     plan = models.ForeignKey(StudyPlan, on_delete=models.CASCADE, related_name="fidelity_scores")
     org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")

@@ -36,7 +36,7 @@ from quantriet.study.models import (
 from quantriet.study.services import plan_members
 
 from . import components as fc
-from .models import FidelityScore, plan_settings
+from .models import FidelityRun, FidelityScore, plan_settings
 
 STEP = Organization.steplen
 BATCH = 2000
@@ -64,27 +64,39 @@ def _no_progress(_done: int, _total: int) -> None:
 
 
 def refresh(plan: StudyPlan, under: Organization | None = None, progress: Callable = _no_progress) -> int:
-    """Recompute PLAN's rows under UNDER (the whole tree by default); returns the rows written."""
+    """Recompute PLAN's rows under UNDER (the whole tree by default); returns the rows written.
+
+    A whole-tree refresh also sets the plan's watermark (`FidelityRun`) to when it started:
+    everything committed before is in the rows. Two refreshes may overlap; the later writer wins
+    and the watermark is the earlier start, so the next incremental run re-reads what a stale
+    writer may have missed.
+    """
     issuer = plan.issuer
     root = under or issuer
     if not root.path.startswith(issuer.path) or plan.status == PlanStatus.DRAFT:
         return 0
+    started = timezone.now()
     today = timezone.localdate()
     settings = plan_settings(plan, today)
-    rows = compute(plan, root, settings, today, progress)
+    rows = compute(plan, root, settings, today, progress, started)  # outside: the job page shows progress
     with transaction.atomic():
+        StudyPlan.objects.select_for_update().filter(pk=plan.pk).first()  # one writer per plan at a time
         FidelityScore.objects.filter(plan=plan, path__startswith=root.path).delete()
         FidelityScore.objects.bulk_create(rows, batch_size=BATCH)
         progress(4, 5)
         if root.pk != issuer.pk:
             _refresh_ancestors(plan, root, issuer, settings, today)
+        else:
+            FidelityRun.objects.update_or_create(
+                plan=plan, defaults={"checked_at": started, "plan_status": plan.status}
+            )
     progress(5, 5)
     return len(rows)
 
 
-def compute(plan: StudyPlan, root: Organization, settings, today, progress: Callable = _no_progress) -> list:
+def compute(plan: StudyPlan, root: Organization, settings, today, progress=_no_progress, started=None) -> list:
     """The rows of ROOT's subtree computed from the raw data (unsaved): what `refresh` writes."""
-    started = timezone.now()  # rows say they include every change committed before this
+    started = started or timezone.now()
     nodes = _nodes(plan, plan.issuer, root)
     progress(1, 5)
     _conference_facts(plan, nodes, root)

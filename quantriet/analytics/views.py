@@ -3,12 +3,14 @@
 Pages read the fidelity rows only; the gate is `access.py` (out of scope = 404, no role = 403).
 """
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from quantriet.core.jobs import job_active, job_create
@@ -19,7 +21,9 @@ from . import dashboard
 from .access import FIDELITY_ROLES, fidelity_org, fidelity_plan
 from .components import COMPONENTS, FLAGS
 from .exports import write_fidelity_xlsx
-from .models import FidelityScore
+from .forms import ConfigForm
+from .models import FidelityScore, plan_settings
+from .services import config_save
 from .tasks import refresh_plan_task
 
 #: Roles that may start a full refresh of a plan's rows (the plan's propaganda staff and admins).
@@ -137,20 +141,44 @@ def compare(request, plan_pk):
     return render(request, "analytics/compare.html", context)
 
 
-@login_required
-@require_POST
-def refresh(request, plan_pk):
-    """Recompute every row of the plan in the background; the job page shows the progress."""
-    plan = fidelity_plan(request.user, plan_pk)
-    if not has_role_on(request.user, plan.issuer, REFRESH_ROLES):
-        raise PermissionDenied
+def _start_refresh(request, plan):
+    """The running full refresh of PLAN, or a new one; the caller redirects to its page."""
     key = f"plan:{plan.pk}"
     job = job_active("analytics.refresh", key)
     if job is None:
         back = reverse("analytics:dashboard", args=[plan.pk])
         job = job_create(request.user, "analytics.refresh", f"Tính lại chỉ số làm kỹ — {plan}", key=key, back_url=back)
         refresh_plan_task.enqueue(plan.pk, job.pk)
-    return redirect(job.get_absolute_url())
+    return job
+
+
+def _plan_for_staff(request, plan_pk):
+    plan = fidelity_plan(request.user, plan_pk)
+    if not has_role_on(request.user, plan.issuer, REFRESH_ROLES):
+        raise PermissionDenied
+    return plan
+
+
+@login_required
+@require_POST
+def refresh(request, plan_pk):
+    """Recompute every row of the plan in the background; the job page shows the progress."""
+    plan = _plan_for_staff(request, plan_pk)
+    return redirect(_start_refresh(request, plan).get_absolute_url())
+
+
+@login_required
+def config(request, plan_pk):
+    """The plan's weights and thresholds (its issuer's propaganda staff); saving recomputes the rows."""
+    plan = _plan_for_staff(request, plan_pk)
+    form = ConfigForm(request.POST or None, initial=ConfigForm.initial_for(plan_settings(plan, timezone.localdate())))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        config_save(request.user, plan, form.weights(), data["margin"], data["floor"])
+        messages.success(request, "Đã lưu cấu hình; chỉ số đang được tính lại theo cấu hình mới.")
+        return redirect(_start_refresh(request, plan).get_absolute_url())
+    status = 400 if form.errors else 200
+    return render(request, "analytics/config.html", {"plan": plan, "form": form}, status=status)
 
 
 urlpatterns = [
@@ -161,4 +189,5 @@ urlpatterns = [
     path("ke-hoach/<int:plan_pk>/chi-so.xlsx", export_xlsx, name="export_xlsx"),
     path("ke-hoach/<int:plan_pk>/so-sanh/", compare, name="compare"),
     path("ke-hoach/<int:plan_pk>/tinh-lai/", refresh, name="refresh"),
+    path("ke-hoach/<int:plan_pk>/cau-hinh/", config, name="config"),
 ]

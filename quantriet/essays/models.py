@@ -54,7 +54,7 @@ class Essay(models.Model):
         verbose_name_plural = "bài thu hoạch"
         ordering = ["-submitted_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["plan", "member"], name="essay_per_member")]
-        indexes = [models.Index(fields=["plan", "cell"])]
+        indexes = [models.Index(fields=["plan", "cell"]), models.Index(fields=["plan", "submitted_at"])]
 
     def __str__(self):
         return f"Bài thu hoạch của {self.member} — {self.plan}"
@@ -173,7 +173,7 @@ class Grade(models.Model):
     total = models.DecimalField("tổng điểm", max_digits=6, decimal_places=1)
     band = models.CharField("xếp loại", max_length=40, blank=True)
     comment = models.TextField("nhận xét", blank=True)
-    graded_at = models.DateTimeField("ngày chấm", default=timezone.now)
+    graded_at = models.DateTimeField("ngày chấm", default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = "kết quả chấm"
@@ -258,7 +258,7 @@ class EssayVerdict(models.Model):
     sample_score = models.FloatField("mức trùng bài mẫu", default=0)
     generic_score = models.FloatField("mức liên hệ cụ thể", default=0)
     generic_evidence = models.JSONField("căn cứ liên hệ", default=dict, blank=True)
-    computed_at = models.DateTimeField("kiểm tra lúc", default=timezone.now)
+    computed_at = models.DateTimeField("kiểm tra lúc", default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = "kết quả kiểm tra trùng lặp"

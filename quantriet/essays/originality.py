@@ -37,7 +37,6 @@ from django.utils import timezone
 from django_tasks import task
 
 from quantriet.core.audit import audit_record
-from quantriet.core.changes import plan_data_changed
 from quantriet.core.jobs import JobError, job_active, job_create, job_run
 from quantriet.core.models import Job
 from quantriet.originality.compare import (
@@ -221,9 +220,8 @@ def essay_check(essay: Essay) -> EssayVerdict:
             kept.append({"essay": essay.pk, "score": scores[other.essay_id]})
         other.duplicates = sorted(kept, key=lambda d: (-d["score"], d["essay"]))
         other.label = label_for(other)
-        other.save(update_fields=["duplicates", "label"])
-    cells = Essay.objects.filter(pk__in=touched).values_list("member__cell_id", flat=True)
-    plan_data_changed(essay.plan_id, [essay.member.cell_id, *cells])
+        other.computed_at = verdict.computed_at  # its pairs changed: the fidelity rollups look for this
+        other.save(update_fields=["duplicates", "label", "computed_at"])
     return verdict
 
 
@@ -242,7 +240,6 @@ def essay_recheck(essay_id: int) -> tuple[EssayVerdict | None, str | None]:
     if previous is None:
         return essay_check(essay), None
     reference = plan_reference(essay.plan)
-    plan_data_changed(essay.plan_id, [essay.member.cell_id])
     return _verdict(essay, fingerprint(essay.text), previous.duplicates, reference), previous.label
 
 
@@ -322,7 +319,6 @@ def plan_rescan(plan: StudyPlan, progress: Callable[[Iterable, int], Iterable] =
         fp, found = printed[essay.pk]
         verdict = _verdict(essay, fp, _duplicates(essay, fp, found, reference), reference)
         counts[verdict.label] += 1
-    plan_data_changed(plan.pk, [plan.issuer_id])
     return counts
 
 

@@ -30,11 +30,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from quantriet.core.audit import audit_record
-from quantriet.core.changes import plan_data_changed
 from quantriet.core.files import store_upload
-from quantriet.org.models import Member, Position, has_role_on
-from quantriet.study.models import EssayAudience, PlanStatus, StudyPlan
-from quantriet.study.services import plan_members
+from quantriet.org.models import has_role_on
+from quantriet.study.models import PlanStatus, StudyPlan
+from quantriet.study.services import essay_writers
 
 from .models import (
     GRADE_ROLES,
@@ -75,16 +74,6 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 
 
 # ---------------------------------------------------------------- who must write
-
-
-def essay_writers(plan: StudyPlan, today=None):
-    """Members PLAN requires to write an essay (see the module docstring)."""
-    if plan.status == PlanStatus.DRAFT or not plan.essay_audience:
-        return Member.objects.none()
-    members = plan_members(plan)
-    if plan.essay_audience == EssayAudience.KEY_CADRES:
-        members = members.filter(pk__in=Position.objects.current(today).values("member_id"))
-    return members
 
 
 def must_write(plan: StudyPlan, member) -> bool:
@@ -473,5 +462,4 @@ def essay_grade(actor, essay: Essay, points: dict, comment: str = "") -> Grade:
         CriterionScore(grade=grade, criterion_id=pk, points=v) for pk, v in values.items()
     )
     audit_record(actor, "essay.grade", essay, before, _grade_state(grade))
-    plan_data_changed(essay.plan_id, [essay.member.cell_id])
     return grade

@@ -112,6 +112,13 @@ def _gradable_essay(request, pk):
     return essay
 
 
+def _can_manage_samples(user) -> bool:
+    """Whether USER may open the sample library (its own rule, in views_originality, which imports this module)."""
+    from .views_originality import can_manage_samples
+
+    return can_manage_samples(user)
+
+
 # ---------------------------------------------------------------- the list of plans
 
 
@@ -135,7 +142,13 @@ def index(request):
             mine.append(plan)
         if default_scope(request.user, plan) is not None:
             graded.append(plan)
-    context = {"member": member, "mine": mine, "graded": graded, "today": timezone.localdate()}
+    context = {
+        "member": member,
+        "mine": mine,
+        "graded": graded,
+        "today": timezone.localdate(),
+        "can_manage_samples": _can_manage_samples(request.user),
+    }
     return render(request, "essays/index.html", context)
 
 
@@ -267,6 +280,7 @@ def board(request, plan_pk):
         "missing": status == Filter.MISSING,
         "rubric": services.rubric_ensure(request.user, plan),
         "can_configure": can_configure(request.user, plan),
+        "can_manage_samples": _can_manage_samples(request.user),
         "rescan": _visible_rescan(request, plan),
     }
     return render(request, "essays/board.html", context)

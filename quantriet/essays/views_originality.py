@@ -1,7 +1,9 @@
 """Pages of the originality check: the sample library and the side-by-side view.
 
 - The sample library (`samples`): listed and added by the propaganda staff and administrators of
-  a top-level organisation (Role.PROPAGANDA / Role.ADMIN on a root); 403 for anyone else.
+  a top-level organisation (Role.PROPAGANDA / Role.ADMIN on a root, `can_manage_samples`); 403 for
+  anyone else. The same people read a sample in full (`sample`; a missing one is a 404). The
+  essays index and board link the library for them only.
 - The side-by-side view (`compare`): for whoever may grade the essay (`views._gradable_essay`, the
   class board's rule). The other text is a sample, one of the plan's documents, or an essay the
   verdict paired it with (else 404). An essay the viewer may not see is not shown: only the
@@ -37,6 +39,7 @@ from .models import Essay, EssayVerdict, SampleEssay
 
 SAMPLE_ROLES = {Role.PROPAGANDA, Role.ADMIN}
 KIND_ESSAY, KIND_SAMPLE, KIND_DOCUMENT = "bai", "mau", "van-ban"
+SAMPLES_REFUSED = "Chỉ cán bộ tuyên giáo, quản trị cấp tỉnh quản lý thư viện bài mẫu."
 
 
 def can_manage_samples(user) -> bool:
@@ -69,7 +72,7 @@ def _sample_from_post(request):
 def samples(request):
     """Mẫu bài thu hoạch trên mạng: the library of sample essays, and a form to add one."""
     if not can_manage_samples(request.user):
-        raise PermissionDenied("Chỉ cán bộ tuyên giáo, quản trị cấp tỉnh quản lý thư viện bài mẫu.")
+        raise PermissionDenied(SAMPLES_REFUSED)
     error = None
     if request.method == "POST":
         try:
@@ -93,6 +96,16 @@ def samples(request):
         sample.recheck = jobs.get(originality.sample_key(sample.pk))
     context = {"samples": listed, "error": error, "form": request.POST}
     return render(request, "essays/samples.html", context, status=400 if error else 200)
+
+
+@login_required
+@require_GET
+def sample(request, pk):
+    """One sample essay of the library, its full text to read."""
+    if not can_manage_samples(request.user):
+        raise PermissionDenied(SAMPLES_REFUSED)
+    sample = get_object_or_404(SampleEssay.objects.select_related("uploaded_by"), pk=pk)
+    return render(request, "essays/sample.html", {"sample": sample})
 
 
 # ---------------------------------------------------------------- the bulk rescan
@@ -195,6 +208,7 @@ def compare(request, essay_pk, kind, other_pk):
 
 urlpatterns = [
     path("mau-tren-mang/", samples, name="samples"),
+    path("mau-tren-mang/<int:pk>/", sample, name="sample"),
     path("ke-hoach/<int:plan_pk>/quet-lai/", rescan, name="rescan"),
     path("so-sanh/<int:essay_pk>/<str:kind>/<int:other_pk>/", compare, name="compare"),
 ]

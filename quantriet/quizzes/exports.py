@@ -3,6 +3,9 @@
 Every text cell goes through ``neutralise`` (a name starting with "=" is not run as a formula).
 """
 
+import re
+import unicodedata
+
 from django.utils import timezone
 from openpyxl import Workbook
 
@@ -24,6 +27,22 @@ MEMBER_HEADERS = [
 ]
 CHILD_HEADERS = ["Tổ chức", "Phải làm", "Đã làm", "Đạt", "Tỷ lệ đạt (%)", "Điểm trung bình (%)"]
 TOTAL_LABEL = "Tổng cộng"
+D_STROKE = str.maketrans({"đ": "d", "Đ": "D"})  # not a combining mark: NFKD keeps it
+
+
+def ascii_code(org) -> str:
+    """ORG's code for a file name, as the other exports name theirs ("TVL-X001" stays as it is).
+
+    A code is free text, so diacritics are dropped and anything but ASCII letters, digits, dots,
+    dashes and underscores becomes a dash; the organisation's number if nothing is left.
+    """
+    code = unicodedata.normalize("NFKD", org.code.translate(D_STROKE)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", code).strip("-.") or str(org.pk)
+
+
+def results_filename(quiz, org) -> str:
+    """The export's file name: the plan's number and the organisation's code, like the essays' export."""
+    return f"ket-qua-kiem-tra-{quiz.plan_id}-{ascii_code(org)}.xlsx"
 
 
 def _verdict(member) -> str:

@@ -198,6 +198,8 @@ class QuizResult(models.Model):
     best_score = models.DecimalField("điểm cao nhất (%)", max_digits=5, decimal_places=2, null=True, blank=True)
     passed = models.BooleanField("đạt", default=False)
     last_submitted_at = models.DateTimeField("nộp lần cuối", null=True, blank=True)
+    #: Rewritten (or rebuilt) at: the fidelity rollups look for changes since their last run.
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = "kết quả kiểm tra"

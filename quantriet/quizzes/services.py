@@ -39,7 +39,6 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from quantriet.core.audit import audit_record, snapshot
-from quantriet.core.changes import plan_data_changed
 from quantriet.org.models import Member, Organization, has_role_on
 from quantriet.study.models import PlanStatus
 from quantriet.study.services import plan_members
@@ -471,7 +470,6 @@ def attempt_close(actor, attempt, at=None, late=None):
     attempt.closed_late = late
     attempt.save(update_fields=["correct_count", "score", "passed", "submitted_at", "closed_late"])
     result_refresh(attempt.quiz, attempt.member_id)
-    plan_data_changed(attempt.quiz.plan_id, [attempt.member.cell_id])
     action = "quiz.attempt_expire" if late else "quiz.attempt_submit"
     audit_record(actor, action, attempt, None, {"score": str(score), "passed": attempt.passed, "right": right})
     return attempt
@@ -548,6 +546,5 @@ def rebuild_results(quiz, actor=None) -> int:
             written += len(QuizResult.objects.bulk_create(batch))
             batch = []
     written += len(QuizResult.objects.bulk_create(batch))
-    plan_data_changed(quiz.plan_id, [quiz.plan.issuer_id])
     audit_record(actor, "quiz.results_rebuild", quiz, {"results": before}, {"results": written})
     return written

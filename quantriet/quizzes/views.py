@@ -89,6 +89,20 @@ def _results_org(request, plan):
 # ---------------------------------------------------------------- index
 
 
+def _my_standing(quiz, member):
+    """Set QUIZ's `my_current` (MEMBER's attempt in progress; one whose time ran out is closed first, as
+    on the quiz's own page), `my_closed` (their submitted attempts), and `my_best` and `my_passed` (the
+    best score, and whether any attempt passed, as the results pages read them)."""
+    attempts = list(quiz.attempts.filter(member=member))
+    if any(a.is_open and a.expired() for a in attempts):
+        services.open_attempt(quiz, member)
+        attempts = list(quiz.attempts.filter(member=member))
+    quiz.my_current = next((a for a in attempts if a.is_open), None)
+    quiz.my_closed = [a for a in attempts if not a.is_open]
+    quiz.my_best = max((a.score for a in quiz.my_closed), default=None)
+    quiz.my_passed = any(a.passed for a in quiz.my_closed)
+
+
 @login_required
 @require_GET
 def index(request):
@@ -102,9 +116,10 @@ def index(request):
     mine, board = [], []
     for quiz in quizzes[:200]:
         if member is not None and services.must_take(quiz.plan, member):
-            quiz.my_attempts = list(quiz.attempts.filter(member=member))
+            _my_standing(quiz, member)
             mine.append(quiz)
-        if services.can_configure(request.user, quiz.plan) or default_scope(request.user, quiz.plan):
+        quiz.can_configure = services.can_configure(request.user, quiz.plan)
+        if quiz.can_configure or default_scope(request.user, quiz.plan):
             board.append(quiz)
     plans = [
         p
@@ -325,6 +340,8 @@ def attempt(request, pk):
     if attempt.is_open and attempt.expired():
         services.attempt_close(request.user, attempt)
         messages.warning(request, "Đã hết giờ: bài được đóng với các câu trả lời đã lưu.")
+        if request.method == "POST":  # answers sent after the grace are not taken
+            return redirect("quizzes:attempt", pk=attempt.pk)
     if request.method == "POST":
         return _answer(request, attempt)
     remaining = max(0, int((attempt.deadline_at - timezone.now()).total_seconds()))
@@ -341,6 +358,7 @@ def attempt(request, pk):
 
 
 def _answer(request, attempt):
+    """Save or submit the posted answers; the page's countdown submits them itself at zero (``auto``)."""
     submit = request.POST.get("action") != "save"
     try:
         answers = _posted_answers(request, attempt)
@@ -352,7 +370,12 @@ def _answer(request, attempt):
         level = messages.ERROR if error.code == "invalid" else messages.WARNING
         messages.add_message(request, level, " ".join(error.messages))
         return redirect("quizzes:attempt", pk=attempt.pk)
-    messages.success(request, "Đã nộp bài." if submit else "Đã lưu tạm các câu trả lời.")
+    if not submit:
+        messages.success(request, "Đã lưu tạm các câu trả lời.")
+    elif request.POST.get("auto") == "1":
+        messages.info(request, "Hết giờ làm bài: bài đã được tự động nộp với các câu trả lời đã chọn.")
+    else:
+        messages.success(request, "Đã nộp bài.")
     return redirect("quizzes:attempt", pk=attempt.pk)
 
 
@@ -387,7 +410,7 @@ def results_xlsx(request, plan_pk):
     out = io.BytesIO()
     exports.write_results_xlsx(quiz, org, Organization.objects.visible_to(request.user), out)
     response = HttpResponse(out.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="ket-qua-kiem-tra-{quiz.plan_id}-{org.pk}.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="{exports.results_filename(quiz, org)}"'
     return response
 
 

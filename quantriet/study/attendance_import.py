@@ -15,7 +15,6 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from quantriet.core.audit import audit_entry, audit_record
-from quantriet.core.changes import plan_data_changed
 from quantriet.core.models import AuditEntry
 from quantriet.core.text import fold
 from quantriet.org.models import Member
@@ -227,7 +226,6 @@ def _commit(actor, conference, rows, filename):
         audit_entry(actor, "attendance.import_create", a, None, {"status": a.status, "reason": a.reason}) for a in new
     ]
     AuditEntry.objects.bulk_create(entries, batch_size=2000)
-    plan_data_changed(conference.plan_id, {r.member.cell_id for r in rows})
     result.created, result.updated = len(new), len(changed)
     audit_record(
         actor,

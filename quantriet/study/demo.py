@@ -39,8 +39,10 @@ LIVE_TITLE = "Chi bộ học tập, quán triệt Chỉ thị 28-CT/TU (đang di
 SEED = 2810
 EXCUSES = ["Ốm, nằm viện", "Đi công tác theo phân công", "Việc gia đình đột xuất", "Đi học tập trung"]
 DEPUTY_REASONS = ["Bí thư đi công tác tỉnh, ủy quyền Phó Bí thư chủ trì", "Bí thư nghỉ ốm"]
-#: Facts a unit may relate the directive to; each conference's local section picks three, so
-#: sections differ from unit to unit as real ones do (a copied one is a deliberate demo case).
+#: Facts a unit may relate the directive to; each conference's local section picks three, none of
+#: them used by a unit above it, so sections differ from level to level as real ones do (the
+#: fidelity index judges a section sharing half its text with the one above copied; a copied one
+#: is a deliberate demo case).
 LOCAL_FACTS = (
     "Việc học tập nghị quyết trước đây ở {unit} còn hình thức, có chi bộ chỉ đọc lại văn bản.",
     "Tỷ lệ đảng viên viết thu hoạch năm trước chỉ đạt {rate}%, nhiều bài chép lại của nhau.",
@@ -65,7 +67,8 @@ class StudyDemo:
     def __init__(self, actor=None, today=None):
         self.rng = random.Random(SEED)
         self.text_rng = random.Random(SEED + 1)  # local sections: their own stream keeps the rest as it was
-        self.local_texts = {}
+        self.local_texts = {}  # org pk -> its section's text
+        self.local_facts = {}  # org path -> the facts its section relates (a copied section: the copied ones)
         self.pending, self.attendance_rows = [], []
         self.actor = actor
         self.today = today or timezone.localdate()
@@ -115,10 +118,19 @@ class StudyDemo:
     # ------------------------------------------------------------ conferences
 
     def local_text(self, org, copy_from=None) -> str:
-        """Three facts about ORG, or, for a skimming unit, its parent's section copied word for word."""
+        """Three facts about ORG, or, for a skimming unit, its parent's section copied word for word.
+
+        The facts are drawn from those no unit above ORG related (its parent, and further up: a
+        bloc that joined the province's conference by a bridging point has no section of its own,
+        and its units are judged against the province's), so only a deliberate copy reads as one.
+        """
         if copy_from is not None and copy_from.pk in self.local_texts:
+            self.local_facts[org.path] = self.local_facts[copy_from.path]
             return self.local_texts[copy_from.pk]
-        facts = self.text_rng.sample(LOCAL_FACTS, 3)
+        step = Organization.steplen
+        above = {fact for end in range(step, len(org.path), step) for fact in self.local_facts.get(org.path[:end], ())}
+        facts = self.text_rng.sample([fact for fact in LOCAL_FACTS if fact not in above], 3)
+        self.local_facts[org.path] = facts
         text = " ".join(f.format(unit=org.name, rate=self.text_rng.randint(12, 98)) for f in facts)
         self.local_texts[org.pk] = text
         return f"Liên hệ tình hình {org.name}: {text}"
@@ -206,13 +218,16 @@ class StudyDemo:
             roll = self.rng.random()
             deadline = self.start + datetime.timedelta(days=12)
             duration, context = self.rng.choice([150, 180, 180, 240]), self.rng.random() < 0.85
-            if index < 2:  # the two demo communes: one on time, one late with a deputy in the chair
+            # `upper` is in path order: the bloc committees (đảng ủy khối, in org.demo_names.BLOCS order)
+            # come first, then the communes and wards, so the fixed cases below are blocs; the demo
+            # communes of xa1.bithu and xa2.bithu (X001, X002) follow them and are drawn like the rest.
+            if index < 2:  # the first two blocs (cơ quan Đảng, UBND tỉnh): one on time, one late with a deputy
                 day, deputy = (
                     (deadline - datetime.timedelta(days=3), False)
                     if index == 0
                     else (deadline + datetime.timedelta(days=4), True)
                 )
-            elif index == 2:  # the dashboard's "làm lướt" commune: late, an hour, a deputy, nothing local
+            elif index == 2:  # the third bloc (Quân sự tỉnh), "làm lướt": late, an hour, a deputy, nothing local
                 day, deputy, duration, context = deadline + datetime.timedelta(days=6), True, 60, False
             elif roll < 0.08:
                 BridgePoint.objects.create(

@@ -294,6 +294,8 @@ class Conference(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    #: Any change, holding it included; the fidelity rollups look for changes since their last run.
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = ConferenceQuerySet.as_manager()
 
@@ -381,7 +383,10 @@ class Attendance(models.Model):
         verbose_name = "điểm danh"
         verbose_name_plural = "điểm danh"
         constraints = [models.UniqueConstraint(fields=["conference", "member"], name="attendance_once")]
-        indexes = [models.Index(fields=["conference", "checkin_slot"])]
+        indexes = [
+            models.Index(fields=["conference", "checkin_slot"]),
+            models.Index(fields=["updated_at"]),  # changes since the fidelity rollups' last run
+        ]
 
     def __str__(self):
         return f"{self.member} — {self.get_status_display()}"

@@ -8,7 +8,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from quantriet.core.audit import audit_record, snapshot
-from quantriet.core.changes import plan_data_changed
 from quantriet.core.files import store_upload
 from quantriet.documents.models import Audience
 from quantriet.org.models import CELL_KINDS, Member, Position, Title
@@ -26,6 +25,7 @@ from .models import (
     Conference,
     ConferenceAttachment,
     ConferenceStatus,
+    EssayAudience,
     Obligation,
     PlanStatus,
     StudyPlan,
@@ -78,7 +78,6 @@ def plan_publish(actor, plan: StudyPlan) -> int:
         deadline = deadlines.get(level) or min(deadlines.values())
         obligations.append(Obligation(plan=plan, org=org, level=level, deadline=deadline, head_id=heads.get(org.pk)))
     Obligation.objects.bulk_create(obligations, batch_size=2000)
-    plan_data_changed(plan.pk, [plan.issuer_id])
     plan.status = PlanStatus.PUBLISHED
     plan.published_at = timezone.now()
     plan.save(update_fields=["status", "published_at"])
@@ -143,8 +142,6 @@ def conference_save(actor, conference: Conference, covered, presenters, board) -
     conference.covered_orgs.set(covered or [conference.host])
     conference.presenters.set(presenters)
     conference.board.set(board)
-    if conference.status == ConferenceStatus.HELD:
-        plan_data_changed(conference.plan_id, [conference.host_id])
     audit_record(
         actor,
         "conference.update" if before else "conference.create",
@@ -171,13 +168,12 @@ def conference_mark_held(actor, conference: Conference) -> int:
     if not StudyPlan.objects.filter(pk=conference.plan_id, status=PlanStatus.PUBLISHED).exists():
         raise ValidationError("Kế hoạch đã kết thúc; không ghi nhận thêm hội nghị.")
     conference.status = ConferenceStatus.HELD
-    conference.save(update_fields=["status"])
+    conference.save(update_fields=["status", "updated_at"])
     held_on = timezone.localtime(conference.starts_at).date()
     orgs = _participating_orgs(conference)
     fulfilled = Obligation.objects.filter(plan=conference.plan, org__in=orgs, held_on__isnull=True).update(
         conference=conference, held_on=held_on
     )
-    plan_data_changed(conference.plan_id, [conference.host_id, *(o.pk for o in orgs)])
     audit_record(
         actor,
         "conference.held",
@@ -228,7 +224,6 @@ def attendance_mark(actor, conference, member, status, reason="") -> Attendance:
         row = Attendance(conference=conference, member=member, source=AttendanceSource.BOARD)
     row.status, row.reason = status, reason.strip()
     row.save()
-    plan_data_changed(conference.plan_id, [member.cell_id])
     audit_record(actor, "attendance.mark", row, before, snapshot(row, ["status", "reason"]))
     return row
 
@@ -241,8 +236,6 @@ def checkin(user, conference: Conference, code: str, at=None):
     at = at or timezone.now()
     outcome, row = _checkin(user, conference, code, at)
     CheckinAttempt.objects.create(conference=conference, user=user, at=at, outcome=outcome)
-    if outcome == CheckinOutcome.OK:
-        plan_data_changed(conference.plan_id, [row.member.cell_id])
     return outcome, row
 
 
@@ -441,3 +434,15 @@ def plan_members(plan: StudyPlan):
     """
     cells = Obligation.objects.filter(plan=plan, org__kind__in=CELL_KINDS).values("org_id")
     return Member.objects.filter(cell__in=cells)
+
+
+def essay_writers(plan: StudyPlan, today=None):
+    """Members PLAN requires to write an essay: those it concerns, narrowed to the current
+    position holders when the essay audience is the key cadres. One rule for "Học tập của tôi",
+    the essays pages and the fidelity figures."""
+    if plan.status == PlanStatus.DRAFT or not plan.essay_audience:
+        return Member.objects.none()
+    members = plan_members(plan)
+    if plan.essay_audience == EssayAudience.KEY_CADRES:
+        members = members.filter(pk__in=Position.objects.current(today).values("member_id"))
+    return members

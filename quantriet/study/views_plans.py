@@ -40,7 +40,6 @@ from .models import (
     Attendance,
     Conference,
     ConferenceStatus,
-    EssayAudience,
     Obligation,
     ObligationStatus,
     PlanStatus,
@@ -411,19 +410,14 @@ def _my_plans(member, today):
         audiences = set(plan.audiences)
         if Audience.MEMBERS not in audiences and not (Audience.KEY_CADRES in audiences and holds_position):
             continue
-        plan.essay_due = plan.essay_deadline if _writes_essay(plan, holds_position) else None
+        writes = services.essay_writers(plan, today).filter(pk=member.pk).exists()
+        plan.essay_due = plan.essay_deadline if writes else None
         plan.my_documents = []
         for document in plan.documents.all():
             digests = sorted(document.digests.all(), key=lambda d: (d.audience != Audience.MEMBERS, d.audience))
             plan.my_documents.append((document, digests))
         mine.append(plan)
     return mine
-
-
-def _writes_essay(plan, holds_position):
-    if plan.essay_audience == EssayAudience.ALL_MEMBERS:
-        return True
-    return plan.essay_audience == EssayAudience.KEY_CADRES and holds_position
 
 
 def _upcoming_conferences(member, now):

@@ -8,10 +8,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from quantriet.analytics import components as fc
 from quantriet.analytics import dashboard
 from quantriet.analytics.exports import HEADERS, SHEET
-from quantriet.analytics.models import FidelityScore
+from quantriet.analytics.models import FidelityConfig, FidelityScore
 from quantriet.analytics.rollup import refresh
+from quantriet.core.models import AuditEntry
 from quantriet.org.models import Grant, Role
 
 from .common import build_tree
@@ -94,3 +96,28 @@ def test_the_refresh_button_runs_a_job(tree, admin):
     response = admin.post(reverse("analytics:refresh", args=[tree.plan.pk]))
     assert response.status_code == 302 and "/viec-nen/" in response["Location"]
     assert FidelityScore.objects.filter(plan=tree.plan).count() == 4
+
+
+def _config(**changes):
+    data = {f"w_{key}": weight for key, weight in fc.DEFAULT_WEIGHTS.items()} | {"margin": "15", "floor": "50"}
+    return data | changes
+
+
+def test_staff_change_the_weights_and_the_rows_follow(tree, admin):
+    response = admin.post(reverse("analytics:config", args=[tree.plan.pk]), _config(w_local="0", floor="40"))
+    assert response.status_code == 302 and "/viec-nen/" in response["Location"]
+    config = FidelityConfig.objects.get(plan=tree.plan)
+    assert config.weights["local"] == 0 and config.floor == 40
+    b = FidelityScore.objects.get(plan=tree.plan, org=tree.b)
+    assert b.index == fc.composite(b.components, {**fc.DEFAULT_WEIGHTS, "local": 0})
+    assert AuditEntry.objects.filter(action="fidelity.config", object_id=str(config.pk)).exists()
+
+
+def test_bad_weights_are_refused_with_a_message_and_nothing_saved(tree, admin):
+    url = reverse("analytics:config", args=[tree.plan.pk])
+    zeros = _config(**{f"w_{key}": "0" for key in fc.DEFAULT_WEIGHTS})
+    response = admin.post(url, zeros)
+    assert response.status_code == 400
+    assert "ít nhất một thành phần có trọng số lớn hơn 0" in response.content.decode()
+    assert admin.post(url, _config(w_grade="150")).status_code == 400
+    assert not FidelityConfig.objects.filter(plan=tree.plan).exists()

@@ -1,10 +1,13 @@
 """Essays, grades, verdicts and quiz results reach the rows: by the refresh, and by the after-commit hooks."""
 
 import datetime
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
+from quantriet.analytics.changes import refresh_changed
 from quantriet.analytics.models import FidelityScore
 from quantriet.analytics.rollup import refresh
 from quantriet.essays import services as essays
@@ -35,10 +38,10 @@ def tree():
     return tree
 
 
-def test_a_submitted_and_graded_essay_reaches_the_rows_after_commit(tree, users, django_capture_on_commit_callbacks):
+def test_a_submitted_and_graded_essay_reaches_the_rows_on_the_next_incremental_run(tree, users):
     writer = tree.members["b"][1]
-    with django_capture_on_commit_callbacks(execute=True):
-        essay = essays.essay_submit(None, tree.plan, writer, ESSAY)
+    essay = essays.essay_submit(None, tree.plan, writer, ESSAY)
+    refresh_changed(tree.plan)
     b = row(tree, tree.b)
     assert (b.writers, b.submitted, b.checked, b.independent) == (4, 1, 1, 1)
     assert b.components["original"] == 1.0
@@ -49,8 +52,8 @@ def test_a_submitted_and_graded_essay_reaches_the_rows_after_commit(tree, users,
     Grant.objects.create(user=grader, org=tree.t, role=Role.ADMIN)
     rubric = essays.rubric_ensure(grader, tree.plan)
     points = {c.pk: c.max_points / 2 for c in rubric.criteria.all()}
-    with django_capture_on_commit_callbacks(execute=True):
-        essays.essay_grade(grader, essay, points)
+    essays.essay_grade(grader, essay, points)
+    refresh_changed(tree.plan)
     b = row(tree, tree.b)
     assert b.graded == 1 and b.components["grade"] == pytest.approx(0.5)
     assert row(tree, tree.c).components["grade"] == pytest.approx(0.5)
@@ -80,3 +83,15 @@ def test_quiz_results_give_the_mean_and_the_pass_rate_among_those_who_took_it(tr
     assert a.components["quiz_mean"] == pytest.approx(0.7)
     assert a.components["quiz_pass"] == 0.5
     assert row(tree, tree.b).components["quiz_mean"] is None
+
+
+def test_a_new_quiz_result_is_picked_up_and_new_quiz_settings_recompute_everything(tree):
+    tree.plan.quiz_required = True
+    tree.plan.save(update_fields=["quiz_required"])
+    quiz = Quiz.objects.create(plan=tree.plan)
+    assert refresh_changed(tree.plan) == 4  # quiz settings changed since the last run: the whole plan
+    assert row(tree, tree.a).takers == 4
+    QuizResult.objects.create(quiz=quiz, member=tree.members["a"][3], attempts=1, best_score=Decimal("80"), passed=True)
+    Quiz.objects.filter(pk=quiz.pk).update(updated_at=timezone.now() - timedelta(days=2))
+    assert refresh_changed(tree.plan) >= 1
+    assert (row(tree, tree.a).took, row(tree, tree.t).passed) == (1, 1)

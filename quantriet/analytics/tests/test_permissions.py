@@ -49,6 +49,8 @@ def page_matrix(w):
         ("compare", [plan], "get", {"other": w["other"], "org": c1}, of_c1),
         ("report", [plan], "get", {}, viewers),
         ("report", [plan], "get", {"org": c1}, of_c1),
+        ("config", [plan], "get", {}, expect(admin=200, tinh_tuyengiao=200, outsider=404, others=403)),
+        ("config", [plan], "post", {"margin": "x"}, expect(admin=400, tinh_tuyengiao=400, outsider=404, others=403)),
         ("refresh", [plan], "post", {}, expect(admin=302, tinh_tuyengiao=302, outsider=404, others=403)),
     ]
 

@@ -1,17 +1,20 @@
 """The rollup on a hand-made tree: each row's facts, components, index, decay and flags; incremental = full."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from quantriet.analytics import components as fc
-from quantriet.analytics.models import FidelityConfig, FidelityScore
+from quantriet.analytics.changes import refresh_changed
+from quantriet.analytics.models import FidelityConfig, FidelityRun, FidelityScore
 from quantriet.analytics.rollup import refresh
 from quantriet.study import services
-from quantriet.study.models import AttendanceStatus, Level, Obligation
+from quantriet.study.models import Attendance, AttendanceStatus, Conference, Level, Obligation, PlanStatus
 
-from .common import add_org, build_tree, days_ago
+from .common import A_LOCAL, add_org, build_tree, days_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -123,25 +126,50 @@ def _snapshot(plan):
     return {r.org_id: {f: getattr(r, f) for f in fields} for r in FidelityScore.objects.filter(plan=plan)}
 
 
-def test_a_committed_attendance_change_refreshes_the_cell_and_the_chain_above(tree, django_capture_on_commit_callbacks):
+def _age_the_changes(tree):
+    """As if the tree had been built an hour before the last run."""
+    hour_ago = timezone.now() - timedelta(hours=1)
+    Attendance.objects.filter(conference__plan=tree.plan).update(updated_at=hour_ago)
+    Conference.objects.filter(plan=tree.plan).update(updated_at=hour_ago)
+
+
+def test_a_change_refreshes_the_cell_and_the_chain_above_and_equals_a_full_refresh(tree):
+    _age_the_changes(tree)
     absent = tree.members["b"][2]
-    before = row(tree, tree.b).index
-    with django_capture_on_commit_callbacks(execute=True):
-        services.attendance_mark(None, tree.conferences["b"], absent, AttendanceStatus.PRESENT)
+    before = row(tree, tree.b)
+    services.attendance_mark(None, tree.conferences["b"], absent, AttendanceStatus.PRESENT)
+    assert refresh_changed(tree.plan) == 1  # only cell B's subtree was rewritten
     b, c, top = row(tree, tree.b), row(tree, tree.c), row(tree, tree.t)
     assert (b.attended, b.unexcused) == (3, 0)
     assert (c.attended, top.attended) == (7, 7)
-    assert b.index > before
+    assert b.index > before.index and b.refreshed_at > before.refreshed_at
+    assert row(tree, tree.a).refreshed_at < b.refreshed_at  # A was not recomputed, only re-judged
     incremental = _snapshot(tree.plan)
     refresh(tree.plan)
     assert _snapshot(tree.plan) == incremental
 
 
-def test_a_rolled_back_change_refreshes_nothing(tree, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.attendance_mark(None, tree.conferences["b"], tree.members["b"][2], AttendanceStatus.PRESENT)
-    assert len(callbacks) == 1  # sent only on commit: a rollback discards it with the write
-    assert row(tree, tree.b).attended == 2
+def test_nothing_changed_nothing_rewritten_and_the_watermark_moves(tree):
+    _age_the_changes(tree)
+    run = FidelityRun.objects.get(plan=tree.plan)
+    assert refresh_changed(tree.plan) == 0
+    assert FidelityRun.objects.get(plan=tree.plan).checked_at > run.checked_at
+
+
+def test_a_held_conference_refreshes_its_host_subtree(tree):
+    _age_the_changes(tree)
+    conference = tree.conferences["b"]
+    conference.local_context = A_LOCAL.replace("An Hòa", "Bình Lợi")
+    services.conference_save(None, conference, [tree.b], [tree.members["b"][1]], [])
+    assert refresh_changed(tree.plan) == 1
+    assert not row(tree, tree.b).local_copied
+
+
+def test_a_closed_plan_is_recomputed_whole(tree):
+    services.plan_close(None, tree.plan)
+    tree.plan.refresh_from_db()
+    assert refresh_changed(tree.plan) == 4
+    assert FidelityRun.objects.get(plan=tree.plan).plan_status == PlanStatus.CLOSED
 
 
 def test_refreshing_one_subtree_reads_a_bounded_number_of_queries(tree, django_assert_max_num_queries):

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from quantriet.core.testing import anonymous_failures, expect, page_failures
 from quantriet.essays import services, urls
-from quantriet.essays.models import Essay
+from quantriet.essays.models import Essay, SampleEssay
 
 from .common import ESSAY, docx_bytes, essay_plan, member_in
 
@@ -32,6 +32,7 @@ def world(users):
         "version": mine.versions.get(),
         "points": {f"c{c.pk}": "2" for c in criteria},
         "document": plan.documents.get(),
+        "sample": SampleEssay.objects.create(title="Bài thu hoạch mẫu", text=ESSAY, uploaded_by=users["admin"]),
     }
 
 
@@ -69,6 +70,7 @@ def page_matrix(w):
         ("grade", [theirs], "post", w["points"], expect(admin=302, tinh_tuyengiao=302, xa2_bithu=302, others=404)),
         ("samples", [], "get", {}, expect(admin=200, tinh_tuyengiao=200, others=403)),
         ("samples", [], "post", {"title": ""}, expect(admin=400, tinh_tuyengiao=400, others=403)),
+        ("sample", [w["sample"].pk], "get", {}, expect(admin=200, tinh_tuyengiao=200, others=403)),
         # the same text was submitted twice: the verdict pairs mine (xa1) with theirs (xa2)
         (
             "compare",

@@ -20,6 +20,7 @@ from quantriet.study.models import (
     Obligation,
     ObligationStatus,
 )
+from quantriet.study.services import essay_writers
 from quantriet.study.views_plans import progress_forest
 
 from .test_plans_common import commune_plan, days, make_document, make_plan, org
@@ -281,3 +282,20 @@ def test_notifications_list_and_mark_read(client_as, users):
     client.post("/hoc-tap/thong-bao/da-doc-het/")
     assert not Notification.objects.filter(user=users["xa1.bithu"], read_at__isnull=True).exists()
     assert Notification.objects.get(pk=theirs.pk).read_at is None
+
+
+def test_my_study_asks_for_an_essay_only_where_the_essays_pages_take_it(client_as, users):
+    """A plan with no deadline for the cells concerns no cell member: no essay is asked of dangvien1."""
+    upper_only = make_plan(
+        org("X001"),
+        {Level.UPPER: days(5)},
+        publish=True,
+        title="Chỉ cấp xã học",
+        essay_audience=EssayAudience.ALL_MEMBERS,
+        essay_deadline=days(25),
+    )
+    response = client_as("dangvien1").get("/hoc-tap/cua-toi/")
+    plans = {p.pk: p for p in response.context["plans"]}
+    assert plans[upper_only.pk].essay_due is None
+    assert upper_only.pk not in [p.pk for p in response.context["essays"]]
+    assert not essay_writers(upper_only).filter(pk=users["dangvien1"].member.pk).exists()
