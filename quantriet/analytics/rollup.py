@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
 from quantriet.essays.models import Essay as EssayModel
@@ -275,9 +275,9 @@ def _member_counts(plan, nodes: dict[int, Node], member_filter: Q, today: date) 
     attendance = Attendance.objects.filter(conference__plan=plan, conference__status=ConferenceStatus.HELD)
     came = attendance.filter(status__in=ATTENDED, member__in=members)
     put(came.values(unit=F("member__cell_id")).annotate(n=Count("member_id", distinct=True)), attended="n")
-    absent = attendance.filter(status=AttendanceStatus.ABSENT, member__in=members).exclude(
-        member__in=came.values("member_id")
-    )
+    # An anti-join (NOT EXISTS), not NOT IN: PostgreSQL cannot hash millions of ids into NOT IN.
+    made_up = came.filter(member_id=OuterRef("member_id"))
+    absent = attendance.filter(~Exists(made_up), status=AttendanceStatus.ABSENT, member__in=members)
     put(absent.values(unit=F("member__cell_id")).annotate(n=Count("member_id", distinct=True)), unexcused="n")
     _essay_counts(plan, essay_writers(plan).filter(member_filter), put)
     _quiz_counts(plan, members, put)
