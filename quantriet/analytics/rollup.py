@@ -19,7 +19,7 @@ from django.utils import timezone
 from quantriet.essays.models import Essay as EssayModel
 from quantriet.essays.models import EssayVerdict, Grade, Rubric, VerdictLabel
 from quantriet.essays.services import essay_writers
-from quantriet.org.models import Organization, Position, Title
+from quantriet.org.models import Member, Organization, Position, Title
 from quantriet.originality.compare import fingerprint, reference_share, reference_shingles
 from quantriet.quizzes.models import QuizResult
 from quantriet.study.models import (
@@ -33,7 +33,7 @@ from quantriet.study.models import (
     PlanStatus,
     StudyPlan,
 )
-from quantriet.study.services import plan_members
+from quantriet.study.services import plan_cells
 
 from . import components as fc
 from .models import FidelityRun, FidelityScore, plan_settings
@@ -101,7 +101,7 @@ def compute(plan: StudyPlan, root: Organization, settings, today, progress=_no_p
     progress(1, 5)
     _conference_facts(plan, nodes, root)
     progress(2, 5)
-    _member_counts(plan, nodes, Q(cell__path__startswith=root.path), today)
+    _member_counts(plan, nodes, {"path__startswith": root.path}, today)
     progress(3, 5)
     for node in sorted(nodes.values(), key=lambda n: -n.depth):
         parent = nodes.get(node.parent_org_id)
@@ -260,9 +260,19 @@ def _holder(terms: list, day: date) -> int | None:
 # ---------------------------------------------------------------- member figures
 
 
-def _member_counts(plan, nodes: dict[int, Node], member_filter: Q, today: date) -> None:
-    """Each node's own member figures (members whose cell it is), added into its total."""
-    members = plan_members(plan).filter(member_filter)
+def _member_counts(plan, nodes: dict[int, Node], cells: dict, today: date) -> None:
+    """Each node's own member figures (members whose cell it is), added into its total.
+
+    CELLS narrows the cells, as lookups on Organization (``{"path__startswith": p}``). Attendance
+    is filtered through the member's cell, never by a list of member ids: SQLite would probe its
+    (conference, member) index once per member and conference (minutes at province scale).
+    """
+
+    def concerned(prefix=""):
+        lookups = {f"{prefix}cell__{name}": value for name, value in cells.items()}
+        return Q(**{f"{prefix}cell__in": plan_cells(plan)}, **lookups)
+
+    members = Member.objects.filter(concerned())
     own = defaultdict(fc.Counts)
 
     def put(rows, **names):
@@ -272,14 +282,14 @@ def _member_counts(plan, nodes: dict[int, Node], member_filter: Q, today: date) 
                 setattr(counts, attribute, getattr(counts, attribute) + (row[key] or 0))
 
     put(members.values(unit=F("cell_id")).annotate(n=Count("id")), members="n")
-    attendance = Attendance.objects.filter(conference__plan=plan, conference__status=ConferenceStatus.HELD)
-    came = attendance.filter(status__in=ATTENDED, member__in=members)
+    held = Attendance.objects.filter(conference__plan=plan, conference__status=ConferenceStatus.HELD)
+    came = held.filter(concerned("member__"), status__in=ATTENDED)
     put(came.values(unit=F("member__cell_id")).annotate(n=Count("member_id", distinct=True)), attended="n")
     # An anti-join (NOT EXISTS), not NOT IN: PostgreSQL cannot hash millions of ids into NOT IN.
-    made_up = came.filter(member_id=OuterRef("member_id"))
-    absent = attendance.filter(~Exists(made_up), status=AttendanceStatus.ABSENT, member__in=members)
+    made_up = held.filter(status__in=ATTENDED, member_id=OuterRef("member_id"))
+    absent = held.filter(concerned("member__"), ~Exists(made_up), status=AttendanceStatus.ABSENT)
     put(absent.values(unit=F("member__cell_id")).annotate(n=Count("member_id", distinct=True)), unexcused="n")
-    _essay_counts(plan, essay_writers(plan).filter(member_filter), put)
+    _essay_counts(plan, essay_writers(plan).filter(concerned()), put)
     _quiz_counts(plan, members, put)
     for cell_id, counts in own.items():
         node = nodes.get(cell_id)
@@ -413,5 +423,5 @@ def _prefixes(path: str, top: str) -> list[str]:
 def _own_counts(plan, row: FidelityScore, today: date) -> fc.Counts:
     """Figures of members whose cell is the ancestor itself (usually none: members sit in cells)."""
     node = Node(row.org_id, row.path, row.depth, "", facts=row_facts(row))
-    _member_counts(plan, {row.org_id: node}, Q(cell_id=row.org_id), today)
+    _member_counts(plan, {row.org_id: node}, {"pk": row.org_id}, today)
     return node.own

@@ -432,8 +432,12 @@ def plan_members(plan: StudyPlan):
 
     Essays and quizzes narrow this by their own settings (essay audience, quiz required).
     """
-    cells = Obligation.objects.filter(plan=plan, org__kind__in=CELL_KINDS).values("org_id")
-    return Member.objects.filter(cell__in=cells)
+    return Member.objects.filter(cell__in=plan_cells(plan))
+
+
+def plan_cells(plan: StudyPlan):
+    """Ids of the cells that have an obligation under PLAN (a subquery): whose members it concerns."""
+    return Obligation.objects.filter(plan=plan, org__kind__in=CELL_KINDS).values("org_id")
 
 
 def essay_writers(plan: StudyPlan, today=None):
