@@ -59,6 +59,26 @@ def cap_postgres_temp_files(limit: str = TEMP_FILE_LIMIT) -> None:
         os.environ["DATABASE_URL"] = f"{url}{'&' if '?' in url else '?'}options={quote(f'-c temp_file_limit={limit}')}"
 
 
+def analyze(*models) -> float:
+    """PostgreSQL: ANALYZE (the tables of MODELS, or all); the statistics autovacuum keeps on a running server.
+
+    Measured right after a bulk write, the planner would otherwise see empty tables: not the state
+    a page or a refresh meets in service. SQLite keeps no statistics unless told (Django never runs
+    ANALYZE there), so it is left as it is. Returns the seconds it took.
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        if not models:
+            cursor.execute("ANALYZE")
+        for model in models:
+            cursor.execute(f'ANALYZE "{model._meta.db_table}"')
+    return time.perf_counter() - started
+
+
 def statement_timeout(seconds: float) -> None:
     """PostgreSQL: stop any single query of this session after SECONDS (no-op on SQLite)."""
     from django.db import connection
