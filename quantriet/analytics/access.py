@@ -8,8 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from quantriet.org.models import Organization, Role, granted_paths, has_role_on
+from quantriet.org.models import Organization, Role, has_role_on
 from quantriet.study.models import PlanStatus, StudyPlan
+from quantriet.study.services import widest_granted
 
 #: Roles on an organisation that see its fidelity rows, dashboard and report.
 FIDELITY_ROLES = {Role.ADMIN, Role.PROPAGANDA, Role.LEADER, Role.OFFICE, Role.INSPECTION}
@@ -34,10 +35,7 @@ def fidelity_org(user, plan: StudyPlan, org_id: int | None = None) -> Organizati
 
 
 def _default_org(user, plan: StudyPlan) -> Organization:
-    issuer = plan.issuer
-    for path in sorted(granted_paths(user, FIDELITY_ROLES), key=len):
-        if path.startswith(issuer.path):
-            return Organization.objects.get(path=path)
-        if issuer.path.startswith(path):
-            return issuer
-    raise PermissionDenied  # the plan is visible (it concerns them) but no unit's figures are theirs
+    org = widest_granted(user, plan, FIDELITY_ROLES)
+    if org is None:  # the plan is visible (it concerns them) but no unit's figures are theirs
+        raise PermissionDenied
+    return org

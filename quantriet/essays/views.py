@@ -25,8 +25,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from quantriet.core.files import CONTENT_TYPES, download
 from quantriet.core.jobs import job_active
 from quantriet.core.models import Job
-from quantriet.org.models import Organization, granted_paths, has_role_on
+from quantriet.org.models import Organization, has_role_on
 from quantriet.study.models import PlanStatus, StudyPlan
+from quantriet.study.services import widest_granted
 from quantriet.study.views_plans import can_manage as can_configure
 
 from . import exports, originality, services
@@ -69,13 +70,8 @@ def _int_param(request, name):
 
 
 def default_scope(user, plan):
-    """The widest organisation under PLAN where USER may grade: a granted subtree inside the issuer's, or the issuer."""
-    for granted in granted_paths(user, GRADE_ROLES):
-        if granted.startswith(plan.issuer.path):
-            return Organization.objects.get(path=granted)
-        if plan.issuer.path.startswith(granted):
-            return plan.issuer
-    return None
+    """Where USER sees PLAN's pages by default (see `widest_granted`)."""
+    return widest_granted(user, plan, GRADE_ROLES)
 
 
 def _board_org(request, plan):

@@ -21,9 +21,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from quantriet.documents.models import Document
-from quantriet.org.models import Organization, granted_paths, has_role_on
+from quantriet.org.models import Organization, has_role_on
 from quantriet.org.roster import RosterError
 from quantriet.study.models import PlanStatus, StudyPlan
+from quantriet.study.services import widest_granted
 
 from . import bank_import, exports, results, services
 from .forms import QuestionForm, QuizForm
@@ -66,13 +67,8 @@ def _quiz(request, plan_pk):
 
 
 def default_scope(user, plan):
-    """Where USER sees PLAN's results by default: a granted subtree inside the issuer's, or the issuer."""
-    for granted in granted_paths(user, RESULT_ROLES):
-        if granted.startswith(plan.issuer.path):
-            return Organization.objects.get(path=granted)
-        if plan.issuer.path.startswith(granted):
-            return plan.issuer
-    return None
+    """Where USER sees PLAN's pages by default (see `widest_granted`)."""
+    return widest_granted(user, plan, RESULT_ROLES)
 
 
 def _results_org(request, plan):
