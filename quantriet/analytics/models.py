@@ -12,7 +12,7 @@ from django.utils import timezone
 from quantriet.org.models import CELL_KINDS, Member, Organization
 from quantriet.study.models import Conference, Level, PlanStatus, StudyPlan
 
-from .components import DEFAULT_WEIGHTS, FLAGS, Settings
+from .components import DEFAULT_WEIGHTS, FLAGS, NOT_DUE, STATES, Settings
 
 
 class FidelityConfig(models.Model):
@@ -104,6 +104,13 @@ class FidelityScore(models.Model):
     quiz_pct_sum = models.FloatField(default=0)
     passed = models.PositiveIntegerField(default=0)
     # Results.
+    state = models.CharField(
+        "tình trạng",
+        max_length=12,
+        choices=[(key, label) for key, label in STATES.items() if key],
+        blank=True,
+        help_text="chua_den_han: chưa tổ chức, chưa qua hạn — không chấm chỉ số, không gắn cờ.",
+    )
     components = models.JSONField(default=dict)
     index = models.FloatField("chỉ số làm kỹ", null=True, blank=True)
     parent_index = models.FloatField(null=True, blank=True)
@@ -129,5 +136,16 @@ class FidelityScore(models.Model):
     def is_cell(self) -> bool:
         return self.org.kind in CELL_KINDS
 
+    @property
+    def not_due(self) -> bool:
+        """Not held and the deadline not passed: no index, no flags, member figures partial."""
+        return self.state == NOT_DUE
+
+    def state_label(self) -> str:
+        return STATES.get(self.state, "")
+
+    def flag_items(self) -> list[tuple[str, str]]:
+        return [(flag, FLAGS[flag]) for flag in self.flags if flag in FLAGS]
+
     def flag_labels(self) -> list[str]:
-        return [FLAGS[flag] for flag in self.flags if flag in FLAGS]
+        return [label for _, label in self.flag_items()]

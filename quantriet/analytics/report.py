@@ -38,7 +38,7 @@ from quantriet.core.text import vn_date
 from quantriet.org.models import CELL_KINDS, Organization, OrgKind
 from quantriet.study.models import Level
 
-from .components import COMPONENTS, FLAGS
+from .components import COMPONENTS, FLAGS, lam_luot_rule
 from .dashboard import BANDS, subtree_rows, weakest
 from .models import FidelityScore, plan_settings
 
@@ -697,11 +697,11 @@ def _weak_table(document, org, subs, config) -> None:
     _heading(document, "2. Các đơn vị có dấu hiệu làm lướt")
     rows = weakest(subs, flagged=True).select_related("parent_org")
     total = rows.count()
-    rule = f"(chỉ số dưới {_dec(config.floor, 0)} hoặc thấp hơn cấp trên trực tiếp quá {_dec(config.margin, 0)} điểm)"
+    _body(document, f"Tiêu chí: {lam_luot_rule(config)}.", italic=True)
     if not total:
-        _body(document, f"Không có đơn vị nào có dấu hiệu làm lướt {rule}.")
+        _body(document, "Không có đơn vị nào có dấu hiệu làm lướt.")
         return
-    _body(document, f"Có {_int(total)} đơn vị có dấu hiệu làm lướt {rule}, chỉ số thấp nhất trước:")
+    _body(document, f"Có {_int(total)} đơn vị có dấu hiệu làm lướt, chỉ số thấp nhất trước:")
     lines = []
     for number, row in enumerate(rows[:MAX_WEAK_ROWS], start=1):
         flags = "; ".join(FLAGS[f] for f in row.flags if f in FLAGS and f != "lam_luot") or "—"

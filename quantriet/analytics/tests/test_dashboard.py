@@ -121,3 +121,68 @@ def test_bad_weights_are_refused_with_a_message_and_nothing_saved(tree, admin):
     assert "ít nhất một thành phần có trọng số lớn hơn 0" in response.content.decode()
     assert admin.post(url, _config(w_grade="150")).status_code == 400
     assert not FidelityConfig.objects.filter(plan=tree.plan).exists()
+
+
+@pytest.fixture
+def not_due(tree):
+    """A cell under C, not held, due in three days, whose members' first essays are copies."""
+    from .test_rollup import _cell_with_weak_essays, days_ago
+
+    cell = _cell_with_weak_essays(tree, "TT-C-N", "Chi bộ ấp Chưa Đến Hạn", days_ago(-3))
+    refresh(tree.plan)
+    return cell
+
+
+def test_api_never_flags_a_unit_not_yet_due(tree, not_due, api):
+    body = api("admin").get(f"/api/v1/plans/{tree.plan.pk}/fidelity", {"org": tree.c.pk}).json()
+    child = next(c for c in body["children"] if c["org_id"] == not_due.pk)
+    assert child["state"] == "chua_den_han" and child["state_label"] == "Chưa đến hạn"
+    assert child["lam_luot"] is False and "lam_luot" not in child["flags"]
+    assert child["index"] is None and child["decay"] is None
+    assert child["components"]["original"] == 0.0  # its partial figures are there
+    b = next(c for c in body["children"] if c["org_id"] == tree.b.pk)
+    assert b["state"] == "da_to_chuc" and b["lam_luot"]
+
+
+def test_dashboard_marks_a_unit_not_yet_due(tree, not_due, admin):
+    url = reverse("analytics:dashboard", args=[tree.plan.pk])
+    html = admin.get(url, {"org": tree.c.pk}).content.decode()
+    node = html[html.index(f'data-org="{not_due.code}"') :]
+    node = node[: node.index("</li>")]
+    assert "chưa đến hạn" in node and "Làm lướt" not in node
+    own = admin.get(url, {"org": not_due.pk}).content.decode()
+    assert 'id="not-due-note"' in own and "tạm tính" in own
+    assert "1/2 bài đã kiểm tra" not in own and "0/2 bài đã kiểm tra trùng lặp là bài độc lập" in own
+    # The legend's rule is the rule, separate from the colour bands.
+    assert fc.lam_luot_rule(fc.Settings()) in html
+    assert "Yếu, làm lướt" not in html
+
+
+def test_weakest_table_filters_by_state(tree, not_due, admin):
+    url = reverse("analytics:weakest", args=[tree.plan.pk])
+    judged = admin.get(url, {"org": tree.t.pk}).context["table"]["page"].object_list
+    assert not_due not in [r.org for r in judged]
+    waiting = admin.get(url, {"org": tree.t.pk, "state": "chua_den_han"})
+    assert [r.org for r in waiting.context["table"]["page"].object_list] == [not_due]
+    assert "chưa đến hạn" in waiting.content.decode()
+
+
+def test_export_states_a_unit_not_yet_due(tree, not_due, admin):
+    response = admin.get(reverse("analytics:export_xlsx", args=[tree.plan.pk]), {"org": tree.c.pk})
+    sheet = load_workbook(io.BytesIO(response.content))[SHEET]
+    rows = {r[0]: r for r in sheet.iter_rows(values_only=True)}
+    state = HEADERS.index("Tình trạng")
+    line = rows[not_due.code]
+    assert line[3] is None and not line[6] and line[state].startswith("Chưa đến hạn — chưa đánh giá")
+    assert rows[tree.b.code][state] == "Đã tổ chức"
+
+
+def test_tree_is_paged(tree, admin, monkeypatch):
+    from quantriet.analytics import views
+
+    monkeypatch.setattr(views, "TREE_PAGE", 1)
+    html = admin.get(reverse("analytics:dashboard", args=[tree.plan.pk]), {"org": tree.c.pk}).content.decode()
+    html = html[html.index('id="fidelity-tree"') :]
+    assert tree.a.name in html and tree.b.name not in html and "đã hiện 1/2 đơn vị" in html
+    more = admin.get(reverse("analytics:tree_children", args=[tree.plan.pk, tree.c.pk]), {"trang": 2})
+    assert tree.b.name in more.content.decode() and tree.a.name not in more.content.decode()
