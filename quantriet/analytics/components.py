@@ -118,6 +118,7 @@ class Settings:
     essays_due: bool = False  # the plan's essay deadline has passed (or the plan is closed)
     margin: float = 15.0  # points below the parent that flag "làm lướt"
     floor: float = 50.0  # index below which a unit is flagged whatever its parent
+    recipients: dict = field(default_factory=dict)  # level → the report's "Nơi nhận:" lines (report.py)
 
 
 def number(value) -> str:

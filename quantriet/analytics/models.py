@@ -22,6 +22,12 @@ class FidelityConfig(models.Model):
     weights = models.JSONField("trọng số", default=dict)
     margin = models.FloatField("thấp hơn cấp trên quá (điểm) thì gắn cờ làm lướt", default=15)
     floor = models.FloatField("chỉ số dưới mức này thì gắn cờ làm lướt", default=50)
+    recipients = models.JSONField(
+        "nơi nhận báo cáo theo cấp",
+        default=dict,
+        blank=True,
+        help_text="Cấp (Level) → các dòng “Nơi nhận:” của báo cáo do tổ chức ở cấp đó ban hành; thiếu: mặc định.",
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -35,7 +41,12 @@ class FidelityConfig(models.Model):
         return f"Cấu hình chỉ số — {self.plan}"
 
     def as_settings(self) -> Settings:
-        return Settings(weights={**DEFAULT_WEIGHTS, **self.weights}, margin=self.margin, floor=self.floor)
+        return Settings(
+            weights={**DEFAULT_WEIGHTS, **self.weights},
+            margin=self.margin,
+            floor=self.floor,
+            recipients=dict(self.recipients),
+        )
 
 
 def plan_settings(plan: StudyPlan, today) -> Settings:
