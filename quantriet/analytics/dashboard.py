@@ -24,6 +24,13 @@ BANDS = (
 )
 #: The state filter of the weakest-units table: judged units (the default), or those not yet due.
 STATE_FILTERS = {"": "Đã đánh giá", NOT_DUE: "Chưa đến hạn (số liệu tạm tính)", OVERDUE: "Quá hạn chưa tổ chức"}
+#: Short names of the levels for the charts' axes and legends (the full ones are in the tooltips).
+SHORT_LEVELS = {
+    Level.PROVINCE: "Cấp tỉnh",
+    Level.UPPER: "Trực thuộc tỉnh",
+    Level.GRASSROOTS: "Cơ sở",
+    Level.CELL: "Chi bộ trực thuộc",
+}
 #: Columns the weakest-units table can be sorted by (query value → model ordering).
 SORTS = {
     "index": ("index", "path"),
@@ -63,7 +70,8 @@ def distribution(rows: QuerySet) -> dict:
     by_level = {row["level"]: row for row in rows.filter(index__isnull=False).values("level").annotate(**counts)}
     levels = [level for level in Level if level.value in by_level]
     return {
-        "labels": [level.label for level in levels],
+        "labels": [SHORT_LEVELS[level] for level in levels],
+        "titles": [level.label for level in levels],
         "datasets": [
             {"label": label, "style": style, "data": [by_level[level.value][f"b{i}"] for level in levels]}
             for i, (_, style, label) in enumerate(BANDS)
@@ -98,7 +106,8 @@ def timeline(rows: QuerySet) -> dict:
         deadline = deadlines.get(level.value)
         series.append(
             {
-                "label": f"{level.label} — hạn {deadline:%d/%m/%Y}" if deadline else level.label,
+                "label": f"{SHORT_LEVELS[level]} — hạn {deadline:%d/%m/%Y}" if deadline else SHORT_LEVELS[level],
+                "title": level.label,
                 "data": points,
                 "deadline": days.index(deadline) if deadline in days else None,
             }

@@ -32,7 +32,7 @@
     },
     options: { ...base, scales: { y: { min: 0, max: 100, title: { display: true, text: "% đơn vị" } } },
       plugins: { legend: { position: "bottom", labels: { boxWidth: 10 } },
-        tooltip: { callbacks: { footer: (items) => items.some((it) => data.timeline.series[it.datasetIndex].deadline === it.dataIndex) ? "▲ hạn hoàn thành" : "" } } } },
+        tooltip: { callbacks: { label: (it) => `${data.timeline.series[it.datasetIndex].title}: ${it.formattedValue}%`, footer: (items) => items.some((it) => data.timeline.series[it.datasetIndex].deadline === it.dataIndex) ? "▲ hạn hoàn thành" : "" } } } },
   });
 
   new Chart(document.getElementById("chart-distribution"), {
@@ -42,7 +42,8 @@
       datasets: data.distribution.datasets.map((d) => ({ label: d.label, data: d.data, backgroundColor: colours[d.style] })),
     },
     options: { ...base, scales: { x: { stacked: true, ticks: { autoSkip: false, maxRotation: 0 } }, y: { stacked: true, title: { display: true, text: "số đơn vị" } } },
-      plugins: { legend: { position: "bottom", labels: { boxWidth: 10 } }, tooltip: { callbacks: { title: joined } } } },
+      plugins: { legend: { position: "bottom", labels: { boxWidth: 10 } },
+        tooltip: { callbacks: { title: (items) => (items.length ? data.distribution.titles[items[0].dataIndex] : "") } } } },
   });
 
   // The funnel keeps a linear scale (bar lengths stay proportional, as a committee reads them),

@@ -62,7 +62,9 @@ def test_weakest_units_first_and_filtered(tree, admin):
 def test_distribution_and_timeline_by_level(tree):
     rows = dashboard.subtree_rows(tree.plan, tree.t)
     spread = dashboard.distribution(rows)
-    assert spread["labels"] == ["Cấp tỉnh", "Đảng bộ trực thuộc tỉnh (xã, phường, khối)", "Chi bộ trực thuộc"]
+    # Short names on the axis (long ones were cut), the full names for the tooltips.
+    assert spread["labels"] == ["Cấp tỉnh", "Trực thuộc tỉnh", "Chi bộ trực thuộc"]
+    assert spread["titles"] == ["Cấp tỉnh", "Đảng bộ trực thuộc tỉnh (xã, phường, khối)", "Chi bộ trực thuộc"]
     assert sum(sum(d["data"]) for d in spread["datasets"]) == 4
     timeline = dashboard.timeline(rows)
     cells = timeline["series"][-1]
