@@ -58,8 +58,10 @@
       ctx.font = "12px system-ui, sans-serif";
       ctx.fillStyle = "#212529";
       ctx.textBaseline = "middle";
+      const zero = chart.scales.x.getPixelForValue(0);
       chart.getDatasetMeta(0).data.forEach((bar, i) => {
-        ctx.fillText(vn.format(chart.data.datasets[0].data[i]), bar.x + 4, bar.y);
+        const value = data.funnel.data[i];
+        ctx.fillText(vn.format(value), (value ? bar.x : zero) + 4, bar.y);
       });
       ctx.restore();
     },
@@ -68,7 +70,8 @@
   new Chart(document.getElementById("chart-funnel"), {
     type: "bar",
     data: { labels: data.funnel.labels.map((label) => wrap(label, 18)),
-      datasets: [{ label: "Số lượng", data: data.funnel.data, backgroundColor: "#b02a37", minBarLength: 4 }] },
+      // A stage at zero draws no bar (null), only its number.
+      datasets: [{ label: "Số lượng", data: data.funnel.data.map((v) => v || null), backgroundColor: "#b02a37", minBarLength: 4 }] },
     options: { ...base, indexAxis: "y", layout: { padding: { right: 8 } },
       // Room on the right for the largest number.
       scales: { x: { beginAtZero: true, suggestedMax: most * 1.18, ticks: { callback: (value) => vn.format(value) } },

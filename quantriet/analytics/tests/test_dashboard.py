@@ -188,3 +188,19 @@ def test_tree_is_paged(tree, admin, monkeypatch):
     assert tree.a.name in html and tree.b.name not in html and "đã hiện 1/2 đơn vị" in html
     more = admin.get(reverse("analytics:tree_children", args=[tree.plan.pk, tree.c.pk]), {"trang": 2})
     assert tree.b.name in more.content.decode() and tree.a.name not in more.content.decode()
+
+
+def test_the_report_leaves_a_unit_not_yet_due_out_of_the_weak_units(tree, not_due):
+    import docx
+
+    from quantriet.analytics.report import write_report
+
+    out = io.BytesIO()
+    write_report(tree.plan, tree.c, out)
+    document = docx.Document(io.BytesIO(out.getvalue()))
+    text = "\n".join(p.text for p in document.paragraphs)
+    weak = next(t for t in document.tables if "Cảnh báo khác" in [c.text for c in t.rows[0].cells])
+    assert [row.cells[1].text for row in weak.rows[1:]] == [tree.b.name]
+    assert "Đưa 1 đơn vị có dấu hiệu làm lướt vào chương trình kiểm tra" in text
+    assert not_due.name not in text
+    assert f"Tiêu chí: {fc.lam_luot_rule(fc.Settings())}." in text
