@@ -19,7 +19,7 @@ from quantriet.study.models import Level, PlanStatus, StudyPlan
 
 from . import dashboard
 from .access import FIDELITY_ROLES, fidelity_org, fidelity_plan
-from .components import COMPONENTS, FLAGS, NOT_DUE_NOTE, basis, lam_luot_rule
+from .components import COMPONENTS, FLAGS, basis, lam_luot_rule
 from .exports import write_fidelity_xlsx
 from .forms import ConfigForm
 from .models import FidelityScore, plan_settings
@@ -69,7 +69,6 @@ def plan_dashboard(request, plan_pk):
         "component_rows": [(c.label, row.components.get(c.key), basis(c.key, row)) for c in COMPONENTS] if row else [],
         "bands": dashboard.BANDS,
         "rule": _rule(plan),
-        "not_due_note": NOT_DUE_NOTE,
         "can_refresh": has_role_on(request.user, plan.issuer, REFRESH_ROLES),
         "other_plans": _plans(request).exclude(pk=plan.pk).order_by("-published_at"),
     }
