@@ -497,16 +497,22 @@ def header_layout(superior: str | None, issuer: str) -> tuple:
 
     The right column needs at least "ĐẢNG CỘNG SẢN VIỆT NAM" on one line; the left gets what the
     issuer's name needs at the largest of HEADER_SIZES at which it fits on one line, the right the
-    rest. A name that fits at no size is split in two between words.
+    rest. A name that fits at no size is split in two between words, at the largest size at
+    which both lines fit.
     """
     width = _text_width_mm()
     room = width - (text_mm(NATION, NATION_PT, bold=True) + CELL_PADDING_MM)
-    for size in HEADER_SIZES:
-        needed = max(text_mm(issuer, size, True), text_mm(superior or "", size)) + CELL_PADDING_MM
-        if needed <= room:
-            left = max(needed, MIN_HEADER_COLUMN_MM)
-            return left, width - left, size, issuer
-    return room, width - room, HEADER_SIZES[-1], _split_in_two(issuer)
+
+    def needed(lines, size):
+        return max(text_mm(superior or "", size), *(text_mm(line, size, True) for line in lines)) + CELL_PADDING_MM
+
+    for text in (issuer, _split_in_two(issuer)):
+        lines = text.split("\n")
+        size = next((size for size in HEADER_SIZES if needed(lines, size) <= room), None)
+        if size is not None:
+            left = max(needed(lines, size), MIN_HEADER_COLUMN_MM)
+            return left, width - left, size, text
+    return room, width - room, HEADER_SIZES[-1], text
 
 
 def _place_lines(place: str, date: str, column_mm: float) -> str:

@@ -485,10 +485,12 @@ def test_the_header_keeps_a_units_name_on_one_line(name):
     ],
 )
 def test_a_name_too_long_for_any_size_is_split_between_words(name, first):
-    from quantriet.analytics.report import header_layout
+    from quantriet.analytics.report import CELL_PADDING_MM, header_layout, text_mm
 
-    _, _, size, text = header_layout("ĐẢNG BỘ TỈNH VĨNH LONG", name)
-    assert size == 12 and text.split("\n")[0] == first and text.replace("\n", " ") == name
+    left_mm, _, size, text = header_layout("ĐẢNG BỘ TỈNH VĨNH LONG", name)
+    assert text.split("\n")[0] == first and text.replace("\n", " ") == name
+    assert size == 14  # in two lines the name keeps the full size
+    assert all(left_mm >= text_mm(line, size, bold=True) + CELL_PADDING_MM for line in text.split("\n"))
 
 
 def test_the_closing_sentence_keeps_with_the_signature(plan):
