@@ -131,28 +131,37 @@ def integer(value) -> str:
     return f"{value or 0:,}".replace(",", ".")
 
 
-#: What each member component is a rate or a mean of: (the counted field or None for a mean,
-#: the base field, the base in words). Every page, export and the report name this base.
+#: What each member component is a rate or a mean of: (the counted field or None for a mean, the
+#: base field, what is counted in words, the base in words). Every page, export and the report
+#: name this base.
 BASES = {
-    "attendance": ("attended", "expected", "đảng viên phải dự học (của các đơn vị đã tổ chức hoặc quá hạn)"),
-    "unexcused": ("unexcused", "expected", "đảng viên phải dự học vắng không lý do"),
-    "essays": ("submitted", "writers", "đảng viên phải viết thu hoạch đã nộp"),
-    "grade": (None, "graded", "bài đã chấm"),
-    "original": ("independent", "checked", "bài đã kiểm tra trùng lặp là bài độc lập"),
-    "quiz_mean": (None, "took", "người đã làm bài kiểm tra"),
-    "quiz_pass": ("passed", "took", "người đã làm bài kiểm tra đạt"),
+    "attendance": ("attended", "expected", "dự học", "đảng viên phải dự học"),
+    "unexcused": ("unexcused", "expected", "vắng không lý do", "đảng viên phải dự học"),
+    "essays": ("submitted", "writers", "đã nộp", "đảng viên phải viết thu hoạch"),
+    "grade": (None, "graded", "", "bài đã chấm"),
+    "original": ("independent", "checked", "độc lập", "bài đã kiểm tra trùng lặp"),
+    "quiz_mean": (None, "took", "", "người đã làm bài kiểm tra"),
+    "quiz_pass": ("passed", "took", "đạt", "người đã làm bài kiểm tra"),
 }
 
 
 def basis(key: str, counts) -> str:
-    """The base of a member component in words, from COUNTS (a `Counts` or a row): "109/150 người đã
-    làm bài kiểm tra đạt", "bình quân của 40 bài đã chấm"; "" for a conference component."""
+    """The base of a member component in words, from COUNTS (a `Counts` or a row): "đạt 109/150
+    người đã làm bài kiểm tra", "bình quân của 40 bài đã chấm"; "" for a conference component."""
     if key not in BASES:
         return ""
-    part, whole, words = BASES[key]
+    part, whole, counted, base = BASES[key]
     if part is None:
-        return f"bình quân của {integer(getattr(counts, whole))} {words}"
-    return f"{integer(getattr(counts, part))}/{integer(getattr(counts, whole))} {words}"
+        return f"bình quân của {integer(getattr(counts, whole))} {base}"
+    return f"{counted} {integer(getattr(counts, part))}/{integer(getattr(counts, whole))} {base}"
+
+
+def percent_of(key: str) -> str:
+    """A component's unit in a column heading: "% số người đã làm bài kiểm tra", or "%"."""
+    if key not in BASES:
+        return "%"
+    part, _, _, base = BASES[key]
+    return f"% số {base}" if part else f"% điểm tối đa, bình quân {base}"
 
 
 def lam_luot_rule(settings: Settings) -> str:

@@ -11,7 +11,7 @@ from openpyxl.styles import Font
 from quantriet.core.text import vn_date
 from quantriet.org.roster import neutralise
 
-from .components import COMPONENTS, NOT_DUE_NOTE
+from .components import COMPONENTS, NOT_DUE_NOTE, percent_of
 from .dashboard import subtree_rows
 
 SHEET = "Chỉ số làm kỹ"
@@ -24,7 +24,7 @@ HEADERS = [
     "Thấp hơn cấp trên (điểm)",
     "Cảnh báo",
     "Tình trạng",
-    *[f"{c.label} (%)" for c in COMPONENTS],
+    *[f"{c.label} ({percent_of(c.key)})" for c in COMPONENTS],
     "Người chịu trách nhiệm",
     "Hạn",
     "Ngày tổ chức",
@@ -32,6 +32,11 @@ HEADERS = [
     "Dự học",
     "Vắng không lý do",
     "Đã nộp thu hoạch",
+    # The bases of the rates above (a unit not yet due: partial figures).
+    "Phải dự học",
+    "Phải viết thu hoạch",
+    "Đã làm bài kiểm tra",
+    "Đạt bài kiểm tra",
 ]
 
 
@@ -57,6 +62,10 @@ def fidelity_line(row) -> list:
         row.attended,
         row.unexcused,
         row.submitted,
+        row.expected,
+        row.writers,
+        row.took,
+        row.passed,
     ]
 
 

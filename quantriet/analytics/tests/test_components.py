@@ -215,8 +215,10 @@ class TestRuleInWords:
 
 def test_each_member_rate_names_its_base():
     counts = fc.Counts(expected=8, attended=6, took=150, passed=109, graded=40, grade_pct_sum=2800.0)
-    assert fc.basis("quiz_pass", counts) == "109/150 người đã làm bài kiểm tra đạt"
-    assert fc.basis("attendance", counts).startswith("6/8 đảng viên phải dự học")
+    assert fc.basis("quiz_pass", counts) == "đạt 109/150 người đã làm bài kiểm tra"
+    assert fc.basis("attendance", counts) == "dự học 6/8 đảng viên phải dự học"
     assert fc.basis("grade", counts) == "bình quân của 40 bài đã chấm"
     assert fc.basis("on_time", counts) == ""
+    assert fc.percent_of("quiz_pass") == "% số người đã làm bài kiểm tra"
+    assert fc.percent_of("on_time") == "%"
     assert fc.integer(27000) == "27.000"
