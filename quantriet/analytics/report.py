@@ -705,7 +705,13 @@ def _members_section(document, plan, row, org) -> None:
 
 def _index_section(document, row, org, levels, config) -> None:
     _heading(document, "1. Chỉ số làm kỹ của " + org.name)
-    if row.index is None:
+    if row.not_due:
+        _body(
+            document,
+            f"{org.name} chưa đến hạn tổ chức hội nghị (hạn {vn_date(row.deadline)}) nên chưa được đánh giá chỉ số "
+            "làm kỹ; các số liệu đảng viên nêu trên là số liệu tạm tính.",
+        )
+    elif row.index is None:
         _body(document, "Chưa đủ dữ liệu để tính chỉ số làm kỹ.")
     else:
         text = f"Chỉ số làm kỹ của {org.name} đạt {_dec(row.index)}/100, mức “{band_label(row.index)}”"

@@ -214,3 +214,15 @@ def test_export_names_the_base_of_each_rate(tree, admin):
     assert "Tỷ lệ đạt bài kiểm tra (% số người đã làm bài kiểm tra)" in header
     c = [cell.value for cell in sheet[2]]
     assert c[header.index("Phải dự học")] == 8 and c[header.index("Dự học")] == 6
+
+
+def test_the_report_of_a_unit_not_yet_due_says_its_figures_are_partial(tree, not_due):
+    import docx
+
+    from quantriet.analytics.report import write_report
+
+    out = io.BytesIO()
+    write_report(tree.plan, not_due, out)
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(out.getvalue())).paragraphs)
+    assert "chưa đến hạn tổ chức hội nghị" in text and "số liệu tạm tính" in text
+    assert "có dấu hiệu làm lướt" not in text
