@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from docx import Document as Docx
 from playwright.sync_api import Page, expect
 
@@ -57,3 +58,48 @@ def test_staff_drill_into_a_flagged_commune_and_download_its_report(server, page
     text = _docx_text(str(download.value.path()))
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text and "BÁO CÁO" in text
     assert download.value.suggested_filename.endswith(".docx")
+
+
+def _plan_dashboard(page: Page) -> None:
+    from quantriet.study.models import StudyPlan
+
+    plan = StudyPlan.objects.get(symbol=PLAN_SYMBOL)
+    page.goto(f"/chi-so-lam-ky/ke-hoach/{plan.pk}/")
+    charts = "['chart-timeline', 'chart-distribution', 'chart-funnel']"
+    page.wait_for_function(f"() => window.Chart && {charts}.every((id) => Chart.getChart(id))")
+
+
+@pytest.mark.parametrize(("width", "height"), [(1366, 900), (390, 844)], ids=["desktop", "phone"])
+def test_the_charts_come_before_the_tree(server, new_context, width, height):
+    """The weakest units and the charts first, the tree (collapsible, a page of units at a time) below."""
+    page = new_context(viewport={"width": width, "height": height}).new_page()
+    log_in(page, "tinh.tuyengiao")
+    _plan_dashboard(page)
+    tree = page.locator("#fidelity-tree").bounding_box()
+    weakest = page.locator("#weakest-table").bounding_box()
+    for chart in ("chart-timeline", "chart-distribution", "chart-funnel"):
+        box = page.locator(f"#{chart}").bounding_box()
+        assert box["height"] > 100, chart  # drawn, not collapsed
+        assert box["y"] + box["height"] < tree["y"], chart  # above the tree, whatever its length
+    assert weakest["y"] < tree["y"]
+    if width >= 1000:  # on a desktop the first chart is in the first screenful, nothing scrolled
+        assert page.locator("#chart-timeline").bounding_box()["y"] < height
+    # The tree folds away, and shows a page of units with a "Xem thêm" for the rest.
+    page.locator("#tree-section > summary").click()
+    expect(page.locator("#fidelity-tree")).to_be_hidden()
+    page.locator("#tree-section > summary").click()
+    expect(page.locator("#fidelity-tree > li.tree-node").first).to_be_visible()
+    assert page.locator("#fidelity-tree > li.tree-node").count() <= 25
+
+
+def test_a_unit_not_yet_due_shows_as_such(server, page: Page):
+    """A cell that has not held its conference and whose deadline has not passed: no index, no flag."""
+    rows = FidelityScore.objects.filter(plan__symbol=PLAN_SYMBOL, state="chua_den_han").select_related("org")
+    waiting = rows.order_by("path").first()
+    assert waiting is not None, "the demo plan must hold units not yet due"
+    assert not rows.filter(lam_luot=True).exists()
+    log_in(page, "tinh.tuyengiao")
+    page.goto(f"/chi-so-lam-ky/ke-hoach/{waiting.plan_id}/?org={waiting.org_id}")
+    expect(page.locator("#org-index")).to_contain_text("chưa đến hạn")
+    expect(page.locator("#not-due-note")).to_contain_text("tạm tính")
+    expect(page.locator("#org-index")).not_to_contain_text("Làm lướt")

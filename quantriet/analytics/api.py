@@ -8,7 +8,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from quantriet.core.api import MAX_ID
 
 from .access import fidelity_org, fidelity_plan
-from .components import LABELS
+from .components import LABELS, STATES
 from .models import FidelityScore
 
 router = Router(tags=["fidelity"])
@@ -27,7 +27,16 @@ class FidelityRowOut(Schema):
     index: float | None = Field(..., description="Chỉ số làm kỹ 0–100 (None: chưa đủ dữ liệu để đánh giá)")
     parent_index: float | None
     decay: float | None = Field(..., description="Số điểm thấp hơn cấp trên (dương: yếu hơn cấp trên)")
-    lam_luot: bool
+    lam_luot: bool = Field(..., description="Gắn cờ làm lướt; luôn false với đơn vị chưa đến hạn")
+    state: str = Field(
+        ...,
+        description=(
+            "Tình trạng hội nghị của đơn vị: da_to_chuc (đã tổ chức), chua_den_han (chưa tổ chức, chưa qua hạn: "
+            "không có chỉ số, không có cờ, số liệu đảng viên tạm tính), qua_han (quá hạn chưa tổ chức), "
+            "chuỗi rỗng (không có nhiệm vụ tổ chức)"
+        ),
+    )
+    state_label: str
     flags: list[str]
     flag_labels: list[str]
     components: dict[str, float | None] = Field(..., description="Từng thành phần 0–1")
@@ -38,6 +47,10 @@ class FidelityRowOut(Schema):
     members: int
     attended: int
     refreshed_at: datetime
+
+    @staticmethod
+    def resolve_state_label(row):
+        return STATES.get(row.state, "")
 
     @staticmethod
     def resolve_component_labels(row):

@@ -9,6 +9,11 @@ committed late), refreshes the touched cells' and hosts' subtrees and the chain 
 the watermark. `manage.py refresh_fidelity --changed --every 30` runs it in a loop (`make run`
 starts one); a plan that was closed or whose quiz settings changed since, or that has no rows
 yet, is recomputed whole.
+
+Time changes judgements with no data changing: the day after its deadline a unit that has not
+held its conference turns from "chưa đến hạn" into "quá hạn", and the day after the essay
+deadline the submission rate starts to count. So the first run after such a day recomputes the
+units whose deadline passed since the last run (and the whole plan for the essay deadline).
 """
 
 from datetime import timedelta
@@ -19,7 +24,7 @@ from django.utils import timezone
 from quantriet.essays.models import Essay, EssayVerdict, Grade
 from quantriet.org.models import Organization
 from quantriet.quizzes.models import Quiz, QuizResult
-from quantriet.study.models import Attendance, BridgePoint, Conference, PlanStatus, StudyPlan
+from quantriet.study.models import Attendance, BridgePoint, Conference, Obligation, PlanStatus, StudyPlan
 
 from .models import FidelityRun, FidelityScore
 from .rollup import refresh
@@ -29,9 +34,22 @@ from .rollup import refresh
 OVERLAP = timedelta(minutes=5)
 
 
+def _passed_since(day, since) -> bool:
+    """Whether DAY's deadline passed between SINCE and now: DAY is due from the next day on."""
+    return day is not None and timezone.localdate(since) <= day < timezone.localdate()
+
+
 def changed_orgs(plan: StudyPlan, since) -> set[int]:
-    """Cells whose members' figures changed since SINCE, and the units of conferences that changed."""
+    """Cells whose members' figures changed since SINCE, the units of conferences that changed, and
+    the units whose deadline passed since SINCE without a conference (now overdue)."""
     cells = set()
+    passed = Obligation.objects.filter(
+        plan=plan,
+        held_on__isnull=True,
+        deadline__gte=timezone.localdate(since),
+        deadline__lt=timezone.localdate(),
+    )
+    cells.update(passed.values_list("org_id", flat=True))
     member_cells = (
         (Attendance.objects.filter(conference__plan=plan, updated_at__gte=since), "member__cell_id"),
         (Essay.objects.filter(plan=plan, submitted_at__gte=since), "member__cell_id"),
@@ -50,6 +68,8 @@ def changed_orgs(plan: StudyPlan, since) -> set[int]:
 
 def _needs_full(plan: StudyPlan, run: FidelityRun | None) -> bool:
     if run is None or run.plan_status != plan.status:
+        return True
+    if _passed_since(plan.essay_deadline, run.checked_at - OVERLAP):
         return True
     if not FidelityScore.objects.filter(plan=plan, org_id=plan.issuer_id).exists():
         return True

@@ -5,6 +5,10 @@ database; `rollup.py` gathers the facts. docs/fidelity.md explains each componen
 Vietnamese and English with a worked example. A component that cannot be judged yet (nothing
 held and not due, nobody graded, no quiz) is None and drops out of the composite, whose
 weights are renormalised over the components present.
+
+A unit whose conference is not held and whose deadline has not passed (the deadline day itself
+included) is "chưa đến hạn": it gets no index, no decay and no flag; its member figures accrue
+and are shown as partial. The day after its deadline it is "quá hạn" and judged like any other.
 """
 
 from dataclasses import dataclass, field
@@ -42,6 +46,17 @@ COMPONENT_KEYS = tuple(c.key for c in COMPONENTS)
 DEFAULT_WEIGHTS = {c.key: c.weight for c in COMPONENTS}
 LABELS = {c.key: c.label for c in COMPONENTS}
 CONFERENCE_KEYS = ("on_time", "secretary", "local", "duration")
+
+#: Where a unit stands with its own conference (the rows' ``state``), with the words every page shows.
+HELD, NOT_DUE, OVERDUE = "da_to_chuc", "chua_den_han", "qua_han"
+STATES = {
+    HELD: "Đã tổ chức",
+    NOT_DUE: "Chưa đến hạn",
+    OVERDUE: "Quá hạn chưa tổ chức",
+    "": "Không có nhiệm vụ tổ chức",
+}
+#: What a unit not yet due shows instead of an index (badge, table, export, report).
+NOT_DUE_NOTE = "chưa đánh giá; số liệu đảng viên đang cập nhật (tạm tính)"
 
 #: Flags a row can carry, with the words the dashboard shows.
 FLAGS = {
@@ -103,6 +118,70 @@ class Settings:
     essays_due: bool = False  # the plan's essay deadline has passed (or the plan is closed)
     margin: float = 15.0  # points below the parent that flag "làm lướt"
     floor: float = 50.0  # index below which a unit is flagged whatever its parent
+    recipients: dict = field(default_factory=dict)  # level → the report's "Nơi nhận:" lines (report.py)
+
+
+def number(value) -> str:
+    """A threshold in Vietnamese: 15 → "15", 12.5 → "12,5"."""
+    return f"{value:g}".replace(".", ",")
+
+
+def integer(value) -> str:
+    """A count in Vietnamese: 27000 → "27.000"."""
+    return f"{value or 0:,}".replace(",", ".")
+
+
+#: What each member component is a rate or a mean of: (the counted field or None for a mean, the
+#: base field, what is counted in words, the base in words). Every page, export and the report
+#: name this base.
+BASES = {
+    "attendance": ("attended", "expected", "dự học", "đảng viên phải dự học"),
+    "unexcused": ("unexcused", "expected", "vắng không lý do", "đảng viên phải dự học"),
+    "essays": ("submitted", "writers", "đã nộp", "đảng viên phải viết thu hoạch"),
+    "grade": (None, "graded", "", "bài đã chấm"),
+    "original": ("independent", "checked", "độc lập", "bài đã kiểm tra trùng lặp"),
+    "quiz_mean": (None, "took", "", "người đã làm bài kiểm tra"),
+    "quiz_pass": ("passed", "took", "đạt", "người đã làm bài kiểm tra"),
+}
+
+
+def basis(key: str, counts) -> str:
+    """The base of a member component in words, from COUNTS (a `Counts` or a row): "đạt 109/150
+    người đã làm bài kiểm tra", "bình quân của 40 bài đã chấm"; "" for a conference component."""
+    if key not in BASES:
+        return ""
+    part, whole, counted, base = BASES[key]
+    if part is None:
+        return f"bình quân của {integer(getattr(counts, whole))} {base}"
+    return f"{counted} {integer(getattr(counts, part))}/{integer(getattr(counts, whole))} {base}"
+
+
+def percent_of(key: str) -> str:
+    """A component's unit in a column heading: "% số người đã làm bài kiểm tra", or "%"."""
+    if key not in BASES:
+        return "%"
+    part, _, _, base = BASES[key]
+    return f"% số {base}" if part else f"% điểm tối đa, bình quân {base}"
+
+
+def lam_luot_rule(settings: Settings) -> str:
+    """The "làm lướt" rule in words: the dashboard's legend and badge, the report and docs/fidelity.md say this."""
+    return (
+        f"“Làm lướt” khi chỉ số làm kỹ dưới {number(settings.floor)} điểm hoặc thấp hơn chỉ số của cấp trên trực "
+        f"tiếp quá {number(settings.margin)} điểm; đơn vị chưa đến hạn (chưa tổ chức hội nghị, chưa qua ngày hạn) "
+        "chưa bị đánh giá"
+    )
+
+
+def state(facts: ConferenceFacts | None, today: date) -> str:
+    """Held, not yet due (the deadline day included), overdue; "" for a unit with no conference to hold."""
+    if facts is None:
+        return ""
+    if facts.held_on is not None:
+        return HELD
+    if facts.deadline is None:
+        return ""
+    return OVERDUE if facts.deadline < today else NOT_DUE
 
 
 def _ratio(part, whole):
@@ -188,6 +267,13 @@ def composite(components: dict, weights: dict) -> float | None:
     return round(100 * sum(weight * value for weight, value in present) / total, 1)
 
 
+def judged_index(components: dict, weights: dict, facts: ConferenceFacts | None, today: date) -> float | None:
+    """The composite, or None for a unit not yet due: its partial figures are not judged."""
+    if state(facts, today) == NOT_DUE:
+        return None
+    return composite(components, weights)
+
+
 def decay(index: float | None, parent_index: float | None) -> float | None:
     """How far a unit falls below its parent, in index points (positive = weaker than the parent)."""
     if index is None or parent_index is None:
@@ -196,6 +282,9 @@ def decay(index: float | None, parent_index: float | None) -> float | None:
 
 
 def flags(index, parent_index, facts: ConferenceFacts | None, components: dict, settings: Settings, today) -> list:
+    """The warnings a unit carries; none for a unit not yet due (`state`), whatever its figures so far."""
+    if state(facts, today) == NOT_DUE:
+        return []
     found = []
     gap = decay(index, parent_index)
     if index is not None and (index < settings.floor or (gap is not None and gap > settings.margin)):

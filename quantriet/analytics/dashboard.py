@@ -10,15 +10,27 @@ from django.db.models import Count, Max, Q, QuerySet
 
 from quantriet.study.models import Level
 
+from .components import NOT_DUE, OVERDUE
 from .models import FidelityScore
 
 #: Colour bands of the index (Bootstrap colour names): the dashboard's scale and the report's words.
+#: Only a colour scale: the "làm lướt" flag has its own rule (`components.lam_luot_rule`), which
+#: also looks at the parent's index, so a unit in any band but the top one may carry it.
 BANDS = (
-    (80, "success", "Làm kỹ (từ 80)"),
-    (65, "info", "Khá (65–80)"),
-    (50, "warning", "Trung bình (50–65)"),
-    (0, "danger", "Yếu, làm lướt (dưới 50)"),
+    (80, "success", "Tốt (từ 80)"),
+    (65, "info", "Khá (65 đến dưới 80)"),
+    (50, "warning", "Trung bình (50 đến dưới 65)"),
+    (0, "danger", "Yếu (dưới 50)"),
 )
+#: The state filter of the weakest-units table: judged units (the default), or those not yet due.
+STATE_FILTERS = {"": "Đã đánh giá", NOT_DUE: "Chưa đến hạn (số liệu tạm tính)", OVERDUE: "Quá hạn chưa tổ chức"}
+#: Short names of the levels for the charts' axes and legends (the full ones are in the tooltips).
+SHORT_LEVELS = {
+    Level.PROVINCE: "Cấp tỉnh",
+    Level.UPPER: "Trực thuộc tỉnh",
+    Level.GRASSROOTS: "Cơ sở",
+    Level.CELL: "Chi bộ trực thuộc",
+}
 #: Columns the weakest-units table can be sorted by (query value → model ordering).
 SORTS = {
     "index": ("index", "path"),
@@ -39,9 +51,9 @@ def subtree_rows(plan, org) -> QuerySet:
     return FidelityScore.objects.filter(plan=plan, path__startswith=org.path)
 
 
-def weakest(rows: QuerySet, level: str = "", flagged: bool = False, sort: str = "index") -> QuerySet:
-    """Judged units, weakest first by default, with their accountable heads."""
-    rows = rows.filter(index__isnull=False)
+def weakest(rows: QuerySet, level: str = "", flagged: bool = False, sort: str = "index", state: str = "") -> QuerySet:
+    """Judged units (or those in STATE), weakest first by default, with their accountable heads."""
+    rows = rows.filter(state=state) if state else rows.filter(index__isnull=False)
     if level:
         rows = rows.filter(level=level)
     if flagged:
@@ -58,7 +70,8 @@ def distribution(rows: QuerySet) -> dict:
     by_level = {row["level"]: row for row in rows.filter(index__isnull=False).values("level").annotate(**counts)}
     levels = [level for level in Level if level.value in by_level]
     return {
-        "labels": [level.label for level in levels],
+        "labels": [SHORT_LEVELS[level] for level in levels],
+        "titles": [level.label for level in levels],
         "datasets": [
             {"label": label, "style": style, "data": [by_level[level.value][f"b{i}"] for level in levels]}
             for i, (_, style, label) in enumerate(BANDS)
@@ -93,7 +106,8 @@ def timeline(rows: QuerySet) -> dict:
         deadline = deadlines.get(level.value)
         series.append(
             {
-                "label": f"{level.label} — hạn {deadline:%d/%m/%Y}" if deadline else level.label,
+                "label": f"{SHORT_LEVELS[level]} — hạn {deadline:%d/%m/%Y}" if deadline else SHORT_LEVELS[level],
+                "title": level.label,
                 "data": points,
                 "deadline": days.index(deadline) if deadline in days else None,
             }

@@ -1,6 +1,7 @@
 """The fidelity rows of one organisation's subtree to .xlsx (opens in LibreOffice).
 
-One sheet with a row per unit in tree order: index, decay, flags, each component in percent, the
+One sheet with a row per unit in tree order: index, decay, flags, state (a unit not yet due has no
+index and its figures are marked partial), each component in percent, the
 accountable head and the member figures. Text cells go through ``neutralise``.
 """
 
@@ -10,7 +11,7 @@ from openpyxl.styles import Font
 from quantriet.core.text import vn_date
 from quantriet.org.roster import neutralise
 
-from .components import COMPONENTS
+from .components import COMPONENTS, NOT_DUE_NOTE, percent_of
 from .dashboard import subtree_rows
 
 SHEET = "Chỉ số làm kỹ"
@@ -22,7 +23,8 @@ HEADERS = [
     "Chỉ số cấp trên",
     "Thấp hơn cấp trên (điểm)",
     "Cảnh báo",
-    *[f"{c.label} (%)" for c in COMPONENTS],
+    "Tình trạng",
+    *[f"{c.label} ({percent_of(c.key)})" for c in COMPONENTS],
     "Người chịu trách nhiệm",
     "Hạn",
     "Ngày tổ chức",
@@ -30,6 +32,11 @@ HEADERS = [
     "Dự học",
     "Vắng không lý do",
     "Đã nộp thu hoạch",
+    # The bases of the rates above (a unit not yet due: partial figures).
+    "Phải dự học",
+    "Phải viết thu hoạch",
+    "Đã làm bài kiểm tra",
+    "Đạt bài kiểm tra",
 ]
 
 
@@ -46,6 +53,7 @@ def fidelity_line(row) -> list:
         row.parent_index,
         row.decay,
         "; ".join(row.flag_labels()),
+        f"{row.state_label()} — {NOT_DUE_NOTE}" if row.not_due else row.state_label(),
         *[_percent(row.components.get(c.key)) for c in COMPONENTS],
         row.head.full_name if row.head else "",
         vn_date(row.deadline),
@@ -54,6 +62,10 @@ def fidelity_line(row) -> list:
         row.attended,
         row.unexcused,
         row.submitted,
+        row.expected,
+        row.writers,
+        row.took,
+        row.passed,
     ]
 
 

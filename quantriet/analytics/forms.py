@@ -1,8 +1,13 @@
 from django import forms
 
+from quantriet.study.models import Level
+
 from .components import COMPONENTS
 
 WEIGHT_PREFIX = "w_"
+RECIPIENTS_PREFIX = "r_"
+#: Longest "Nơi nhận:" list a level may set (a report's recipients fit on a page's corner).
+MAX_RECIPIENTS = 15
 
 
 class ConfigForm(forms.Form):
@@ -30,11 +35,40 @@ class ConfigForm(forms.Form):
                 max_value=100,
                 error_messages={"min_value": "Trọng số từ 0 đến 100.", "max_value": "Trọng số từ 0 đến 100."},
             )
+        for level in Level:
+            name = RECIPIENTS_PREFIX + level.value
+            self.fields[name] = forms.CharField(
+                label=f"Nơi nhận — báo cáo của {level.label.lower()}",
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 4}),
+                help_text="Mỗi dòng một nơi nhận; {cap_tren} là cấp ủy cấp trên trực tiếp. Để trống: theo mặc định.",
+            )
+            setattr(self, f"clean_{name}", lambda name=name: self._clean_recipients(name))
 
     @staticmethod
     def initial_for(settings) -> dict:
         weights = {WEIGHT_PREFIX + key: value for key, value in settings.weights.items()}
-        return {"margin": settings.margin, "floor": settings.floor, **weights}
+        recipients = {RECIPIENTS_PREFIX + level: "\n".join(lines) for level, lines in settings.recipients.items()}
+        return {"margin": settings.margin, "floor": settings.floor, **weights, **recipients}
+
+    def recipient_fields(self):
+        return [self[RECIPIENTS_PREFIX + level.value] for level in Level]
+
+    def recipients(self) -> dict:
+        """Level → its lines; a level left blank keeps the default (report.default_recipients)."""
+        found = {}
+        for level in Level:
+            lines = [line.strip() for line in self.cleaned_data[RECIPIENTS_PREFIX + level.value].splitlines()]
+            if any(lines):
+                found[level.value] = [line for line in lines if line]
+        return found
+
+    def _clean_recipients(self, name):
+        lines = [line for line in self.cleaned_data[name].splitlines() if line.strip()]
+        if len(lines) > MAX_RECIPIENTS:
+            raise forms.ValidationError(f"Tối đa {MAX_RECIPIENTS} nơi nhận (đang có {len(lines)} dòng).")
+        return self.cleaned_data[name]
 
     def weight_fields(self):
         return [self[WEIGHT_PREFIX + c.key] for c in COMPONENTS]

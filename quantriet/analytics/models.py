@@ -12,7 +12,7 @@ from django.utils import timezone
 from quantriet.org.models import CELL_KINDS, Member, Organization
 from quantriet.study.models import Conference, Level, PlanStatus, StudyPlan
 
-from .components import DEFAULT_WEIGHTS, FLAGS, Settings
+from .components import DEFAULT_WEIGHTS, FLAGS, NOT_DUE, STATES, Settings
 
 
 class FidelityConfig(models.Model):
@@ -22,6 +22,12 @@ class FidelityConfig(models.Model):
     weights = models.JSONField("trọng số", default=dict)
     margin = models.FloatField("thấp hơn cấp trên quá (điểm) thì gắn cờ làm lướt", default=15)
     floor = models.FloatField("chỉ số dưới mức này thì gắn cờ làm lướt", default=50)
+    recipients = models.JSONField(
+        "nơi nhận báo cáo theo cấp",
+        default=dict,
+        blank=True,
+        help_text="Cấp (Level) → các dòng “Nơi nhận:” của báo cáo do tổ chức ở cấp đó ban hành; thiếu: mặc định.",
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -35,7 +41,12 @@ class FidelityConfig(models.Model):
         return f"Cấu hình chỉ số — {self.plan}"
 
     def as_settings(self) -> Settings:
-        return Settings(weights={**DEFAULT_WEIGHTS, **self.weights}, margin=self.margin, floor=self.floor)
+        return Settings(
+            weights={**DEFAULT_WEIGHTS, **self.weights},
+            margin=self.margin,
+            floor=self.floor,
+            recipients=dict(self.recipients),
+        )
 
 
 def plan_settings(plan: StudyPlan, today) -> Settings:
@@ -104,6 +115,13 @@ class FidelityScore(models.Model):
     quiz_pct_sum = models.FloatField(default=0)
     passed = models.PositiveIntegerField(default=0)
     # Results.
+    state = models.CharField(
+        "tình trạng",
+        max_length=12,
+        choices=[(key, label) for key, label in STATES.items() if key],
+        blank=True,
+        help_text="chua_den_han: chưa tổ chức, chưa qua hạn — không chấm chỉ số, không gắn cờ.",
+    )
     components = models.JSONField(default=dict)
     index = models.FloatField("chỉ số làm kỹ", null=True, blank=True)
     parent_index = models.FloatField(null=True, blank=True)
@@ -129,5 +147,16 @@ class FidelityScore(models.Model):
     def is_cell(self) -> bool:
         return self.org.kind in CELL_KINDS
 
+    @property
+    def not_due(self) -> bool:
+        """Not held and the deadline not passed: no index, no flags, member figures partial."""
+        return self.state == NOT_DUE
+
+    def state_label(self) -> str:
+        return STATES.get(self.state, "")
+
+    def flag_items(self) -> list[tuple[str, str]]:
+        return [(flag, FLAGS[flag]) for flag in self.flags if flag in FLAGS]
+
     def flag_labels(self) -> list[str]:
-        return [FLAGS[flag] for flag in self.flags if flag in FLAGS]
+        return [label for _, label in self.flag_items()]

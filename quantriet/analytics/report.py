@@ -19,8 +19,19 @@ Decisions where the reference is silent or unconfirmed:
   the province: the setting ``REPORT_PLACE`` when set, else derived from the root
   organisation's name ("Đảng bộ tỉnh Vĩnh Long" → "Vĩnh Long").
 - Committees with a standing committee sign "T/M BAN THƯỜNG VỤ", grassroots committees
-  "T/M ĐẢNG ỦY", cells "T/M CHI BỘ"; the title is "BÍ THƯ" and the name is left blank for the
-  signer to write (the office edits the title when a deputy signs).
+  "T/M ĐẢNG ỦY", cells "T/M CHI BỘ"; the title is "BÍ THƯ" and the name under the room for the
+  signature is the issuing organisation's secretary on the report's date (the position record):
+  the title says BÍ THƯ, so the accountable head of the obligation, who may be a deputy, is not
+  used. With no secretary on record that day the name is left blank for the office to fill in.
+- Recipients ("Nơi nhận:") follow the issuing level: a province reports to its own Thường trực
+  and Ban Thường vụ (a directive of the province is not reported to the Ban Bí thư by default),
+  a unit below to the committee directly above and its propaganda department. Each plan may set
+  its own lines per level (`FidelityConfig.recipients`, "{cap_tren}" = the committee above).
+- The header block never breaks a unit's name: the two columns are sized from the width of
+  their longest line (Times New Roman metrics, estimated), the issuer's lines drop to 13 then
+  12 pt when the name is very long, and only a name too long even then is split, between words.
+- The signature block is kept on the page of the closing sentence ("Trên đây là báo cáo …"):
+  that paragraph keeps with the next, the signature table's row does not split.
 - Margins 20/20/30/15 mm (top/bottom/left/right) on A4, Times New Roman 14 pt (tables 12 pt),
   page numbers from page 2: the margins are unconfirmed in the reference, so they are constants.
 - Long tables are capped (``MAX_LATE_ROWS``, ``MAX_WEAK_ROWS``), saying how many more units
@@ -28,6 +39,7 @@ Decisions where the reference is silent or unconfirmed:
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -35,10 +47,10 @@ from django.db.models import Avg, Count, F, Max, Min, Q
 from django.utils import timezone
 
 from quantriet.core.text import vn_date
-from quantriet.org.models import CELL_KINDS, Organization, OrgKind
-from quantriet.study.models import Level
+from quantriet.org.models import CELL_KINDS, Organization, OrgKind, Title
+from quantriet.study.models import LEVEL_OF_KIND, Level
 
-from .components import COMPONENTS, FLAGS
+from .components import COMPONENTS, FLAGS, basis, lam_luot_rule
 from .dashboard import BANDS, subtree_rows, weakest
 from .models import FidelityScore, plan_settings
 
@@ -425,6 +437,90 @@ def _grid(document, headers, lines, widths_mm, left=(1,)):
 # ---------------------------------------------------------------- the document's parts
 
 
+#: Advance widths of Times New Roman in thousandths of an em (Adobe's Times AFM, which Liberation
+#: Serif matches), (bold, regular), for A–Z and a–z; diacritics do not change a letter's width.
+_CAPS = (
+    "722 667 722 722 667 611 778 778 389 500 778 667 944 722 778 611 778 722 556 667 722 722 1000 722 722 667",
+    "722 667 667 722 611 556 722 722 333 389 722 611 889 722 722 556 722 667 556 611 722 722 944 722 722 611",
+)
+_SMALL = (
+    "500 556 444 556 444 333 500 556 278 333 556 278 833 556 500 556 556 444 389 333 556 500 722 500 500 444",
+    "444 500 444 500 444 333 500 500 278 278 500 278 778 500 500 500 500 333 389 278 500 500 722 500 500 444",
+)
+_WIDTHS = [
+    {
+        chr(start + i): int(w)
+        for start, table in ((ord("A"), caps), (ord("a"), small))
+        for i, w in enumerate(table.split())
+    }
+    for caps, small in zip(_CAPS, _SMALL, strict=True)
+]
+#: The horned letters are wider than their base letters (Liberation Serif 2, as Times New Roman).
+_HORNED = {"Ư": (796, 776), "ư": (600, 542), "ơ": (554, 529)}
+#: Other characters: a space, a comma or a full stop is a quarter em, anything else (digits) half.
+_NARROW = {" ": 250, ",": 250, ".": 250, "-": 333, "*": 500}
+#: A table cell's left and right margins together (LibreOffice and Word: 1.9 mm each), with slack.
+CELL_PADDING_MM = 5.0
+#: The issuer's name may shrink to these sizes before it is split (36-HD: 12–13 pt for long names).
+HEADER_SIZES = (14, 13, 12)
+MIN_HEADER_COLUMN_MM = 70
+NATION, NATION_PT = "ĐẢNG CỘNG SẢN VIỆT NAM", 15
+
+
+def _base_letter(char: str) -> str:
+    return "D" if char == "Đ" else "d" if char == "đ" else unicodedata.normalize("NFD", char)[0]
+
+
+def text_mm(text: str, size_pt: float, bold: bool = False) -> float:
+    """TEXT's width in millimetres set in Times New Roman at SIZE_PT (kerning ignored)."""
+    style = 0 if bold else 1
+    widths = _WIDTHS[style]
+
+    def width(char):
+        if char in _HORNED:
+            return _HORNED[char][style]
+        return widths.get(_base_letter(char), _NARROW.get(char, 500))
+
+    thousandths = sum(width(char) for char in text)
+    return thousandths / 1000 * size_pt * 25.4 / 72
+
+
+def _split_in_two(name: str) -> str:
+    """NAME in two lines, broken between the words nearest its middle (a name too long for any size)."""
+    words = name.split()
+    cut = min(range(1, len(words)), key=lambda i: abs(len(" ".join(words[:i])) - len(name) / 2), default=len(words))
+    return " ".join(words[:cut]) + "\n" + " ".join(words[cut:])
+
+
+def header_layout(superior: str | None, issuer: str) -> tuple:
+    """(left column mm, right column mm, issuer's size in pt, issuer's text) for the header block.
+
+    The right column needs at least "ĐẢNG CỘNG SẢN VIỆT NAM" on one line; the left gets what the
+    issuer's name needs at the largest of HEADER_SIZES at which it fits on one line, the right the
+    rest. A name that fits at no size is split in two between words, at the largest size at
+    which both lines fit.
+    """
+    width = _text_width_mm()
+    room = width - (text_mm(NATION, NATION_PT, bold=True) + CELL_PADDING_MM)
+
+    def needed(lines, size):
+        return max(text_mm(superior or "", size), *(text_mm(line, size, True) for line in lines)) + CELL_PADDING_MM
+
+    for text in (issuer, _split_in_two(issuer)):
+        lines = text.split("\n")
+        size = next((size for size in HEADER_SIZES if needed(lines, size) <= room), None)
+        if size is not None:
+            left = max(needed(lines, size), MIN_HEADER_COLUMN_MM)
+            return left, width - left, size, text
+    return room, width - room, HEADER_SIZES[-1], text
+
+
+def _place_lines(place: str, date: str, column_mm: float) -> str:
+    """ "Place, date" on one line when it fits the column, else broken after the comma."""
+    line = f"{place}, {date}"
+    return line if text_mm(line, BODY_PT) + CELL_PADDING_MM <= column_mm else f"{place},\n{date}"
+
+
 def _header(document, plan, org, ancestors, day) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
@@ -432,16 +528,29 @@ def _header(document, plan, org, ancestors, day) -> None:
     table = document.add_table(rows=1, cols=2)
     left, right = table.rows[0].cells
     parent = ancestors[-1] if ancestors else None
-    issuer = _first_para(left, committee_name(org).upper(), bold=True, align=center)
-    if parent is not None and org.kind != OrgKind.TINH_UY:
-        issuer.insert_paragraph_before(party_name(parent).upper()).alignment = center
+    superior = party_name(parent).upper() if parent is not None and org.kind != OrgKind.TINH_UY else None
+    left_mm, right_mm, size, issuer = header_layout(superior, committee_name(org).upper())
+    first, *rest = issuer.split("\n")
+    paragraph = _first_para(left, first, size=size, bold=True, align=center)
+    for line in rest:  # only a name too long for any size: a deliberate break between words
+        run = paragraph.add_run()
+        run.bold, run.font.size = True, paragraph.runs[0].font.size
+        run.add_break()
+        run.add_text(line)
+    if superior:
+        _fill(paragraph.insert_paragraph_before(), superior, size=size, align=center)
     _para(left, "*", align=center)
     _para(left, f"Số{NUMBER_BLANK}-BC/{issuer_code(org)}", align=center)
-    _first_para(right, "ĐẢNG CỘNG SẢN VIỆT NAM", size=15, bold=True, underline=True, align=center)
+    _first_para(right, NATION, size=NATION_PT, bold=True, underline=True, align=center)
     _para(right, "", align=center)
-    _para(right, f"{report_place(org, ancestors)}, {party_date(day)}", italic=True, align=center)
-    width = _text_width_mm()
-    _widths(table, [80, width - 80])
+    place, *date = _place_lines(report_place(org, ancestors), party_date(day), right_mm).split("\n")
+    dated = _para(right, place, italic=True, align=center)
+    for line in date:
+        run = dated.add_run()
+        run.italic, run.font.size = True, dated.runs[0].font.size
+        run.add_break()
+        run.add_text(line)
+    _widths(table, [left_mm, right_mm])
     _para(document, after=12)
 
 
@@ -548,8 +657,9 @@ def _members_section(document, plan, row, org) -> None:
     if row.expected:
         text += (
             f"; {_int(row.expected)} đảng viên thuộc các đơn vị đã tổ chức hoặc đã quá hạn tổ chức phải dự học. "
-            f"Số đảng viên dự học: {_int(row.attended)} ({_pct(row.attended, row.expected)}); vắng mặt không có "
-            f"lý do: {_int(row.unexcused)} ({_pct(row.unexcused, row.expected)})."
+            f"Số đảng viên dự học: {_int(row.attended)} ({_pct(row.attended, row.expected)} số đảng viên phải dự học); "
+            f"vắng mặt không có lý do: {_int(row.unexcused)} ({_pct(row.unexcused, row.expected)} số đảng viên phải "
+            "dự học)."
         )
     else:
         text += "; chưa có đơn vị nào đến hạn tổ chức nên chưa tính tỷ lệ dự học."
@@ -564,14 +674,14 @@ def _members_section(document, plan, row, org) -> None:
         deadline = f" (hạn nộp ngày {vn_date(plan.essay_deadline)})" if plan.essay_deadline else ""
         text = (
             f"Số đảng viên phải viết bài thu hoạch: {_int(row.writers)}{deadline}; đã nộp {_int(row.submitted)} bài "
-            f"({_pct(row.submitted, row.writers)}). Đã chấm {_int(row.graded)} bài"
+            f"({_pct(row.submitted, row.writers)} số đảng viên phải viết). Đã chấm {_int(row.graded)} bài"
         )
         text += f", điểm bình quân đạt {_dec(row.grade_pct_sum / row.graded)}% số điểm tối đa." if row.graded else "."
         if row.checked:
             copied = row.checked - row.independent
             text += (
                 f" Đã kiểm tra tính độc lập {_int(row.checked)} bài: {_int(row.independent)} bài tự viết "
-                f"({_pct(row.independent, row.checked)}), {_int(copied)} bài có dấu hiệu sao chép."
+                f"({_pct(row.independent, row.checked)} số bài đã kiểm tra), {_int(copied)} bài có dấu hiệu sao chép."
             )
         _body(document, text)
 
@@ -583,7 +693,7 @@ def _members_section(document, plan, row, org) -> None:
     else:
         text = (
             f"Số đảng viên phải làm bài kiểm tra: {_int(row.takers)}; "
-            f"đã làm {_int(row.took)} ({_pct(row.took, row.takers)})"
+            f"đã làm {_int(row.took)} ({_pct(row.took, row.takers)} số đảng viên phải làm)"
         )
         if row.took:
             text += (
@@ -595,7 +705,13 @@ def _members_section(document, plan, row, org) -> None:
 
 def _index_section(document, row, org, levels, config) -> None:
     _heading(document, "1. Chỉ số làm kỹ của " + org.name)
-    if row.index is None:
+    if row.not_due:
+        _body(
+            document,
+            f"{org.name} chưa đến hạn tổ chức hội nghị (hạn {vn_date(row.deadline)}) nên chưa được đánh giá chỉ số "
+            "làm kỹ; các số liệu đảng viên nêu trên là số liệu tạm tính.",
+        )
+    elif row.index is None:
         _body(document, "Chưa đủ dữ liệu để tính chỉ số làm kỹ.")
     else:
         text = f"Chỉ số làm kỹ của {org.name} đạt {_dec(row.index)}/100, mức “{band_label(row.index)}”"
@@ -606,13 +722,17 @@ def _index_section(document, row, org, levels, config) -> None:
         _body(document, text + ". Kết quả từng thành phần:")
         _grid(
             document,
-            ["Thành phần", "Kết quả (%)"],
+            ["Thành phần", "Kết quả (%)", "Tính trên"],
             [
-                [c.label, _dec(None if row.components.get(c.key) is None else 100 * row.components[c.key])]
+                [
+                    c.label,
+                    _dec(None if row.components.get(c.key) is None else 100 * row.components[c.key]),
+                    basis(c.key, row) or "hội nghị của đơn vị",
+                ]
                 for c in COMPONENTS
             ],
-            [130, _text_width_mm() - 130],
-            left=(0,),
+            [75, 22, _text_width_mm() - 97],
+            left=(0, 2),
         )
     if not levels:
         return
@@ -697,11 +817,11 @@ def _weak_table(document, org, subs, config) -> None:
     _heading(document, "2. Các đơn vị có dấu hiệu làm lướt")
     rows = weakest(subs, flagged=True).select_related("parent_org")
     total = rows.count()
-    rule = f"(chỉ số dưới {_dec(config.floor, 0)} hoặc thấp hơn cấp trên trực tiếp quá {_dec(config.margin, 0)} điểm)"
+    _body(document, f"Tiêu chí: {lam_luot_rule(config)}.", italic=True)
     if not total:
-        _body(document, f"Không có đơn vị nào có dấu hiệu làm lướt {rule}.")
+        _body(document, "Không có đơn vị nào có dấu hiệu làm lướt.")
         return
-    _body(document, f"Có {_int(total)} đơn vị có dấu hiệu làm lướt {rule}, chỉ số thấp nhất trước:")
+    _body(document, f"Có {_int(total)} đơn vị có dấu hiệu làm lướt, chỉ số thấp nhất trước:")
     lines = []
     for number, row in enumerate(rows[:MAX_WEAK_ROWS], start=1):
         flags = "; ".join(FLAGS[f] for f in row.flags if f in FLAGS and f != "lam_luot") or "—"
@@ -775,21 +895,28 @@ def proposals(plan, org, row, flags: dict[str, int], config, today) -> list[str]
     return found
 
 
-def _signature(document, org, ancestors) -> None:
+def _signature(document, org, lines: list[str], signer: str) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     center = WD_ALIGN_PARAGRAPH.CENTER
     table = document.add_table(rows=1, cols=2)
     left, right = table.rows[0].cells
     _first_para(left, "Nơi nhận:", size=12, bold=True, italic=True, underline=True)
-    for line in recipients(org, ancestors):
+    for line in lines:
         _para(left, line, size=12)
     _first_para(right, signing_collective(org), bold=True, align=center)
     _para(right, "BÍ THƯ", bold=True, align=center)
-    for _ in range(4):  # room for the signature and the seal; the name is written by the signer
+    for _ in range(4):  # room for the signature and the seal
         _para(right, "", align=center)
+    _para(right, signer, bold=True, align=center)
     _widths(table, [80, _text_width_mm() - 80])
     _keep_row_together(table.rows[0])
+
+
+def signer_name(org: Organization, day) -> str:
+    """Who signs: the issuing organisation's secretary on DAY ("" when none is on record)."""
+    secretary = org.holder(Title.SECRETARY, on=day)
+    return secretary.full_name if secretary else ""
 
 
 def _keep_row_together(row) -> None:
@@ -806,22 +933,34 @@ def signing_collective(org: Organization) -> str:
     return "T/M ĐẢNG ỦY"
 
 
-def recipients(org: Organization, ancestors: list[Organization]) -> list[str]:
-    """The level above (to report to), the propaganda department, the units below, the office's file.
+def _above(org: Organization, ancestors: list[Organization]) -> str:
+    """The committee ORG reports to, as a recipient line names it ("" at the top of the tree)."""
+    parent = ancestors[-1] if ancestors else None
+    if parent is None:
+        return ""
+    standing = parent.kind in STANDING_KINDS and org.kind not in CELL_KINDS
+    return f"{'Ban Thường vụ ' if standing else ''}{committee_name(parent)}"
+
+
+def default_recipients(org: Organization, ancestors: list[Organization]) -> list[str]:
+    """By the issuing level: the top of the tree reports to its own standing bodies (a province's
+    report of its own directive does not go to the Ban Bí thư), a unit below to the committee above.
 
     Units directly under the province send a copy to the province's Ban Tuyên giáo và Dân vận;
     units under a commune or bloc committee to that committee's Ban Xây dựng Đảng (which took
     over propaganda work in 2025).
     """
     lines = []
-    parent = ancestors[-1] if ancestors else None
-    if parent is None:
-        lines.append("- Ban Bí thư (để báo cáo),")
-        lines.append("- Ban Tuyên giáo và Dân vận Trung ương,")
-    else:
-        standing = parent.kind in STANDING_KINDS and org.kind not in CELL_KINDS
-        lines.append(f"- {'Ban Thường vụ ' if standing else ''}{committee_name(parent)} (để báo cáo),")
     root = ancestors[0] if ancestors else org
+    if not ancestors:
+        name = committee_name(org)
+        if org.kind in STANDING_KINDS:
+            lines.append(f"- Thường trực {name} (để báo cáo),")
+            lines.append(f"- Các đồng chí Ủy viên Ban Thường vụ {name},")
+        else:
+            lines.append(f"- {name} (để báo cáo),")
+    else:
+        lines.append(f"- {_above(org, ancestors)} (để báo cáo),")
     if len(ancestors) <= 1 and root.kind == OrgKind.TINH_UY:
         lines.append(f"- Ban Tuyên giáo và Dân vận {committee_name(root)},")
     elif len(ancestors) >= 2:  # below a commune or bloc committee: its party-building department
@@ -832,6 +971,15 @@ def recipients(org: Organization, ancestors: list[Organization]) -> list[str]:
     else:
         lines.append("- Lưu chi bộ.")
     return lines
+
+
+def recipients(org: Organization, ancestors: list[Organization], configured: dict | None = None) -> list[str]:
+    """The plan's lines for ORG's level when it set them ("{cap_tren}": the committee above), else the default."""
+    lines = (configured or {}).get(LEVEL_OF_KIND.get(org.kind, ""))
+    if not lines:
+        return default_recipients(org, ancestors)
+    above = _above(org, ancestors)
+    return [line.replace("{cap_tren}", above) for line in lines]
 
 
 # ---------------------------------------------------------------- entry point
@@ -871,9 +1019,14 @@ def write_report(plan, org, out, today=None) -> None:
         _weak_table(document, org, subs, config)
     _heading(document, f"{next(numerals)}. ĐỀ XUẤT, KIẾN NGHỊ")
     for number, text in enumerate(proposals(plan, org, row, flag_counts(subs), config, today), start=1):
-        _body(document, f"{number}. {text}")
+        last = _body(document, f"{number}. {text}")
     form = plan.get_form_display().lower()
-    _body(document, f"Trên đây là báo cáo kết quả {form} {_short_documents(plan)} của {reporter_name(org)}./.")
-    _para(document, after=6, align=WD_ALIGN_PARAGRAPH.LEFT)
-    _signature(document, org, ancestors)
+    documents = _short_documents(plan)
+    closing = _body(document, f"Trên đây là báo cáo kết quả {form} {documents} của {reporter_name(org)}./.")
+    gap = _para(document, after=6, align=WD_ALIGN_PARAGRAPH.LEFT)
+    # The signature never stands alone on a page: the last proposal, the closing sentence and the
+    # gap keep with what follows, and the signature table's one row does not split.
+    for paragraph in (last, closing, gap):
+        paragraph.paragraph_format.keep_with_next = True
+    _signature(document, org, recipients(org, ancestors, config.recipients), signer_name(org, today))
     document.save(out)

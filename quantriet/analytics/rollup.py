@@ -111,7 +111,7 @@ def compute(plan: StudyPlan, root: Organization, settings, today, progress=_no_p
             **fc.conference_components(node.facts, today),
             **fc.member_components(node.total, settings.essays_due),
         }
-        node.index = fc.composite(node.components, settings.weights)
+        node.index = fc.judged_index(node.components, settings.weights, node.facts, today)
     parent_index = _parent_index(plan, root)
     return [_row(plan, node, nodes, parent_index, settings, today, started) for node in _top_down(nodes)]
 
@@ -304,9 +304,7 @@ def _member_counts(plan, nodes: dict[int, Node], cells: dict, today: date) -> No
 
 
 def _due(node: Node, today: date) -> bool:
-    if node.facts is None:
-        return False
-    return node.facts.held_on is not None or (node.facts.deadline is not None and node.facts.deadline < today)
+    return fc.state(node.facts, today) in (fc.HELD, fc.OVERDUE)
 
 
 def _essay_counts(plan, writers, put) -> None:
@@ -383,10 +381,16 @@ def row_facts(row: FidelityScore) -> fc.ConferenceFacts | None:
     return fc.ConferenceFacts(**{name: getattr(row, name) for name in _FACT_FIELDS})
 
 
+#: The fields `_judge` sets (what re-judging a row rewrites).
+JUDGED_FIELDS = ["state", "parent_index", "decay", "flags", "lam_luot"]
+
+
 def _judge(row: FidelityScore, parent_index, settings, today) -> None:
+    facts = row_facts(row)
+    row.state = fc.state(facts, today)
     row.parent_index = parent_index
     row.decay = fc.decay(row.index, parent_index)
-    row.flags = fc.flags(row.index, parent_index, row_facts(row), row.components, settings, today)
+    row.flags = fc.flags(row.index, parent_index, facts, row.components, settings, today)
     row.lam_luot = "lam_luot" in row.flags
 
 
@@ -406,14 +410,14 @@ def _refresh_ancestors(plan, root, issuer, settings, today) -> None:
             **{key: row.components.get(key) for key in fc.CONFERENCE_KEYS},
             **fc.member_components(total, settings.essays_due),
         }
-        row.index = fc.composite(row.components, settings.weights)
+        row.index = fc.judged_index(row.components, settings.weights, row_facts(row), today)
         for child in children:
             _judge(child, row.index, settings, today)
-        FidelityScore.objects.bulk_update(children, ["parent_index", "decay", "flags", "lam_luot"], batch_size=BATCH)
+        FidelityScore.objects.bulk_update(children, JUDGED_FIELDS, batch_size=BATCH)
         row.save(update_fields=[*fc.COUNT_FIELDS, "components", "index"])
     if ancestors:  # the issuer's row tops the tree: no parent to fall below
         _judge(ancestors[-1], None, settings, today)
-        ancestors[-1].save(update_fields=["parent_index", "decay", "flags", "lam_luot"])
+        ancestors[-1].save(update_fields=JUDGED_FIELDS)
 
 
 def _prefixes(path: str, top: str) -> list[str]:

@@ -19,7 +19,7 @@ from quantriet.study.models import Level, PlanStatus, StudyPlan
 
 from . import dashboard
 from .access import FIDELITY_ROLES, fidelity_org, fidelity_plan
-from .components import COMPONENTS, FLAGS
+from .components import COMPONENTS, FLAGS, basis, lam_luot_rule
 from .exports import write_fidelity_xlsx
 from .forms import ConfigForm
 from .models import FidelityScore, plan_settings
@@ -66,8 +66,9 @@ def plan_dashboard(request, plan_pk):
         "children": _children(plan, org),
         "table": _table_context(request, rows),
         "row_style": dashboard.band(row.index if row else None),
-        "component_rows": [(c.label, row.components.get(c.key)) for c in COMPONENTS] if row else [],
+        "component_rows": [(c.label, row.components.get(c.key), basis(c.key, row)) for c in COMPONENTS] if row else [],
         "bands": dashboard.BANDS,
+        "rule": _rule(plan),
         "can_refresh": has_role_on(request.user, plan.issuer, REFRESH_ROLES),
         "other_plans": _plans(request).exclude(pk=plan.pk).order_by("-published_at"),
     }
@@ -80,17 +81,30 @@ def plan_dashboard(request, plan_pk):
     return render(request, "analytics/dashboard.html", context)
 
 
-def _children(plan, org):
-    children = FidelityScore.objects.filter(plan=plan, parent_org=org).select_related("org", "head")
-    return [(child, dashboard.band(child.index)) for child in children.order_by("path")]
+#: Children of a tree node shown at a time; "Xem thêm" loads the next ones (a province has 100+ communes).
+TREE_PAGE = 25
+
+
+def _children(plan, org, page=None):
+    """One page of ORG's children in the tree, each with its colour band."""
+    children = FidelityScore.objects.filter(plan=plan, parent_org=org).select_related("org", "head").order_by("path")
+    nodes = Paginator(children, TREE_PAGE).get_page(page)
+    nodes.object_list = [(child, dashboard.band(child.index)) for child in nodes.object_list]
+    return nodes
+
+
+def _rule(plan) -> str:
+    return lam_luot_rule(plan_settings(plan, timezone.localdate()))
 
 
 @login_required
 def tree_children(request, plan_pk, org_pk):
-    """htmx: the children of one node of the tree."""
+    """htmx: the children of one node of the tree, a page at a time."""
     plan = fidelity_plan(request.user, plan_pk)
     org = fidelity_org(request.user, plan, org_pk)
-    return render(request, "analytics/_tree_nodes.html", {"plan": plan, "nodes": _children(plan, org)})
+    nodes = _children(plan, org, request.GET.get("trang"))
+    context = {"plan": plan, "parent": org, "nodes": nodes, "rule": _rule(plan)}
+    return render(request, "analytics/_tree_nodes.html", context)
 
 
 def _table_context(request, rows):
@@ -99,8 +113,20 @@ def _table_context(request, rows):
     flagged = request.GET.get("flagged") == "1"
     sort = request.GET.get("sort", "index")
     sort = sort if sort in dashboard.SORTS else "index"
-    page = Paginator(dashboard.weakest(rows, level, flagged, sort), 25).get_page(request.GET.get("page"))
-    return {"page": page, "level": level, "flagged": flagged, "sort": sort, "levels": Level.choices, "flags": FLAGS}
+    state = request.GET.get("state", "")
+    state = state if state in dashboard.STATE_FILTERS else ""
+    page = Paginator(dashboard.weakest(rows, level, flagged, sort, state), 25).get_page(request.GET.get("page"))
+    return {
+        "page": page,
+        "level": level,
+        "flagged": flagged,
+        "sort": sort,
+        "state": state,
+        "state_label": dashboard.STATE_FILTERS[state],
+        "states": dashboard.STATE_FILTERS,
+        "levels": Level.choices,
+        "flags": FLAGS,
+    }
 
 
 @login_required
@@ -108,7 +134,8 @@ def weakest_table(request, plan_pk):
     """htmx: the weakest-units table, filtered, sorted and paged."""
     plan = fidelity_plan(request.user, plan_pk)
     org = fidelity_org(request.user, plan, _org_param(request))
-    context = {"plan": plan, "org": org, "table": _table_context(request, dashboard.subtree_rows(plan, org))}
+    table = _table_context(request, dashboard.subtree_rows(plan, org))
+    context = {"plan": plan, "org": org, "table": table, "rule": _rule(plan)}
     return render(request, "analytics/_weakest.html", context)
 
 
@@ -174,7 +201,7 @@ def config(request, plan_pk):
     form = ConfigForm(request.POST or None, initial=ConfigForm.initial_for(plan_settings(plan, timezone.localdate())))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        config_save(request.user, plan, form.weights(), data["margin"], data["floor"])
+        config_save(request.user, plan, form.weights(), data["margin"], data["floor"], form.recipients())
         messages.success(request, "Đã lưu cấu hình; chỉ số đang được tính lại theo cấu hình mới.")
         return redirect(_start_refresh(request, plan).get_absolute_url())
     status = 400 if form.errors else 200

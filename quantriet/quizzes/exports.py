@@ -25,7 +25,15 @@ MEMBER_HEADERS = [
     "Kết quả",
     "Nộp lần cuối",
 ]
-CHILD_HEADERS = ["Tổ chức", "Phải làm", "Đã làm", "Đạt", "Tỷ lệ đạt (%)", "Điểm trung bình (%)"]
+CHILD_HEADERS = [
+    "Tổ chức",
+    "Phải làm",
+    "Đã làm",
+    "Đạt",
+    "Tỷ lệ đạt (% số phải làm)",
+    "Điểm trung bình (%)",
+    "Tỷ lệ đạt (% số đã làm bài)",
+]
 TOTAL_LABEL = "Tổng cộng"
 D_STROKE = str.maketrans({"đ": "d", "Đ": "D"})  # not a combining mark: NFKD keeps it
 
@@ -77,6 +85,7 @@ def summary_row(label, summary) -> list:
         summary["passed"],
         summary["pass_rate"],
         None if mean is None else round(float(mean), 1),
+        summary["pass_rate_of_took"],
     ]
 
 

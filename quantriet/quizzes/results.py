@@ -42,8 +42,17 @@ SUMMARY = {
 }
 
 
+def _rate(part, whole):
+    return round(100 * part / whole, 1) if whole else None
+
+
 def _finish(totals, org):
-    totals["pass_rate"] = round(100 * totals["passed"] / totals["takers"], 1) if totals["takers"] else None
+    """Add the rates, each with its base in its name: ``pass_rate`` of those required to take the quiz,
+    ``pass_rate_of_took`` of those who took it (the fidelity dashboard's and the report's rate),
+    ``took_rate`` of those required."""
+    totals["pass_rate"] = _rate(totals["passed"], totals["takers"])
+    totals["pass_rate_of_took"] = _rate(totals["passed"], totals["took"])
+    totals["took_rate"] = _rate(totals["took"], totals["takers"])
     totals["org"] = org
     return totals
 

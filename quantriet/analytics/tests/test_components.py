@@ -144,3 +144,81 @@ class TestFlags:
         assert "khong_bi_thu" in self.judge(80, 80, held(), {"secretary": 0.5})
         assert "chep_lien_he" in self.judge(80, 80, held(local_copied=True), {"local": 0.0})
         assert "thieu_lien_he" in self.judge(80, 80, held(), {"local": 0.2})
+
+
+class TestNotYetDue:
+    """A unit is judged once it holds its conference or its deadline has passed (the deadline day is not late)."""
+
+    settings = fc.Settings(margin=15, floor=50)
+    weak = {"on_time": None, "quiz_pass": 0.1, "original": 0.0}  # poor member figures so far
+
+    def judge(self, facts):
+        index = fc.judged_index(self.weak, fc.DEFAULT_WEIGHTS, facts, TODAY)
+        return fc.state(facts, TODAY), index, fc.flags(index, 90.0, facts, self.weak, self.settings, TODAY)
+
+    def test_not_due_has_no_index_no_decay_no_flag(self):
+        facts = held(held_on=None, deadline=date(2026, 7, 10))
+        state, index, flags = self.judge(facts)
+        assert (state, index, flags) == (fc.NOT_DUE, None, [])
+        assert fc.decay(index, 90.0) is None
+        # Even handed a low index by a caller, a unit not yet due carries no flag (floor or margin).
+        assert fc.flags(20.0, 90.0, facts, self.weak, self.settings, TODAY) == []
+
+    def test_due_today_is_not_yet_due(self):
+        state, index, flags = self.judge(held(held_on=None, deadline=TODAY))
+        assert (state, index, flags) == (fc.NOT_DUE, None, [])
+        assert fc.on_time(held(held_on=None, deadline=TODAY), TODAY) is None
+
+    def test_one_day_overdue_is_judged_and_flagged(self):
+        facts = held(held_on=None, deadline=date(2026, 6, 29))
+        state, index, flags = self.judge(facts)
+        assert state == fc.OVERDUE
+        assert fc.on_time(facts, TODAY) == 0.0
+        assert index is not None and index < 50
+        assert {"qua_han", "lam_luot"} <= set(flags)
+
+    def test_held_early_before_the_parent_is_judged(self):
+        facts = held(held_on=date(2026, 5, 30), deadline=date(2026, 7, 10))  # before the deadline and the parent
+        assert fc.state(facts, TODAY) == fc.HELD
+        assert fc.on_time(facts, TODAY) == 0.5
+        components = fc.conference_components(facts, TODAY)
+        index = fc.judged_index(components, fc.DEFAULT_WEIGHTS, facts, TODAY)
+        assert index is not None
+        assert "truoc_cap_tren" in fc.flags(index, 90.0, facts, components, self.settings, TODAY)
+
+    def test_held_late_is_judged(self):
+        facts = held(held_on=date(2026, 6, 25))
+        assert fc.state(facts, TODAY) == fc.HELD
+        assert "tre_han" in fc.flags(80.0, 80.0, facts, {}, self.settings, TODAY)
+
+    def test_no_obligation_has_no_state_and_is_judged_on_its_members(self):
+        assert fc.state(None, TODAY) == ""
+        assert fc.judged_index({"attendance": 0.5}, fc.DEFAULT_WEIGHTS, None, TODAY) == 50.0
+
+
+class TestRuleInWords:
+    def test_the_rule_names_both_thresholds_of_the_plan(self):
+        text = fc.lam_luot_rule(fc.Settings(margin=12.5, floor=40))
+        assert "dưới 40 điểm" in text and "quá 12,5 điểm" in text and "chưa đến hạn" in text
+
+    def test_docs_state_the_same_rule(self):
+        from pathlib import Path
+
+        docs = Path(__file__).resolve().parents[3] / "docs" / "fidelity.md"
+        assert fc.lam_luot_rule(fc.Settings()) in docs.read_text(encoding="utf-8")
+
+    def test_the_colour_bands_do_not_speak_of_lam_luot(self):
+        from quantriet.analytics.dashboard import BANDS
+
+        assert not [label for _, _, label in BANDS if "lướt" in label]
+
+
+def test_each_member_rate_names_its_base():
+    counts = fc.Counts(expected=8, attended=6, took=150, passed=109, graded=40, grade_pct_sum=2800.0)
+    assert fc.basis("quiz_pass", counts) == "đạt 109/150 người đã làm bài kiểm tra"
+    assert fc.basis("attendance", counts) == "dự học 6/8 đảng viên phải dự học"
+    assert fc.basis("grade", counts) == "bình quân của 40 bài đã chấm"
+    assert fc.basis("on_time", counts) == ""
+    assert fc.percent_of("quiz_pass") == "% số người đã làm bài kiểm tra"
+    assert fc.percent_of("on_time") == "%"
+    assert fc.integer(27000) == "27.000"

@@ -62,7 +62,9 @@ def test_weakest_units_first_and_filtered(tree, admin):
 def test_distribution_and_timeline_by_level(tree):
     rows = dashboard.subtree_rows(tree.plan, tree.t)
     spread = dashboard.distribution(rows)
-    assert spread["labels"] == ["Cấp tỉnh", "Đảng bộ trực thuộc tỉnh (xã, phường, khối)", "Chi bộ trực thuộc"]
+    # Short names on the axis (long ones were cut), the full names for the tooltips.
+    assert spread["labels"] == ["Cấp tỉnh", "Trực thuộc tỉnh", "Chi bộ trực thuộc"]
+    assert spread["titles"] == ["Cấp tỉnh", "Đảng bộ trực thuộc tỉnh (xã, phường, khối)", "Chi bộ trực thuộc"]
     assert sum(sum(d["data"]) for d in spread["datasets"]) == 4
     timeline = dashboard.timeline(rows)
     cells = timeline["series"][-1]
@@ -121,3 +123,106 @@ def test_bad_weights_are_refused_with_a_message_and_nothing_saved(tree, admin):
     assert "ít nhất một thành phần có trọng số lớn hơn 0" in response.content.decode()
     assert admin.post(url, _config(w_grade="150")).status_code == 400
     assert not FidelityConfig.objects.filter(plan=tree.plan).exists()
+
+
+@pytest.fixture
+def not_due(tree):
+    """A cell under C, not held, due in three days, whose members' first essays are copies."""
+    from .test_rollup import _cell_with_weak_essays, days_ago
+
+    cell = _cell_with_weak_essays(tree, "TT-C-N", "Chi bộ ấp Chưa Đến Hạn", days_ago(-3))
+    refresh(tree.plan)
+    return cell
+
+
+def test_api_never_flags_a_unit_not_yet_due(tree, not_due, api):
+    body = api("admin").get(f"/api/v1/plans/{tree.plan.pk}/fidelity", {"org": tree.c.pk}).json()
+    child = next(c for c in body["children"] if c["org_id"] == not_due.pk)
+    assert child["state"] == "chua_den_han" and child["state_label"] == "Chưa đến hạn"
+    assert child["lam_luot"] is False and "lam_luot" not in child["flags"]
+    assert child["index"] is None and child["decay"] is None
+    assert child["components"]["original"] == 0.0  # its partial figures are there
+    b = next(c for c in body["children"] if c["org_id"] == tree.b.pk)
+    assert b["state"] == "da_to_chuc" and b["lam_luot"]
+
+
+def test_dashboard_marks_a_unit_not_yet_due(tree, not_due, admin):
+    url = reverse("analytics:dashboard", args=[tree.plan.pk])
+    html = admin.get(url, {"org": tree.c.pk}).content.decode()
+    node = html[html.index(f'data-org="{not_due.code}"') :]
+    node = node[: node.index("</li>")]
+    assert "chưa đến hạn" in node and "Làm lướt" not in node
+    own = admin.get(url, {"org": not_due.pk}).content.decode()
+    assert 'id="not-due-note"' in own and "tạm tính" in own
+    assert "độc lập 0/2 bài đã kiểm tra trùng lặp" in own  # the rate names its base
+    # The legend's rule is the rule, separate from the colour bands.
+    assert fc.lam_luot_rule(fc.Settings()) in html
+    assert "Yếu, làm lướt" not in html
+
+
+def test_weakest_table_filters_by_state(tree, not_due, admin):
+    url = reverse("analytics:weakest", args=[tree.plan.pk])
+    judged = admin.get(url, {"org": tree.t.pk}).context["table"]["page"].object_list
+    assert not_due not in [r.org for r in judged]
+    waiting = admin.get(url, {"org": tree.t.pk, "state": "chua_den_han"})
+    assert [r.org for r in waiting.context["table"]["page"].object_list] == [not_due]
+    assert "chưa đến hạn" in waiting.content.decode()
+
+
+def test_export_states_a_unit_not_yet_due(tree, not_due, admin):
+    response = admin.get(reverse("analytics:export_xlsx", args=[tree.plan.pk]), {"org": tree.c.pk})
+    sheet = load_workbook(io.BytesIO(response.content))[SHEET]
+    rows = {r[0]: r for r in sheet.iter_rows(values_only=True)}
+    state = HEADERS.index("Tình trạng")
+    line = rows[not_due.code]
+    assert line[3] is None and not line[6] and line[state].startswith("Chưa đến hạn — chưa đánh giá")
+    assert rows[tree.b.code][state] == "Đã tổ chức"
+
+
+def test_tree_is_paged(tree, admin, monkeypatch):
+    from quantriet.analytics import views
+
+    monkeypatch.setattr(views, "TREE_PAGE", 1)
+    html = admin.get(reverse("analytics:dashboard", args=[tree.plan.pk]), {"org": tree.c.pk}).content.decode()
+    html = html[html.index('id="fidelity-tree"') :]
+    assert tree.a.name in html and tree.b.name not in html and "đã hiện 1/2 đơn vị" in html
+    more = admin.get(reverse("analytics:tree_children", args=[tree.plan.pk, tree.c.pk]), {"trang": 2})
+    assert tree.b.name in more.content.decode() and tree.a.name not in more.content.decode()
+
+
+def test_the_report_leaves_a_unit_not_yet_due_out_of_the_weak_units(tree, not_due):
+    import docx
+
+    from quantriet.analytics.report import write_report
+
+    out = io.BytesIO()
+    write_report(tree.plan, tree.c, out)
+    document = docx.Document(io.BytesIO(out.getvalue()))
+    text = "\n".join(p.text for p in document.paragraphs)
+    weak = next(t for t in document.tables if "Cảnh báo khác" in [c.text for c in t.rows[0].cells])
+    assert [row.cells[1].text for row in weak.rows[1:]] == [tree.b.name]
+    assert "Đưa 1 đơn vị có dấu hiệu làm lướt vào chương trình kiểm tra" in text
+    assert not_due.name not in text
+    assert f"Tiêu chí: {fc.lam_luot_rule(fc.Settings())}." in text
+
+
+def test_export_names_the_base_of_each_rate(tree, admin):
+    response = admin.get(reverse("analytics:export_xlsx", args=[tree.plan.pk]), {"org": tree.c.pk})
+    sheet = load_workbook(io.BytesIO(response.content))[SHEET]
+    header = [cell.value for cell in sheet[1]]
+    assert "Tỷ lệ đảng viên dự học (% số đảng viên phải dự học)" in header
+    assert "Tỷ lệ đạt bài kiểm tra (% số người đã làm bài kiểm tra)" in header
+    c = [cell.value for cell in sheet[2]]
+    assert c[header.index("Phải dự học")] == 8 and c[header.index("Dự học")] == 6
+
+
+def test_the_report_of_a_unit_not_yet_due_says_its_figures_are_partial(tree, not_due):
+    import docx
+
+    from quantriet.analytics.report import write_report
+
+    out = io.BytesIO()
+    write_report(tree.plan, not_due, out)
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(out.getvalue())).paragraphs)
+    assert "chưa đến hạn tổ chức hội nghị" in text and "số liệu tạm tính" in text
+    assert "có dấu hiệu làm lướt" not in text

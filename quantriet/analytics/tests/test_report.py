@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import docx
+import pypdf
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +27,7 @@ from quantriet.analytics.report import (
 )
 from quantriet.analytics.rollup import refresh
 from quantriet.org.demo import ROOT_CODE
-from quantriet.org.models import Organization, OrgKind
+from quantriet.org.models import Organization, OrgKind, Title
 from quantriet.study.demo import PLAN_SYMBOL
 from quantriet.study.models import Level, StudyPlan
 
@@ -117,11 +118,14 @@ def test_province_header_title_and_signature(plan):
     assert texts[-2].endswith("của Ban Thường vụ Tỉnh ủy Vĩnh Long./.")
     recipients, signature = document.tables[-1].rows[0].cells
     assert lines(signature)[:2] == ["T/M BAN THƯỜNG VỤ", "BÍ THƯ"]
-    assert all(not text for text in lines(signature)[2:])  # room to sign; the name is written by the signer
+    assert all(not text for text in lines(signature)[2:-1])  # room to sign and seal
+    secretary = plan.issuer.holder(Title.SECRETARY, on=datetime.date(2026, 2, 3))
+    assert lines(signature)[-1] == secretary.full_name  # the secretary on the report's date signs
+    # A province reports to its own standing bodies, not to the Ban Bí thư (configurable per plan).
     assert lines(recipients) == [
         "Nơi nhận:",
-        "- Ban Bí thư (để báo cáo),",
-        "- Ban Tuyên giáo và Dân vận Trung ương,",
+        "- Thường trực Tỉnh ủy Vĩnh Long (để báo cáo),",
+        "- Các đồng chí Ủy viên Ban Thường vụ Tỉnh ủy Vĩnh Long,",
         "- Ban Tuyên giáo và Dân vận Tỉnh ủy Vĩnh Long,",
         "- Các tổ chức đảng trực thuộc,",
         "- Lưu Văn phòng.",
@@ -148,7 +152,8 @@ def test_commune_header_place_and_recipients(plan, commune):
     committee = "ĐẢNG ỦY " + commune.name.upper().removeprefix("ĐẢNG BỘ ")
     assert lines(left) == ["ĐẢNG BỘ TỈNH VĨNH LONG", committee, "*", f"Số{NUMBER_BLANK}-BC/ĐU"]
     assert left.paragraphs[1].runs[0].bold and not left.paragraphs[0].runs[0].bold
-    assert lines(right)[2] == f"{place_of_commune(commune)}, ngày 26 tháng 11 năm 2026"
+    # Broken after the comma only when the line does not fit the column.
+    assert lines(right)[2].replace(",\n", ", ") == f"{place_of_commune(commune)}, ngày 26 tháng 11 năm 2026"
     recipients, signature = document.tables[-1].rows[0].cells
     assert lines(signature)[0] == "T/M BAN THƯỜNG VỤ"
     assert lines(recipients)[1:3] == [
@@ -169,7 +174,9 @@ def test_cell_report_has_no_unit_tables(plan, commune):
     cell = Organization.objects.filter(path__startswith=commune.path, depth=commune.depth + 1).order_by("path")[0]
     document = build(plan, cell)
     left = lines(document.tables[0].rows[0].cells[0])
-    assert left[0] == commune.name.upper() and left[1] == cell.name.upper() and left[-1].endswith("-BC/CB")
+    # A cell's name too long for one line even at 12 pt is split between words, never inside one.
+    assert left[0] == commune.name.upper() and left[1].replace("\n", " ") == cell.name.upper()
+    assert left[-1].endswith("-BC/CB")
     texts = [p.text for p in document.paragraphs]
     assert not any("CÁC ĐƠN VỊ CHẬM TRỄ" in t for t in texts)
     assert "III. ĐỀ XUẤT, KIẾN NGHỊ" in texts
@@ -219,8 +226,15 @@ def test_figures_match_the_rows(plan):
         f"{vn(counts['not_due'])} đơn vị chưa đến hạn."
     ) in text
     assert f"có {vn(own.members)} đảng viên; {vn(own.expected)} đảng viên" in text
-    assert f"Số đảng viên dự học: {vn(own.attended)} ({pct(own.attended, own.expected)})" in text
-    assert f"vắng mặt không có lý do: {vn(own.unexcused)} ({pct(own.unexcused, own.expected)})" in text
+    # Every rate names its base.
+    assert f"Số đảng viên dự học: {vn(own.attended)} ({pct(own.attended, own.expected)} số đảng viên phải dự học)" in (
+        text
+    )
+    assert f"vắng mặt không có lý do: {vn(own.unexcused)} ({pct(own.unexcused, own.expected)} số đảng viên phải" in (
+        text
+    )
+    if own.took:
+        assert f"({pct(own.passed, own.took)} số đảng viên đã làm bài)" in text
     assert f"Số đảng viên phải viết bài thu hoạch: {vn(own.writers)}" in text
     assert f"đã nộp {vn(own.submitted)} bài" in text
     assert f"Chỉ số làm kỹ của {plan.issuer.name} đạt {dec(own.index)}/100" in text
@@ -392,3 +406,95 @@ def test_report_converts_to_pdf_in_libreoffice(plan, tmp_path):
     pdf = Path(tmp_path / "bao-cao.pdf")
     assert pdf.exists() and pdf.stat().st_size > 1000
     assert pdf.read_bytes().startswith(b"%PDF")
+    pages = [page.extract_text() for page in pypdf.PdfReader(pdf).pages]
+    # The signature is on the page of the closing sentence, never alone on a page of its own.
+    assert "BÍ THƯ" in pages[-1] and "Trên đây là báo cáo" in pages[-1]
+    # The issuer's name is on one line of the header block.
+    assert "\nTỈNH ỦY VĨNH LONG\n" in f"\n{pages[0]}"
+
+
+# ---------------------------------------------------------------- signer, recipients, layout
+
+
+def test_the_signer_is_the_secretary_on_the_report_date(plan, commune):
+    from quantriet.org.models import Position
+
+    day = datetime.date(2026, 11, 26)
+    secretary = commune.holder(Title.SECRETARY, on=day)
+    assert secretary is not None
+    document = build(plan, commune, today=day)
+    assert lines(document.tables[-1].rows[0].cells[1])[-1] == secretary.full_name
+    Position.objects.filter(org=commune, title=Title.SECRETARY).update(end=day - datetime.timedelta(days=1))
+    document = build(plan, commune, today=day)
+    assert lines(document.tables[-1].rows[0].cells[1])[-1] == ""  # nobody on record: the office writes it
+
+
+def test_recipients_are_configurable_per_level(plan, commune):
+    from quantriet.analytics.models import FidelityConfig
+
+    FidelityConfig.objects.create(
+        plan=plan,
+        recipients={
+            Level.UPPER: ["- {cap_tren} (để báo cáo),", "- Ban Tuyên giáo và Dân vận Tỉnh ủy,", "- Lưu Văn phòng."],
+            Level.PROVINCE: ["- Ban Bí thư (để báo cáo),", "- Lưu Văn phòng."],
+        },
+    )
+    own = lines(build(plan, commune).tables[-1].rows[0].cells[0])
+    assert own == [
+        "Nơi nhận:",
+        "- Ban Thường vụ Tỉnh ủy Vĩnh Long (để báo cáo),",
+        "- Ban Tuyên giáo và Dân vận Tỉnh ủy,",
+        "- Lưu Văn phòng.",
+    ]
+    assert lines(build(plan, plan.issuer).tables[-1].rows[0].cells[0])[1] == "- Ban Bí thư (để báo cáo),"
+
+
+def test_staff_set_the_recipients_on_the_config_page(plan, client_as):
+    from quantriet.analytics.components import DEFAULT_WEIGHTS
+    from quantriet.analytics.models import FidelityConfig
+
+    data = {f"w_{key}": weight for key, weight in DEFAULT_WEIGHTS.items()} | {"margin": "15", "floor": "50"}
+    url_config = reverse("analytics:config", args=[plan.pk])
+    response = client_as("tinh.tuyengiao").post(url_config, data | {"r_tinh": "- Thường trực Tỉnh ủy,\n\n- Lưu."})
+    assert response.status_code == 302
+    assert FidelityConfig.objects.get(plan=plan).recipients == {"tinh": ["- Thường trực Tỉnh ủy,", "- Lưu."]}
+    too_many = "\n".join(f"- Nơi {i}," for i in range(16))
+    refused = client_as("tinh.tuyengiao").post(url_config, data | {"r_chi_bo": too_many})
+    assert refused.status_code == 400 and "Tối đa 15 nơi nhận" in refused.content.decode()
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["ĐẢNG ỦY PHƯỜNG THANH ĐỨC", "ĐẢNG ỦY XÃ VĨNH THÀNH", "ĐẢNG ỦY CÁC CƠ QUAN ĐẢNG TỈNH"],
+)
+def test_the_header_keeps_a_units_name_on_one_line(name):
+    from quantriet.analytics.report import CELL_PADDING_MM, header_layout, text_mm
+
+    left_mm, right_mm, size, text = header_layout("ĐẢNG BỘ TỈNH VĨNH LONG", name)
+    assert text == name  # not split
+    assert left_mm >= text_mm(name, size, bold=True) + CELL_PADDING_MM
+    assert right_mm >= text_mm("ĐẢNG CỘNG SẢN VIỆT NAM", 15, bold=True) + CELL_PADDING_MM
+    assert left_mm + right_mm == pytest.approx(165)
+
+
+@pytest.mark.parametrize(
+    ("name", "first"),
+    [
+        ("ĐẢNG ỦY PHƯỜNG TRƯỜNG LONG HÒA", "ĐẢNG ỦY PHƯỜNG"),
+        ("CHI BỘ CƠ QUAN ĐẢNG - MẶT TRẬN - ĐOÀN THỂ", "CHI BỘ CƠ QUAN ĐẢNG -"),
+    ],
+)
+def test_a_name_too_long_for_any_size_is_split_between_words(name, first):
+    from quantriet.analytics.report import CELL_PADDING_MM, header_layout, text_mm
+
+    left_mm, _, size, text = header_layout("ĐẢNG BỘ TỈNH VĨNH LONG", name)
+    assert text.split("\n")[0] == first and text.replace("\n", " ") == name
+    assert size == 14  # in two lines the name keeps the full size
+    assert all(left_mm >= text_mm(line, size, bold=True) + CELL_PADDING_MM for line in text.split("\n"))
+
+
+def test_the_closing_sentence_keeps_with_the_signature(plan):
+    document = build(plan, plan.issuer)
+    closing = next(p for p in document.paragraphs if p.text.startswith("Trên đây là báo cáo"))
+    assert closing.paragraph_format.keep_with_next
+    assert document.paragraphs[-1].paragraph_format.keep_with_next  # the gap before the signature table

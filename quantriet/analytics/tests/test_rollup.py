@@ -12,7 +12,15 @@ from quantriet.analytics.changes import refresh_changed
 from quantriet.analytics.models import FidelityConfig, FidelityRun, FidelityScore
 from quantriet.analytics.rollup import refresh
 from quantriet.study import services
-from quantriet.study.models import Attendance, AttendanceStatus, Conference, Level, Obligation, PlanStatus
+from quantriet.study.models import (
+    Attendance,
+    AttendanceStatus,
+    Conference,
+    ConferenceStatus,
+    Level,
+    Obligation,
+    PlanStatus,
+)
 
 from .common import A_LOCAL, add_org, build_tree, days_ago
 
@@ -122,7 +130,7 @@ def test_an_overdue_unit_scores_zero_on_time_and_is_flagged():
 
 
 def _snapshot(plan):
-    fields = ["index", "decay", "parent_index", "flags", "components", *fc.COUNT_FIELDS]
+    fields = ["state", "index", "decay", "parent_index", "flags", "components", *fc.COUNT_FIELDS]
     return {r.org_id: {f: getattr(r, f) for f in fields} for r in FidelityScore.objects.filter(plan=plan)}
 
 
@@ -188,3 +196,127 @@ def test_the_nightly_command_recomputes_every_running_plan(tree):
 def test_the_command_refuses_an_unknown_plan(tree):
     with pytest.raises(CommandError, match="Không có kế hoạch đã ban hành mang mã số 999999"):
         call_command("refresh_fidelity", plan=999999, quiet=True)
+
+
+# ---------------------------------------------------------------- not yet due, due, overdue
+
+
+def _cell_with_weak_essays(tree, code, name, deadline):
+    """A new cell under C with an obligation due on DEADLINE, not held, whose members' essays are copies.
+
+    Its member figures so far (two essays judged copied) would give it an index of 0: below the
+    floor and far below the commune, were it judged.
+    """
+    from quantriet.essays.models import Essay, EssaySource, EssayVerdict, VerdictLabel
+    from quantriet.study.models import EssayAudience
+
+    from .common import _members
+
+    tree.plan.essay_audience = EssayAudience.ALL_MEMBERS
+    tree.plan.save(update_fields=["essay_audience"])
+    cell = add_org(tree.c, code, name)
+    members = _members(cell, 91000500 + len(code))
+    Obligation.objects.create(plan=tree.plan, org=cell, level=Level.CELL, deadline=deadline)
+    for member in members[:2]:
+        essay = Essay.objects.create(
+            plan=tree.plan,
+            member=member,
+            cell=cell,
+            text="Bài chép.",
+            source=EssaySource.TYPED,
+            submitted_at=timezone.now(),
+        )
+        EssayVerdict.objects.create(essay=essay, label=VerdictLabel.COPIES_RESOLUTION)
+    return cell
+
+
+@pytest.mark.parametrize("deadline_in", [1, 0], ids=["not-due", "due-today"])
+def test_a_unit_not_yet_due_is_not_judged_but_its_figures_accrue(deadline_in):
+    tree = build_tree()
+    cell = _cell_with_weak_essays(tree, "TT-C-N", "Chi bộ ấp Mới", days_ago(-deadline_in))
+    refresh(tree.plan)
+    n = row(tree, cell)
+    assert n.state == fc.NOT_DUE and n.not_due
+    assert n.index is None and n.decay is None
+    assert n.flags == [] and not n.lam_luot
+    assert (n.members, n.checked, n.independent) == (4, 2, 0)  # the partial figures are kept
+    assert n.components["original"] == 0.0
+    assert row(tree, tree.c).checked == 2  # and counted above
+
+
+def test_one_day_overdue_the_unit_is_judged_and_flagged():
+    tree = build_tree()
+    cell = _cell_with_weak_essays(tree, "TT-C-Q", "Chi bộ ấp Quá", days_ago(1))
+    refresh(tree.plan)
+    q = row(tree, cell)
+    assert q.state == fc.OVERDUE
+    assert q.components["on_time"] == 0.0 and q.index is not None
+    assert q.decay == pytest.approx(row(tree, tree.c).index - q.index, abs=0.05)
+    assert {"qua_han", "lam_luot"} <= set(q.flags) and q.lam_luot
+
+
+def test_held_early_late_and_inherited_units_are_judged(tree):
+    a, b = row(tree, tree.a), row(tree, tree.b)
+    assert a.state == b.state == fc.HELD  # A before its deadline, B two days late
+    assert a.index is not None and b.index is not None and b.lam_luot
+    extra = add_org(tree.c, "TT-C-S", "Chi bộ ấp Sớm")
+    conference = Conference.objects.create(
+        plan=tree.plan,
+        host=extra,
+        title="Hội nghị sớm",
+        starts_at=timezone.now() - timedelta(days=30),  # before the commune (12 days ago)
+        duration_minutes=90,
+        location="Nhà văn hóa",
+        status=ConferenceStatus.HELD,
+    )
+    Obligation.objects.create(
+        plan=tree.plan, org=extra, level=Level.CELL, deadline=days_ago(-5), conference=conference, held_on=days_ago(30)
+    )
+    inherited = add_org(tree.c, "TT-C-I", "Chi bộ ấp Chung")
+    Obligation.objects.create(
+        plan=tree.plan,
+        org=inherited,
+        level=Level.CELL,
+        deadline=days_ago(-5),  # not yet due by date, but it studied at the commune's conference
+        conference=tree.conferences["c"],
+        held_on=days_ago(12),
+    )
+    refresh(tree.plan)
+    early, shared = row(tree, extra), row(tree, inherited)
+    assert early.state == fc.HELD and early.index is not None
+    assert "truoc_cap_tren" in early.flags and early.components["on_time"] == 0.5
+    assert shared.state == fc.HELD and shared.inherited and shared.index is not None
+
+
+def test_the_follower_rejudges_a_unit_once_its_deadline_has_passed(tree):
+    """No data changes: only the date moves past the deadline (simulated by moving the deadline back)."""
+    cell = _cell_with_weak_essays(tree, "TT-C-H", "Chi bộ ấp Hậu", days_ago(0))
+    refresh(tree.plan)
+    assert row(tree, cell).state == fc.NOT_DUE
+    from quantriet.essays.models import Essay, EssayVerdict
+
+    # Every record dates from two days ago, the last run from yesterday, the deadline was
+    # yesterday: nothing changed since the run but the date.
+    long_ago = timezone.now() - timedelta(days=2)
+    Attendance.objects.filter(conference__plan=tree.plan).update(updated_at=long_ago)
+    Conference.objects.filter(plan=tree.plan).update(updated_at=long_ago)
+    Essay.objects.filter(plan=tree.plan).update(submitted_at=long_ago)
+    EssayVerdict.objects.filter(essay__plan=tree.plan).update(computed_at=long_ago)
+    FidelityRun.objects.filter(plan=tree.plan).update(checked_at=timezone.now() - timedelta(days=1))
+    Obligation.objects.filter(plan=tree.plan, org=cell).update(deadline=days_ago(1))
+    assert refresh_changed(tree.plan) >= 1
+    h = row(tree, cell)
+    assert h.state == fc.OVERDUE and h.lam_luot and "qua_han" in h.flags
+    incremental = _snapshot(tree.plan)
+    refresh(tree.plan)
+    assert _snapshot(tree.plan) == incremental
+
+
+def test_the_follower_recomputes_the_plan_once_the_essay_deadline_has_passed(tree):
+    long_ago = timezone.now() - timedelta(days=2)
+    Attendance.objects.filter(conference__plan=tree.plan).update(updated_at=long_ago)
+    Conference.objects.filter(plan=tree.plan).update(updated_at=long_ago)
+    FidelityRun.objects.filter(plan=tree.plan).update(checked_at=timezone.now() - timedelta(days=1))
+    tree.plan.essay_deadline = days_ago(1)
+    tree.plan.save(update_fields=["essay_deadline"])
+    assert refresh_changed(tree.plan) == 4  # the whole tree: the submission rate now counts

@@ -35,3 +35,18 @@ def test_results_per_member_and_per_child_org(quiz, users, client_as):
     root = client_as("tinh.tuyengiao").get(reverse("quizzes:results", args=[quiz.plan_id])).content.decode()
     assert commune1.name in root and commune2.name in root
     assert Attempt.objects.filter(quiz=quiz).count() == 3
+
+
+def test_every_rate_names_its_base(quiz, users, client_as):
+    """The dashboard's 72,7 % is of those who took the quiz; the page says so and gives both bases."""
+    me, other = users["dangvien1"].member, users["xa1.bithu"].member
+    take(quiz, me, perfect=True)
+    take(quiz, other, perfect=False)
+    commune = users["xa1.bithu"].grants.get().org
+    summary = results.org_summary(quiz, commune)
+    assert (summary["took"], summary["passed"], summary["pass_rate_of_took"]) == (2, 1, 50.0)
+    assert summary["pass_rate"] == round(100 / summary["takers"], 1)
+    page = client_as("xa1.bithu").get(reverse("quizzes:results", args=[quiz.plan_id])).content.decode()
+    assert "50,0 % số người đã làm bài</strong> (1/2)" in page
+    rate = f"{100 / summary['takers']:.1f}".replace(".", ",")
+    assert f"bằng {rate} % số đảng viên phải làm (1/{summary['takers']})" in page
