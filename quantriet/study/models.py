@@ -402,6 +402,17 @@ class CheckinOutcome(models.TextChoices):
     OUT_OF_WINDOW = "ngoai_gio", "Ngoài thời gian hội nghị"
     NOT_ON_ROSTER = "khong_co_ten", "Không có tên trong danh sách"
     NOT_A_MEMBER = "khong_phai_dang_vien", "Tài khoản không gắn với đảng viên"
+    TOO_MANY = "sai_qua_nhieu", "Nhập sai mã quá nhiều lần"
+    CANCELLED = "da_huy", "Hội nghị đã hủy"
+
+
+#: Refusals that count towards the limit of wrong codes (checkin.FAILURES_ALLOWED).
+WRONG_CODE = {
+    CheckinOutcome.EXPIRED,
+    CheckinOutcome.REPLAYED,
+    CheckinOutcome.FORGED,
+    CheckinOutcome.OTHER_CONFERENCE,
+}
 
 
 class CheckinAttempt(models.Model):
@@ -411,6 +422,8 @@ class CheckinAttempt(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     at = models.DateTimeField(default=timezone.now)
     outcome = models.CharField(max_length=24, choices=CheckinOutcome.choices)
+    #: Typed as the six-digit code: only these count towards (and are stopped by) the limit of wrong codes.
+    short_code = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = "lượt điểm danh bằng mã"

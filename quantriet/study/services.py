@@ -17,6 +17,7 @@ from .models import (
     ATTENDED,
     KINDS_OF_LEVEL,
     LEVEL_OF_KIND,
+    WRONG_CODE,
     Attendance,
     AttendanceSource,
     AttendanceStatus,
@@ -234,25 +235,23 @@ def checkin(user, conference: Conference, code: str, at=None):
     Idempotent: a second check-in returns the first. Refusals are recorded for the board.
     """
     at = at or timezone.now()
-    outcome, row = _checkin(user, conference, code, at)
-    CheckinAttempt.objects.create(conference=conference, user=user, at=at, outcome=outcome)
+    short = codes.parse_short_code(code)
+    outcome, row = _checkin(user, conference, code, short, at)
+    CheckinAttempt.objects.create(conference=conference, user=user, at=at, outcome=outcome, short_code=bool(short))
     return outcome, row
 
 
-def _checkin(user, conference, code, at):
+def _checkin(user, conference, code, short, at):
     member = getattr(user, "member", None)
     if member is None:
         return CheckinOutcome.NOT_A_MEMBER, None
-    parsed = codes.parse_code(code)
-    if parsed is None:
-        return CheckinOutcome.FORGED, None
-    conference_id, slot, mac = parsed
-    if conference_id != conference.pk:
-        other = Conference.objects.filter(pk=conference_id).first()
-        genuine = other is not None and codes.is_authentic(other, slot, mac)
-        return (CheckinOutcome.OTHER_CONFERENCE if genuine else CheckinOutcome.FORGED), None
-    if not codes.is_authentic(conference, slot, mac) or slot > codes.current_slot(conference, at):
-        return CheckinOutcome.FORGED, None
+    if conference.status == ConferenceStatus.CANCELLED:
+        return CheckinOutcome.CANCELLED, None
+    if short and _locked_out(user, conference, at):
+        return CheckinOutcome.TOO_MANY, None
+    refusal, slot = _short_code_slot(user, conference, short, at) if short else _long_code_slot(conference, code, at)
+    if refusal:
+        return refusal, None
     existing = Attendance.objects.filter(conference=conference, member=member, checked_in_at__isnull=False).first()
     if existing:
         return CheckinOutcome.AGAIN, existing
@@ -264,6 +263,51 @@ def _checkin(user, conference, code, at):
     if not on_roster(conference, member):
         return CheckinOutcome.NOT_ON_ROSTER, None
     return _store_checkin(conference, member, slot, at)
+
+
+def _locked_out(user, conference, at) -> bool:
+    """Too many wrong six-digit codes lately: a million codes could otherwise be guessed.
+
+    The signed code of the QR cannot be guessed, so scanning it still works meanwhile."""
+    since = at - timedelta(minutes=codes.LOCK_MINUTES)
+    wrong = CheckinAttempt.objects.filter(
+        conference=conference, user=user, at__gt=since, outcome__in=WRONG_CODE, short_code=True
+    )
+    return wrong.count() >= codes.FAILURES_ALLOWED
+
+
+def _long_code_slot(conference, code, at):
+    """(refusal or None, slot) of a signed code "<conference>.<slot>.<mac>"."""
+    parsed = codes.parse_code(code)
+    if parsed is None:
+        return CheckinOutcome.FORGED, None
+    conference_id, slot, mac = parsed
+    if conference_id != conference.pk:
+        other = Conference.objects.filter(pk=conference_id).first()
+        genuine = other is not None and codes.is_authentic(other, slot, mac)
+        return (CheckinOutcome.OTHER_CONFERENCE if genuine else CheckinOutcome.FORGED), None
+    if not codes.is_authentic(conference, slot, mac) or slot > codes.current_slot(conference, at):
+        return CheckinOutcome.FORGED, None
+    return None, slot
+
+
+def _short_code_slot(user, conference, digits, at):
+    """(refusal or None, slot) of six typed digits: this conference's recent slots, then the other
+    conferences the member could be at right now (to say "another conference" rather than "wrong")."""
+    now = codes.current_slot(conference, at)
+    slot = codes.short_code_slot(conference, digits, now, now - codes.SHORT_LOOKBACK_SLOTS)
+    if slot is not None:
+        return None, slot
+    nearby = (
+        Conference.objects.visible_to(user)
+        .exclude(pk=conference.pk)
+        .filter(starts_at__range=(at - timedelta(days=1), at + timedelta(minutes=codes.EARLY_MINUTES)))
+    )
+    for other in nearby:
+        current = codes.current_slot(other, at)
+        if other.checkin_open(at) and codes.short_code_slot(other, digits, current, current - 1) is not None:
+            return CheckinOutcome.OTHER_CONFERENCE, None
+    return CheckinOutcome.FORGED, None
 
 
 def _store_checkin(conference, member, slot, at):
@@ -424,6 +468,11 @@ def checkin_message(outcome, row, conference):
             "Tài khoản này không gắn với hồ sơ đảng viên nào nên không điểm danh được. "
             "Hãy đăng nhập bằng tài khoản đảng viên của mình."
         ),
+        CheckinOutcome.TOO_MANY: (
+            f"Đồng chí đã nhập sai mã {codes.FAILURES_ALLOWED} lần. Hãy chờ ít phút "
+            f"(tối đa {codes.LOCK_MINUTES} phút) rồi nhập mã đang hiển thị, hoặc nhờ ban quản lý lớp học điểm danh."
+        ),
+        CheckinOutcome.CANCELLED: "Hội nghị này đã bị hủy nên không điểm danh được.",
     }[outcome]
 
 

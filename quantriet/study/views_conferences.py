@@ -519,13 +519,16 @@ def _code_context(request, conference):
     now = timezone.now()
     slot = codes.current_slot(conference, now)
     code = codes.make_code(conference, slot)
-    url = request.build_absolute_uri(reverse("study:checkin", args=[conference.pk])) + "?" + urlencode({"ma": code})
+    page = request.build_absolute_uri(reverse("study:checkin", args=[conference.pk]))
+    url = page + "?" + urlencode({"ma": code})
     svg = segno.make(url, error="m").svg_inline(scale=1, omitsize=True, border=2)
     remaining = max(1, math.ceil((slot + 1) * conference.checkin_interval - now.timestamp()))
     return {
         "conference": conference,
         "code": code,
+        "short_code": codes.make_short_code(conference, slot),
         "checkin_url": url,
+        "checkin_page": page.split("://", 1)[-1],
         "qr": mark_safe(svg),  # noqa: S308 - segno's own SVG, the URL inside is escaped by segno
         "remaining": remaining,
         "interval": conference.checkin_interval,
