@@ -212,20 +212,47 @@ def on_roster(conference, member) -> bool:
     return conference_roster(conference).filter(pk=member.pk).exists()
 
 
+class CheckinOverride(ValidationError):
+    """The board's mark would change what a member recorded by checking in with the code."""
+
+
 @transaction.atomic
-def attendance_mark(actor, conference, member, status, reason="") -> Attendance:
-    """The class board marks one member; an excused absence needs its reason."""
+def attendance_mark(actor, conference, member, status, reason="", override_checkin=False) -> Attendance:
+    """The class board marks one member; an excused absence needs its reason.
+
+    A member who checked in with the code proved they were there: a mark that changes their row
+    (status or reason) is refused with CheckinOverride unless OVERRIDE_CHECKIN says the board
+    confirmed it. The check-in time stays on the row, and the audit keeps both.
+    """
     if not on_roster(conference, member):
         raise ValidationError(f"{member} không có tên trong danh sách dự hội nghị này.")
-    if status == AttendanceStatus.EXCUSED and not reason.strip():
+    reason = reason.strip()
+    if status == AttendanceStatus.EXCUSED and not reason:
         raise ValidationError("Vắng có lý do: hãy ghi lý do.")
-    row = Attendance.objects.filter(conference=conference, member=member).first()
-    before = snapshot(row, ["status", "reason"]) if row else None
+    row = Attendance.objects.select_for_update().filter(conference=conference, member=member).first()
+    fields = ["status", "reason", "source"]
+    before = snapshot(row, fields) if row else None
     if row is None:
         row = Attendance(conference=conference, member=member, source=AttendanceSource.BOARD)
-    row.status, row.reason = status, reason.strip()
+    elif (row.status, row.reason) == (status, reason):
+        return row
+    elif row.checked_in_at and not override_checkin:
+        label = AttendanceStatus(status).label.lower()
+        raise CheckinOverride(
+            f"{member.full_name} đã tự điểm danh bằng mã lúc {timezone.localtime(row.checked_in_at):%H:%M} "
+            f"({row.get_status_display().lower()}). Chưa ghi “{label}”"
+            + (f" với lý do “{reason}”" if reason else "")
+            + ": bấm “Vẫn ghi” nếu đúng là như vậy."
+        )
+    row.status, row.reason, row.source = status, reason, AttendanceSource.BOARD
     row.save()
-    audit_record(actor, "attendance.mark", row, before, snapshot(row, ["status", "reason"]))
+    audit_record(
+        actor,
+        "attendance.override_checkin" if before and row.checked_in_at else "attendance.mark",
+        row,
+        before,
+        snapshot(row, fields),
+    )
     return row
 
 

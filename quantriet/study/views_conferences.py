@@ -441,6 +441,19 @@ def attendance(request, pk):
     return render(request, "study/conferences/attendance.html", context)
 
 
+def _mark_refusal(request, member):
+    """Why the posted mark cannot be saved before the service is asked, else None.
+
+    The reason field carries its row's member id: a reason sent for another row (a page changed
+    under the user, a script) is refused rather than saved on this member.
+    """
+    if request.POST.get("status", "") not in AttendanceStatus.values:
+        return "Hãy chọn một trong năm tình trạng."
+    if request.POST.get("reason", "").strip() and request.POST.get("member") != str(member.pk):
+        return f"Lý do gửi kèm không thuộc dòng của {member.full_name} nên chưa lưu. Hãy gõ lại lý do trên dòng này."
+    return None
+
+
 @login_required
 @require_POST
 def attendance_mark(request, pk, member_pk):
@@ -449,12 +462,14 @@ def attendance_mark(request, pk, member_pk):
     member = get_object_or_404(services.conference_roster(conference).select_related("cell"), pk=member_pk)
     status = request.POST.get("status", "")
     reason = request.POST.get("reason", "")[:255]
-    error = None
-    if status not in AttendanceStatus.values:
-        error = "Hãy chọn một trong năm tình trạng."
-    else:
+    error, needs_confirm = _mark_refusal(request, member), False
+    if error is None:
         try:
-            services.attendance_mark(request.user, conference, member, status, reason)
+            services.attendance_mark(
+                request.user, conference, member, status, reason, override_checkin=request.POST.get("confirm") == "1"
+            )
+        except services.CheckinOverride as e:
+            error, needs_confirm = " ".join(e.messages), True
         except ValidationError as e:
             error = " ".join(e.messages)
     if not _is_htmx(request):
@@ -467,6 +482,7 @@ def attendance_mark(request, pk, member_pk):
             "member": member,
             "mark": Attendance.objects.filter(conference=conference, member=member).first(),
             "error": error,
+            "confirm": needs_confirm,
             "pending": status if error else "",
             "reason": reason if error else None,
         },
@@ -496,6 +512,12 @@ def attendance_import(request, pk):
                 f"Đã nhập {result.rows} dòng: ghi mới {result.created}, cập nhật {result.updated}, "
                 f"không đổi {result.unchanged}; bỏ qua {result.skipped} dòng chưa ghi tình trạng.",
             )
+            if result.kept_checkins:
+                messages.warning(
+                    request,
+                    f"Giữ nguyên {result.kept_checkins} đảng viên đã tự điểm danh bằng mã mà tệp ghi khác đi. "
+                    "Nếu cần sửa, hãy sửa từng người trên sổ điểm danh (sẽ được hỏi xác nhận).",
+                )
             return redirect("study:attendance", pk=conference.pk)
     context = {"conference": conference, "form": form, "problems": problems}
     return render(request, "study/conferences/attendance_import.html", context, status=400 if problems else 200)
