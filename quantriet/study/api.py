@@ -68,10 +68,25 @@ class ConferenceOut(Schema):
     duration_minutes: int
     format: str
     format_label: str = Field(..., alias="get_format_display")
-    status: str
+    status: str = Field(..., description="Điều ban quản lý đã ghi nhận: `du_kien`, `da_to_chuc`, `huy`")
     status_label: str = Field(..., alias="get_status_display")
+    phase: str = Field(
+        ...,
+        description="Trạng thái hiển thị (như trên các trang): `du_kien`, `dang_dien_ra`, `da_to_chuc`, "
+        "`chua_ghi_nhan` (đã kết thúc, chưa ghi nhận), `huy`",
+    )
+    phase_label: str
+    cancel_reason: str
     location: str
     covered_org_ids: list[int]
+
+    @staticmethod
+    def resolve_phase(conference):
+        return conference.current_phase.value
+
+    @staticmethod
+    def resolve_phase_label(conference):
+        return conference.current_phase.label
 
     @staticmethod
     def resolve_covered_org_ids(conference):

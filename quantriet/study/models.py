@@ -209,8 +209,21 @@ class ConferenceFormat(models.TextChoices):
 
 
 class ConferenceStatus(models.TextChoices):
+    """What the board has recorded. What people see is `Conference.phase()`, which also reads the clock."""
+
     PLANNED = "du_kien", "Dự kiến"
     HELD = "da_to_chuc", "Đã tổ chức"
+    CANCELLED = "huy", "Đã hủy"
+
+
+class ConferencePhase(models.TextChoices):
+    """The one status shown everywhere (list, page, "Học tập của tôi", API `phase`)."""
+
+    PLANNED = "du_kien", "Dự kiến"
+    LIVE = "dang_dien_ra", "Đang diễn ra"
+    HELD = "da_to_chuc", "Đã tổ chức"
+    #: Over, but nobody has recorded it as held: its obligations are not fulfilled yet.
+    UNRECORDED = "chua_ghi_nhan", "Đã kết thúc, chưa ghi nhận đã tổ chức"
     CANCELLED = "huy", "Đã hủy"
 
 
@@ -280,6 +293,11 @@ class Conference(models.Model):
     status = models.CharField(
         "trạng thái", max_length=12, choices=ConferenceStatus.choices, default=ConferenceStatus.PLANNED
     )
+    cancel_reason = models.TextField("lý do hủy", blank=True)
+    cancelled_at = models.DateTimeField("ngày hủy", null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     makeup_of = models.ForeignKey(
         "self",
         verbose_name="học bù cho hội nghị",
@@ -331,6 +349,23 @@ class Conference(models.Model):
     def in_window(self, at=None):
         at = at or timezone.now()
         return self.starts_at <= at <= self.ends_at
+
+    def phase(self, at=None) -> ConferencePhase:
+        """Cancelled, else by the clock: before the start planned, between start and end live,
+        after the end held if the board recorded it, else waiting to be recorded."""
+        if self.status == ConferenceStatus.CANCELLED:
+            return ConferencePhase.CANCELLED
+        at = at or timezone.now()
+        if at < self.starts_at:
+            return ConferencePhase.PLANNED
+        if at <= self.ends_at:
+            return ConferencePhase.LIVE
+        return ConferencePhase.HELD if self.status == ConferenceStatus.HELD else ConferencePhase.UNRECORDED
+
+    @property
+    def current_phase(self) -> ConferencePhase:
+        """`phase()` now, for templates."""
+        return self.phase()
 
 
 class BridgePoint(models.Model):

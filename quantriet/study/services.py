@@ -166,6 +166,8 @@ def conference_mark_held(actor, conference: Conference) -> int:
         raise ValidationError("Hội nghị chưa diễn ra; chỉ ghi nhận đã tổ chức sau giờ bắt đầu.")
     if conference.status == ConferenceStatus.HELD:
         raise ValidationError("Hội nghị này đã được ghi nhận là đã tổ chức.")
+    if conference.status == ConferenceStatus.CANCELLED:
+        raise ValidationError("Hội nghị đã hủy không được ghi nhận là đã tổ chức.")
     if not StudyPlan.objects.filter(pk=conference.plan_id, status=PlanStatus.PUBLISHED).exists():
         raise ValidationError("Kế hoạch đã kết thúc; không ghi nhận thêm hội nghị.")
     conference.status = ConferenceStatus.HELD
@@ -183,6 +185,31 @@ def conference_mark_held(actor, conference: Conference) -> int:
         {"status": conference.status, "fulfilled": fulfilled},
     )
     return fulfilled
+
+
+#: Longest cancel reason kept (a sentence or two, shown on the conference's page).
+CANCEL_REASON_MAX = 500
+
+
+@transaction.atomic
+def conference_cancel(actor, conference: Conference, reason: str) -> Conference:
+    """Cancel a conference not yet held, with its reason. It then fulfils no obligation and takes no check-in."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("Hãy ghi lý do hủy hội nghị.")
+    if len(reason) > CANCEL_REASON_MAX:
+        raise ValidationError(f"Lý do hủy dài quá {CANCEL_REASON_MAX} ký tự; hãy viết gọn lại.")
+    current = Conference.objects.select_for_update().get(pk=conference.pk)
+    if current.status == ConferenceStatus.CANCELLED:
+        raise ValidationError("Hội nghị này đã hủy trước đó.")
+    if current.status == ConferenceStatus.HELD:
+        raise ValidationError("Hội nghị đã ghi nhận là đã tổ chức thì không hủy được.")
+    before = snapshot(current, ["status", "cancel_reason"])
+    conference.status, conference.cancel_reason = ConferenceStatus.CANCELLED, reason
+    conference.cancelled_at, conference.cancelled_by = timezone.now(), actor
+    conference.save(update_fields=["status", "cancel_reason", "cancelled_at", "cancelled_by", "updated_at"])
+    audit_record(actor, "conference.cancel", conference, before, snapshot(conference, ["status", "cancel_reason"]))
+    return conference
 
 
 # ---------------------------------------------------------------- roster and attendance

@@ -367,6 +367,22 @@ def conference_held(request, pk):
 
 @login_required
 @require_POST
+def conference_cancel(request, pk):
+    """Those who run the conference cancel it, saying why; the reason is shown on its page."""
+    conference = _managed_conference(request, pk)
+    try:
+        services.conference_cancel(request.user, conference, request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, "Đã hủy hội nghị. Hội nghị này không còn nhận điểm danh và không tính hoàn thành nhiệm vụ."
+        )
+    return redirect(conference.get_absolute_url())
+
+
+@login_required
+@require_POST
 def conference_attachment_add(request, pk):
     """The board keeps the minutes, slides or a photo of the paper sheet with the conference."""
     conference = _managed_conference(request, pk)
@@ -633,6 +649,7 @@ urlpatterns = [
     path("hoi-nghi/<int:pk>/", conference, name="conference"),
     path("hoi-nghi/<int:pk>/sua/", conference_edit, name="conference_edit"),
     path("hoi-nghi/<int:pk>/da-to-chuc/", conference_held, name="conference_held"),
+    path("hoi-nghi/<int:pk>/huy/", conference_cancel, name="conference_cancel"),
     path("hoi-nghi/<int:pk>/hoc-bu/", makeup_create, name="makeup_create"),
     path("hoi-nghi/<int:pk>/tep/", conference_attachment_add, name="conference_attachment_add"),
     path("hoi-nghi/<int:pk>/tep/<int:file_pk>/", conference_attachment, name="conference_attachment"),
