@@ -11,8 +11,10 @@ fields here are text inputs with a numeric keyboard (inputmode) and this module 
   it, never guessed;
 - anything else (letters, spaces inside, "1e3", "NaN") is refused.
 
-Money amounts, where points group thousands, have their own field (`study.forms_plans.VndField`).
-JSON numbers in the API are unambiguous and are not read through here.
+Amounts of money (`parse_amount`) are whole đồng, where points group thousands: "45.000.000",
+"45 000 000 đ", "45000000" and "45.000.000,00" are one amount; "45,5" (a fraction of a đồng)
+and "45,000,000" (the English grouping) are refused. JSON numbers in the API are unambiguous
+and are not read through here.
 """
 
 import re
@@ -80,6 +82,25 @@ def parse_integer(text) -> int:
     if value != value.to_integral_value():
         raise UnclearNumber(MESSAGE_NOT_INTEGER.format(text=str(text).strip()))
     return int(value)
+
+
+_AMOUNT = re.compile(r"^([0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,(0+))?$")
+_CURRENCY = re.compile(r"\s*(đồng|đ|vnđ|vnd)$", re.IGNORECASE)
+MESSAGE_AMOUNT = (
+    "“{text}” không phải là một số tiền bằng đồng. Hãy viết số đồng, nhóm hàng nghìn bằng dấu chấm "
+    "hoặc không nhóm (ví dụ 45.000.000 hoặc 45000000), không có phần lẻ."
+)
+
+
+def parse_amount(text) -> int:
+    """Whole đồng as people type them; NumberError saying how to write it otherwise."""
+    shown = str(text).strip()
+    digits = _CURRENCY.sub("", shown).replace("\u00a0", " ")
+    digits = re.sub(r"(?<=[0-9]) (?=[0-9]{3}\b)", ".", digits)  # "45 000 000" groups like "45.000.000"
+    match = _AMOUNT.match(digits)
+    if not match:
+        raise NumberError(MESSAGE_AMOUNT.format(text=shown))
+    return int(match[1].replace(".", ""))
 
 
 def format_decimal(value) -> str:

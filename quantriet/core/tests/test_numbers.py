@@ -10,6 +10,7 @@ from quantriet.core.numbers import (
     VnDecimalField,
     VnIntegerField,
     format_decimal,
+    parse_amount,
     parse_decimal,
     parse_integer,
 )
@@ -98,3 +99,25 @@ def test_the_fields_read_render_and_refuse():
     assert not too_precise.is_valid() and "points" in too_precise.errors
     assert not _Form({"points": "12"}).is_valid()  # bounds still apply
     assert _Form({"points": "mười"}).errors["points"] == ["Hãy nhập một số (ví dụ 2,5)."]
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("45.000.000", 45_000_000),
+        ("45 000 000 đ", 45_000_000),
+        ("45000000", 45_000_000),
+        ("45.000.000,00", 45_000_000),
+        ("12.500.000 đồng", 12_500_000),
+        ("500 VNĐ", 500),
+        ("0", 0),
+    ],
+)
+def test_amounts_of_money(text, amount):
+    assert parse_amount(text) == amount
+
+
+@pytest.mark.parametrize("text", ["45,5", "45,000,000", "1,234.5", "45.00.000", "4.5", "mười triệu", "-5", ""])
+def test_unclear_amounts_are_refused(text):
+    with pytest.raises(NumberError, match="không phải là một số tiền bằng đồng"):
+        parse_amount(text)
