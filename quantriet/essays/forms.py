@@ -11,7 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BaseFormSet, formset_factory
 
-from quantriet.core.numbers import VnDecimalField
+from quantriet.core.numbers import VnDecimalField, VnIntegerField
 
 from . import services
 
@@ -53,7 +53,7 @@ class CriterionForm(_StyledForm):
         decimal_places=1,
         error_messages=NUMBER_MESSAGES | {"max_decimal_places": "Điểm tối đa có nhiều nhất một chữ số thập phân."},
     )
-    order = forms.IntegerField(
+    order = VnIntegerField(
         label="Thứ tự",
         required=False,
         min_value=0,
