@@ -93,6 +93,8 @@ def test_cancel_with_a_reason(upcoming, client_as, users):
     html = client.get(upcoming.get_absolute_url()).content.decode()
     assert 'data-phase="huy">Đã hủy</span>' in html and "Bão số 5, ngập đường vào hội trường" in html
     assert reverse("study:board", args=[upcoming.pk]) not in html  # no check-in screen for it any more
+    screen = client.get(reverse("study:board_code", args=[upcoming.pk])).content.decode()
+    assert "Hội nghị đã hủy: không nhận điểm danh." in screen
     mine = client_as("dangvien1").get(reverse("study:my_study")).content.decode()
     assert "Lý do hủy: Bão số 5, ngập đường vào hội trường" in mine
 
