@@ -1,5 +1,6 @@
 from django import forms
 
+from quantriet.core.numbers import VnDecimalField, VnIntegerField
 from quantriet.study.models import Level
 
 from .components import COMPONENTS
@@ -13,14 +14,18 @@ MAX_RECIPIENTS = 15
 class ConfigForm(forms.Form):
     """A plan's weights (0–100 each, not all zero) and its two "làm lướt" thresholds."""
 
-    margin = forms.FloatField(
+    margin = VnDecimalField(
         label="Gắn cờ làm lướt khi thấp hơn cấp trên quá (điểm)",
+        max_digits=5,
+        decimal_places=2,
         min_value=0,
         max_value=100,
         error_messages={"min_value": "Từ 0 đến 100 điểm.", "max_value": "Từ 0 đến 100 điểm."},
     )
-    floor = forms.FloatField(
+    floor = VnDecimalField(
         label="Gắn cờ làm lướt khi chỉ số dưới",
+        max_digits=5,
+        decimal_places=2,
         min_value=0,
         max_value=100,
         error_messages={"min_value": "Từ 0 đến 100.", "max_value": "Từ 0 đến 100."},
@@ -29,7 +34,7 @@ class ConfigForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for component in COMPONENTS:
-            self.fields[WEIGHT_PREFIX + component.key] = forms.IntegerField(
+            self.fields[WEIGHT_PREFIX + component.key] = VnIntegerField(
                 label=component.label,
                 min_value=0,
                 max_value=100,
@@ -75,6 +80,12 @@ class ConfigForm(forms.Form):
 
     def weights(self) -> dict:
         return {c.key: self.cleaned_data[WEIGHT_PREFIX + c.key] for c in COMPONENTS}
+
+    def clean_margin(self):
+        return float(self.cleaned_data["margin"])  # stored in a FloatField
+
+    def clean_floor(self):
+        return float(self.cleaned_data["floor"])
 
     def clean(self):
         cleaned = super().clean()

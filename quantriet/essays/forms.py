@@ -11,29 +11,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BaseFormSet, formset_factory
 
+from quantriet.core.numbers import VnDecimalField, VnIntegerField
+
 from . import services
-
-
-class VnDecimalField(forms.DecimalField):
-    """A decimal typed the Vietnamese way (2,5) or with a point (2.5); shown with a comma."""
-
-    widget = forms.TextInput
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("localize", False)
-        super().__init__(**kwargs)
-        self.widget.attrs.setdefault("inputmode", "decimal")
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().replace(",", ".")
-        return super().to_python(value)
-
-    def prepare_value(self, value):
-        if isinstance(value, Decimal):
-            return f"{value.normalize():f}".replace(".", ",")
-        return value
-
 
 NUMBER_MESSAGES = {
     "required": "Hãy nhập một số.",
@@ -73,7 +53,7 @@ class CriterionForm(_StyledForm):
         decimal_places=1,
         error_messages=NUMBER_MESSAGES | {"max_decimal_places": "Điểm tối đa có nhiều nhất một chữ số thập phân."},
     )
-    order = forms.IntegerField(
+    order = VnIntegerField(
         label="Thứ tự",
         required=False,
         min_value=0,

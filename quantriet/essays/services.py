@@ -23,7 +23,7 @@ Decisions (see also the app's README section in the report):
 
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from quantriet.core.audit import audit_record
 from quantriet.core.files import store_upload
+from quantriet.core.numbers import NumberError, UnclearNumber, parse_decimal
 from quantriet.org.models import has_role_on
 from quantriet.study.models import PlanStatus, StudyPlan
 from quantriet.study.services import essay_writers
@@ -389,14 +390,18 @@ def rubric_update(actor, plan: StudyPlan, criteria: list[dict] | None, bands: li
     return {"criteria_changed": criteria_changed, "bands_changed": bands_changed, "rebanded": len(rebanded)}
 
 
-def parse_points(raw) -> Decimal | None:
-    """'8,5' / '8.5' / 8.5 → Decimal('8.5'); None when not a number with at most one decimal."""
-    try:
-        value = Decimal(str(raw).strip().replace(",", "."))
-    except InvalidOperation:
-        return None
+POINTS_MESSAGE = "Điểm phải là số, tối đa một chữ số thập phân (ví dụ 2,5)."
+
+
+def parse_points(raw) -> Decimal:
+    """'8,5' / '8.5' / 8.5 → Decimal('8.5'), read by the one rule for typed numbers (core.numbers);
+    NumberError saying why for anything else, and for more than one decimal."""
+    if isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool):
+        value = Decimal(str(raw))  # a JSON number: already unambiguous
+    else:
+        value = parse_decimal(raw)
     if not value.is_finite() or value != value.quantize(Decimal("0.1")):
-        return None
+        raise NumberError(POINTS_MESSAGE)
     return value.quantize(Decimal("0.1"))
 
 
@@ -404,12 +409,20 @@ def _score_errors(criteria, points) -> tuple[dict, dict]:
     values, errors = {}, {}
     for criterion in criteria:
         raw = points.get(criterion.pk)
-        value = parse_points(raw) if raw not in (None, "") else None
+        if isinstance(raw, str):
+            raw = raw.strip()
         if raw in (None, ""):
             errors[f"c{criterion.pk}"] = [f"Chưa cho điểm tiêu chí “{criterion.name}”."]
-        elif value is None:
-            errors[f"c{criterion.pk}"] = ["Điểm phải là số, tối đa một chữ số thập phân (ví dụ 2,5)."]
-        elif not Decimal(0) <= value <= criterion.max_points:
+            continue
+        try:
+            value = parse_points(raw)
+        except UnclearNumber as error:
+            errors[f"c{criterion.pk}"] = [str(error)]
+            continue
+        except NumberError:
+            errors[f"c{criterion.pk}"] = [POINTS_MESSAGE]
+            continue
+        if not Decimal(0) <= value <= criterion.max_points:
             errors[f"c{criterion.pk}"] = [f"Điểm phải từ 0 đến {vn_points(criterion.max_points)}."]
         else:
             values[criterion.pk] = value

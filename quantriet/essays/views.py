@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from quantriet.core.files import CONTENT_TYPES, download
 from quantriet.core.jobs import job_active
 from quantriet.core.models import Job
+from quantriet.core.numbers import format_decimal
 from quantriet.org.models import Organization, has_role_on
 from quantriet.study.models import PlanStatus, StudyPlan
 from quantriet.study.services import widest_granted
@@ -349,7 +350,8 @@ def _grade_page(request, essay, errors=None, status=200):
         key = f"c{criterion.pk}"
         value = request.POST.get(key) if errors else given.get(criterion.pk)
         criterion.field = key
-        criterion.value = "" if value is None else str(value).replace(",", ".")
+        # What was typed comes back as typed; a stored mark is written with a comma (8,5).
+        criterion.value = "" if value is None else value if isinstance(value, str) else format_decimal(value)
         criterion.errors = (errors or {}).get(key, [])
         criteria.append(criterion)
     context = {

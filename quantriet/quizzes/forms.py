@@ -1,5 +1,7 @@
 from django import forms
 
+from quantriet.core.numbers import VnIntegerField
+
 from .models import MAX_CHOICES, QuestionKind, Quiz
 from .services import question_problems
 
@@ -56,6 +58,11 @@ class QuizForm(forms.ModelForm):
     class Meta:
         model = Quiz
         fields = ["time_limit_minutes", "questions_per_attempt", "attempts_allowed", "pass_mark", "shuffle", "reveal"]
+        #: Whole numbers in text inputs: <input type="number"> turns a typed "7,5" into 75.
+        field_classes = {
+            name: VnIntegerField
+            for name in ["time_limit_minutes", "questions_per_attempt", "attempts_allowed", "pass_mark"]
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -68,10 +68,25 @@ class ConferenceOut(Schema):
     duration_minutes: int
     format: str
     format_label: str = Field(..., alias="get_format_display")
-    status: str
+    status: str = Field(..., description="Điều ban quản lý đã ghi nhận: `du_kien`, `da_to_chuc`, `huy`")
     status_label: str = Field(..., alias="get_status_display")
+    phase: str = Field(
+        ...,
+        description="Trạng thái hiển thị (như trên các trang): `du_kien`, `dang_dien_ra`, `da_to_chuc`, "
+        "`chua_ghi_nhan` (đã kết thúc, chưa ghi nhận), `huy`",
+    )
+    phase_label: str
+    cancel_reason: str
     location: str
     covered_org_ids: list[int]
+
+    @staticmethod
+    def resolve_phase(conference):
+        return conference.current_phase.value
+
+    @staticmethod
+    def resolve_phase_label(conference):
+        return conference.current_phase.label
 
     @staticmethod
     def resolve_covered_org_ids(conference):
@@ -112,6 +127,9 @@ def list_plan_conferences(request, plan_id: int = Path(..., ge=1, le=MAX_ID)):
 
 class CheckinCodeOut(Schema):
     code: str
+    short_code: str = Field(
+        ..., description="Mã số 6 chữ số của cùng chu kỳ, hiển thị dưới mã QR để gõ tay (nhận như `code` khi điểm danh)"
+    )
     expires_in: int = Field(..., description="Số giây đến khi mã đổi (mã vừa đổi vẫn được nhận thêm một chu kỳ)")
     interval: int = Field(..., description="Chu kỳ đổi mã (giây)")
     checkin_url: str = Field(..., description="Địa chỉ trang điểm danh kèm mã, để hiển thị thành mã QR")
@@ -149,6 +167,7 @@ def checkin_code(request, conference_id: int = Path(..., ge=1, le=MAX_ID)):
     path = f"{_checkin_path(conference.pk)}?{urlencode({'ma': code})}"
     return {
         "code": code,
+        "short_code": codes.make_short_code(conference, slot),
         "expires_in": max(1, math.ceil(turns_at - now.timestamp())),
         "interval": conference.checkin_interval,
         "checkin_url": request.build_absolute_uri(path),
@@ -156,7 +175,11 @@ def checkin_code(request, conference_id: int = Path(..., ge=1, le=MAX_ID)):
 
 
 class CheckinIn(Schema):
-    code: str = Field(..., max_length=200, description="Mã đang hiển thị trên màn hình của ban quản lý lớp học")
+    code: str = Field(
+        ...,
+        max_length=200,
+        description="Mã đang hiển thị trên màn hình ban quản lý lớp học: mã đầy đủ trong mã QR, hoặc mã số 6 chữ số",
+    )
 
 
 class CheckinOut(Schema):
@@ -180,6 +203,8 @@ REFUSAL_STATUS = {
     CheckinOutcome.EXPIRED: 409,
     CheckinOutcome.REPLAYED: 409,
     CheckinOutcome.OUT_OF_WINDOW: 409,
+    CheckinOutcome.CANCELLED: 409,
+    CheckinOutcome.TOO_MANY: 429,
     CheckinOutcome.FORGED: 422,
     CheckinOutcome.OTHER_CONFERENCE: 422,
 }
@@ -187,14 +212,17 @@ REFUSAL_STATUS = {
 
 CHECKIN_DESCRIPTION = """Điểm danh bằng mã của chính người gọi (mọi mã đảng viên trong thân yêu cầu bị bỏ qua).
 
+`code` là mã đầy đủ trong mã QR hoặc mã số 6 chữ số hiển thị dưới mã QR (cùng chu kỳ, cùng các lý do từ chối).
+
 Gọi lại nhiều lần cũng chỉ ghi một lần: lần sau trả 200 với `outcome` = `lap_lai` và giờ điểm danh đầu tiên.
 
 | HTTP | outcome | nghĩa |
 |---|---|---|
 | 200 | `ok`, `lap_lai` | đã điểm danh (lần đầu / trước đó) |
 | 403 | `khong_phai_dang_vien`, `khong_co_ten` | tài khoản không gắn đảng viên / không có tên trong danh sách |
-| 409 | `het_han`, `dung_lai`, `ngoai_gio` | mã hết hạn / mã cũ bị dùng lại / ngoài giờ hội nghị |
-| 422 | `gia_mao`, `hoi_nghi_khac` | mã không hợp lệ / mã của hội nghị khác |
+| 409 | `het_han`, `dung_lai`, `ngoai_gio`, `da_huy` | mã hết hạn / mã cũ dùng lại / ngoài giờ / hội nghị đã hủy |
+| 422 | `gia_mao`, `hoi_nghi_khac` | mã không hợp lệ (cả mã số 6 chữ số gõ sai) / mã của hội nghị khác |
+| 429 | `sai_qua_nhieu` | đã nhập sai mã 5 lần trong 10 phút: chờ rồi thử lại |
 | 404 | — | hội nghị không có hoặc ngoài phạm vi |
 | 422 | — | thân yêu cầu sai dạng (`detail`, `errors`) |
 """
@@ -220,7 +248,7 @@ def _read_checkin(request) -> CheckinIn:
 
 @router.post(
     "/conferences/{conference_id}/checkin",
-    response={200: CheckinOut, frozenset({403, 409, 422}): CheckinRefusal},
+    response={200: CheckinOut, frozenset({403, 409, 422, 429}): CheckinRefusal},
     summary="Điểm danh bằng mã",
     description=CHECKIN_DESCRIPTION,
     openapi_extra={

@@ -51,6 +51,8 @@ class AttendanceImportResult:
     updated: int = 0
     unchanged: int = 0
     skipped: int = 0
+    #: Rows left as they are because the member checked in with the code (change those on the board).
+    kept_checkins: int = 0
 
 
 def map_header(header: list[str]) -> dict[str, int]:
@@ -206,6 +208,9 @@ def _commit(actor, conference, rows, filename):
             continue
         if (current.status, current.reason) == (row.status, row.reason):
             result.unchanged += 1
+            continue
+        if current.checked_in_at:  # a sheet never silently overwrites a check-in with the code
+            result.kept_checkins += 1
             continue
         before = {"status": current.status, "reason": current.reason}
         current.status, current.reason, current.source, current.updated_at = (

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
+from quantriet.core.numbers import VnIntegerField
 from quantriet.org.forms import BootstrapMixin
 from quantriet.org.models import TITLE_RANK, Member, Organization, Position, Title
 
@@ -114,6 +115,7 @@ class ConferenceForm(BootstrapMixin, forms.ModelForm):
             "class_rules": "Quy chế lớp học",
             "minutes": "Biên bản hội nghị",
         }
+        field_classes = {"duration_minutes": VnIntegerField, "checkin_interval": VnIntegerField}
         help_texts = {
             "local_context": (
                 "Những vấn đề của địa phương, đơn vị liên quan đến văn bản; các quan điểm sai trái cần phản bác."
@@ -163,8 +165,6 @@ class ConferenceForm(BootstrapMixin, forms.ModelForm):
         if not children.exists():
             del self.fields["all_children"]
         self.fields["duration_minutes"].min_value = 15
-        self.fields["duration_minutes"].widget.attrs.update(min=15, max=7200)
-        self.fields["checkin_interval"].widget.attrs.update(min=10, max=300)
         for name in ("covered", "presenters", "board_members"):
             self.fields[name].widget.attrs["class"] = "form-check-input"
         for name in ("chair", "board_head"):
@@ -276,12 +276,11 @@ class BridgePointForm(BootstrapMixin, forms.ModelForm):
         model = BridgePoint
         fields = ["place", "host", "expected", "actual"]
         labels = {"host": "Đơn vị đầu cầu"}
+        field_classes = {"expected": VnIntegerField, "actual": VnIntegerField}
 
     def __init__(self, *args, hosts, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["host"].queryset = hosts
-        self.fields["expected"].widget.attrs["min"] = 0
-        self.fields["actual"].widget.attrs["min"] = 0
 
     def has_changed(self):
         """A blank new row (no place, no host) is not a bridging point, whatever its counts say."""

@@ -1,10 +1,10 @@
 """Forms of the study plan pages: the fields the closing paragraph of Chỉ thị 28-CT/TU asks for."""
 
-import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
 
+from quantriet.core.numbers import NumberError, parse_amount
 from quantriet.documents.models import Audience, Document
 from quantriet.org.forms import BootstrapMixin, DateInput
 from quantriet.org.models import Organization
@@ -20,16 +20,15 @@ def deadline_field_name(level) -> str:
 
 
 class VndField(forms.DecimalField):
-    """An amount in đồng as people type it: "45.000.000", "45 000 000 đ" or "45000000"."""
+    """An amount in đồng as people type it: "45.000.000", "45 000 000 đ" or "45000000" (core.numbers)."""
 
     def to_python(self, value):
-        if isinstance(value, str):
-            value = re.sub(r",0+$", "", value.strip())  # "45.000.000,00": no fractions of a đồng
-            value = re.sub(r"[\s.,_]|đồng|đ|vnđ|vnd", "", value, flags=re.IGNORECASE)
-        try:
-            return super().to_python(value)
-        except forms.ValidationError:
-            raise forms.ValidationError("Kinh phí phải là số tiền bằng đồng, ví dụ 45.000.000.")
+        if isinstance(value, str) and value.strip():
+            try:
+                value = parse_amount(value)
+            except NumberError as error:
+                raise forms.ValidationError(str(error)) from None
+        return super().to_python(value)
 
     def prepare_value(self, value):
         if isinstance(value, (int, Decimal)):

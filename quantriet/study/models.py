@@ -209,8 +209,21 @@ class ConferenceFormat(models.TextChoices):
 
 
 class ConferenceStatus(models.TextChoices):
+    """What the board has recorded. What people see is `Conference.phase()`, which also reads the clock."""
+
     PLANNED = "du_kien", "Dự kiến"
     HELD = "da_to_chuc", "Đã tổ chức"
+    CANCELLED = "huy", "Đã hủy"
+
+
+class ConferencePhase(models.TextChoices):
+    """The one status shown everywhere (list, page, "Học tập của tôi", API `phase`)."""
+
+    PLANNED = "du_kien", "Dự kiến"
+    LIVE = "dang_dien_ra", "Đang diễn ra"
+    HELD = "da_to_chuc", "Đã tổ chức"
+    #: Over, but nobody has recorded it as held: its obligations are not fulfilled yet.
+    UNRECORDED = "chua_ghi_nhan", "Đã kết thúc, chưa ghi nhận đã tổ chức"
     CANCELLED = "huy", "Đã hủy"
 
 
@@ -280,6 +293,11 @@ class Conference(models.Model):
     status = models.CharField(
         "trạng thái", max_length=12, choices=ConferenceStatus.choices, default=ConferenceStatus.PLANNED
     )
+    cancel_reason = models.TextField("lý do hủy", blank=True)
+    cancelled_at = models.DateTimeField("ngày hủy", null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     makeup_of = models.ForeignKey(
         "self",
         verbose_name="học bù cho hội nghị",
@@ -331,6 +349,23 @@ class Conference(models.Model):
     def in_window(self, at=None):
         at = at or timezone.now()
         return self.starts_at <= at <= self.ends_at
+
+    def phase(self, at=None) -> ConferencePhase:
+        """Cancelled, else by the clock: before the start planned, between start and end live,
+        after the end held if the board recorded it, else waiting to be recorded."""
+        if self.status == ConferenceStatus.CANCELLED:
+            return ConferencePhase.CANCELLED
+        at = at or timezone.now()
+        if at < self.starts_at:
+            return ConferencePhase.PLANNED
+        if at <= self.ends_at:
+            return ConferencePhase.LIVE
+        return ConferencePhase.HELD if self.status == ConferenceStatus.HELD else ConferencePhase.UNRECORDED
+
+    @property
+    def current_phase(self) -> ConferencePhase:
+        """`phase()` now, for templates."""
+        return self.phase()
 
 
 class BridgePoint(models.Model):
@@ -402,6 +437,17 @@ class CheckinOutcome(models.TextChoices):
     OUT_OF_WINDOW = "ngoai_gio", "Ngoài thời gian hội nghị"
     NOT_ON_ROSTER = "khong_co_ten", "Không có tên trong danh sách"
     NOT_A_MEMBER = "khong_phai_dang_vien", "Tài khoản không gắn với đảng viên"
+    TOO_MANY = "sai_qua_nhieu", "Nhập sai mã quá nhiều lần"
+    CANCELLED = "da_huy", "Hội nghị đã hủy"
+
+
+#: Refusals that count towards the limit of wrong codes (checkin.FAILURES_ALLOWED).
+WRONG_CODE = {
+    CheckinOutcome.EXPIRED,
+    CheckinOutcome.REPLAYED,
+    CheckinOutcome.FORGED,
+    CheckinOutcome.OTHER_CONFERENCE,
+}
 
 
 class CheckinAttempt(models.Model):
@@ -411,6 +457,8 @@ class CheckinAttempt(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     at = models.DateTimeField(default=timezone.now)
     outcome = models.CharField(max_length=24, choices=CheckinOutcome.choices)
+    #: Typed as the six-digit code: only these count towards (and are stopped by) the limit of wrong codes.
+    short_code = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = "lượt điểm danh bằng mã"

@@ -17,6 +17,7 @@ from .models import (
     ATTENDED,
     KINDS_OF_LEVEL,
     LEVEL_OF_KIND,
+    WRONG_CODE,
     Attendance,
     AttendanceSource,
     AttendanceStatus,
@@ -165,6 +166,8 @@ def conference_mark_held(actor, conference: Conference) -> int:
         raise ValidationError("Hội nghị chưa diễn ra; chỉ ghi nhận đã tổ chức sau giờ bắt đầu.")
     if conference.status == ConferenceStatus.HELD:
         raise ValidationError("Hội nghị này đã được ghi nhận là đã tổ chức.")
+    if conference.status == ConferenceStatus.CANCELLED:
+        raise ValidationError("Hội nghị đã hủy không được ghi nhận là đã tổ chức.")
     if not StudyPlan.objects.filter(pk=conference.plan_id, status=PlanStatus.PUBLISHED).exists():
         raise ValidationError("Kế hoạch đã kết thúc; không ghi nhận thêm hội nghị.")
     conference.status = ConferenceStatus.HELD
@@ -182,6 +185,31 @@ def conference_mark_held(actor, conference: Conference) -> int:
         {"status": conference.status, "fulfilled": fulfilled},
     )
     return fulfilled
+
+
+#: Longest cancel reason kept (a sentence or two, shown on the conference's page).
+CANCEL_REASON_MAX = 500
+
+
+@transaction.atomic
+def conference_cancel(actor, conference: Conference, reason: str) -> Conference:
+    """Cancel a conference not yet held, with its reason. It then fulfils no obligation and takes no check-in."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("Hãy ghi lý do hủy hội nghị.")
+    if len(reason) > CANCEL_REASON_MAX:
+        raise ValidationError(f"Lý do hủy dài quá {CANCEL_REASON_MAX} ký tự; hãy viết gọn lại.")
+    current = Conference.objects.select_for_update().get(pk=conference.pk)
+    if current.status == ConferenceStatus.CANCELLED:
+        raise ValidationError("Hội nghị này đã hủy trước đó.")
+    if current.status == ConferenceStatus.HELD:
+        raise ValidationError("Hội nghị đã ghi nhận là đã tổ chức thì không hủy được.")
+    before = snapshot(current, ["status", "cancel_reason"])
+    conference.status, conference.cancel_reason = ConferenceStatus.CANCELLED, reason
+    conference.cancelled_at, conference.cancelled_by = timezone.now(), actor
+    conference.save(update_fields=["status", "cancel_reason", "cancelled_at", "cancelled_by", "updated_at"])
+    audit_record(actor, "conference.cancel", conference, before, snapshot(conference, ["status", "cancel_reason"]))
+    return conference
 
 
 # ---------------------------------------------------------------- roster and attendance
@@ -211,20 +239,47 @@ def on_roster(conference, member) -> bool:
     return conference_roster(conference).filter(pk=member.pk).exists()
 
 
+class CheckinOverride(ValidationError):
+    """The board's mark would change what a member recorded by checking in with the code."""
+
+
 @transaction.atomic
-def attendance_mark(actor, conference, member, status, reason="") -> Attendance:
-    """The class board marks one member; an excused absence needs its reason."""
+def attendance_mark(actor, conference, member, status, reason="", override_checkin=False) -> Attendance:
+    """The class board marks one member; an excused absence needs its reason.
+
+    A member who checked in with the code proved they were there: a mark that changes their row
+    (status or reason) is refused with CheckinOverride unless OVERRIDE_CHECKIN says the board
+    confirmed it. The check-in time stays on the row, and the audit keeps both.
+    """
     if not on_roster(conference, member):
         raise ValidationError(f"{member} không có tên trong danh sách dự hội nghị này.")
-    if status == AttendanceStatus.EXCUSED and not reason.strip():
+    reason = reason.strip()
+    if status == AttendanceStatus.EXCUSED and not reason:
         raise ValidationError("Vắng có lý do: hãy ghi lý do.")
-    row = Attendance.objects.filter(conference=conference, member=member).first()
-    before = snapshot(row, ["status", "reason"]) if row else None
+    row = Attendance.objects.select_for_update().filter(conference=conference, member=member).first()
+    fields = ["status", "reason", "source"]
+    before = snapshot(row, fields) if row else None
     if row is None:
         row = Attendance(conference=conference, member=member, source=AttendanceSource.BOARD)
-    row.status, row.reason = status, reason.strip()
+    elif (row.status, row.reason) == (status, reason):
+        return row
+    elif row.checked_in_at and not override_checkin:
+        label = AttendanceStatus(status).label.lower()
+        raise CheckinOverride(
+            f"{member.full_name} đã tự điểm danh bằng mã lúc {timezone.localtime(row.checked_in_at):%H:%M} "
+            f"({row.get_status_display().lower()}). Chưa ghi “{label}”"
+            + (f" với lý do “{reason}”" if reason else "")
+            + ": bấm “Vẫn ghi” nếu đúng là như vậy."
+        )
+    row.status, row.reason, row.source = status, reason, AttendanceSource.BOARD
     row.save()
-    audit_record(actor, "attendance.mark", row, before, snapshot(row, ["status", "reason"]))
+    audit_record(
+        actor,
+        "attendance.override_checkin" if before and row.checked_in_at else "attendance.mark",
+        row,
+        before,
+        snapshot(row, fields),
+    )
     return row
 
 
@@ -234,25 +289,23 @@ def checkin(user, conference: Conference, code: str, at=None):
     Idempotent: a second check-in returns the first. Refusals are recorded for the board.
     """
     at = at or timezone.now()
-    outcome, row = _checkin(user, conference, code, at)
-    CheckinAttempt.objects.create(conference=conference, user=user, at=at, outcome=outcome)
+    short = codes.parse_short_code(code)
+    outcome, row = _checkin(user, conference, code, short, at)
+    CheckinAttempt.objects.create(conference=conference, user=user, at=at, outcome=outcome, short_code=bool(short))
     return outcome, row
 
 
-def _checkin(user, conference, code, at):
+def _checkin(user, conference, code, short, at):
     member = getattr(user, "member", None)
     if member is None:
         return CheckinOutcome.NOT_A_MEMBER, None
-    parsed = codes.parse_code(code)
-    if parsed is None:
-        return CheckinOutcome.FORGED, None
-    conference_id, slot, mac = parsed
-    if conference_id != conference.pk:
-        other = Conference.objects.filter(pk=conference_id).first()
-        genuine = other is not None and codes.is_authentic(other, slot, mac)
-        return (CheckinOutcome.OTHER_CONFERENCE if genuine else CheckinOutcome.FORGED), None
-    if not codes.is_authentic(conference, slot, mac) or slot > codes.current_slot(conference, at):
-        return CheckinOutcome.FORGED, None
+    if conference.status == ConferenceStatus.CANCELLED:
+        return CheckinOutcome.CANCELLED, None
+    if short and _locked_out(user, conference, at):
+        return CheckinOutcome.TOO_MANY, None
+    refusal, slot = _short_code_slot(user, conference, short, at) if short else _long_code_slot(conference, code, at)
+    if refusal:
+        return refusal, None
     existing = Attendance.objects.filter(conference=conference, member=member, checked_in_at__isnull=False).first()
     if existing:
         return CheckinOutcome.AGAIN, existing
@@ -264,6 +317,51 @@ def _checkin(user, conference, code, at):
     if not on_roster(conference, member):
         return CheckinOutcome.NOT_ON_ROSTER, None
     return _store_checkin(conference, member, slot, at)
+
+
+def _locked_out(user, conference, at) -> bool:
+    """Too many wrong six-digit codes lately: a million codes could otherwise be guessed.
+
+    The signed code of the QR cannot be guessed, so scanning it still works meanwhile."""
+    since = at - timedelta(minutes=codes.LOCK_MINUTES)
+    wrong = CheckinAttempt.objects.filter(
+        conference=conference, user=user, at__gt=since, outcome__in=WRONG_CODE, short_code=True
+    )
+    return wrong.count() >= codes.FAILURES_ALLOWED
+
+
+def _long_code_slot(conference, code, at):
+    """(refusal or None, slot) of a signed code "<conference>.<slot>.<mac>"."""
+    parsed = codes.parse_code(code)
+    if parsed is None:
+        return CheckinOutcome.FORGED, None
+    conference_id, slot, mac = parsed
+    if conference_id != conference.pk:
+        other = Conference.objects.filter(pk=conference_id).first()
+        genuine = other is not None and codes.is_authentic(other, slot, mac)
+        return (CheckinOutcome.OTHER_CONFERENCE if genuine else CheckinOutcome.FORGED), None
+    if not codes.is_authentic(conference, slot, mac) or slot > codes.current_slot(conference, at):
+        return CheckinOutcome.FORGED, None
+    return None, slot
+
+
+def _short_code_slot(user, conference, digits, at):
+    """(refusal or None, slot) of six typed digits: this conference's recent slots, then the other
+    conferences the member could be at right now (to say "another conference" rather than "wrong")."""
+    now = codes.current_slot(conference, at)
+    slot = codes.short_code_slot(conference, digits, now, now - codes.SHORT_LOOKBACK_SLOTS)
+    if slot is not None:
+        return None, slot
+    nearby = (
+        Conference.objects.visible_to(user)
+        .exclude(pk=conference.pk)
+        .filter(starts_at__range=(at - timedelta(days=1), at + timedelta(minutes=codes.EARLY_MINUTES)))
+    )
+    for other in nearby:
+        current = codes.current_slot(other, at)
+        if other.checkin_open(at) and codes.short_code_slot(other, digits, current, current - 1) is not None:
+            return CheckinOutcome.OTHER_CONFERENCE, None
+    return CheckinOutcome.FORGED, None
 
 
 def _store_checkin(conference, member, slot, at):
@@ -424,6 +522,11 @@ def checkin_message(outcome, row, conference):
             "Tài khoản này không gắn với hồ sơ đảng viên nào nên không điểm danh được. "
             "Hãy đăng nhập bằng tài khoản đảng viên của mình."
         ),
+        CheckinOutcome.TOO_MANY: (
+            f"Đồng chí đã nhập sai mã {codes.FAILURES_ALLOWED} lần. Hãy chờ ít phút "
+            f"(tối đa {codes.LOCK_MINUTES} phút) rồi nhập mã đang hiển thị, hoặc nhờ ban quản lý lớp học điểm danh."
+        ),
+        CheckinOutcome.CANCELLED: "Hội nghị này đã bị hủy nên không điểm danh được.",
     }[outcome]
 
 

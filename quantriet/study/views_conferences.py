@@ -367,6 +367,22 @@ def conference_held(request, pk):
 
 @login_required
 @require_POST
+def conference_cancel(request, pk):
+    """Those who run the conference cancel it, saying why; the reason is shown on its page."""
+    conference = _managed_conference(request, pk)
+    try:
+        services.conference_cancel(request.user, conference, request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, "Đã hủy hội nghị. Hội nghị này không còn nhận điểm danh và không tính hoàn thành nhiệm vụ."
+        )
+    return redirect(conference.get_absolute_url())
+
+
+@login_required
+@require_POST
 def conference_attachment_add(request, pk):
     """The board keeps the minutes, slides or a photo of the paper sheet with the conference."""
     conference = _managed_conference(request, pk)
@@ -441,6 +457,19 @@ def attendance(request, pk):
     return render(request, "study/conferences/attendance.html", context)
 
 
+def _mark_refusal(request, member):
+    """Why the posted mark cannot be saved before the service is asked, else None.
+
+    The reason field carries its row's member id: a reason sent for another row (a page changed
+    under the user, a script) is refused rather than saved on this member.
+    """
+    if request.POST.get("status", "") not in AttendanceStatus.values:
+        return "Hãy chọn một trong năm tình trạng."
+    if request.POST.get("reason", "").strip() and request.POST.get("member") != str(member.pk):
+        return f"Lý do gửi kèm không thuộc dòng của {member.full_name} nên chưa lưu. Hãy gõ lại lý do trên dòng này."
+    return None
+
+
 @login_required
 @require_POST
 def attendance_mark(request, pk, member_pk):
@@ -449,12 +478,14 @@ def attendance_mark(request, pk, member_pk):
     member = get_object_or_404(services.conference_roster(conference).select_related("cell"), pk=member_pk)
     status = request.POST.get("status", "")
     reason = request.POST.get("reason", "")[:255]
-    error = None
-    if status not in AttendanceStatus.values:
-        error = "Hãy chọn một trong năm tình trạng."
-    else:
+    error, needs_confirm = _mark_refusal(request, member), False
+    if error is None:
         try:
-            services.attendance_mark(request.user, conference, member, status, reason)
+            services.attendance_mark(
+                request.user, conference, member, status, reason, override_checkin=request.POST.get("confirm") == "1"
+            )
+        except services.CheckinOverride as e:
+            error, needs_confirm = " ".join(e.messages), True
         except ValidationError as e:
             error = " ".join(e.messages)
     if not _is_htmx(request):
@@ -467,6 +498,7 @@ def attendance_mark(request, pk, member_pk):
             "member": member,
             "mark": Attendance.objects.filter(conference=conference, member=member).first(),
             "error": error,
+            "confirm": needs_confirm,
             "pending": status if error else "",
             "reason": reason if error else None,
         },
@@ -496,6 +528,12 @@ def attendance_import(request, pk):
                 f"Đã nhập {result.rows} dòng: ghi mới {result.created}, cập nhật {result.updated}, "
                 f"không đổi {result.unchanged}; bỏ qua {result.skipped} dòng chưa ghi tình trạng.",
             )
+            if result.kept_checkins:
+                messages.warning(
+                    request,
+                    f"Giữ nguyên {result.kept_checkins} đảng viên đã tự điểm danh bằng mã mà tệp ghi khác đi. "
+                    "Nếu cần sửa, hãy sửa từng người trên sổ điểm danh (sẽ được hỏi xác nhận).",
+                )
             return redirect("study:attendance", pk=conference.pk)
     context = {"conference": conference, "form": form, "problems": problems}
     return render(request, "study/conferences/attendance_import.html", context, status=400 if problems else 200)
@@ -519,13 +557,16 @@ def _code_context(request, conference):
     now = timezone.now()
     slot = codes.current_slot(conference, now)
     code = codes.make_code(conference, slot)
-    url = request.build_absolute_uri(reverse("study:checkin", args=[conference.pk])) + "?" + urlencode({"ma": code})
+    page = request.build_absolute_uri(reverse("study:checkin", args=[conference.pk]))
+    url = page + "?" + urlencode({"ma": code})
     svg = segno.make(url, error="m").svg_inline(scale=1, omitsize=True, border=2)
     remaining = max(1, math.ceil((slot + 1) * conference.checkin_interval - now.timestamp()))
     return {
         "conference": conference,
         "code": code,
+        "short_code": codes.make_short_code(conference, slot),
         "checkin_url": url,
+        "checkin_page": page.split("://", 1)[-1],
         "qr": mark_safe(svg),  # noqa: S308 - segno's own SVG, the URL inside is escaped by segno
         "remaining": remaining,
         "interval": conference.checkin_interval,
@@ -608,6 +649,7 @@ urlpatterns = [
     path("hoi-nghi/<int:pk>/", conference, name="conference"),
     path("hoi-nghi/<int:pk>/sua/", conference_edit, name="conference_edit"),
     path("hoi-nghi/<int:pk>/da-to-chuc/", conference_held, name="conference_held"),
+    path("hoi-nghi/<int:pk>/huy/", conference_cancel, name="conference_cancel"),
     path("hoi-nghi/<int:pk>/hoc-bu/", makeup_create, name="makeup_create"),
     path("hoi-nghi/<int:pk>/tep/", conference_attachment_add, name="conference_attachment_add"),
     path("hoi-nghi/<int:pk>/tep/<int:file_pk>/", conference_attachment, name="conference_attachment"),

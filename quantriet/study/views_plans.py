@@ -39,7 +39,6 @@ from .forms_plans import StudyPlanForm
 from .models import (
     Attendance,
     Conference,
-    ConferenceStatus,
     Obligation,
     ObligationStatus,
     PlanStatus,
@@ -421,10 +420,10 @@ def _my_plans(member, today):
 
 
 def _upcoming_conferences(member, now):
-    """Planned conferences not yet over whose roster includes MEMBER."""
+    """Conferences not yet over whose roster includes MEMBER (cancelled ones too, to say so)."""
     mine = ancestor_paths([member.cell.path])
     candidates = (
-        Conference.objects.filter(status=ConferenceStatus.PLANNED, plan__status=PlanStatus.PUBLISHED)
+        Conference.objects.filter(plan__status=PlanStatus.PUBLISHED)
         .filter(starts_at__gte=now - timedelta(days=1))
         .filter(
             Q(covered_orgs__path__in=mine)
@@ -437,7 +436,6 @@ def _upcoming_conferences(member, now):
     )
     upcoming = [c for c in candidates if c.ends_at >= now and services.on_roster(c, member)]
     for c in upcoming:
-        c.live = c.in_window(now)
         try:
             c.link = c.get_absolute_url()
         except NoReverseMatch:  # the conference pages are another part of the app

@@ -115,6 +115,30 @@ def test_staff_change_the_weights_and_the_rows_follow(tree, admin):
     assert AuditEntry.objects.filter(action="fidelity.config", object_id=str(config.pk)).exists()
 
 
+def test_thresholds_typed_with_a_decimal_comma(tree, admin):
+    url = reverse("analytics:config", args=[tree.plan.pk])
+    assert admin.post(url, _config(margin="12,5", floor="47,5")).status_code == 302
+    config = FidelityConfig.objects.get(plan=tree.plan)
+    assert (config.margin, config.floor) == (12.5, 47.5)
+    html = admin.get(url).content.decode()
+    assert 'value="12,5"' in html and 'value="47,5"' in html and 'type="number"' not in html
+    assert 'inputmode="decimal"' in html and 'inputmode="numeric"' in html
+
+
+@pytest.mark.parametrize(
+    ("changes", "says"),
+    [
+        ({"margin": "1.234,5"}, "vừa có dấu chấm vừa có dấu phẩy"),
+        ({"floor": "4,7,5"}, "nhiều hơn một dấu phẩy"),
+        ({"w_grade": "7,5"}, "không phải là số nguyên"),  # a weight is whole: never read as 75
+    ],
+)
+def test_unclear_numbers_in_the_config_are_refused(tree, admin, changes, says):
+    response = admin.post(reverse("analytics:config", args=[tree.plan.pk]), _config(**changes))
+    assert response.status_code == 400 and says in response.content.decode()
+    assert not FidelityConfig.objects.filter(plan=tree.plan).exists()
+
+
 def test_bad_weights_are_refused_with_a_message_and_nothing_saved(tree, admin):
     url = reverse("analytics:config", args=[tree.plan.pk])
     zeros = _config(**{f"w_{key}": "0" for key in fc.DEFAULT_WEIGHTS})

@@ -145,3 +145,38 @@ def test_the_board_filters(plan, essay, criteria, users, client_as):
     assert name not in client.get(url, {"loc": "chua_cham"}).content.decode()
     assert name in client.get(url, {"loc": "da_cham"}).content.decode()
     assert name not in client.get(url, {"loc": "nop_muon"}).content.decode()
+
+
+@pytest.mark.parametrize(("typed", "stored"), [("0,2", "0.2"), ("0,5", "0.5"), (",5", "0.5"), ("2,0", "2.0")])
+def test_a_decimal_comma_means_what_the_grader_means(essay, criteria, client_as, typed, stored):
+    """The seen defect: "0,2" was stored as 2 points and "0,5" as 5 (then refused)."""
+    data = {f"c{c.pk}": v for c, v in zip(criteria, [typed, "0", "0", "0"], strict=True)}
+    response = client_as("xa1.bithu").post(reverse("essays:grade", args=[essay.pk]), data)
+    assert response.status_code == 302
+    assert str(Grade.objects.get(essay=essay).scores.get(criterion=criteria[0]).points) == stored
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("1.234,5", "vừa có dấu chấm vừa có dấu phẩy"),
+        ("1,234.5", "vừa có dấu chấm vừa có dấu phẩy"),
+        ("0,2,5", "nhiều hơn một dấu phẩy"),
+        ("2.500", "có thể là 2 nghìn 500 hoặc 2 phẩy 500"),
+    ],
+)
+def test_an_unclear_mark_is_refused_with_its_reason(essay, criteria, client_as, typed, says):
+    data = {f"c{c.pk}": v for c, v in zip(criteria, [typed, "1", "1", "1"], strict=True)}
+    response = client_as("xa1.bithu").post(reverse("essays:grade", args=[essay.pk]), data)
+    html = response.content.decode()
+    assert response.status_code == 400 and says in html
+    assert f'value="{typed}"' in html  # shown as typed, never changed
+    assert not Grade.objects.filter(essay=essay).exists()
+
+
+def test_the_grading_inputs_keep_the_comma(essay, criteria, users, client_as):
+    services.essay_grade(users["xa1.bithu"], essay, points(criteria, "2,5", "0,5", "1", "0"))
+    html = client_as("xa1.bithu").get(reverse("essays:essay", args=[essay.pk])).content.decode()
+    first = html[html.index(f'id="c{criteria[0].pk}"') - 300 :]
+    assert 'type="number"' not in html[html.index('id="grading"') :]
+    assert 'inputmode="decimal"' in first and 'value="2,5"' in html and 'value="0,5"' in html

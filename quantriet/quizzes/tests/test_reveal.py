@@ -142,3 +142,27 @@ def test_the_setting_is_kept_through_the_form_and_audited(quiz, client_as):
     assert entry.before["reveal"] == RevealPolicy.LAST and entry.after["reveal"] == RevealPolicy.NEVER
     bad = client.post(url, data | {"reveal": "luon"})
     assert bad.status_code == 400 and "Hãy chọn một lựa chọn hợp lệ" in bad.content.decode()
+
+
+def test_the_quiz_numbers_are_whole_and_a_comma_is_not_eaten(quiz, client_as):
+    """The pass mark and the other settings are whole numbers: "7,5" is refused, never read as 75."""
+    client = client_as("tinh.tuyengiao")
+    url = reverse("quizzes:quiz_edit", args=[quiz.plan_id])
+    page = client.get(url).content.decode()
+    assert 'type="number"' not in page and page.count('inputmode="numeric"') == 4
+    data = {
+        "time_limit_minutes": "15",
+        "questions_per_attempt": "5",
+        "attempts_allowed": "2",
+        "pass_mark": "7,5",
+        "shuffle": "on",
+        "reveal": RevealPolicy.NEVER,
+    }
+    before = quiz.pass_mark
+    bad = client.post(url, data)
+    assert bad.status_code == 400 and "“7,5” không phải là số nguyên" in bad.content.decode()
+    quiz.refresh_from_db()
+    assert quiz.pass_mark == before
+    assert client.post(url, data | {"pass_mark": "70"}).status_code == 302
+    quiz.refresh_from_db()
+    assert quiz.pass_mark == 70

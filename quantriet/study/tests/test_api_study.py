@@ -29,11 +29,13 @@ from quantriet.study.models import (
     CheckinAttempt,
     CheckinOutcome,
     Conference,
+    ConferenceStatus,
     Level,
     LevelDeadline,
     PlanStatus,
     StudyPlan,
 )
+from quantriet.study.tests.test_conferences_common import wrong_short_code
 
 
 def make_conference(plan, host, actor, starts_at=None, title=None):
@@ -261,6 +263,7 @@ def test_checkin_code_for_the_board(api, world):
     conference_id, slot, mac = codes.parse_code(body["code"])
     assert conference_id == c1.pk and codes.is_authentic(c1, slot, mac)
     assert slot in {codes.current_slot(c1) - 1, codes.current_slot(c1)}
+    assert body["short_code"] == codes.make_short_code(c1, slot)
     assert body["interval"] == c1.checkin_interval == 30
     assert 1 <= body["expires_in"] <= body["interval"]
     assert body["checkin_url"] == f"http://testserver/hoc-tap/hoi-nghi/{c1.pk}/diem-danh/?ma={body['code']}"
@@ -280,6 +283,12 @@ def test_board_members_get_the_code(api, world, users):
 def test_code_from_the_api_checks_in(api, world):
     code = api("xa1.bithu").get(f"/api/v1/conferences/{world['c1'].pk}/checkin-code").json()["code"]
     response = post_code(api("dangvien1"), world["c1"], code)
+    assert response.status_code == 200 and response.json()["outcome"] == CheckinOutcome.OK
+
+
+def test_short_code_from_the_api_checks_in(api, world):
+    short = api("xa1.bithu").get(f"/api/v1/conferences/{world['c1'].pk}/checkin-code").json()["short_code"]
+    response = post_code(api("dangvien1"), world["c1"], short)
     assert response.status_code == 200 and response.json()["outcome"] == CheckinOutcome.OK
 
 
@@ -336,6 +345,13 @@ def _refusals(w, users):
         w["plan"], w["cell"], users["admin"], starts_at=timezone.now() + timedelta(days=2), title="Hội nghị tuần sau"
     )
     _, slot, mac = codes.parse_code(codes.make_code(c1))
+    locked = make_conference(w["plan"], w["cell"], users["admin"], title="Hội nghị bị đoán mã")
+    CheckinAttempt.objects.bulk_create(
+        CheckinAttempt(conference=locked, user=users["dangvien1"], outcome=CheckinOutcome.FORGED, short_code=True)
+        for _ in range(codes.FAILURES_ALLOWED)
+    )
+    cancelled = make_conference(w["plan"], w["cell"], users["admin"], title="Hội nghị đã hủy")
+    Conference.objects.filter(pk=cancelled.pk).update(status=ConferenceStatus.CANCELLED)
     return [
         ("admin", c1, codes.make_code(c1), 403, CheckinOutcome.NOT_A_MEMBER),
         ("xa1.bithu", c1, codes.make_code(c1), 403, CheckinOutcome.NOT_ON_ROSTER),
@@ -348,6 +364,9 @@ def _refusals(w, users):
         ("dangvien1", c1, f"9999999999999999999.{slot}.{mac}", 422, CheckinOutcome.FORGED),
         ("dangvien1", c1, "", 422, CheckinOutcome.FORGED),
         ("dangvien1", c1, codes.make_code(c2), 422, CheckinOutcome.OTHER_CONFERENCE),
+        ("dangvien1", c1, wrong_short_code(users["dangvien1"], c1), 422, CheckinOutcome.FORGED),
+        ("dangvien1", locked, codes.make_short_code(locked), 429, CheckinOutcome.TOO_MANY),
+        ("dangvien1", cancelled, codes.make_short_code(cancelled), 409, CheckinOutcome.CANCELLED),
     ]
 
 

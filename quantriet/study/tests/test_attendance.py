@@ -61,7 +61,9 @@ def test_excused_without_a_reason_shows_the_error_in_the_row(conference, client_
     assert 'data-pending="vang_co_ly_do"' in html
     assert not Attendance.objects.filter(conference=conference, member=member).exists()
     response = client.post(
-        mark_url(conference, member), {"status": AttendanceStatus.EXCUSED, "reason": "Đi công tác"}, **HTMX
+        mark_url(conference, member),
+        {"status": AttendanceStatus.EXCUSED, "reason": "Đi công tác", "member": member.pk},
+        **HTMX,
     )
     assert "att-error" not in response.content.decode()
     row = Attendance.objects.get(conference=conference, member=member)
@@ -129,3 +131,82 @@ def test_counts_partial_counts_by_status(conference, client_as, users):
     assert counts["unmarked"] == services.conference_roster(conference).count() - 3
     html = response.content.decode()
     assert 'id="att-counts"' in html and "attendance-changed from:body" in html
+
+
+# ---------------------------------------------------------------- a reason lands on its own row
+
+
+def test_the_reason_input_carries_its_row(conference, client_as):
+    html = client_as("xa1.bithu").get(reverse("study:attendance", args=[conference.pk])).content.decode()
+    member = services.conference_roster(conference).order_by("cell__path", "full_name_folded", "id").first()
+    assert f'<form id="att-form-{member.pk}"' in html
+    form = html[html.index(f'<form id="att-form-{member.pk}"') :]
+    assert f'<input type="hidden" name="member" value="{member.pk}">' in form[: form.index("</form>")]
+
+
+@pytest.mark.parametrize("sent_for", ["other", "missing"])
+def test_a_reason_sent_for_another_row_is_refused(conference, client_as, sent_for):
+    member, neighbour = services.conference_roster(conference).order_by("id")[:2]
+    data = {"status": AttendanceStatus.ABSENT, "reason": "ốm, có đơn"}
+    if sent_for == "other":
+        data["member"] = neighbour.pk
+    response = client_as("xa1.bithu").post(mark_url(conference, member), data, **HTMX)
+    html = response.content.decode()
+    assert response.status_code == 200 and "HX-Trigger" not in response
+    assert f"Lý do gửi kèm không thuộc dòng của {member.full_name} nên chưa lưu." in html
+    assert not Attendance.objects.filter(conference=conference).exists()
+
+
+def test_a_status_without_a_reason_needs_no_row_identity(conference, client_as):
+    member = services.conference_roster(conference).order_by("id").first()
+    client_as("xa1.bithu").post(mark_url(conference, member), {"status": AttendanceStatus.ABSENT, "reason": ""}, **HTMX)
+    assert Attendance.objects.get(conference=conference, member=member).status == AttendanceStatus.ABSENT
+
+
+# ---------------------------------------------------------------- a check-in by code is not overwritten silently
+
+
+@pytest.fixture
+def checked_in(conference, users):
+    outcome, row = services.checkin(users["dangvien1"], conference, services.codes.make_code(conference))
+    assert outcome == "ok"
+    return row
+
+
+def test_marking_over_a_checkin_asks_first(conference, client_as, checked_in):
+    member = checked_in.member
+    data = {"status": AttendanceStatus.EXCUSED, "reason": "ốm, có đơn", "member": member.pk}
+    response = client_as("xa1.bithu").post(mark_url(conference, member), data, **HTMX)
+    html = response.content.decode()
+    assert "HX-Trigger" not in response
+    assert f"{member.full_name} đã tự điểm danh bằng mã lúc" in html
+    assert "bấm “Vẫn ghi” nếu đúng là như vậy" in html
+    assert 'name="confirm" value="1"' in html and '"status": "vang_co_ly_do"' in html
+    row = Attendance.objects.get(pk=checked_in.pk)
+    assert (row.status, row.reason, row.source) == (checked_in.status, "", AttendanceSource.QR)
+    assert not AuditEntry.objects.filter(object_id=str(row.pk), action__startswith="attendance.").exists()
+
+
+def test_adding_a_reason_to_a_checkin_also_asks(conference, users, checked_in):
+    with pytest.raises(services.CheckinOverride):
+        services.attendance_mark(users["admin"], conference, checked_in.member, checked_in.status, "ốm, có đơn")
+    assert Attendance.objects.get(pk=checked_in.pk).reason == ""
+
+
+def test_the_same_mark_over_a_checkin_changes_nothing(conference, users, checked_in):
+    row = services.attendance_mark(users["admin"], conference, checked_in.member, checked_in.status)
+    assert (row.source, row.checked_in_at) == (AttendanceSource.QR, checked_in.checked_in_at)
+
+
+def test_a_confirmed_mark_over_a_checkin_is_saved_and_audited(conference, client_as, users, checked_in):
+    member = checked_in.member
+    data = {"status": AttendanceStatus.LEFT_EARLY, "reason": "Về sớm lúc 9 giờ", "member": member.pk, "confirm": "1"}
+    response = client_as("xa1.bithu").post(mark_url(conference, member), data, **HTMX)
+    assert response["HX-Trigger"] == "attendance-changed"
+    assert "ban quản lý đã sửa" in response.content.decode()
+    row = Attendance.objects.get(pk=checked_in.pk)
+    assert (row.status, row.reason, row.source) == (AttendanceStatus.LEFT_EARLY, "Về sớm lúc 9 giờ", "ban_quan_ly")
+    assert row.checked_in_at == checked_in.checked_in_at  # the check-in itself stays on record
+    entry = AuditEntry.objects.get(object_id=str(row.pk), action="attendance.override_checkin")
+    assert entry.actor == users["xa1.bithu"]
+    assert entry.before["source"] == AttendanceSource.QR and entry.after["status"] == AttendanceStatus.LEFT_EARLY

@@ -183,3 +183,18 @@ def test_plain_member_cannot_import(conference, carded, client_as):
     assert upload(client_as("dangvien1"), conference, sheet).status_code == 403
     assert upload(client_as("xa2.bithu"), conference, sheet).status_code == 404
     assert not Attendance.objects.filter(conference=conference).exists()
+
+
+def test_a_sheet_does_not_overwrite_a_checkin_with_the_code(conference, client_as, users):
+    me = users["dangvien1"].member
+    assert services.checkin(users["dangvien1"], conference, services.codes.make_code(conference))[0] == "ok"
+    me.card_number = me.card_number or "99.999999"
+    me.save(update_fields=["card_number"])
+    sheet = csv_file([[me.card_number, me.full_name, "Vắng có lý do", "ốm, có đơn"]])
+    client = client_as("xa1.bithu")
+    response = upload(client, conference, sheet)
+    assert response.status_code == 302
+    row = Attendance.objects.get(conference=conference, member=me)
+    assert (row.status, row.reason, row.source) == (AttendanceStatus.LATE, "", AttendanceSource.QR)
+    shown = [str(m) for m in client.get(response["Location"]).context["messages"]]
+    assert any(m.startswith("Giữ nguyên 1 đảng viên đã tự điểm danh bằng mã") for m in shown)

@@ -352,3 +352,15 @@ def test_marking_attendance_twice_keeps_one_row(plan, commune, users):
     services.attendance_mark(users["admin"], conference, member, AttendanceStatus.PRESENT)
     row = Attendance.objects.get(conference=conference, member=member)
     assert (row.status, row.source) == (AttendanceStatus.PRESENT, AttendanceSource.BOARD)
+
+
+def test_the_conference_numbers_are_whole_numbers_in_text_inputs(plan, commune, client_as):
+    """A duration typed "1,5" is refused, never read as 15 minutes (type="number" would drop the comma)."""
+    client = client_as("xa1.bithu")
+    page = client.get(create_url(plan, commune)).content.decode()
+    assert 'type="number"' not in page and page.count('inputmode="numeric"') >= 2
+    response = client.post(create_url(plan, commune), form_data(commune, duration_minutes="1,5"))
+    assert response.context["form"].errors["duration_minutes"] == [
+        "“1,5” không phải là số nguyên. Hãy nhập một số nguyên (ví dụ 30)."
+    ]
+    assert not Conference.objects.filter(plan=plan, host=commune).exists()

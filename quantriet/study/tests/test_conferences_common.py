@@ -14,7 +14,7 @@ from quantriet.org.demo import ROOT_CODE
 from quantriet.org.models import Member, Organization, Title
 from quantriet.study import checkin as codes
 from quantriet.study import services
-from quantriet.study.models import Conference, EssayAudience, Level, LevelDeadline, StudyPlan
+from quantriet.study.models import CheckinOutcome, Conference, EssayAudience, Level, LevelDeadline, StudyPlan
 
 
 def org(code):
@@ -70,6 +70,16 @@ def make_conference(plan, host, actor=None, *, starts_at=None, covered=None, boa
 def code_at(conference, at=None):
     """The code the board's screen shows at AT (default now)."""
     return codes.make_code(conference, codes.current_slot(conference, at or timezone.now()))
+
+
+def wrong_short_code(user, conference):
+    """Six digits that USER could not have read off any screen now (so a guess, not a stale code)."""
+    now = timezone.now()
+    for n in range(10**6):
+        digits = f"{n:06d}"
+        if services._short_code_slot(user, conference, digits, now)[0] == CheckinOutcome.FORGED:
+            return digits
+    raise AssertionError("every six-digit code is in use")
 
 
 def roster_members(conference, n=None, exclude=()):

@@ -88,6 +88,14 @@ def page_matrix(w):
         ("conference_attachment", [conf1.pk, w["minutes"].pk], "get", {}, seen1),
         ("conference_attachment", [conf2.pk, w["minutes"].pk], "get", {}, expect(others=404)),
         ("conference_attachment_add", [conf1.pk], "post", {}, post1),
+        # Last: cancels conf2 for the first persona allowed; later tries are refused with a message (302 too).
+        (
+            "conference_cancel",
+            [conf2.pk],
+            "post",
+            {"reason": "Trùng lịch"},
+            expect(admin=302, tinh_tuyengiao=302, xa2_bithu=302, others=404),
+        ),
     ]
     return rows
 

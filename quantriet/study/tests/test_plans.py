@@ -205,6 +205,8 @@ def test_create_without_org_offers_the_orgs_where_the_user_holds_the_role(client
         ({"deadline_tinh": "01/01/2030"}, "deadline_tinh", "cao hơn cấp ban hành"),
         ({"deadline_chi_bo": "01/01/2020"}, "deadline_chi_bo", "không được sớm hơn"),
         ({"budget_amount": "mười triệu"}, "budget_amount", "số tiền"),
+        ({"budget_amount": "45,5"}, "budget_amount", "không có phần lẻ"),  # not silently 455 đồng
+        ({"budget_amount": "45,000,000"}, "budget_amount", "nhóm hàng nghìn bằng dấu chấm"),
         ({"essay_deadline": "31/02/2026"}, "essay_deadline", ""),
     ],
 )
