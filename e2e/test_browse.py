@@ -36,6 +36,8 @@ def assert_not_found(page: Page, path: str) -> None:
 def test_secretary_expands_tree_to_a_member_but_not_into_the_neighbouring_commune(page: Page):
     own, neighbour = commune(1), commune(2)
     log_in(page, "xa1.bithu")
+    # The secretary lands on their to-do list (test_landing.py); the tree is one click away.
+    page.get_by_role("link", name="Tổ chức đảng", exact=True).first.click()
     expect(page).to_have_url(re.compile(r"/to-chuc/$"))
 
     # The tree starts at the secretary's commune; "+" loads its cells with htmx.
@@ -68,12 +70,13 @@ def test_secretary_expands_tree_to_a_member_but_not_into_the_neighbouring_commun
     assert_not_found(page, f"/dang-vien/{Member.objects.in_subtree(neighbour).order_by('id').first().pk}/")
 
 
-def test_plain_member_lands_on_own_record_and_cannot_open_the_commune(page: Page):
+def test_plain_member_opens_own_record_and_cannot_open_the_commune(page: Page):
     member = get_user_model().objects.get(username="dangvien1").member
-    log_in(page, "dangvien1")
+    log_in(page, "dangvien1")  # lands on their study (test_landing.py)
+    expect(page.get_by_role("link", name="Hồ sơ của tôi")).to_have_attribute("href", f"/dang-vien/{member.pk}/")
+    page.get_by_role("link", name="Hồ sơ của tôi").click()
     expect(page).to_have_url(re.compile(rf"/dang-vien/{member.pk}/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(member.full_name)
-    expect(page.get_by_role("link", name="Hồ sơ của tôi")).to_have_attribute("href", f"/dang-vien/{member.pk}/")
 
     assert_not_found(page, f"/to-chuc/{commune(1).pk}/")
 
@@ -83,6 +86,7 @@ def test_tree_search_ignores_diacritics(page: Page):
     folded = fold(own.name)
     assert folded != own.name.lower()  # the query really is the name without its accents
     log_in(page, "xa1.bithu")
+    page.goto("/to-chuc/")
 
     search = page.get_by_role("searchbox", name="Tìm tổ chức")
     search.fill(folded)

@@ -2,14 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from quantriet.analytics import home
 from quantriet.api import api
-from quantriet.org import views as org_views
 
 admin.site.site_header = "Quán Triệt — quản trị hệ thống"
 admin.site.site_title = "Quán Triệt"
 
 urlpatterns = [
-    path("", org_views.home, name="home"),
+    path("", home.home, name="home"),
     path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("quan-tri/", admin.site.urls),

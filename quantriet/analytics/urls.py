@@ -1,4 +1,4 @@
-from . import views, views_report
+from . import home, views, views_report
 
 app_name = "analytics"
-urlpatterns = views.urlpatterns + views_report.urlpatterns
+urlpatterns = views.urlpatterns + views_report.urlpatterns + home.urlpatterns

@@ -31,7 +31,7 @@ from quantriet.study.models import PlanStatus, StudyPlan
 from quantriet.study.services import widest_granted
 from quantriet.study.views_plans import can_manage as can_configure
 
-from . import exports, originality, services
+from . import exports, originality, selectors, services
 from .forms import BandFormSet, CriterionFormSet
 from .models import GRADE_ROLES, Essay, EssayVersion
 
@@ -46,11 +46,13 @@ class Filter:
     GRADED = "da_cham"
     LATE = "nop_muon"
     MISSING = "chua_nop"
+    COPIED = "sao_chep"
     CHOICES = [
         ("", "Tất cả bài đã nộp"),
         (UNGRADED, "Chưa chấm"),
         (GRADED, "Đã chấm"),
         (LATE, "Nộp muộn"),
+        (COPIED, "Chỉ bài có dấu hiệu sao chép"),
         (MISSING, "Chưa nộp"),
     ]
 
@@ -232,6 +234,8 @@ def _board_rows(plan, org, status):
         essays = essays.filter(grade__isnull=False)
     elif status == Filter.LATE:
         essays = essays.filter(late=True)
+    elif status == Filter.COPIED:
+        essays = essays.filter(selectors.flagged_q())
     return essays.order_by("cell__path", "member__full_name_folded", "id")
 
 
@@ -249,6 +253,7 @@ def _counts(plan, org):
         Filter.UNGRADED: essays.filter(grade__isnull=True).count(),
         Filter.GRADED: essays.filter(grade__isnull=False).count(),
         Filter.LATE: essays.filter(late=True).count(),
+        Filter.COPIED: essays.filter(selectors.flagged_q()).count(),
         Filter.MISSING: _missing(plan, org).count(),
     }
 
@@ -264,6 +269,10 @@ def board(request, plan_pk):
         status = ""
     rows = _missing(plan, org) if status == Filter.MISSING else _board_rows(plan, org, status)
     page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    if status != Filter.MISSING:
+        pairs = selectors.near_duplicates(request.user, [getattr(e, "verdict", None) for e in page])
+        for e in page:
+            e.pairs = pairs.get(e.pk, [])
     counts = _counts(plan, org)
     filters = [(value, label, counts[value]) for value, label in Filter.CHOICES]
     children = org.visible_children(Organization.objects.visible_to(request.user)).active()
@@ -344,6 +353,7 @@ def rubric(request, plan_pk):
 def _grade_page(request, essay, errors=None, status=200):
     rubric = services.rubric_ensure(request.user, essay.plan)
     grade = getattr(essay, "grade", None)
+    verdict = getattr(essay, "verdict", None)
     given = {s.criterion_id: s.points for s in grade.scores.all()} if grade else {}
     criteria = []
     for criterion in rubric.criteria.all():
@@ -366,6 +376,7 @@ def _grade_page(request, essay, errors=None, status=200):
         "comment": request.POST.get("comment", "") if errors else (grade.comment if grade else ""),
         "comment_errors": (errors or {}).get("comment", []),
         "max_total": rubric.max_total,
+        "duplicates": selectors.near_duplicates(request.user, [verdict]).get(essay.pk, []),
     }
     return render(request, "essays/essay.html", context, status=status)
 

@@ -36,6 +36,7 @@ from quantriet.originality.compare import fingerprint, shared_passages
 
 from . import originality, views
 from .models import Essay, EssayVerdict, SampleEssay
+from .selectors import parent_names, unit_label
 
 SAMPLE_ROLES = {Role.PROPAGANDA, Role.ADMIN}
 KIND_ESSAY, KIND_SAMPLE, KIND_DOCUMENT = "bai", "mau", "van-ban"
@@ -139,7 +140,9 @@ def highlight(text: str, spans, prefix: str) -> str:
     out, last = [], 0
     for start, end, number in _merged(spans):
         out.append(_escaped(text[last:start]))
-        out.append(f'<mark id="{prefix}-{number}" data-passage="{number}">{_escaped(text[start:end])}</mark>')
+        out.append(
+            f'<mark id="{prefix}-{number}" class="passage" data-passage="{number}">{_escaped(text[start:end])}</mark>'
+        )
         last = end
     out.append(_escaped(text[last:]))
     return mark_safe("".join(out))  # noqa: S308 - every piece of text went through escape()
@@ -176,8 +179,19 @@ def _other(request, essay, kind, other_pk):
         other = get_object_or_404(Essay.objects.filter(plan=essay.plan).select_related("member", "cell"), pk=other_pk)
         if not Essay.objects.visible_to(request.user).filter(pk=other.pk).exists():
             return "Một bài trong phạm vi khác", other.text, reference, None
-        return f"Bài của {other.member.full_name} ({other.cell.name})", other.text, reference, other
+        return f"Bài của {_author(other)}", other.text, reference, other
     raise Http404
+
+
+def _author(essay) -> str:
+    """ "Nguyễn Văn An — Chi bộ ấp 3, Đảng bộ xã Long Đức": who wrote ESSAY and where."""
+    return f"{essay.member.full_name} — {unit_label(essay.cell, parent_names([essay.cell]))}"
+
+
+def _legend(spans_a, spans_b) -> list[dict]:
+    """The numbered passages as they are marked: a number merged into another one is not shown."""
+    in_b = {number for _, _, number in _merged(spans_b)}
+    return [{"number": number, "in_b": number in in_b} for _, _, number in _merged(spans_a)]
 
 
 @login_required
@@ -190,17 +204,19 @@ def compare(request, essay_pk, kind, other_pk):
     other_fp = fingerprint(unicodedata.normalize("NFC", other_text or ""))
     passages = shared_passages(mine_fp, other_fp, boilerplate)
     hidden = kind == KIND_ESSAY and other is None
+    spans_a = [(p.a[0], p.a[1], i) for i, p in enumerate(passages, 1)]
+    spans_b = [] if hidden else [(p.b[0], p.b[1], i) for i, p in enumerate(passages, 1)]
     context = {
         "essay": essay,
         "plan": essay.plan,
         "kind": kind,
         "title": title,
+        "author": _author(essay),
         "hidden": hidden,
         "passages": len(passages),
-        "mine": highlight(mine_fp.text, [(p.a[0], p.a[1], i) for i, p in enumerate(passages, 1)], "a"),
-        "theirs": None
-        if hidden
-        else highlight(other_fp.text, [(p.b[0], p.b[1], i) for i, p in enumerate(passages, 1)], "b"),
+        "legend": _legend(spans_a, spans_b),
+        "mine": highlight(mine_fp.text, spans_a, "a"),
+        "theirs": None if hidden else highlight(other_fp.text, spans_b, "b"),
         "verdict": EssayVerdict.objects.filter(essay=essay).first(),
     }
     return render(request, "essays/compare.html", context)

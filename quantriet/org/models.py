@@ -39,6 +39,9 @@ class Role(models.TextChoices):
 ROSTER_ROLES = {Role.ADMIN, Role.LEADER, Role.OFFICE}
 #: Roles allowed to restructure their subtree (add, edit, move, merge organisations).
 STRUCTURE_ROLES = {Role.ADMIN, Role.OFFICE}
+#: Roles allowed to see the study record of the members of their subtree (conferences attended or
+#: missed, essays with grade and verdict, quizzes): those who run conferences, grade and read results.
+STUDY_RECORD_ROLES = {Role.ADMIN, Role.LEADER, Role.OFFICE, Role.PROPAGANDA}
 
 
 def granted_paths(user, roles=None) -> list[str]:

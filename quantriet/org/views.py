@@ -18,6 +18,7 @@ from .forms import RosterUploadForm
 from .models import (
     ROSTER_ROLES,
     STRUCTURE_ROLES,
+    STUDY_RECORD_ROLES,
     TITLE_RANK,
     Member,
     Organization,
@@ -57,16 +58,6 @@ def _with_counts(orgs):
     for org in orgs:
         org.member_count = counts[org.pk]
     return orgs
-
-
-@login_required
-def home(request):
-    if granted_paths(request.user):
-        return redirect("org:tree")
-    member = getattr(request.user, "member", None)
-    if member is not None:
-        return redirect("org:member", pk=member.pk)
-    return render(request, "org/no_access.html")
 
 
 @login_required
@@ -140,6 +131,9 @@ def member_detail(request, pk):
         "transfers": member.transfers.select_related("from_cell", "to_cell"),
         "cell_visible": Organization.objects.visible_to(request.user).filter(pk=member.cell_id).exists(),
         "can_roster": has_role_on(request.user, member.cell, ROSTER_ROLES),
+        # The record itself is served by a higher app (analytics.home.member_record) as an htmx partial.
+        "can_see_record": member.user_id == request.user.pk
+        or has_role_on(request.user, member.cell, STUDY_RECORD_ROLES),
     }
     return render(request, "org/member_detail.html", context)
 

@@ -7,13 +7,12 @@ otherwise). Writes go through services.py.
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import F, Q
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
@@ -21,24 +20,19 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from quantriet.core.models import Notification
-from quantriet.documents.models import Audience, ancestor_paths
 from quantriet.org.models import (
-    Grant,
     Organization,
     OrgKind,
-    Position,
     Role,
-    Title,
     granted_paths,
     has_role_on,
     subtree_q,
 )
 
-from . import services
+from . import selectors, services
 from .forms_plans import StudyPlanForm
 from .models import (
     Attendance,
-    Conference,
     Obligation,
     ObligationStatus,
     PlanStatus,
@@ -47,8 +41,6 @@ from .models import (
 
 #: Roles that may create, edit, publish and close the plans of their subtree (Ban Tuyên giáo).
 PLAN_ROLES = {Role.PROPAGANDA, Role.ADMIN}
-#: Titles whose holders lead an organisation and see its to-do list.
-LEAD_TITLES = [Title.SECRETARY, Title.STANDING_DEPUTY, Title.DEPUTY]
 #: Bootstrap colour of each obligation status.
 STATUS_STYLE = {
     ObligationStatus.ON_TIME: "success",
@@ -361,15 +353,6 @@ def plan_close(request, pk):
 # ---------------------------------------------------------------- to-do list
 
 
-def _led_orgs(user, visible):
-    """Organisations USER was granted or leads (secretary, deputies), among those they may see."""
-    q = Q(pk__in=Grant.objects.filter(user=user).values("org_id"))
-    member = getattr(user, "member", None)
-    if member is not None:
-        q |= Q(pk__in=Position.objects.current().filter(member=member, title__in=LEAD_TITLES).values("org_id"))
-    return visible.filter(q)
-
-
 @login_required
 def todo(request):
     visible = Organization.objects.visible_to(request.user)
@@ -377,7 +360,7 @@ def todo(request):
         org = get_object_or_404(visible, pk=_int_param(request, "org"))
         orgs = Organization.objects.filter(pk=org.pk)
     else:
-        org, orgs = None, _led_orgs(request.user, visible)
+        org, orgs = None, selectors.led_orgs(request.user, visible)
     today = timezone.localdate()
     rows = (
         Obligation.objects.filter(org__in=orgs, plan__status=PlanStatus.PUBLISHED)
@@ -395,61 +378,13 @@ def todo(request):
 # ---------------------------------------------------------------- the member's own page
 
 
-def _my_plans(member, today):
-    """Published plans issued at the member's cell or above whose audience includes them."""
-    holds_position = Position.objects.current(today).filter(member=member).exists()
-    plans = (
-        StudyPlan.objects.filter(status=PlanStatus.PUBLISHED, issuer__path__in=ancestor_paths([member.cell.path]))
-        .select_related("issuer")
-        .prefetch_related("documents__digests", "deadlines")
-        .order_by("-published_at", "-id")
-    )
-    mine = []
-    for plan in plans:
-        audiences = set(plan.audiences)
-        if Audience.MEMBERS not in audiences and not (Audience.KEY_CADRES in audiences and holds_position):
-            continue
-        writes = services.essay_writers(plan, today).filter(pk=member.pk).exists()
-        plan.essay_due = plan.essay_deadline if writes else None
-        plan.my_documents = []
-        for document in plan.documents.all():
-            digests = sorted(document.digests.all(), key=lambda d: (d.audience != Audience.MEMBERS, d.audience))
-            plan.my_documents.append((document, digests))
-        mine.append(plan)
-    return mine
-
-
-def _upcoming_conferences(member, now):
-    """Conferences not yet over whose roster includes MEMBER (cancelled ones too, to say so)."""
-    mine = ancestor_paths([member.cell.path])
-    candidates = (
-        Conference.objects.filter(plan__status=PlanStatus.PUBLISHED)
-        .filter(starts_at__gte=now - timedelta(days=1))
-        .filter(
-            Q(covered_orgs__path__in=mine)
-            | Q(bridge_points__host__path__in=mine)
-            | Q(makeup_of__attendance__member=member)
-        )
-        .distinct()
-        .select_related("host", "plan")
-        .order_by("starts_at")[:30]
-    )
-    upcoming = [c for c in candidates if c.ends_at >= now and services.on_roster(c, member)]
-    for c in upcoming:
-        try:
-            c.link = c.get_absolute_url()
-        except NoReverseMatch:  # the conference pages are another part of the app
-            c.link = None
-    return upcoming
-
-
 @login_required
 def my_study(request):
     member = getattr(request.user, "member", None)
     if member is None:
         return render(request, "study/my/my_study.html", {"member": None})
     today, now = timezone.localdate(), timezone.now()
-    plans = _my_plans(member, today)
+    plans = selectors.member_plans(member, today)
     obligations = {
         ob.plan_id: decorate(ob, today)
         for ob in Obligation.objects.filter(plan__in=[p.pk for p in plans], org=member.cell)
@@ -464,7 +399,7 @@ def my_study(request):
     essays = sorted((p for p in plans if p.essay_due), key=lambda p: p.essay_due)
     context = {
         "member": member,
-        "conferences": _upcoming_conferences(member, now),
+        "conferences": selectors.upcoming_conferences(member, now),
         "attendance": attendance,
         "plans": plans,
         "essays": essays,

@@ -9,6 +9,7 @@ import pytest
 from quantriet.analytics import urls
 from quantriet.analytics.rollup import refresh
 from quantriet.core.testing import anonymous_failures, api_failures, api_operations, expect, page_failures
+from quantriet.org.models import Member
 from quantriet.study.demo import PLAN_SYMBOL
 from quantriet.study.models import StudyPlan
 from quantriet.study.tests.test_conferences_common import make_plan
@@ -24,6 +25,8 @@ def world(users):
         "other": other.pk,
         "c1": users["xa1.bithu"].grants.get().org.pk,
         "cell": users["dangvien1"].member.cell_id,
+        "m1": users["dangvien1"].member.pk,
+        "m2": Member.objects.in_subtree(users["xa2.bithu"].grants.get().org).order_by("id").first().pk,
     }
 
 
@@ -52,6 +55,15 @@ def page_matrix(w):
         ("config", [plan], "get", {}, expect(admin=200, tinh_tuyengiao=200, outsider=404, others=403)),
         ("config", [plan], "post", {"margin": "x"}, expect(admin=400, tinh_tuyengiao=400, outsider=404, others=403)),
         ("refresh", [plan], "post", {}, expect(admin=302, tinh_tuyengiao=302, outsider=404, others=403)),
+        # The member's study record (an htmx partial of the member page): the member page's gate.
+        (
+            "member_record",
+            [w["m1"]],
+            "get",
+            {},
+            expect(admin=200, tinh_tuyengiao=200, xa1_bithu=200, dangvien1=200, others=404),
+        ),
+        ("member_record", [w["m2"]], "get", {}, expect(admin=200, tinh_tuyengiao=200, xa2_bithu=200, others=404)),
     ]
 
 

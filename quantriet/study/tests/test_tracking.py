@@ -299,3 +299,24 @@ def test_my_study_asks_for_an_essay_only_where_the_essays_pages_take_it(client_a
     assert plans[upper_only.pk].essay_due is None
     assert upper_only.pk not in [p.pk for p in response.context["essays"]]
     assert not essay_writers(upper_only).filter(pk=users["dangvien1"].member.pk).exists()
+
+
+def test_my_study_links_the_directive_and_the_quiz(client_as, users):
+    from quantriet.quizzes.tests.common import quiz_plan
+
+    quiz = quiz_plan(users["admin"], number="891")
+    html = client_as("dangvien1").get("/hoc-tap/cua-toi/").content.decode()
+    document = quiz.plan.documents.get()
+    assert f'href="/van-ban/{document.pk}/"' in html
+    assert f'href="/kiem-tra/ke-hoach/{quiz.plan.pk}/"' in html
+
+
+def test_the_plan_page_links_its_dashboard_and_report_for_those_who_see_them(client_as):
+    plan = make_plan(org(ROOT_CODE), {Level.UPPER: days(5)}, publish=True)
+    dashboard, report = f"/chi-so-lam-ky/ke-hoach/{plan.pk}/", f"/chi-so-lam-ky/ke-hoach/{plan.pk}/bao-cao.docx"
+    for persona in ["tinh.tuyengiao", "xa1.bithu"]:
+        html = client_as(persona).get(plan.get_absolute_url()).content.decode()
+        assert f'href="{dashboard}"' in html and f'href="{report}"' in html, persona
+        assert client_as(persona).get(dashboard).status_code == 200, persona
+    member = client_as("dangvien1").get(plan.get_absolute_url()).content.decode()
+    assert dashboard not in member and report not in member
