@@ -231,14 +231,14 @@ def _board_rows(plan, org, status):
         essays = essays.filter(grade__isnull=False)
     elif status == Filter.LATE:
         essays = essays.filter(late=True)
-    return essays.order_by("cell__path", "member__full_name_folded", "id")
+    return essays.order_by("cell__path", "member__name_key", "id")
 
 
 def _missing(plan, org):
     """Members of ORG's subtree who must write and have not."""
     writers = services.essay_writers(plan).filter(cell__path__startswith=org.path)
     done = Essay.objects.filter(plan=plan).values("member_id")
-    return writers.exclude(pk__in=done).select_related("cell").order_by("cell__path", "full_name_folded", "id")
+    return writers.exclude(pk__in=done).select_related("cell").order_by("cell__path", "name_key", "id")
 
 
 def _counts(plan, org):
@@ -391,8 +391,8 @@ def grade(request, pk):
 def _next_ungraded(essay):
     """The next essay of the same cell still waiting for a grade, so grading runs on from the keyboard."""
     rest = Essay.objects.filter(plan=essay.plan, cell=essay.cell, grade__isnull=True).exclude(pk=essay.pk)
-    rest = rest.filter(member__full_name_folded__gt=essay.member.full_name_folded)
-    return rest.order_by("member__full_name_folded", "id").first()
+    rest = rest.filter(member__name_key__gt=essay.member.name_key)
+    return rest.order_by("member__name_key", "id").first()
 
 
 # ---------------------------------------------------------------- exports

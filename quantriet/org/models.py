@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from quantriet.core.collation import KEY_LENGTH, name_key
 from quantriet.core.text import fold
 
 
@@ -211,6 +212,8 @@ class Member(models.Model):
 
     full_name = models.CharField("họ và tên", max_length=120)
     full_name_folded = models.CharField(max_length=120, db_index=True, editable=False)
+    #: Vietnamese collation key (given, middle, family name); every list of members orders by it.
+    name_key = models.CharField(max_length=KEY_LENGTH, db_index=True, editable=False, default="")
     card_number = models.CharField(
         "số thẻ đảng viên", max_length=20, unique=True, null=True, blank=True, validators=[validate_card_number]
     )
@@ -236,13 +239,13 @@ class Member(models.Model):
     class Meta:
         verbose_name = "đảng viên"
         verbose_name_plural = "đảng viên"
-        ordering = ["full_name_folded", "id"]
+        ordering = ["name_key", "id"]
 
     def __str__(self):
         return self.full_name
 
     def save(self, *args, **kwargs):
-        self.full_name_folded = fold(self.full_name)
+        self.fill_derived()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -275,6 +278,11 @@ class Member(models.Model):
             raise ValidationError(errors)
         if self.cell_id and not self.cell.is_cell:
             raise ValidationError("Đảng viên chỉ sinh hoạt ở chi bộ.")
+
+    def fill_derived(self):
+        """Set the search and sort forms of the name; bulk writes call this, as save() does."""
+        self.full_name_folded = fold(self.full_name)
+        self.name_key = name_key(self.full_name)
 
     def current_positions(self):
         return self.positions.current().select_related("org")

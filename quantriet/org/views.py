@@ -89,7 +89,7 @@ def tree_children(request, pk):
 
 def _leaders(org):
     positions = Position.objects.current().filter(org=org).select_related("member")
-    return sorted(positions, key=lambda p: (TITLE_RANK[p.title], p.member.full_name_folded))
+    return sorted(positions, key=lambda p: (TITLE_RANK[p.title], p.member.name_key))
 
 
 @login_required
@@ -101,7 +101,7 @@ def org_detail(request, pk):
     query = request.GET.get("q", "").strip()
     if query:
         members = members.search(query)
-    page = Paginator(members.order_by("full_name_folded", "id"), 50).get_page(request.GET.get("page"))
+    page = Paginator(members.order_by("name_key", "id"), 50).get_page(request.GET.get("page"))
     ancestors = visible.filter(pk__in=Organization.objects.get_ancestors(org).values("pk")).order_by("depth")
     context = {
         "org": org,
@@ -121,7 +121,7 @@ def org_detail(request, pk):
 @login_required
 def org_export(request, pk):
     org = get_object_or_404(Organization.objects.visible_to(request.user), pk=pk)
-    members = Member.objects.visible_to(request.user).in_subtree(org).order_by("cell__path", "full_name_folded")
+    members = Member.objects.visible_to(request.user).in_subtree(org).order_by("cell__path", "name_key", "id")
     out = io.BytesIO()
     count = write_members_xlsx(members, out)
     audit_record(request.user, "member.export", org, None, {"rows": count})

@@ -402,7 +402,7 @@ def _roster_page(conference, query, page_number):
         roster = roster.filter(
             Q(full_name_folded__contains=folded) | Q(card_number=query.strip()) | Q(record_number=query.upper())
         )
-    page = Paginator(roster.order_by("cell__path", "full_name_folded", "id"), ROWS_PER_PAGE).get_page(page_number)
+    page = Paginator(roster.order_by("cell__path", "name_key", "id"), ROWS_PER_PAGE).get_page(page_number)
     marks = {a.member_id: a for a in Attendance.objects.filter(conference=conference, member__in=list(page))}
     rows = [{"member": m, "mark": marks.get(m.pk)} for m in page]
     return page, rows
