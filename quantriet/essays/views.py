@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from quantriet.core.files import CONTENT_TYPES, download
 from quantriet.core.jobs import job_active
 from quantriet.core.models import Job
-from quantriet.org.models import Organization, has_role_on
+from quantriet.org.models import Organization, attach_parent_names, has_role_on
 from quantriet.study.models import PlanStatus, StudyPlan
 from quantriet.study.services import widest_granted
 from quantriet.study.views_plans import can_manage as can_configure
@@ -263,6 +263,7 @@ def board(request, plan_pk):
         status = ""
     rows = _missing(plan, org) if status == Filter.MISSING else _board_rows(plan, org, status)
     page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    attach_parent_names([row.cell for row in page], within=org)
     counts = _counts(plan, org)
     filters = [(value, label, counts[value]) for value, label in Filter.CHOICES]
     children = org.visible_children(Organization.objects.visible_to(request.user)).active()

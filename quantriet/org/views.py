@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from quantriet.core.audit import audit_record
+from quantriet.core.text import search_text
 
 from .forms import RosterUploadForm
 from .models import (
@@ -23,6 +24,7 @@ from .models import (
     Organization,
     Position,
     RosterImportJob,
+    attach_parent_names,
     granted_paths,
     has_role_on,
     subtree_q,
@@ -71,11 +73,12 @@ def home(request):
 
 @login_required
 def tree(request):
-    query = request.GET.get("q", "").strip()
+    query = search_text(request.GET.get("q"))
     visible = Organization.objects.visible_to(request.user)
     if query:
         found = visible.search(query).order_by("path")[:100]
-        return render(request, "org/tree.html", {"query": query, "found": _with_counts(found)})
+        found = attach_parent_names(_with_counts(found))
+        return render(request, "org/tree.html", {"query": query, "found": found})
     return render(request, "org/tree.html", {"nodes": _with_counts(Organization.objects.visible_roots(request.user))})
 
 
@@ -98,10 +101,11 @@ def org_detail(request, pk):
     org = get_object_or_404(visible, pk=pk)
     children = org.visible_children(visible)
     members = Member.objects.visible_to(request.user).in_subtree(org).select_related("cell")
-    query = request.GET.get("q", "").strip()
+    query = search_text(request.GET.get("q"))
     if query:
         members = members.search(query)
     page = Paginator(members.order_by("name_key", "id"), 50).get_page(request.GET.get("page"))
+    attach_parent_names([m.cell for m in page], within=org)
     ancestors = visible.filter(pk__in=Organization.objects.get_ancestors(org).values("pk")).order_by("depth")
     context = {
         "org": org,

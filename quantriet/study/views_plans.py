@@ -23,12 +23,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from quantriet.core.models import Notification
 from quantriet.documents.models import Audience, ancestor_paths
 from quantriet.org.models import (
+    LEAD_TITLES,
     Grant,
     Organization,
     OrgKind,
     Position,
     Role,
-    Title,
+    attach_parent_names,
     granted_paths,
     has_role_on,
     subtree_q,
@@ -49,7 +50,6 @@ from .models import (
 #: Roles that may create, edit, publish and close the plans of their subtree (Ban Tuyên giáo).
 PLAN_ROLES = {Role.PROPAGANDA, Role.ADMIN}
 #: Titles whose holders lead an organisation and see its to-do list.
-LEAD_TITLES = [Title.SECRETARY, Title.STANDING_DEPUTY, Title.DEPUTY]
 #: Bootstrap colour of each obligation status.
 STATUS_STYLE = {
     ObligationStatus.ON_TIME: "success",
@@ -306,11 +306,9 @@ def _status_list(request, plan, status, today):
     totals = {s: visible.with_status(s, today).count() for s in ObligationStatus}
     rows = visible.with_status(status, today).select_related("org", "head").order_by("deadline", "org__path")
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
-    parent_paths = {ob.org.path[: -Organization.steplen] for ob in page}
-    parents = {o.path: o for o in Organization.objects.filter(path__in=parent_paths).only("path", "name")}
+    attach_parent_names([ob.org for ob in page])
     for ob in page:
         decorate(ob, today)
-        ob.upper = parents.get(ob.org.path[: -Organization.steplen])
         ob.days_late = (today - ob.deadline).days if status == ObligationStatus.OVERDUE else None
     return {
         "filter_status": status,
@@ -386,6 +384,7 @@ def todo(request):
         .order_by(F("held_on").desc(nulls_first=True), "deadline", "org__path")
     )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    attach_parent_names([ob.org for ob in page], within=org)
     for ob in page:
         decorate(ob, today)
         ob.record_url = conference_create_url(ob) if ob.held_on is None else None
