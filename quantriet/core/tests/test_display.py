@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from quantriet.core.audit import audit_record
 from quantriet.core.people import person_name
 from quantriet.core.text import SEARCH_MAX, search_text
 from quantriet.org.models import Organization, manages_something
@@ -72,3 +73,10 @@ def test_document_search_too_long_is_cut_not_ignored(client_as):
     """A 2,000-character search used to fail the form silently and list every document."""
     page = client_as("tinh.tuyengiao").get(reverse("documents:list"), {"q": JUNK}).content.decode()
     assert "Tìm thấy 0 văn bản" in page
+
+
+def test_admin_audit_log_names_the_actor(client_as, users):
+    actor = users["tinh.tuyengiao"]
+    audit_record(actor, "test.display", Organization.objects.order_by("path").first(), None, {"x": 1})
+    page = client_as("admin").get(reverse("admin:core_auditentry_changelist"), {"action": "test.display"})
+    assert actor.member.full_name in page.content.decode()

@@ -14,6 +14,9 @@ from openpyxl import load_workbook
 from quantriet.core.collation import name_key, name_parts, refresh_name_keys, text_key
 from quantriet.org.demo import ROOT_CODE
 from quantriet.org.models import Gender, Member, MemberStatus, Organization, OrgKind
+from quantriet.org.roster import import_roster
+
+from .test_roster import person, xlsx
 
 LETTERS = ["Dương", "Đào", "Đặng"]
 BREVE_HAT = ["An", "Ăn", "Ân"]
@@ -106,3 +109,14 @@ def test_demo_seeding_stores_the_key(db):
     """Demo members are written with bulk_create, which skips save(): the key must still be there."""
     sample = Member.objects.order_by("?")[:200]
     assert all(m.name_key == name_key(m.full_name) for m in sample)
+
+
+def test_roster_import_stores_the_key_on_create_and_rename(db):
+    """The importer writes with bulk_create and bulk_update, which skip save()."""
+    paths = [Organization.objects.get(code=ROOT_CODE).path]
+    import_roster(None, xlsx([person(full_name="Đặng Thị Ánh")]), "ds.xlsx", paths)
+    member = Member.objects.get(card_number="90000001")
+    assert member.name_key == name_key("Đặng Thị Ánh")
+    import_roster(None, xlsx([person(full_name="Đặng Thị Ạnh")]), "ds.xlsx", paths)
+    member.refresh_from_db()
+    assert member.name_key == name_key("Đặng Thị Ạnh") != name_key("Đặng Thị Ánh")
