@@ -51,7 +51,7 @@ def test_attach_parent_names_in_one_query(twin_cells, django_assert_num_queries)
 def test_search_results_name_the_parent(client_as, twin_cells):
     page = client_as("tinh.tuyengiao").get(reverse("org:tree"), {"q": twin_cells[0].name}).content.decode()
     for cell in twin_cells:
-        assert f"{cell.name} — {_parent(cell).name}" in page
+        assert f"{cell.name}</a> — {_parent(cell).name}" in page
 
 
 def test_member_list_names_the_parent_only_above_the_commune(client_as, twin_cells):
