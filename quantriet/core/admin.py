@@ -2,13 +2,25 @@ from django.contrib import admin
 
 from .audit import audit_record, snapshot
 from .models import AuditEntry, Job
+from .people import person_name
+
+
+@admin.display(description="người thực hiện")
+def actor_name(entry):
+    return person_name(entry.actor)
+
+
+@admin.display(description="người tạo")
+def creator_name(job):
+    return person_name(job.created_by)
 
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
     """Read-only: the audit log is written by services, never edited."""
 
-    list_display = ["at", "actor", "action", "object_type", "object_repr"]
+    list_display = ["at", actor_name, "action", "object_type", "object_repr"]
+    list_select_related = ["actor__member"]
     list_filter = ["action", "object_type"]
     search_fields = ["object_repr", "object_id", "actor__username"]
     date_hierarchy = "at"
@@ -44,7 +56,8 @@ class AuditedAdmin(admin.ModelAdmin):
 class JobAdmin(admin.ModelAdmin):
     """Read-only: jobs are written by `core.jobs` only."""
 
-    list_display = ["created_at", "label", "kind", "status", "done", "total", "created_by"]
+    list_display = ["created_at", "label", "kind", "status", "done", "total", creator_name]
+    list_select_related = ["created_by__member"]
     list_filter = ["status", "kind"]
     search_fields = ["label", "key", "created_by__username"]
     date_hierarchy = "created_at"

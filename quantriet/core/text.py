@@ -24,3 +24,13 @@ def nfc(text: str) -> str:
 def vn_date(value) -> str:
     """dd/mm/yyyy, or an empty string for no date."""
     return value.strftime("%d/%m/%Y") if value else ""
+
+
+#: The longest search text a list looks for; anything longer is cut (no name or title a person
+#: searches for is longer, and a pasted page must not become a 2,000-character LIKE pattern).
+SEARCH_MAX = 100
+
+
+def search_text(value) -> str:
+    """What a search box's VALUE searches for: white space collapsed, at most SEARCH_MAX characters."""
+    return " ".join((value or "").split())[:SEARCH_MAX]

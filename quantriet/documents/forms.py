@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from quantriet.core.files import KINDS
+from quantriet.core.text import SEARCH_MAX
 from quantriet.org.forms import BootstrapMixin, DateInput
 from quantriet.org.models import Organization
 
@@ -13,7 +14,7 @@ from .symbols import parse_symbol
 class DocumentFilterForm(forms.Form):
     """The search box and type filter of the document list (GET)."""
 
-    q = forms.CharField(required=False, max_length=200, label="Tìm văn bản")
+    q = forms.CharField(required=False, label="Tìm văn bản")
     loai = forms.ChoiceField(required=False, label="Loại văn bản", choices=[("", "Tất cả các loại")] + DocType.choices)
 
     def __init__(self, *args, **kwargs):
@@ -23,6 +24,7 @@ class DocumentFilterForm(forms.Form):
                 "class": "form-control",
                 "type": "search",
                 "placeholder": "Số, ký hiệu, trích yếu, nội dung…",
+                "maxlength": SEARCH_MAX,
                 "title": "Gõ có dấu hay không dấu đều được",
             }
         )
@@ -32,7 +34,7 @@ class DocumentFilterForm(forms.Form):
         """DOCUMENTS narrowed by the valid parts of the query (an unknown type is ignored)."""
         self.is_valid()
         data = self.cleaned_data
-        if data.get("q", "").strip():
+        if data.get("q"):
             documents = documents.search(data["q"])
         if data.get("loai"):
             documents = documents.filter(doc_type=data["loai"])

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from quantriet.core.files import download
+from quantriet.core.text import search_text
 from quantriet.org.models import CELL_KINDS, Organization, Role, granted_paths, has_role_on, subtree_q
 
 from . import services
@@ -77,16 +78,18 @@ def _form_page(request, form, title, submit, document=None, multipart=False):
 
 @login_required
 def document_list(request):
-    filters = DocumentFilterForm(request.GET)
+    query = request.GET.copy()
+    if "q" in query:
+        query["q"] = search_text(query["q"])  # bounded before it is searched, echoed or linked
+    filters = DocumentFilterForm(query)
     documents = filters.filter(Document.objects.visible_to(request.user).select_related("issuing_org"))
     page = Paginator(documents, 30).get_page(request.GET.get("page"))
-    query = request.GET.copy()
     query.pop("page", None)
     context = {
         "filters": filters,
         "page": page,
         "query_string": query.urlencode(),
-        "searching": bool(request.GET.get("q", "").strip() or request.GET.get("loai")),
+        "searching": bool(filters.cleaned_data.get("q") or filters.cleaned_data.get("loai")),
         "can_create": bool(granted_paths(request.user, WRITE_ROLES)),
     }
     return render(request, "documents/list.html", context)

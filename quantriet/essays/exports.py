@@ -20,7 +20,7 @@ def export_rows(essays):
     return (
         essays.select_related("member", "cell", "grade")
         .prefetch_related("grade__scores")
-        .order_by("cell__path", "member__full_name_folded", "id")
+        .order_by("cell__path", "member__name_key", "id")
     )
 
 

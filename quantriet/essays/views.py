@@ -26,7 +26,7 @@ from quantriet.core.files import CONTENT_TYPES, download
 from quantriet.core.jobs import job_active
 from quantriet.core.models import Job
 from quantriet.core.numbers import format_decimal
-from quantriet.org.models import Organization, has_role_on
+from quantriet.org.models import Organization, attach_parent_names, has_role_on
 from quantriet.study.models import PlanStatus, StudyPlan
 from quantriet.study.services import widest_granted
 from quantriet.study.views_plans import can_manage as can_configure
@@ -236,14 +236,14 @@ def _board_rows(plan, org, status):
         essays = essays.filter(late=True)
     elif status == Filter.COPIED:
         essays = essays.filter(selectors.flagged_q())
-    return essays.order_by("cell__path", "member__full_name_folded", "id")
+    return essays.order_by("cell__path", "member__name_key", "id")
 
 
 def _missing(plan, org):
     """Members of ORG's subtree who must write and have not."""
     writers = services.essay_writers(plan).filter(cell__path__startswith=org.path)
     done = Essay.objects.filter(plan=plan).values("member_id")
-    return writers.exclude(pk__in=done).select_related("cell").order_by("cell__path", "full_name_folded", "id")
+    return writers.exclude(pk__in=done).select_related("cell").order_by("cell__path", "name_key", "id")
 
 
 def _counts(plan, org):
@@ -273,6 +273,7 @@ def board(request, plan_pk):
         pairs = selectors.near_duplicates(request.user, [getattr(e, "verdict", None) for e in page])
         for e in page:
             e.pairs = pairs.get(e.pk, [])
+    attach_parent_names([row.cell for row in page], within=org)
     counts = _counts(plan, org)
     filters = [(value, label, counts[value]) for value, label in Filter.CHOICES]
     children = org.visible_children(Organization.objects.visible_to(request.user)).active()
@@ -404,8 +405,8 @@ def grade(request, pk):
 def _next_ungraded(essay):
     """The next essay of the same cell still waiting for a grade, so grading runs on from the keyboard."""
     rest = Essay.objects.filter(plan=essay.plan, cell=essay.cell, grade__isnull=True).exclude(pk=essay.pk)
-    rest = rest.filter(member__full_name_folded__gt=essay.member.full_name_folded)
-    return rest.order_by("member__full_name_folded", "id").first()
+    rest = rest.filter(member__name_key__gt=essay.member.name_key)
+    return rest.order_by("member__name_key", "id").first()
 
 
 # ---------------------------------------------------------------- exports

@@ -31,6 +31,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from quantriet.core.files import extract_text
 from quantriet.core.models import Job
+from quantriet.core.people import person_name
 from quantriet.org.models import Organization, Role, has_role_on
 from quantriet.originality.compare import fingerprint, shared_passages
 
@@ -123,7 +124,7 @@ def rescan(request, plan_pk):
     if Job.objects.visible_to(request.user).filter(pk=job.pk).exists():
         messages.info(request, "Kế hoạch này đang được quét lại; đây là tiến độ của lượt đang chạy.")
         return redirect(job)
-    who = job.created_by.username if job.created_by else "hệ thống"
+    who = person_name(job.created_by) or "hệ thống"
     messages.warning(
         request,
         f"Kế hoạch này đang được quét lại (do {who} bắt đầu lúc {timezone.localtime(job.created_at):%H:%M %d/%m/%Y}); "

@@ -74,7 +74,7 @@ def list_members(request, filters: Query[MemberFilter]):
     if filters.org is not None:
         org = get_object_or_404(Organization.objects.visible_to(request.user), pk=filters.org)
         members = members.in_subtree(org)
-    return members.order_by("full_name_folded", "id")
+    return members.order_by("name_key", "id")
 
 
 @router.get("/members/{member_id}", response=MemberDetailOut, summary="Một đảng viên")

@@ -168,9 +168,8 @@ class DemoBuilder:
         self.card_serial += 1
         serial = self.card_serial
         full = not probationary
-        return Member(
-            full_name=(name := self._name(gender, ethnicity)),
-            full_name_folded=fold(name),
+        member = Member(
+            full_name=self._name(gender, ethnicity),
             card_number=f"{(12_345_678 + serial * 7_919) % 10**8:08d}" if full else None,
             record_number=f"{serial:06d}VL" if serial < 10**6 else None,
             date_of_birth=dob,
@@ -182,6 +181,8 @@ class DemoBuilder:
             status=MemberStatus.FULL if full else MemberStatus.PROBATIONARY,
             cell=cell,
         )
+        member.fill_derived()
+        return member
 
     def create_members(self, batch_size=5000):
         total = round(150_000 * self.scale)

@@ -7,8 +7,10 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from quantriet.core.collation import KEY_LENGTH, name_key
 from quantriet.core.text import fold
 
 
@@ -160,6 +162,19 @@ class Organization(MP_Node):
     def subtree(self):
         return Organization.objects.filter(path__startswith=self.path)
 
+    @cached_property
+    def parent_name(self) -> str:
+        """The name of the unit directly above ("" for a root); ``attach_parent_names`` fills it for a list."""
+        parent = self.path[: -self.steplen]
+        if not parent:
+            return ""
+        return Organization.objects.filter(path=parent).values_list("name", flat=True).first() or ""
+
+    @property
+    def name_with_parent(self) -> str:
+        """How a list mixing units of different parents names a unit: "Chi bộ Quân sự — Đảng bộ xã Vĩnh Thành"."""
+        return f"{self.name} — {self.parent_name}" if self.parent_name else self.name
+
     def visible_children(self, visible):
         """Direct sub-units among VISIBLE: active ones first, then closed ones, each in the order entered."""
         children = visible.filter(path__startswith=self.path, depth=self.depth + 1)
@@ -169,6 +184,20 @@ class Organization(MP_Node):
         """The member holding position TITLE in this organisation on date ON (default today)."""
         position = Position.objects.holding(self, title, on).select_related("member").first()
         return position.member if position else None
+
+
+def attach_parent_names(orgs, within=None):
+    """Fill ``parent_name`` of the organisations ORGS (None skipped) with one query; returns ORGS.
+
+    A unit directly under WITHIN (the unit the page is about, named in its title) keeps an empty
+    parent name: the page already says it, and a commune's own cells need no "— Đảng bộ xã …".
+    """
+    present = [org for org in orgs if org is not None]
+    parents = {org.path[: -org.steplen] for org in present} - {"", within.path if within else ""}
+    names = dict(Organization.objects.filter(path__in=parents).values_list("path", "name"))
+    for org in present:
+        org.__dict__["parent_name"] = names.get(org.path[: -org.steplen], "")
+    return orgs
 
 
 class Gender(models.TextChoices):
@@ -214,6 +243,8 @@ class Member(models.Model):
 
     full_name = models.CharField("họ và tên", max_length=120)
     full_name_folded = models.CharField(max_length=120, db_index=True, editable=False)
+    #: Vietnamese collation key (given, middle, family name); every list of members orders by it.
+    name_key = models.CharField(max_length=KEY_LENGTH, db_index=True, editable=False, default="")
     card_number = models.CharField(
         "số thẻ đảng viên", max_length=20, unique=True, null=True, blank=True, validators=[validate_card_number]
     )
@@ -239,13 +270,13 @@ class Member(models.Model):
     class Meta:
         verbose_name = "đảng viên"
         verbose_name_plural = "đảng viên"
-        ordering = ["full_name_folded", "id"]
+        ordering = ["name_key", "id"]
 
     def __str__(self):
         return self.full_name
 
     def save(self, *args, **kwargs):
-        self.full_name_folded = fold(self.full_name)
+        self.fill_derived()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -278,6 +309,11 @@ class Member(models.Model):
             raise ValidationError(errors)
         if self.cell_id and not self.cell.is_cell:
             raise ValidationError("Đảng viên chỉ sinh hoạt ở chi bộ.")
+
+    def fill_derived(self):
+        """Set the search and sort forms of the name; bulk writes call this, as save() does."""
+        self.full_name_folded = fold(self.full_name)
+        self.name_key = name_key(self.full_name)
 
     def current_positions(self):
         return self.positions.current().select_related("org")
@@ -363,6 +399,20 @@ class Title(models.TextChoices):
 
 #: Order in which leaders are listed on an org page.
 TITLE_RANK = {t: i for i, t in enumerate(Title)}
+#: Titles that lead an organisation: its to-do list is theirs even without a grant.
+LEAD_TITLES = [Title.SECRETARY, Title.STANDING_DEPUTY, Title.DEPUTY]
+
+
+def manages_something(user) -> bool:
+    """Whether USER holds a grant or leads an organisation; the manager tabs and links are for them.
+
+    Cached on the user object for the request, since the navigation asks on every page.
+    """
+    if "_manages_something" not in user.__dict__:
+        member = getattr(user, "member", None)
+        leads = member is not None and Position.objects.current().filter(member=member, title__in=LEAD_TITLES).exists()
+        user.__dict__["_manages_something"] = bool(granted_paths(user)) or leads
+    return user.__dict__["_manages_something"]
 
 
 class PositionQuerySet(models.QuerySet):

@@ -417,7 +417,7 @@ def _commit(actor, rows, filename, progress=None):
         for key, value in fields.items():
             setattr(member, key, value)
         member.cell = cell
-        member.full_name_folded = fold(member.full_name)
+        member.fill_derived()
         member.updated_at = now
         changed.append(member)
         after = {k: vn_value(getattr(member, k)) for k in before if k != "cell"}
@@ -425,9 +425,11 @@ def _commit(actor, rows, filename, progress=None):
             after["cell"] = cell.pk
         entries.append(audit_entry(actor, "member.import_update", member, before, after))
     for m in new_members:
-        m.full_name_folded = fold(m.full_name)
+        m.fill_derived()
     Member.objects.bulk_create(new_members, batch_size=2000)
-    Member.objects.bulk_update(changed, MEMBER_FIELDS + ["cell", "full_name_folded", "updated_at"], batch_size=2000)
+    Member.objects.bulk_update(
+        changed, MEMBER_FIELDS + ["cell", "full_name_folded", "name_key", "updated_at"], batch_size=2000
+    )
     MemberTransfer.objects.bulk_create(transfers, batch_size=2000)
     entries += [audit_entry(actor, "member.import_create", m, None, {"cell": m.cell_id}) for m in new_members]
     AuditEntry.objects.bulk_create(entries, batch_size=2000)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from quantriet.core.audit import audit_record
+from quantriet.core.text import search_text
 
 from .forms import RosterUploadForm
 from .models import (
@@ -24,6 +25,7 @@ from .models import (
     Organization,
     Position,
     RosterImportJob,
+    attach_parent_names,
     granted_paths,
     has_role_on,
     subtree_q,
@@ -62,11 +64,12 @@ def _with_counts(orgs):
 
 @login_required
 def tree(request):
-    query = request.GET.get("q", "").strip()
+    query = search_text(request.GET.get("q"))
     visible = Organization.objects.visible_to(request.user)
     if query:
         found = visible.search(query).order_by("path")[:100]
-        return render(request, "org/tree.html", {"query": query, "found": _with_counts(found)})
+        found = attach_parent_names(_with_counts(found))
+        return render(request, "org/tree.html", {"query": query, "found": found})
     return render(request, "org/tree.html", {"nodes": _with_counts(Organization.objects.visible_roots(request.user))})
 
 
@@ -80,7 +83,7 @@ def tree_children(request, pk):
 
 def _leaders(org):
     positions = Position.objects.current().filter(org=org).select_related("member")
-    return sorted(positions, key=lambda p: (TITLE_RANK[p.title], p.member.full_name_folded))
+    return sorted(positions, key=lambda p: (TITLE_RANK[p.title], p.member.name_key))
 
 
 @login_required
@@ -89,10 +92,11 @@ def org_detail(request, pk):
     org = get_object_or_404(visible, pk=pk)
     children = org.visible_children(visible)
     members = Member.objects.visible_to(request.user).in_subtree(org).select_related("cell")
-    query = request.GET.get("q", "").strip()
+    query = search_text(request.GET.get("q"))
     if query:
         members = members.search(query)
-    page = Paginator(members.order_by("full_name_folded", "id"), 50).get_page(request.GET.get("page"))
+    page = Paginator(members.order_by("name_key", "id"), 50).get_page(request.GET.get("page"))
+    attach_parent_names([m.cell for m in page], within=org)
     ancestors = visible.filter(pk__in=Organization.objects.get_ancestors(org).values("pk")).order_by("depth")
     context = {
         "org": org,
@@ -112,7 +116,7 @@ def org_detail(request, pk):
 @login_required
 def org_export(request, pk):
     org = get_object_or_404(Organization.objects.visible_to(request.user), pk=pk)
-    members = Member.objects.visible_to(request.user).in_subtree(org).order_by("cell__path", "full_name_folded")
+    members = Member.objects.visible_to(request.user).in_subtree(org).order_by("cell__path", "name_key", "id")
     out = io.BytesIO()
     count = write_members_xlsx(members, out)
     audit_record(request.user, "member.export", org, None, {"rows": count})

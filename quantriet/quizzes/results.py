@@ -31,7 +31,7 @@ def _takers_under(quiz, org):
 
 def member_results(quiz, org):
     """Members required to take QUIZ under ORG, with best score, attempts made and whether they passed."""
-    return _takers_under(quiz, org).select_related("cell").order_by("cell__path", "full_name_folded", "id")
+    return _takers_under(quiz, org).select_related("cell").order_by("cell__path", "name_key", "id")
 
 
 SUMMARY = {

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from quantriet.documents.models import Document
-from quantriet.org.models import Organization, has_role_on
+from quantriet.org.models import Organization, attach_parent_names, has_role_on
 from quantriet.org.roster import RosterError
 from quantriet.study.models import PlanStatus, StudyPlan
 from quantriet.study.services import widest_granted
@@ -386,6 +386,7 @@ def results_view(request, plan_pk):
     org = _results_org(request, quiz.plan)
     visible = Organization.objects.visible_to(request.user)
     page = Paginator(results.member_results(quiz, org), ROWS_PER_PAGE).get_page(request.GET.get("trang"))
+    attach_parent_names([m.cell for m in page], within=org)
     context = {
         "quiz": quiz,
         "plan": quiz.plan,

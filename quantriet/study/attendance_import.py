@@ -262,7 +262,7 @@ def write_attendance_template(conference: Conference, out) -> int:
         cell.font = Font(bold=True)
     marks = {a.member_id: a for a in Attendance.objects.filter(conference=conference)}
     labels = dict(AttendanceStatus.choices)
-    roster = conference_roster(conference).select_related("cell").order_by("cell__path", "full_name_folded", "id")
+    roster = conference_roster(conference).select_related("cell").order_by("cell__path", "name_key", "id")
     count = 0
     for count, member in enumerate(roster.iterator(chunk_size=2000), start=1):
         mark = marks.get(member.pk)

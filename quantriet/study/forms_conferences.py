@@ -32,7 +32,7 @@ class _Checkboxes(forms.CheckboxSelectMultiple):
 def _leaders(org, day):
     """Current positions in ORG on DAY, leaders first."""
     positions = Position.objects.current(day).filter(org=org).select_related("member")
-    return sorted(positions, key=lambda p: (TITLE_RANK[p.title], p.member.full_name_folded))
+    return sorted(positions, key=lambda p: (TITLE_RANK[p.title], p.member.name_key))
 
 
 class _LeaderChoice(forms.ModelChoiceField):

@@ -27,6 +27,7 @@ from django_tasks import task
 
 from quantriet.core.audit import audit_record
 from quantriet.core.models import Notification
+from quantriet.core.people import person_name
 from quantriet.documents.models import ancestor_paths
 from quantriet.org.models import Grant, Role
 
@@ -136,11 +137,11 @@ def send_overdue_reminders(today: datetime.date | None = None) -> dict:
             audit_record(
                 None, "obligation.remind", None, None, counts | {"ids": claimed[:1000]}, object_type="study.obligation"
             )
-    users = User.objects.in_bulk(list(mail))
+    users = User.objects.select_related("member").in_bulk(list(mail))
     for user_pk, lines in mail.items():
         user = users[user_pk]
         body = (
-            f"Kính gửi đồng chí {user.get_full_name() or user.username},\n\n"
+            f"Kính gửi đồng chí {person_name(user)},\n\n"
             "Các tổ chức đảng sau đây đã quá hạn tổ chức học tập, quán triệt theo kế hoạch:\n\n"
             + "\n".join(f"- {line}" for line in lines)
             + "\n\nĐề nghị đồng chí chỉ đạo tổ chức hội nghị và ghi nhận kết quả trên hệ thống Quán Triệt."

@@ -10,13 +10,10 @@ from django.urls import NoReverseMatch
 from django.utils import timezone
 
 from quantriet.documents.models import Audience, ancestor_paths
-from quantriet.org.models import Grant, Organization, Position, Title, subtree_q
+from quantriet.org.models import LEAD_TITLES, Grant, Organization, Position, subtree_q
 
 from . import services
 from .models import ATTENDED, Attendance, Conference, ConferenceStatus, Obligation, PlanStatus, StudyPlan
-
-#: Titles whose holders lead an organisation and see its to-do list.
-LEAD_TITLES = [Title.SECRETARY, Title.STANDING_DEPUTY, Title.DEPUTY]
 
 
 def led_orgs(user, visible=None):

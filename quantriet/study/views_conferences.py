@@ -25,8 +25,16 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from quantriet.core.files import download
-from quantriet.core.text import fold
-from quantriet.org.models import Member, Organization, Title, granted_paths, has_role_on, subtree_q
+from quantriet.core.people import person_name
+from quantriet.core.text import fold, search_text
+from quantriet.org.models import (
+    Organization,
+    Title,
+    attach_parent_names,
+    granted_paths,
+    has_role_on,
+    subtree_q,
+)
 from quantriet.org.roster import RosterError
 
 from . import checkin as codes
@@ -141,10 +149,11 @@ def attendance_counts(conference, roster=None):
 @require_GET
 def conferences(request):
     visible = Conference.objects.visible_to(request.user).select_related("host", "plan")
-    query = request.GET.get("q", "").strip()
+    query = search_text(request.GET.get("q"))
     if query:
         visible = visible.filter(Q(host__name_folded__contains=fold(query)) | Q(title__icontains=query))
     page = Paginator(visible.order_by("-starts_at", "-id"), 50).get_page(request.GET.get("page"))
+    attach_parent_names([c.host for c in page])
     context = {"page": page, "query": query, "can_create": bool(granted_paths(request.user, CONFERENCE_ROLES))}
     return render(request, "study/conferences/list.html", context)
 
@@ -287,7 +296,7 @@ def _pick_page(request):
         raise PermissionDenied("Bạn không được giao tổ chức hội nghị cho tổ chức nào.")
     plans = StudyPlan.objects.visible_to(request.user).filter(status=PlanStatus.PUBLISHED).order_by("-published_at")
     form = PlanOrgPickForm(request.GET if {"plan", "org"} & request.GET.keys() else None, plans=plans)
-    query = request.GET.get("q", "").strip()
+    query = search_text(request.GET.get("q"))
     open_obligations = (
         Obligation.objects.filter(subtree_q(managed, "org__path"), held_on__isnull=True, plan__in=plans)
         .select_related("plan", "org")
@@ -297,7 +306,9 @@ def _pick_page(request):
         open_obligations = open_obligations.filter(
             Q(org__name_folded__contains=fold(query)) | Q(org__code__iexact=query)
         )
-    context = {"form": form, "obligations": open_obligations[:100], "query": query}
+    open_obligations = list(open_obligations[:100])
+    attach_parent_names([ob.org for ob in open_obligations])
+    context = {"form": form, "obligations": open_obligations, "query": query}
     return render(request, "study/conferences/pick.html", context)
 
 
@@ -418,8 +429,9 @@ def _roster_page(conference, query, page_number):
         roster = roster.filter(
             Q(full_name_folded__contains=folded) | Q(card_number=query.strip()) | Q(record_number=query.upper())
         )
-    page = Paginator(roster.order_by("cell__path", "full_name_folded", "id"), ROWS_PER_PAGE).get_page(page_number)
+    page = Paginator(roster.order_by("cell__path", "name_key", "id"), ROWS_PER_PAGE).get_page(page_number)
     marks = {a.member_id: a for a in Attendance.objects.filter(conference=conference, member__in=list(page))}
+    attach_parent_names([m.cell for m in page], within=conference.host)
     rows = [{"member": m, "mark": marks.get(m.pk)} for m in page]
     return page, rows
 
@@ -442,7 +454,7 @@ def attendance(request, pk):
     if request.GET.get("part") == "counts":
         context = {"conference": conference, "counts": attendance_counts(conference)}
         return render(request, "study/conferences/_attendance_counts.html", context)
-    query = request.GET.get("q", "").strip()
+    query = search_text(request.GET.get("q"))
     page, rows = _roster_page(conference, query, request.GET.get("page"))
     context = {
         "conference": conference,
@@ -492,6 +504,7 @@ def attendance_mark(request, pk, member_pk):
         if error:
             messages.error(request, f"{member.full_name}: {error}")
         return redirect(reverse("study:attendance", args=[conference.pk]) + f"#att-{member.pk}")
+    attach_parent_names([member.cell], within=conference.host)
     context = {
         "conference": conference,
         "row": {
@@ -577,15 +590,13 @@ def _code_context(request, conference):
 def _stats_context(conference):
     attempts = (
         CheckinAttempt.objects.filter(conference=conference, outcome__in=REFUSALS)
-        .select_related("user")
+        .select_related("user__member")
         .order_by("-at")[:12]
     )
-    attempts = list(attempts)
-    names = dict(Member.objects.filter(user_id__in={a.user_id for a in attempts}).values_list("user_id", "full_name"))
     refused = [
         {
             "at": a.at,
-            "name": names.get(a.user_id) or a.user.get_full_name() or a.user.username,
+            "name": person_name(a.user),
             "outcome": a.get_outcome_display(),
         }
         for a in attempts

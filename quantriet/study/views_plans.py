@@ -24,6 +24,7 @@ from quantriet.org.models import (
     Organization,
     OrgKind,
     Role,
+    attach_parent_names,
     granted_paths,
     has_role_on,
     subtree_q,
@@ -297,11 +298,9 @@ def _status_list(request, plan, status, today):
     totals = {s: visible.with_status(s, today).count() for s in ObligationStatus}
     rows = visible.with_status(status, today).select_related("org", "head").order_by("deadline", "org__path")
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
-    parent_paths = {ob.org.path[: -Organization.steplen] for ob in page}
-    parents = {o.path: o for o in Organization.objects.filter(path__in=parent_paths).only("path", "name")}
+    attach_parent_names([ob.org for ob in page])
     for ob in page:
         decorate(ob, today)
-        ob.upper = parents.get(ob.org.path[: -Organization.steplen])
         ob.days_late = (today - ob.deadline).days if status == ObligationStatus.OVERDUE else None
     return {
         "filter_status": status,
@@ -368,6 +367,7 @@ def todo(request):
         .order_by(F("held_on").desc(nulls_first=True), "deadline", "org__path")
     )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    attach_parent_names([ob.org for ob in page], within=org)
     for ob in page:
         decorate(ob, today)
         ob.record_url = conference_create_url(ob) if ob.held_on is None else None

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from quantriet.core.collation import name_parts
 from quantriet.core.models import AuditEntry
 from quantriet.essays import services
 from quantriet.essays.models import CriterionScore, Grade, Rubric
@@ -116,9 +117,11 @@ def test_the_grading_page_saves_and_shows_errors(essay, criteria, client_as):
 
 def test_grading_runs_on_to_the_next_ungraded_essay_of_the_cell(plan, essay, criteria, users, client_as):
     me = essay.member
-    # A cell mate whose name sorts right after dangvien1's ("<name> Bé"), so the order is known.
+    # A cell mate with dangvien1's given and middle names and the family name "Ỹ", so the
+    # Vietnamese order (given, middle, family name) puts them right after dangvien1.
+    given, middle, _ = name_parts(me.full_name)
     other = Member.objects.create(
-        full_name=f"{me.full_name} Bé",
+        full_name=f"Ỹ {middle} {given}",
         card_number="99999901",
         date_of_birth=me.date_of_birth,
         gender=me.gender,
@@ -127,6 +130,7 @@ def test_grading_runs_on_to_the_next_ungraded_essay_of_the_cell(plan, essay, cri
         status=me.status,
         cell=essay.cell,
     )
+    assert other.name_key > me.name_key
     following = services.essay_submit(users["admin"], plan, other, ESSAY)
     data = {f"c{c.pk}": "1" for c in criteria}
     response = client_as("xa1.bithu").post(reverse("essays:grade", args=[essay.pk]), data)

@@ -119,7 +119,8 @@ def test_a_second_request_goes_to_the_rescan_already_running(plan, pair, users, 
     client.force_login(colleague)
     response = client.post(rescan_url(plan), follow=True)
     assert response.redirect_chain[0][0] == reverse("essays:board", args=[plan.pk])
-    assert "Kế hoạch này đang được quét lại (do tinh.tuyengiao" in response.content.decode()
+    starter = users["tinh.tuyengiao"].member.full_name  # by name, not by login
+    assert f"Kế hoạch này đang được quét lại (do {starter}" in response.content.decode()
     assert 'id="rescan-running"' not in response.content.decode()
     assert Job.objects.count() == 1 and not EssayVerdict.objects.exists()
 

@@ -61,7 +61,7 @@ def old_member_results(quiz, org):
             attempt_count=Coalesce(Subquery(tries, output_field=IntegerField()), 0),
             has_passed=Exists(done.filter(passed=True)),
         )
-        .order_by("cell__path", "full_name_folded", "id")
+        .order_by("cell__path", "name_key", "id")
     )
 
 
