@@ -47,10 +47,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "axes",
+    "quantriet.core.vendor_apps.AxesConfig",  # django-axes, named in Vietnamese
     "ninja",  # serves its own Swagger UI assets (no CDN)
     "django_tasks",
-    "django_tasks_db",
+    "quantriet.core.vendor_apps.TasksDatabaseConfig",  # django_tasks_db, named in Vietnamese
     "quantriet.core",
     "quantriet.org",
     "quantriet.documents",
@@ -148,6 +148,8 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["quantriet.formats"]
+# Vietnamese for third-party apps that ship none (django-axes, django-tasks' database backend).
+LOCALE_PATHS = [BASE_DIR / "quantriet" / "locale"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "quantriet" / "static"]

@@ -7,6 +7,7 @@ from quantriet.org import views as org_views
 
 admin.site.site_header = "Quán Triệt — quản trị hệ thống"
 admin.site.site_title = "Quán Triệt"
+admin.site.index_title = "Quản trị hệ thống"
 
 urlpatterns = [
     path("", org_views.home, name="home"),
