@@ -59,8 +59,18 @@ def test_403_says_which_right_is_missing_and_whom_to_ask(debug, client_as):
     response = client_as("dangvien1").get("/nhap-danh-sach/")
     html = response.content.decode()
     assert response.status_code == 403
-    assert "Không có quyền" in html and "nhập danh sách đảng viên" in html
+    assert "Không có quyền" in html
+    assert "Nhập danh sách đảng viên cần quyền Quản trị hệ thống, Lãnh đạo cấp ủy hoặc Văn phòng cấp ủy" in html
     assert "văn phòng cấp ủy của đơn vị" in html and _english(html) == []
+
+
+def test_403_names_the_role_and_the_organisation(client_as):
+    """A refusal from the gate's role check says which roles, on which organisation, would allow it."""
+    commune = Organization.objects.get(code=f"{ROOT_CODE}-X001")
+    response = client_as("tinh.tuyengiao").get(f"/to-chuc/{commune.pk}/sua/")
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert f"cần quyền Quản trị hệ thống hoặc Văn phòng cấp ủy của {commune.name} hoặc cấp trên" in html
 
 
 @pytest.mark.urls(__name__)
