@@ -72,7 +72,7 @@ def role_refusal(roles, org=None, *, where=None, action="Việc này") -> Permis
     """
     names = [label for value, label in Role.choices if value in roles]
     listed = f"{', '.join(names[:-1])} hoặc {names[-1]}" if len(names) > 1 else names[0]
-    place = f" của {org.name} hoặc cấp trên" if org is not None else f" {where}" if where else ""
+    place = f" của {org.name} (hoặc của cấp trên)" if org is not None else f" {where}" if where else ""
     return PermissionDenied(f"{action} cần quyền {listed}{place}; tài khoản của bạn chưa được giao quyền đó.")
 
 

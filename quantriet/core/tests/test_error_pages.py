@@ -70,7 +70,7 @@ def test_403_names_the_role_and_the_organisation(client_as):
     response = client_as("tinh.tuyengiao").get(f"/to-chuc/{commune.pk}/sua/")
     html = response.content.decode()
     assert response.status_code == 403
-    assert f"cần quyền Quản trị hệ thống hoặc Văn phòng cấp ủy của {commune.name} hoặc cấp trên" in html
+    assert f"cần quyền Quản trị hệ thống hoặc Văn phòng cấp ủy của {commune.name} (hoặc của cấp trên)" in html
 
 
 @pytest.mark.urls(__name__)

@@ -19,6 +19,11 @@ def test_guide_is_a_page_for_every_signed_in_user(client_as):
     assert 'id="1-đăng-nhập"' in html and 'href="#1-đăng-nhập"' in html  # anchors, and the contents link to them
 
 
+def test_guide_page_documents_itself(client_as):
+    html = client_as("dangvien1").get(reverse("core:guide")).content.decode()
+    assert "/huong-dan/" in html  # the guide says where to read it on the site
+
+
 def test_guide_needs_login(client_as):
     response = client_as(None).get(reverse("core:guide"))
     assert response.status_code == 302 and response["Location"].startswith("/dang-nhap/")
@@ -26,7 +31,10 @@ def test_guide_needs_login(client_as):
 
 def test_menu_leads_to_the_guide(client_as):
     html = client_as("dangvien1").get("/to-chuc/").content.decode()
-    assert re.search(r'<a class="nav-link" href="/huong-dan/">Hướng dẫn</a>', html)
+    # Its words on a phone's menu and on wide screens; a "?" in between, named for screen readers.
+    [link] = re.findall(r'<a class="nav-link" href="/huong-dan/"[^>]*>(.*?)</a>', html)
+    assert '<span class="d-md-none d-xxl-inline">Hướng dẫn</span>' in link
+    assert '<span class="visually-hidden">Hướng dẫn</span>' in link
 
 
 def test_markdown_escapes_raw_html_and_anchors_headings():

@@ -29,6 +29,8 @@ class MembersBar:
             self.bar = tqdm(total=n, unit=" đảng viên", desc="Tạo đảng viên mẫu", file=self.file, disable=self.disable)
         elif step == "members" and self.bar is not None:
             self.bar.update(n)
+            if self.bar.n >= self.bar.total:
+                self.bar.close()  # now, so its time and rate are those of the members alone
 
     def close(self):
         if self.bar is not None:
