@@ -8,6 +8,7 @@ from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 
 from quantriet.analytics.api import router as analytics_router
+from quantriet.core.api import TAGS
 from quantriet.core.models import ApiToken
 from quantriet.essays.api import router as essays_router
 from quantriet.org.api import router as org_router
@@ -91,7 +92,7 @@ class TokenOut(Schema):
     token_type: str = "bearer"  # noqa: S105 (a scheme name, not a secret)
 
 
-@api.post("/auth/token", auth=None, response=TokenOut, tags=["auth"], summary="Lấy mã truy cập")
+@api.post("/auth/token", auth=None, response=TokenOut, tags=[TAGS["auth"]], summary="Lấy mã truy cập")
 def auth_token(request, payload: TokenIn):
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:

@@ -47,10 +47,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "axes",
+    "quantriet.core.vendor_apps.AxesConfig",  # django-axes, named in Vietnamese
     "ninja",  # serves its own Swagger UI assets (no CDN)
     "django_tasks",
-    "django_tasks_db",
+    "quantriet.core.vendor_apps.TasksDatabaseConfig",  # django_tasks_db, named in Vietnamese
     "quantriet.core",
     "quantriet.org",
     "quantriet.documents",
@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Vietnamese 403/404/500 pages also under DEBUG; JSON for /api/ (see core/errors.py).
+    "quantriet.core.errors.ErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "quantriet.urls"
@@ -146,6 +148,8 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["quantriet.formats"]
+# Vietnamese for third-party apps that ship none (django-axes, django-tasks' database backend).
+LOCALE_PATHS = [BASE_DIR / "quantriet" / "locale"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "quantriet" / "static"]
@@ -214,6 +218,21 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        # An ordinary 403/404 is one line in the console, not a traceback; a 500 keeps its traceback.
+        "short_client_errors": {"()": "quantriet.core.errors.ShortClientErrors"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["short_client_errors"]},
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+        },
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
+    # Replaces Django's default "django" logger, whose own console handler printed every line a
+    # second time under DEBUG, tracebacks included; its server errors still mail the ADMINS.
+    "loggers": {"django": {"handlers": ["mail_admins"], "level": "INFO"}},
 }

@@ -7,6 +7,7 @@ from quantriet.api import api
 
 admin.site.site_header = "Quán Triệt — quản trị hệ thống"
 admin.site.site_title = "Quán Triệt"
+admin.site.index_title = "Quản trị hệ thống"
 
 urlpatterns = [
     path("", home.home, name="home"),

@@ -4,11 +4,10 @@ Leaders, office, propaganda, inspection staff and admins of an organisation see 
 subtree; a plain member sees none (the rows name accountable heads and judge whole units).
 """
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from quantriet.org.models import Organization, Role, has_role_on
+from quantriet.org.models import Organization, Role, has_role_on, role_refusal
 from quantriet.study.models import PlanStatus, StudyPlan
 from quantriet.study.services import widest_granted
 
@@ -30,12 +29,12 @@ def fidelity_org(user, plan: StudyPlan, org_id: int | None = None) -> Organizati
     if not org.path.startswith(plan.issuer.path):
         raise Http404
     if not has_role_on(user, org, FIDELITY_ROLES):
-        raise PermissionDenied
+        raise role_refusal(FIDELITY_ROLES, org)
     return org
 
 
 def _default_org(user, plan: StudyPlan) -> Organization:
     org = widest_granted(user, plan, FIDELITY_ROLES)
     if org is None:  # the plan is visible (it concerns them) but no unit's figures are theirs
-        raise PermissionDenied
+        raise role_refusal(FIDELITY_ROLES, where="của một đơn vị trong kế hoạch này")
     return org

@@ -5,13 +5,13 @@ from datetime import date, datetime
 from django.core.exceptions import PermissionDenied
 from ninja import Field, Path, Query, Router, Schema, Status
 
-from quantriet.core.api import MAX_ID
+from quantriet.core.api import MAX_ID, TAGS
 
 from .access import fidelity_org, fidelity_plan
 from .components import LABELS, STATES
 from .models import FidelityScore
 
-router = Router(tags=["fidelity"])
+router = Router(tags=[TAGS["fidelity"]])
 
 
 class HeadOut(Schema):

@@ -5,7 +5,6 @@ Pages read the fidelity rows only; the gate is `access.py` (out of scope = 404, 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -14,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from quantriet.core.jobs import job_active, job_create
-from quantriet.org.models import Organization, Role, has_role_on
+from quantriet.org.models import Organization, Role, has_role_on, role_refusal
 from quantriet.study.models import Level, PlanStatus, StudyPlan
 
 from . import dashboard
@@ -182,7 +181,7 @@ def _start_refresh(request, plan):
 def _plan_for_staff(request, plan_pk):
     plan = fidelity_plan(request.user, plan_pk)
     if not has_role_on(request.user, plan.issuer, REFRESH_ROLES):
-        raise PermissionDenied
+        raise role_refusal(REFRESH_ROLES, plan.issuer)
     return plan
 
 

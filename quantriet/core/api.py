@@ -3,6 +3,17 @@
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
 
+#: The API's sections (OpenAPI tags), named in Vietnamese as the menu names them; tests refer to them
+#: by these keys (quantriet.core.testing.api_operations).
+TAGS = {
+    "auth": "Đăng nhập",
+    "org": "Tổ chức đảng và đảng viên",
+    "study": "Học tập, quán triệt",
+    "essays": "Bài thu hoạch",
+    "quizzes": "Bài kiểm tra",
+    "fidelity": "Chỉ số làm kỹ",
+}
+
 #: Ids beyond the 64-bit range are malformed input (422), not a server error.
 MAX_ID = 2**63 - 1
 #: Beyond this page number the offset would overflow the database's integers (a 500); it is a 422.

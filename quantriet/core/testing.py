@@ -94,9 +94,11 @@ def api_anonymous_failures(matrix, client_as) -> list[str]:
 
 
 def api_operations(tag: str) -> set[tuple[str, str]]:
-    """(method, path) of every API operation tagged TAG, for the guard tests."""
+    """(method, path) of every API operation tagged TAG (a key of core.api.TAGS), for the guard tests."""
     from quantriet.api import api
+    from quantriet.core.api import TAGS
 
+    tag = TAGS[tag]
     return {
         (method, path)
         for path, item in api.get_openapi_schema()["paths"].items()

@@ -1,10 +1,16 @@
-"""The page of a background job (việc nền, see core.jobs): its creator and superusers only, else 404."""
+"""Pages of no one app: a background job's progress (việc nền, see core.jobs: its creator and
+superusers only, else 404), the user guide (every signed-in user) and the favicon (public)."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
+from django.utils.safestring import mark_safe
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from .guide import guide as guide_html
 from .models import Job
 
 
@@ -26,7 +32,25 @@ def job_status(request, pk):
     return render(request, "core/_job_status.html", {"job": _job(request, pk)})
 
 
+@login_required
+@require_GET
+def guide(request):
+    """Hướng dẫn sử dụng: docs/huong-dan-su-dung.md (raw HTML in it is escaped, see core.guide)."""
+    body, toc = guide_html()
+    return render(request, "core/guide.html", {"body": mark_safe(body), "toc": mark_safe(toc)})  # noqa: S308
+
+
+@require_GET
+@cache_control(max_age=7 * 24 * 3600, public=True)
+def favicon(request):
+    """/favicon.ico, which browsers ask for on their own, before and without login."""
+    icon = settings.BASE_DIR / "quantriet" / "static" / "favicon.ico"
+    return FileResponse(icon.open("rb"), content_type="image/x-icon")
+
+
 urlpatterns = [
     path("viec-nen/<int:pk>/", job, name="job"),
     path("viec-nen/<int:pk>/trang-thai/", job_status, name="job_status"),
+    path("huong-dan/", guide, name="guide"),
+    path("favicon.ico", favicon, name="favicon"),
 ]

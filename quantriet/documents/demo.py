@@ -1,7 +1,10 @@
 """Demo documents: Chỉ thị 28-CT/TU (the directive this project serves) and a few companions.
 
 Chỉ thị 28-CT/TU and Nghị quyết 57-NQ/TW are real documents; their bodies here are the
-fixture text and a short summary. The provincial and commune plans are invented for the demo
+fixture text and a short summary. The fixture is the directive itself, from its header to the
+signature: its text as the provincial press published it (the article's headline, lead paragraph
+and byline dropped), under a header and signature block set in the party document format from the
+facts the article gives (number, date, issuer, signer). The provincial and commune plans are invented for the demo
 (their numbers are made up), so search and the access gate have something to show.
 """
 

@@ -7,7 +7,7 @@ role (in scope but not allowed → 403). Every change goes through a service in 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from quantriet.core.files import download
 from quantriet.core.text import search_text
-from quantriet.org.models import CELL_KINDS, Organization, Role, granted_paths, has_role_on, subtree_q
+from quantriet.org.models import CELL_KINDS, Organization, Role, granted_paths, has_role_on, role_refusal, subtree_q
 
 from . import services
 from .forms import AttachmentForm, DigestForm, DocumentFilterForm, DocumentForm
@@ -37,6 +37,11 @@ def may_write(user, document: Document) -> bool:
     return has_role_on(user, document.issuing_org, WRITE_ROLES)
 
 
+def _write_refusal(document):
+    """Central documents (no issuing organisation) are written by provincial staff only (may_write_outside)."""
+    return role_refusal(WRITE_ROLES, document.issuing_org, where=None if document.issuing_org_id else "cấp tỉnh")
+
+
 def writable_orgs(user):
     """Active organisations (not cells) a document may be issued by, for USER's form."""
     orgs = Organization.objects.filter(subtree_q(granted_paths(user, WRITE_ROLES))).active()
@@ -51,7 +56,7 @@ def _visible_document(request, pk):
 def _writable_document(request, pk):
     document = _visible_document(request, pk)
     if not may_write(request.user, document):
-        raise PermissionDenied
+        raise _write_refusal(document)
     return document
 
 
@@ -113,7 +118,7 @@ def document_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def document_create(request):
     if not granted_paths(request.user, WRITE_ROLES):
-        raise PermissionDenied
+        raise role_refusal(WRITE_ROLES)
     orgs, outside = writable_orgs(request.user), may_write_outside(request.user)
     form = DocumentForm(request.POST or None, orgs=orgs, allow_outside=outside)
     document = _apply(form, lambda data: services.document_save(request.user, form.instance, data["symbol"]))
@@ -171,7 +176,7 @@ def attachment_delete(request, pk):
     attachment = _visible_attachment(request, pk)
     document = attachment.document
     if not may_write(request.user, document):
-        raise PermissionDenied
+        raise _write_refusal(document)
     services.attachment_delete(request.user, attachment)
     messages.success(request, f"Đã xóa tệp “{attachment.name}”.")
     return redirect("documents:detail", pk=document.pk)

@@ -20,13 +20,13 @@ from ninja import Field, Path, Router, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
 
-from quantriet.core.api import MAX_ID, Pages
+from quantriet.core.api import MAX_ID, TAGS, Pages
 from quantriet.study.models import StudyPlan
 
 from . import services
 from .models import Essay, EssayVerdict
 
-router = Router(tags=["essays"])
+router = Router(tags=[TAGS["essays"]])
 
 #: HTTP status of each kind of refusal (the code of the service's ValidationError).
 REFUSAL_STATUS = {

@@ -4,11 +4,11 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 
-from quantriet.core.api import MAX_ID, Pages
+from quantriet.core.api import MAX_ID, TAGS, Pages
 
 from .models import Member, Organization
 
-router = Router(tags=["org"])
+router = Router(tags=[TAGS["org"]])
 
 
 class OrgOut(Schema):

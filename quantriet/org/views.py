@@ -3,7 +3,6 @@
 import io
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.db.models.functions import Substr
@@ -28,6 +27,7 @@ from .models import (
     attach_parent_names,
     granted_paths,
     has_role_on,
+    role_refusal,
     subtree_q,
 )
 from .roster import write_members_xlsx, write_template_xlsx
@@ -150,7 +150,7 @@ def _roster_orgs(user):
 @require_http_methods(["GET", "POST"])
 def roster_import(request):
     if not granted_paths(request.user, ROSTER_ROLES):
-        raise PermissionDenied("Bạn không có quyền nhập danh sách đảng viên.")
+        raise role_refusal(ROSTER_ROLES, action="Nhập danh sách đảng viên")
     form = RosterUploadForm(request.POST or None, request.FILES or None, orgs=_roster_orgs(request.user))
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

@@ -30,6 +30,7 @@ from .models import (
     Position,
     granted_paths,
     has_role_on,
+    role_refusal,
     subtree_q,
 )
 
@@ -37,7 +38,7 @@ from .models import (
 def _visible_org(request, pk, roles):
     org = get_object_or_404(Organization.objects.visible_to(request.user), pk=pk)
     if not has_role_on(request.user, org, roles):
-        raise PermissionDenied
+        raise role_refusal(roles, org)
     return org
 
 
@@ -132,7 +133,7 @@ def org_merge(request, pk):
 def member_create(request, pk):
     cell = _visible_org(request, pk, ROSTER_ROLES)
     if not cell.is_cell:
-        raise PermissionDenied
+        raise PermissionDenied("Đảng viên chỉ được thêm vào một chi bộ: hãy mở trang chi bộ nơi đảng viên sinh hoạt.")
     form = MemberForm(request.POST or None)
 
     def create(data):
@@ -148,7 +149,7 @@ def member_create(request, pk):
 def _managed_member(request, pk):
     member = get_object_or_404(Member.objects.visible_to(request.user).select_related("cell"), pk=pk)
     if not has_role_on(request.user, member.cell, ROSTER_ROLES):
-        raise PermissionDenied
+        raise role_refusal(ROSTER_ROLES, member.cell)
     return member
 
 
@@ -202,7 +203,7 @@ def position_end(request, pk):
         Position.objects.filter(org__in=Organization.objects.visible_to(request.user)).select_related("org"), pk=pk
     )
     if not has_role_on(request.user, position.org, ROSTER_ROLES):
-        raise PermissionDenied
+        raise role_refusal(ROSTER_ROLES, position.org)
     form = PositionEndForm(request.POST)
     if _apply(request, form, lambda data: services.position_end(request.user, position, data["end"])):
         messages.success(request, f"{position.member} thôi giữ chức vụ {position.get_title_display()}.")

@@ -17,13 +17,13 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Router, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
 
-from quantriet.core.api import MAX_ID
+from quantriet.core.api import MAX_ID, TAGS
 from quantriet.study.models import StudyPlan
 
 from . import services
 from .models import Answer, Attempt, Choice, Question, Quiz
 
-router = Router(tags=["quizzes"])
+router = Router(tags=[TAGS["quizzes"]])
 
 REFUSAL_STATUS = {
     "not_member": 403,

@@ -18,13 +18,13 @@ from ninja import Field, Path, Router, Schema, Status
 from ninja.errors import ValidationError
 from ninja.pagination import paginate
 
-from quantriet.core.api import MAX_ID, Pages
+from quantriet.core.api import MAX_ID, TAGS, Pages
 
 from . import checkin as codes
 from . import services
 from .models import CheckinOutcome, Conference, LevelDeadline, StudyPlan
 
-router = Router(tags=["study"])
+router = Router(tags=[TAGS["study"]])
 
 # ---------------------------------------------------------------- plans and conferences
 

@@ -28,6 +28,17 @@ def test_directive_28_is_registered_once(users):
     assert all(len(p.split()) <= 25 for g in digests.values() for p in g.points())  # short points
 
 
+def test_directive_full_text_is_the_directive_not_the_press_article(db):
+    body = register_directive_28().body
+    assert body.startswith("TỈNH ỦY TRÀ VINH\n*\nSố 28-CT/TU")
+    assert "\nCHỈ THỊ\n" in body and "Trà Vinh, ngày 19 tháng 10 năm 2022" in body
+    assert body.endswith("T/M BAN THƯỜNG VỤ\nPHÓ BÍ THƯ\n\nKim Ngọc Thái")
+    # The article around it: headline, lead paragraph ("… ký, ban hành Chỉ thị …") and byline.
+    press = ["Khắc phục tình trạng cấp trên", "ký, ban hành Chỉ thị", "Trong đó có yêu cầu", "\nBan Tuyên giáo Tỉnh ủy"]
+    assert [phrase for phrase in press if phrase in body] == []
+    assert body.count("\n8. ") == 1 and "báo cáo Ban Thường vụ Tỉnh ủy nắm, chỉ đạo." in body
+
+
 def test_companions_are_searchable_on_the_gate(users):
     register_directive_28()
     xa1, xa2 = users["xa1.bithu"], users["xa2.bithu"]

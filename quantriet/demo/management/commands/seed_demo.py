@@ -14,6 +14,29 @@ from quantriet.study.demo import seed_study
 from quantriet.study.models import PlanStatus, StudyPlan
 
 
+class MembersBar:
+    """The one long step of building the province, shown as it is: members created out of the real total.
+
+    The bar opens when seed_demo knows how many members it will create (none when the province
+    already exists) and counts only them; orgs and positions are reported in the summary line.
+    """
+
+    def __init__(self, disable=False, file=None):
+        self.disable, self.file, self.bar = disable, file or sys.stderr, None
+
+    def progress(self, step, n=1):
+        if step == "members_total":
+            self.bar = tqdm(total=n, unit=" đảng viên", desc="Tạo đảng viên mẫu", file=self.file, disable=self.disable)
+        elif step == "members" and self.bar is not None:
+            self.bar.update(n)
+            if self.bar.n >= self.bar.total:
+                self.bar.close()  # now, so its time and rate are those of the members alone
+
+    def close(self):
+        if self.bar is not None:
+            self.bar.close()
+
+
 class Command(BaseCommand):
     help = "Tạo tỉnh mẫu (giống Vĩnh Long sau hợp nhất) và các tài khoản demo. Chạy lại không tạo trùng."
 
@@ -37,19 +60,9 @@ class Command(BaseCommand):
         scale = options["scale"]
         if not 0 < scale <= 2:
             raise CommandError("--scale phải trong khoảng (0, 2].")
-        bar = tqdm(
-            total=round(150_000 * scale), unit="ĐV", desc="Tạo tỉnh mẫu", file=sys.stderr, disable=options["quiet"]
-        )
-
-        def progress(step, n=1):
-            if step == "members_total":
-                bar.total = n
-                bar.refresh()
-            elif step == "members":
-                bar.update(n)
-
+        bar = MembersBar(disable=options["quiet"])
         started = time.monotonic()
-        summary = seed_demo(scale, progress)
+        summary = seed_demo(scale, bar.progress)
         bar.close()
         if summary["created"]:
             self.stdout.write(
