@@ -24,28 +24,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from quantriet.essays import selectors as essays
-from quantriet.org.models import STUDY_RECORD_ROLES, Member, has_role_on
+from quantriet.org.models import STUDY_RECORD_ROLES, Member, attach_parent_names, has_role_on
 from quantriet.quizzes import selectors as quizzes
 from quantriet.study import selectors as study
 
 from . import selectors
 
 
-def _name_parents(orgs, tops):
-    """Set ``upper`` on each of ORGS to the name of the unit above it, unless that unit is one of
-    TOPS (the scope the page names): a list mixing units of different parents names the parent."""
-    names = essays.parent_names(orgs)
-    top_paths = {top.path for top in tops}
-    for org in orgs:
-        parent = org.path[: -org.steplen]
-        org.upper = None if parent in top_paths else names.get(parent)
-    return orgs
-
-
 def _work(user, tops, today, shown):
     """A leader's work in the subtrees TOPS: obligations (the first SHOWN), today's conferences, essays to grade."""
     overdue, due, obligations = study.open_obligations(tops, today, shown)
-    _name_parents([ob.org for ob in obligations], tops)
+    attach_parent_names([ob.org for ob in obligations], within=tops)
     return {
         "tops": tops,
         "overdue": overdue,
@@ -82,7 +71,7 @@ def home(request):
     province = any(o.depth == 1 for o in tops)
     summaries = selectors.plan_summaries(user)
     for summary in summaries:
-        _name_parents([row.org for row in summary["weakest"]], [summary["org"]])
+        attach_parent_names([row.org for row in summary["weakest"]], within=summary["org"])
     context = {
         "today": today,
         "work": _work(user, tops, today, 5 if province else 10) if tops else None,

@@ -5,22 +5,10 @@ Every function takes the viewer and answers only what the viewer may see (`Essay
 
 from django.db.models import Count, Q
 
-from quantriet.org.models import Organization, has_role_on
+from quantriet.org.models import attach_parent_names, has_role_on
 from quantriet.study.models import PlanStatus
 
 from .models import GRADE_ROLES, Essay, VerdictLabel
-
-
-def unit_label(cell, parents: dict[str, str]) -> str:
-    """ "Chi bộ ấp 3, Đảng bộ xã Long Đức": the cell and the organisation above it (PARENTS: path → name)."""
-    parent = parents.get(cell.path[: -Organization.steplen])
-    return f"{cell.name}, {parent}" if parent else cell.name
-
-
-def parent_names(cells) -> dict[str, str]:
-    """Names of the organisations directly above CELLS, by path, in one query."""
-    paths = {cell.path[: -Organization.steplen] for cell in cells if len(cell.path) > Organization.steplen}
-    return dict(Organization.objects.filter(path__in=paths).values_list("path", "name"))
 
 
 def near_duplicates(user, verdicts) -> dict[int, list[dict]]:
@@ -34,7 +22,7 @@ def near_duplicates(user, verdicts) -> dict[int, list[dict]]:
     ids = {d["essay"] for v in verdicts for d in v.duplicates}
     visible = Essay.objects.visible_to(user).filter(pk__in=ids).select_related("member", "cell")
     essays = {e.pk: e for e in visible.only("id", "member__full_name", "cell__path", "cell__name")}
-    parents = parent_names([e.cell for e in essays.values()])
+    attach_parent_names([e.cell for e in essays.values()])
     found = {}
     for verdict in verdicts:
         rows = []
@@ -45,16 +33,20 @@ def near_duplicates(user, verdicts) -> dict[int, list[dict]]:
                     "essay": d["essay"],
                     "score": d["score"],
                     "author": other.member.full_name if other else None,
-                    "unit": unit_label(other.cell, parents) if other else None,
+                    "unit": other.cell.name_with_parent if other else None,
                 }
             )
         found[verdict.essay_id] = rows
     return found
 
 
+#: Verdicts that are a sign of copying ("Chung chung" is a weak essay, not a copied one).
+COPYING_LABELS = (VerdictLabel.COPIES_RESOLUTION, VerdictLabel.COPIES_SAMPLE, VerdictLabel.COPIES_ESSAY)
+
+
 def flagged_q() -> Q:
-    """Essays whose originality check found a sign of copying (any verdict but "Độc lập")."""
-    return Q(verdict__isnull=False) & ~Q(verdict__label=VerdictLabel.ORIGINAL)
+    """Essays whose originality check found a sign of copying."""
+    return Q(verdict__label__in=COPYING_LABELS)
 
 
 def ungraded_by_plan(user, orgs) -> list[dict]:

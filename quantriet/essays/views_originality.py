@@ -37,7 +37,6 @@ from quantriet.originality.compare import fingerprint, shared_passages
 
 from . import originality, views
 from .models import Essay, EssayVerdict, SampleEssay
-from .selectors import parent_names, unit_label
 
 SAMPLE_ROLES = {Role.PROPAGANDA, Role.ADMIN}
 KIND_ESSAY, KIND_SAMPLE, KIND_DOCUMENT = "bai", "mau", "van-ban"
@@ -185,8 +184,8 @@ def _other(request, essay, kind, other_pk):
 
 
 def _author(essay) -> str:
-    """ "Nguyễn Văn An — Chi bộ ấp 3, Đảng bộ xã Long Đức": who wrote ESSAY and where."""
-    return f"{essay.member.full_name} — {unit_label(essay.cell, parent_names([essay.cell]))}"
+    """ "Nguyễn Văn An — Chi bộ ấp 3 — Đảng bộ xã Long Đức": who wrote ESSAY and where."""
+    return f"{essay.member.full_name} — {essay.cell.name_with_parent}"
 
 
 def _legend(spans_a, spans_b) -> list[dict]:

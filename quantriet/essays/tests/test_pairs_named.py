@@ -36,7 +36,7 @@ def pair(plan, users):
 
 
 def unit(essay):
-    return f"{essay.cell.name}, {Organization.objects.get_parent(essay.cell).name}"
+    return f"{essay.cell.name} — {Organization.objects.get_parent(essay.cell).name}"
 
 
 def test_the_verdict_names_the_other_essay_by_author_and_unit(pair, client_as):
@@ -87,8 +87,13 @@ def test_the_board_filters_the_essays_with_a_sign_of_copying(plan, pair, users, 
     mine, theirs = pair
     honest = services.essay_writers(plan).filter(cell=mine.cell, user__isnull=True).order_by("id")[1]
     submit(plan, honest, "that-5-hong-tram-y-te.txt", users)
+    weak = services.essay_writers(plan).filter(cell=mine.cell, user__isnull=True).order_by("id")[2]
+    EssayVerdict.objects.filter(essay=submit(plan, weak, "that-6-dung-hop-tac-xa.txt", users)).update(
+        label=VerdictLabel.GENERIC
+    )
     page = client_as("xa1.bithu").get(reverse("essays:board", args=[plan.pk]), {"loc": "sao_chep"}).content.decode()
     table = page[page.index('id="essays"') :]
     assert "Chỉ bài có dấu hiệu sao chép" in page
     assert f"<td>{mine.member.full_name}</td>" in table and f"<td>{theirs.member.full_name}</td>" in table
     assert f"<td>{honest.full_name}</td>" not in table
+    assert f"<td>{weak.full_name}</td>" not in table  # a generic essay is weak, not copied
