@@ -8,6 +8,7 @@ from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 
 from quantriet.analytics.api import router as analytics_router
+from quantriet.core.api import TextIn
 from quantriet.core.models import ApiToken
 from quantriet.essays.api import router as essays_router
 from quantriet.org.api import router as org_router
@@ -55,6 +56,8 @@ ERROR_MESSAGES = {
 
 
 def _error_message(error):
+    if error.get("type") == "value_error":  # a validator's own Vietnamese message
+        return str(error.get("ctx", {}).get("error", "giá trị không hợp lệ"))
     template = ERROR_MESSAGES.get(error.get("type"))
     if template is None:
         return "giá trị không hợp lệ"
@@ -81,7 +84,7 @@ def unauthorized(request, exc):
     return api.create_response(request, {"detail": "Cần đăng nhập: gửi mã truy cập (Bearer token)."}, status=401)
 
 
-class TokenIn(Schema):
+class TokenIn(TextIn):
     username: str
     password: str
 

@@ -2,6 +2,9 @@
 
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
+from pydantic import field_validator
+
+from .text import unprintable_problem
 
 #: Ids beyond the 64-bit range are malformed input (422), not a server error.
 MAX_ID = 2**63 - 1
@@ -15,3 +18,18 @@ class Pages(PageNumberPagination):
     class Input(Schema):
         page: int = Field(1, ge=1, le=MAX_PAGE)
         page_size: int | None = Field(None, ge=1, le=MAX_PAGE)
+
+
+class TextIn(Schema):
+    """Base of every API input schema: no text field takes an unprintable character (422).
+
+    The API side of the one rule of core.text.UNPRINTABLE that every form field applies too.
+    """
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _printable(cls, value):
+        problem = unprintable_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value

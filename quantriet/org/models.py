@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
-from quantriet.core.text import fold
+from quantriet.core.text import fold, unprintable_problem
 
 
 class OrgKind(models.TextChoices):
@@ -267,9 +267,8 @@ class Member(models.Model):
     def clean(self):
         """The same rules as a roster import: one definition, in ``member_problems``."""
         errors = {}
-        for field, message in member_problems(
-            self.date_of_birth, self.joined_on, self.official_on, self.status, self.card_number, self.record_number
-        ):
+        values = {f.name: getattr(self, f.attname) for f in self._meta.concrete_fields}
+        for field, message in member_problems(values):
             errors.setdefault(field, []).append(message)
         if errors:
             raise ValidationError(errors)
@@ -292,10 +291,28 @@ def normalise_phone(text: str) -> str:
     return digits
 
 
-def member_problems(dob, joined, official, status, card, record, today=None):
-    """Why these values cannot belong to one member, as (field, message) pairs."""
+#: No member was born before this day, nor admitted before the Party was founded (03/02/1930).
+EARLIEST_BIRTH = datetime.date(1900, 1, 1)
+PARTY_FOUNDED = datetime.date(1930, 2, 3)
+
+
+def member_problems(values: dict, today=None):
+    """Why VALUES (Member field name → value) cannot belong to one member, as (field, message) pairs.
+
+    The one rule set of the member form, the model and the roster import: every text fits its
+    model field (lengths come from the fields, since SQLite does not enforce them) and holds no
+    unprintable character, and the dates are plausible.
+    """
+    problems = _member_text_problems(values)
+    dob, joined, official = values.get("date_of_birth"), values.get("joined_on"), values.get("official_on")
+    status, card, record = values.get("status"), values.get("card_number"), values.get("record_number")
     today = today or timezone.localdate()
-    problems = []
+    if dob and dob < EARLIEST_BIRTH:
+        earliest = f"{EARLIEST_BIRTH:%d/%m/%Y}"
+        problems.append(("date_of_birth", f"Ngày sinh {dob:%d/%m/%Y} không hợp lý (sớm nhất {earliest})."))
+    for key, day, label in (("joined_on", joined, "Ngày vào Đảng"), ("official_on", official, "Ngày chính thức")):
+        if day and day < PARTY_FOUNDED:
+            problems.append((key, f"{label} {day:%d/%m/%Y} trước ngày thành lập Đảng ({PARTY_FOUNDED:%d/%m/%Y})."))
     if dob and dob > today:
         problems.append(("date_of_birth", "Ngày sinh ở tương lai."))
     if joined and joined > today:
@@ -314,6 +331,19 @@ def member_problems(dob, joined, official, status, card, record, today=None):
         problems.append(("card_number", "Đảng viên chính thức phải có số thẻ đảng viên."))
     if not card and not record:
         problems.append(("record_number", "Cần số thẻ đảng viên hoặc số lý lịch để nhận diện đảng viên."))
+    return problems
+
+
+def _member_text_problems(values: dict) -> list:
+    problems = []
+    for field in Member._meta.concrete_fields:
+        value = values.get(field.name)
+        if not isinstance(value, str):
+            continue
+        if field.max_length and len(value) > field.max_length:
+            problems.append((field.name, f"Dài quá {field.max_length} ký tự (đang có {len(value)})."))
+        elif unprintable := unprintable_problem(value):
+            problems.append((field.name, unprintable[0].upper() + unprintable[1:]))
     return problems
 
 

@@ -23,7 +23,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from quantriet.core.audit import audit_entry, audit_record
 from quantriet.core.models import AuditEntry
-from quantriet.core.text import fold, nfc, vn_date
+from quantriet.core.text import fold, nfc, printable, unprintable_problem, vn_date
 
 from .models import (
     CELL_KINDS,
@@ -120,7 +120,25 @@ def read_table(data: bytes, filename: str) -> tuple[list[str], list[tuple[int, l
     if not rows:
         raise RosterError([Problem(0, "", "Tệp không có dữ liệu.")])
     (_, header), *body = rows
-    return [cell_text(h) for h in header], body
+    header = [cell_text(h) for h in header]
+    _refuse_unprintable(header, rows)
+    return header, body
+
+
+def _refuse_unprintable(header, rows):
+    """RosterError naming the row and column of every cell holding an unprintable character.
+
+    Every sheet importer reads through here, so no such character gets past an import.
+    """
+    problems = []
+    for number, cells in rows:
+        for index, value in enumerate(cells):
+            problem = unprintable_problem(value if isinstance(value, str) else "")
+            if problem:
+                column = header[index] if index < len(header) and number != rows[0][0] else ""
+                problems.append(Problem(number, column or f"thứ {index + 1}", problem))
+    if problems:
+        raise RosterError(problems)
 
 
 def _xlsx_rows(data: bytes):
@@ -230,14 +248,7 @@ def clean_row(raw: dict) -> tuple[dict, list[tuple[str, str]]]:
             fail(column.key, message)
             values[column.key] = None
     failed = {key for key, _ in problems}
-    for key, message in member_problems(
-        values["date_of_birth"],
-        values["joined_on"],
-        values["official_on"],
-        values["status"],
-        values["card_number"],
-        values["record_number"],
-    ):
+    for key, message in member_problems(values):
         # A column that already failed to parse would only repeat its problem here.
         if key not in failed and not (
             key in ("card_number", "record_number") and failed & {"card_number", "record_number"}
@@ -275,8 +286,6 @@ def _clean_value(key, raw_value, text):
     if key == "email":
         validate_email(text)
         return text.lower()
-    if key == "full_name" and len(text) > 120:
-        raise ValueError("dài quá 120 ký tự.")
     return text
 
 
@@ -462,13 +471,17 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
 
 
 def neutralise(value):
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe.
+    """A value as every .xlsx export writes it: text is made safe to open and to write.
 
-    So does text already starting with one, since the importer strips one apostrophe.
+    Characters a workbook cannot hold (a NUL stored before imports refused them) are dropped,
+    so an export never fails on what is already stored. Text that a spreadsheet would run as a
+    formula gets a leading apostrophe; so does text already starting with one, since the
+    importer strips one apostrophe.
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    if not isinstance(value, str):
+        return value
+    value = printable(value)
+    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def _member_cells(member: Member) -> list:

@@ -18,7 +18,7 @@ from ninja import Field, Path, Router, Schema, Status
 from ninja.errors import ValidationError
 from ninja.pagination import paginate
 
-from quantriet.core.api import MAX_ID, Pages
+from quantriet.core.api import MAX_ID, Pages, TextIn
 
 from . import checkin as codes
 from . import services
@@ -155,7 +155,7 @@ def checkin_code(request, conference_id: int = Path(..., ge=1, le=MAX_ID)):
     }
 
 
-class CheckinIn(Schema):
+class CheckinIn(TextIn):
     code: str = Field(..., max_length=200, description="Mã đang hiển thị trên màn hình của ban quản lý lớp học")
 
 
