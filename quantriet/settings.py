@@ -154,13 +154,14 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "quantriet.core.staticfiles.FallbackManifestStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-# Serve files straight from the app directories too, and fall back to unhashed names where
-# `collectstatic` has not been run (production runs it; see docs/deployment.md).
+# Serve files straight from the app directories too; where `collectstatic` has not been run the
+# storage falls back to unhashed names instead of failing every page, and `check --deploy` warns
+# (quantriet/core/staticfiles.py; production runs collectstatic, see docs/deployment.md).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_MANIFEST_STRICT = False
 

@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django import forms
 
+        from . import staticfiles  # noqa: F401 (registers the collectstatic deploy check)
         from .text import validate_printable
 
         # Every text field of every form refuses control characters and invisible junk (one
