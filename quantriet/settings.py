@@ -49,9 +49,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "ninja",  # serves its own Swagger UI assets (no CDN)
+    "quantriet.core",  # before django_tasks_db: its db_worker command replaces theirs
     "django_tasks",
     "django_tasks_db",
-    "quantriet.core",
     "quantriet.org",
     "quantriet.documents",
     "quantriet.originality",
@@ -166,6 +166,12 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_MANIFEST_STRICT = False
 
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# The worker (manage.py db_worker) pauses this long after a transient database error, doubling
+# up to the maximum; a job queued longer than JOB_QUEUE_WARNING_MINUTES shows a warning on its
+# page and in the admin (the worker may be stopped).
+WORKER_BACKOFF_START = float(env("WORKER_BACKOFF_START", "1"))
+WORKER_BACKOFF_MAX = float(env("WORKER_BACKOFF_MAX", "60"))
+JOB_QUEUE_WARNING_MINUTES = int(env("JOB_QUEUE_WARNING_MINUTES", "5"))
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")

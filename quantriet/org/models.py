@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from quantriet.core.models import queued_too_long
 from quantriet.core.text import fold, unprintable_problem
 
 
@@ -487,3 +488,8 @@ class RosterImportJob(models.Model):
     @property
     def finished(self):
         return self.status in {ImportStatus.DONE, ImportStatus.FAILED}
+
+    @property
+    def stale(self) -> bool:
+        """Still queued after the warning delay: the worker may be stopped (core's one rule)."""
+        return self.status == ImportStatus.QUEUED and queued_too_long(self.created_at)
