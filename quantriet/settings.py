@@ -172,6 +172,9 @@ TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBa
 WORKER_BACKOFF_START = float(env("WORKER_BACKOFF_START", "1"))
 WORKER_BACKOFF_MAX = float(env("WORKER_BACKOFF_MAX", "60"))
 JOB_QUEUE_WARNING_MINUTES = int(env("JOB_QUEUE_WARNING_MINUTES", "5"))
+# A roster row naming a member of another unit becomes a transfer request to the level above;
+# one user may open at most this many a day (beyond it the import is refused).
+TRANSFER_REQUESTS_PER_DAY = int(env("TRANSFER_REQUESTS_PER_DAY", "20"))
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")

@@ -379,6 +379,58 @@ class MemberTransfer(models.Model):
         return f"{self.member}: {self.from_cell} → {self.to_cell}"
 
 
+class TransferRequestStatus(models.TextChoices):
+    PENDING = "cho_duyet", "Chờ duyệt"
+    APPROVED = "da_chuyen", "Đã chuyển sinh hoạt"
+    REJECTED = "tu_choi", "Không chấp thuận"
+
+
+class TransferRequestQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The access gate: requests whose member AND target cell are both in USER's granted
+        subtrees — the staff of a level above both units; the requester, who sees only the
+        target cell, does not see the member's unit through it."""
+        paths = granted_paths(user)
+        return self.filter(subtree_q(paths, "member__cell__path"), subtree_q(paths, "to_cell__path"))
+
+
+class TransferRequest(models.Model):
+    """A roster row naming a member of another unit (chuyển sinh hoạt đảng), sent to the level above.
+
+    The import cannot move a member out of another unit's roster; the level above both units
+    approves (the member is transferred through `member_transfer`) or rejects it.
+    """
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="transfer_requests")
+    number = models.CharField("số thẻ / số lý lịch trong tệp", max_length=20)
+    to_cell = models.ForeignKey(
+        Organization, verbose_name="chi bộ đề nghị chuyển đến", on_delete=models.PROTECT, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người đề nghị", on_delete=models.PROTECT, related_name="+"
+    )
+    source = models.CharField("nguồn", max_length=255, blank=True)
+    status = models.CharField(
+        "trạng thái", max_length=10, choices=TransferRequestStatus.choices, default=TransferRequestStatus.PENDING
+    )
+    created_at = models.DateTimeField("ngày đề nghị", default=timezone.now, db_index=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField("ghi chú khi duyệt", max_length=255, blank=True)
+
+    objects = TransferRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "đề nghị chuyển sinh hoạt đảng"
+        verbose_name_plural = "đề nghị chuyển sinh hoạt đảng"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.number} → {self.to_cell}"
+
+
 class Title(models.TextChoices):
     SECRETARY = "bi_thu", "Bí thư"
     DEPUTY = "pho_bi_thu", "Phó Bí thư"
