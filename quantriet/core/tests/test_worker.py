@@ -15,6 +15,7 @@ from django_tasks import task
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
+from quantriet.core.management.commands import db_worker as resilient
 from quantriet.core.management.commands.db_worker import Command, ResilientWorker
 from quantriet.core.models import Job, JobStatus
 from quantriet.org.models import ImportStatus, RosterImportJob
@@ -56,7 +57,17 @@ def locked_once(monkeypatch):
         return real(using)
 
     monkeypatch.setattr(db_worker, "exclusive_transaction", flaky)
-    monkeypatch.setattr(db_worker.time, "sleep", lambda seconds: None)
+    pauses = []
+
+    def sleep(seconds):
+        pauses.append(seconds)
+        assert len(pauses) < 5, "the worker keeps failing"  # fail the test rather than loop for ever
+
+    monkeypatch.setattr(db_worker.time, "sleep", sleep)
+    # Inside the test's transaction Django would drop the connection (autocommit is off there),
+    # which a worker never meets: its connection housekeeping is left out here.
+    for module in (db_worker, resilient):
+        monkeypatch.setattr(module, "close_old_connections", lambda: None)
     return failures
 
 

@@ -13,7 +13,7 @@ import logging
 import time
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, connections
+from django.db import InterfaceError, OperationalError, close_old_connections
 from django_tasks_db.management.commands import db_worker
 
 log = logging.getLogger("django_tasks_db")
@@ -30,7 +30,7 @@ class ResilientWorker(db_worker.Worker):
                 if time.monotonic() - started > settings.WORKER_BACKOFF_MAX:
                     delay = settings.WORKER_BACKOFF_START  # it had been working: start over
                 log.warning("Lỗi cơ sở dữ liệu tạm thời (%s); tiến trình nền thử lại sau %.1f giây.", error, delay)
-                connections.close_all()  # a broken connection is opened afresh
+                close_old_connections()  # a broken connection is dropped, and opened afresh
                 time.sleep(delay)
                 delay = min(delay * 2, settings.WORKER_BACKOFF_MAX)
 
