@@ -234,8 +234,26 @@ def transfer_requests(request):
         .select_related("member__cell", "to_cell", "requested_by", "decided_by")
         .order_by(Case(When(status=TransferRequestStatus.PENDING, then=0), default=1), "-created_at", "-id")[:200]
     )
-    items = [(row, row.status == TransferRequestStatus.PENDING and _may_decide(request.user, row)) for row in rows]
+    rows = list(rows)
+    names = _names_with_parent([cell for row in rows for cell in (row.member.cell, row.to_cell)])
+    items = [
+        {
+            "row": row,
+            "from": names[row.member.cell_id],
+            "to": names[row.to_cell_id],
+            "may_decide": row.status == TransferRequestStatus.PENDING and _may_decide(request.user, row),
+        }
+        for row in rows
+    ]
     return render(request, "org/transfer_requests.html", {"items": items})
+
+
+def _names_with_parent(cells) -> dict[int, str]:
+    """ "Chi bộ Quân sự — Đảng bộ xã Vĩnh Thành" per cell id: cells of different communes share names."""
+    steplen = Organization.steplen
+    parents = Organization.objects.filter(path__in={c.path[:-steplen] for c in cells}).values_list("path", "name")
+    parent_names = dict(parents)
+    return {c.pk: " — ".join(filter(None, [c.name, parent_names.get(c.path[:-steplen])])) for c in cells}
 
 
 @login_required
