@@ -1,6 +1,7 @@
 """The JSON API at /api/v1: same access gate as the pages, bearer tokens instead of sessions."""
 
 from django.contrib.auth import authenticate
+from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -8,7 +9,7 @@ from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 
 from quantriet.analytics.api import router as analytics_router
-from quantriet.core.api import TAGS
+from quantriet.core.api import TAGS, TextIn
 from quantriet.core.models import ApiToken
 from quantriet.essays.api import router as essays_router
 from quantriet.org.api import router as org_router
@@ -30,13 +31,74 @@ class VietnameseJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+class FieldError(Schema):
+    field: str
+    message: str
+
+
+# The body of every error answer: `detail` in Vietnamese (`errors` per field for a 422).
+class ErrorOut(Schema):
+    detail: str
+    errors: list[FieldError] = []
+
+
+#: What every operation can answer besides what it declares: (status, when, applies to the operation?).
+COMMON_ANSWERS = [
+    (401, "Chưa gửi mã truy cập, hoặc mã sai hay đã hết hạn", lambda op, path: "security" in op),
+    (404, "Không tìm thấy, hoặc ngoài phạm vi được giao", lambda op, path: "{" in path or _has_query(op)),
+    (422, "Dữ liệu gửi lên không hợp lệ (`errors` nêu từng trường)", lambda op, path: "{" in path or _takes(op)),
+    (429, "Đăng nhập sai quá nhiều lần; tài khoản tạm khóa", lambda op, path: path.endswith("/auth/token")),
+]
+
+
+def _has_query(operation) -> bool:
+    """An object named in the query (a filter by organisation) may be out of scope, as one in the path."""
+    return any(p["in"] == "query" and p["name"] not in {"page", "page_size"} for p in operation.get("parameters", []))
+
+
+def _takes(operation) -> bool:
+    return bool(operation.get("parameters")) or "requestBody" in operation
+
+
+class DocumentedAPI(NinjaAPI):
+    """ninja's API whose OpenAPI document lists every answer an operation really gives.
+
+    Errors come from the exception handlers below (Http404, validation, authentication), not from
+    the operations' declared responses, so ninja would leave them undocumented; they are added
+    here for every operation at once, with the `ErrorOut` schema. A 422 an operation declares
+    with its own schema (a check-in refusal) may also be a malformed request: both are allowed.
+    """
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        error_schema = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas.update(error_schema.pop("$defs"), ErrorOut=error_schema)
+        error = {"$ref": "#/components/schemas/ErrorOut"}
+        for path, item in schema["paths"].items():
+            for operation in item.values():
+                responses = operation["responses"]
+                for status, description, applies in COMMON_ANSWERS:
+                    if not applies(operation, path):
+                        continue
+                    declared = responses.get(status)
+                    if declared is None:
+                        content = {"application/json": {"schema": error}}
+                        responses[status] = {"description": description, "content": content}
+                    elif status == 422:
+                        body = declared["content"]["application/json"]
+                        body["schema"] = {"anyOf": [body["schema"], error]}
+        return schema
+
+
+api = DocumentedAPI(
     renderer=VietnameseJSONRenderer(),
     title="Quán Triệt API",
     version="1",
     description="API của hệ thống Quán Triệt. Dữ liệu ngoài phạm vi được giao trả về 404 như không tồn tại.",
     auth=BearerToken(),
     urls_namespace="api",
+    docs_decorator=login_required,  # the API's description is for signed-in users only
 )
 
 
@@ -56,6 +118,8 @@ ERROR_MESSAGES = {
 
 
 def _error_message(error):
+    if error.get("type") == "value_error":  # a validator's own Vietnamese message
+        return str(error.get("ctx", {}).get("error", "giá trị không hợp lệ"))
     template = ERROR_MESSAGES.get(error.get("type"))
     if template is None:
         return "giá trị không hợp lệ"
@@ -82,7 +146,7 @@ def unauthorized(request, exc):
     return api.create_response(request, {"detail": "Cần đăng nhập: gửi mã truy cập (Bearer token)."}, status=401)
 
 
-class TokenIn(Schema):
+class TokenIn(TextIn):
     username: str
     password: str
 

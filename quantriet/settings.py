@@ -49,9 +49,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "quantriet.core.vendor_apps.AxesConfig",  # django-axes, named in Vietnamese
     "ninja",  # serves its own Swagger UI assets (no CDN)
+    "quantriet.core",  # before django_tasks_db: its db_worker command replaces theirs
     "django_tasks",
     "quantriet.core.vendor_apps.TasksDatabaseConfig",  # django_tasks_db, named in Vietnamese
-    "quantriet.core",
     "quantriet.org",
     "quantriet.documents",
     "quantriet.originality",
@@ -158,17 +158,27 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "quantriet.core.staticfiles.FallbackManifestStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-# Serve files straight from the app directories too, and fall back to unhashed names where
-# `collectstatic` has not been run (production runs it; see docs/deployment.md).
+# Serve files straight from the app directories too; where `collectstatic` has not been run the
+# storage falls back to unhashed names instead of failing every page, and `check --deploy` warns
+# (quantriet/core/staticfiles.py; production runs collectstatic, see docs/deployment.md).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_MANIFEST_STRICT = False
 
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# The worker (manage.py db_worker) pauses this long after a transient database error, doubling
+# up to the maximum; a job queued longer than JOB_QUEUE_WARNING_MINUTES shows a warning on its
+# page and in the admin (the worker may be stopped).
+WORKER_BACKOFF_START = float(env("WORKER_BACKOFF_START", "1"))
+WORKER_BACKOFF_MAX = float(env("WORKER_BACKOFF_MAX", "60"))
+JOB_QUEUE_WARNING_MINUTES = int(env("JOB_QUEUE_WARNING_MINUTES", "5"))
+# A roster row naming a member of another unit becomes a transfer request to the level above;
+# one user may open at most this many a day (beyond it the import is refused).
+TRANSFER_REQUESTS_PER_DAY = int(env("TRANSFER_REQUESTS_PER_DAY", "20"))
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")

@@ -2,6 +2,9 @@
 
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
+from pydantic import field_validator
+
+from .text import unprintable_problem
 
 #: The API's sections (OpenAPI tags), named in Vietnamese as the menu names them; tests refer to them
 #: by these keys (quantriet.core.testing.api_operations).
@@ -26,3 +29,18 @@ class Pages(PageNumberPagination):
     class Input(Schema):
         page: int = Field(1, ge=1, le=MAX_PAGE)
         page_size: int | None = Field(None, ge=1, le=MAX_PAGE)
+
+
+class TextIn(Schema):
+    """Base of every API input schema: no text field takes an unprintable character (422).
+
+    The API side of the one rule of core.text.UNPRINTABLE that every form field applies too.
+    """
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _printable(cls, value):
+        problem = unprintable_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value

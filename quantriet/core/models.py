@@ -117,6 +117,16 @@ class StoredFile(models.Model):
 JOB_STALE_AFTER = timedelta(minutes=15)
 
 
+def queue_warning_after() -> timedelta:
+    """How long a job may wait for a worker before its page and the admin warn (configurable)."""
+    return timedelta(minutes=settings.JOB_QUEUE_WARNING_MINUTES)
+
+
+def queued_too_long(created_at) -> bool:
+    """The one rule for every kind of queued job (core.Job, the roster import)."""
+    return timezone.now() - created_at > queue_warning_after()
+
+
 class JobStatus(models.TextChoices):
     QUEUED = "queued", "Đang chờ"
     RUNNING = "running", "Đang chạy"
@@ -191,5 +201,8 @@ class Job(models.Model):
 
     @property
     def stale(self) -> bool:
-        """Unfinished and silent for longer than JOB_STALE_AFTER (the worker may be gone)."""
+        """Queued for too long (`queued_too_long`), or running and silent for longer than
+        JOB_STALE_AFTER: the worker may be gone."""
+        if self.status == JobStatus.QUEUED and queued_too_long(self.created_at):
+            return True
         return not self.finished and timezone.now() - self.updated_at > JOB_STALE_AFTER

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from quantriet.core.audit import audit_record, snapshot
-from quantriet.core.files import store_upload
+from quantriet.core.files import read_upload, store_upload
 from quantriet.core.text import nfc, vn_date
 
 from .models import TYPE_BY_CODE, Attachment, Digest, Document
@@ -99,17 +99,21 @@ def _attachment_state(attachment: Attachment) -> dict:
     }
 
 
-@transaction.atomic
 def attachment_add(actor, document: Document, name: str, data: bytes) -> Attachment:
-    """Store a .pdf or .docx file with its extracted text; refuse anything else (ValidationError)."""
-    attachment = store_upload(Attachment(document=document), name, data)
-    try:
-        _save_search_text(document)
-        audit_record(actor, "attachment.add", attachment, None, _attachment_state(attachment))
-    except BaseException:
-        attachment.file.delete(save=False)  # no file left behind by a failed write
-        raise
-    return attachment
+    """Store a .pdf or .docx file with its extracted text; refuse anything else (ValidationError).
+
+    The file is read before the transaction opens, so the transaction stays short.
+    """
+    upload = read_upload(name, data)
+    with transaction.atomic():
+        attachment = store_upload(Attachment(document=document), upload)
+        try:
+            _save_search_text(document)
+            audit_record(actor, "attachment.add", attachment, None, _attachment_state(attachment))
+        except BaseException:
+            attachment.file.delete(save=False)  # no file left behind by a failed write
+            raise
+        return attachment
 
 
 @transaction.atomic

@@ -20,7 +20,7 @@ from ninja import Field, Path, Router, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
 
-from quantriet.core.api import MAX_ID, TAGS, Pages
+from quantriet.core.api import MAX_ID, TAGS, Pages, TextIn
 from quantriet.study.models import StudyPlan
 
 from . import services
@@ -40,7 +40,7 @@ REFUSAL_STATUS = {
 }
 
 
-class EssayIn(Schema):
+class EssayIn(TextIn):
     text: str
 
 

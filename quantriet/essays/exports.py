@@ -43,7 +43,7 @@ def write_grades_xlsx(rubric, essays, out) -> int:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Kết quả chấm")
     headers = FIXED_HEADERS + [f"{c.name} (tối đa {vn_points(c.max_points)})" for c in criteria] + TAIL_HEADERS
-    sheet.append(headers)
+    sheet.append([neutralise(h) for h in headers])
     count = 0
     for essay in export_rows(essays).iterator(chunk_size=1000):
         member = essay.member

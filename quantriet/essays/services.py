@@ -30,7 +30,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from quantriet.core.audit import audit_record
-from quantriet.core.files import store_upload
+from quantriet.core.files import read_upload, store_upload
 from quantriet.core.numbers import NumberError, UnclearNumber, parse_decimal
 from quantriet.org.models import has_role_on
 from quantriet.study.models import PlanStatus, StudyPlan
@@ -198,8 +198,9 @@ def essay_submit_docx(actor, plan: StudyPlan, member, name: str, data: bytes) ->
         raise ValidationError(
             f"Chỉ nhận bài thu hoạch gõ trực tiếp hoặc tệp Word .docx; tệp “{name}” không được chấp nhận.", "invalid"
         )
+    read = read_upload(name, data)  # before the transaction: reading takes time, the write lock must not wait
     with transaction.atomic():
-        upload = store_upload(EssayFile(), name, data)
+        upload = store_upload(EssayFile(), read)
         try:
             return essay_submit(actor, plan, member, upload.text, upload=upload)
         except BaseException:

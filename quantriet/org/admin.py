@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from quantriet.core.admin import AuditedAdmin
 
-from .models import Grant, Member, MemberTransfer, Organization, Position, RosterImportJob
+from .models import Grant, Member, MemberTransfer, Organization, Position, RosterImportJob, TransferRequest
 
 
 @admin.register(Organization)
@@ -59,4 +59,19 @@ class RosterImportJobAdmin(admin.ModelAdmin):
     exclude = ["data"]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(TransferRequest)
+class TransferRequestAdmin(admin.ModelAdmin):
+    """Read-only here: a request is decided on its page (/de-nghi-chuyen-sinh-hoat/), through the service."""
+
+    list_display = ["number", "member", "to_cell", "requested_by", "status", "created_at"]
+    list_filter = ["status"]
+    readonly_fields = [f.name for f in TransferRequest._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -11,7 +11,8 @@ from django.utils.functional import cached_property
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from quantriet.core.collation import KEY_LENGTH, name_key
-from quantriet.core.text import fold
+from quantriet.core.models import queued_too_long
+from quantriet.core.text import fold, unprintable_problem
 
 
 class OrgKind(models.TextChoices):
@@ -314,9 +315,8 @@ class Member(models.Model):
     def clean(self):
         """The same rules as a roster import: one definition, in ``member_problems``."""
         errors = {}
-        for field, message in member_problems(
-            self.date_of_birth, self.joined_on, self.official_on, self.status, self.card_number, self.record_number
-        ):
+        values = {f.name: getattr(self, f.attname) for f in self._meta.concrete_fields}
+        for field, message in member_problems(values):
             errors.setdefault(field, []).append(message)
         if errors:
             raise ValidationError(errors)
@@ -344,10 +344,28 @@ def normalise_phone(text: str) -> str:
     return digits
 
 
-def member_problems(dob, joined, official, status, card, record, today=None):
-    """Why these values cannot belong to one member, as (field, message) pairs."""
+#: No member was born before this day, nor admitted before the Party was founded (03/02/1930).
+EARLIEST_BIRTH = datetime.date(1900, 1, 1)
+PARTY_FOUNDED = datetime.date(1930, 2, 3)
+
+
+def member_problems(values: dict, today=None):
+    """Why VALUES (Member field name → value) cannot belong to one member, as (field, message) pairs.
+
+    The one rule set of the member form, the model and the roster import: every text fits its
+    model field (lengths come from the fields, since SQLite does not enforce them) and holds no
+    unprintable character, and the dates are plausible.
+    """
+    problems = _member_text_problems(values)
+    dob, joined, official = values.get("date_of_birth"), values.get("joined_on"), values.get("official_on")
+    status, card, record = values.get("status"), values.get("card_number"), values.get("record_number")
     today = today or timezone.localdate()
-    problems = []
+    if dob and dob < EARLIEST_BIRTH:
+        earliest = f"{EARLIEST_BIRTH:%d/%m/%Y}"
+        problems.append(("date_of_birth", f"Ngày sinh {dob:%d/%m/%Y} không hợp lý (sớm nhất {earliest})."))
+    for key, day, label in (("joined_on", joined, "Ngày vào Đảng"), ("official_on", official, "Ngày chính thức")):
+        if day and day < PARTY_FOUNDED:
+            problems.append((key, f"{label} {day:%d/%m/%Y} trước ngày thành lập Đảng ({PARTY_FOUNDED:%d/%m/%Y})."))
     if dob and dob > today:
         problems.append(("date_of_birth", "Ngày sinh ở tương lai."))
     if joined and joined > today:
@@ -366,6 +384,19 @@ def member_problems(dob, joined, official, status, card, record, today=None):
         problems.append(("card_number", "Đảng viên chính thức phải có số thẻ đảng viên."))
     if not card and not record:
         problems.append(("record_number", "Cần số thẻ đảng viên hoặc số lý lịch để nhận diện đảng viên."))
+    return problems
+
+
+def _member_text_problems(values: dict) -> list:
+    problems = []
+    for field in Member._meta.concrete_fields:
+        value = values.get(field.name)
+        if not isinstance(value, str):
+            continue
+        if field.max_length and len(value) > field.max_length:
+            problems.append((field.name, f"Dài quá {field.max_length} ký tự (đang có {len(value)})."))
+        elif unprintable := unprintable_problem(value):
+            problems.append((field.name, unprintable[0].upper() + unprintable[1:]))
     return problems
 
 
@@ -398,6 +429,58 @@ class MemberTransfer(models.Model):
 
     def __str__(self):
         return f"{self.member}: {self.from_cell} → {self.to_cell}"
+
+
+class TransferRequestStatus(models.TextChoices):
+    PENDING = "cho_duyet", "Chờ duyệt"
+    APPROVED = "da_chuyen", "Đã chuyển sinh hoạt"
+    REJECTED = "tu_choi", "Không chấp thuận"
+
+
+class TransferRequestQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The access gate: requests whose member AND target cell are both in USER's granted
+        subtrees — the staff of a level above both units; the requester, who sees only the
+        target cell, does not see the member's unit through it."""
+        paths = granted_paths(user)
+        return self.filter(subtree_q(paths, "member__cell__path"), subtree_q(paths, "to_cell__path"))
+
+
+class TransferRequest(models.Model):
+    """A roster row naming a member of another unit (chuyển sinh hoạt đảng), sent to the level above.
+
+    The import cannot move a member out of another unit's roster; the level above both units
+    approves (the member is transferred through `member_transfer`) or rejects it.
+    """
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="transfer_requests")
+    number = models.CharField("số thẻ / số lý lịch trong tệp", max_length=20)
+    to_cell = models.ForeignKey(
+        Organization, verbose_name="chi bộ đề nghị chuyển đến", on_delete=models.PROTECT, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người đề nghị", on_delete=models.PROTECT, related_name="+"
+    )
+    source = models.CharField("nguồn", max_length=255, blank=True)
+    status = models.CharField(
+        "trạng thái", max_length=10, choices=TransferRequestStatus.choices, default=TransferRequestStatus.PENDING
+    )
+    created_at = models.DateTimeField("ngày đề nghị", default=timezone.now, db_index=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField("ghi chú khi duyệt", max_length=255, blank=True)
+
+    objects = TransferRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "đề nghị chuyển sinh hoạt đảng"
+        verbose_name_plural = "đề nghị chuyển sinh hoạt đảng"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.number} → {self.to_cell}"
 
 
 class Title(models.TextChoices):
@@ -523,3 +606,8 @@ class RosterImportJob(models.Model):
     @property
     def finished(self):
         return self.status in {ImportStatus.DONE, ImportStatus.FAILED}
+
+    @property
+    def stale(self) -> bool:
+        """Still queued after the warning delay: the worker may be stopped (core's one rule)."""
+        return self.status == ImportStatus.QUEUED and queued_too_long(self.created_at)

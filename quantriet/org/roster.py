@@ -23,7 +23,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from quantriet.core.audit import audit_entry, audit_record
 from quantriet.core.models import AuditEntry
-from quantriet.core.text import fold, nfc, vn_date
+from quantriet.core.text import fold, nfc, printable, unprintable_problem, vn_date
 
 from .models import (
     CELL_KINDS,
@@ -32,9 +32,12 @@ from .models import (
     MemberStatus,
     MemberTransfer,
     Organization,
+    TransferRequest,
+    TransferRequestStatus,
     member_problems,
     normalise_phone,
 )
+from .services import transfer_request_open, transfer_requests_left
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,25 @@ def read_table(data: bytes, filename: str) -> tuple[list[str], list[tuple[int, l
     if not rows:
         raise RosterError([Problem(0, "", "Tệp không có dữ liệu.")])
     (_, header), *body = rows
-    return [cell_text(h) for h in header], body
+    header = [cell_text(h) for h in header]
+    _refuse_unprintable(header, rows)
+    return header, body
+
+
+def _refuse_unprintable(header, rows):
+    """RosterError naming the row and column of every cell holding an unprintable character.
+
+    Every sheet importer reads through here, so no such character gets past an import.
+    """
+    problems = []
+    for number, cells in rows:
+        for index, value in enumerate(cells):
+            problem = unprintable_problem(value if isinstance(value, str) else "")
+            if problem:
+                column = header[index] if index < len(header) and number != rows[0][0] else ""
+                problems.append(Problem(number, column or f"thứ {index + 1}", problem))
+    if problems:
+        raise RosterError(problems)
 
 
 def _xlsx_rows(data: bytes):
@@ -230,14 +251,7 @@ def clean_row(raw: dict) -> tuple[dict, list[tuple[str, str]]]:
             fail(column.key, message)
             values[column.key] = None
     failed = {key for key, _ in problems}
-    for key, message in member_problems(
-        values["date_of_birth"],
-        values["joined_on"],
-        values["official_on"],
-        values["status"],
-        values["card_number"],
-        values["record_number"],
-    ):
+    for key, message in member_problems(values):
         # A column that already failed to parse would only repeat its problem here.
         if key not in failed and not (
             key in ("card_number", "record_number") and failed & {"card_number", "record_number"}
@@ -275,8 +289,6 @@ def _clean_value(key, raw_value, text):
     if key == "email":
         validate_email(text)
         return text.lower()
-    if key == "full_name" and len(text) > 120:
-        raise ValueError("dài quá 120 ký tự.")
     return text
 
 
@@ -285,14 +297,20 @@ class _Validation:
 
     def __init__(self):
         self.problems: list[Problem] = []
+        #: (row, column key, member) of rows naming a member outside the importer's scope.
+        self.outside: list[tuple[int, str, Member]] = []
 
     def add(self, row, key, message):
         header = COLUMN_BY_KEY[key].header if key in COLUMN_BY_KEY else key
         self.problems.append(Problem(row, header, message))
 
 
-def validate_rows(body, positions, allowed_paths, progress=None):
-    """Typed rows with their cell and existing member, or RosterError with every problem."""
+def validate_rows(body, positions, allowed_paths, progress=None, *, actor=None, filename=""):
+    """Typed rows with their cell and existing member, or RosterError with every problem.
+
+    A row naming a member outside ALLOWED_PATHS is a transfer request of ACTOR to the level above
+    (`_route_outside`); without an actor (the command line) it is only refused.
+    """
     check = _Validation()
     rows = []
     for count, (number, cells) in enumerate(body, start=1):
@@ -306,6 +324,7 @@ def validate_rows(body, positions, allowed_paths, progress=None):
     _check_duplicates(rows, check)
     cells = _resolve_cells(rows, allowed_paths, check)
     existing = _match_existing(rows, allowed_paths, check)
+    _route_outside(actor, check, dict(rows), cells, allowed_paths, filename)
     if check.problems:
         order = {c.header: i for i, c in enumerate(COLUMNS)}
         check.problems.sort(key=lambda p: (p.row, order.get(p.column, len(order))))
@@ -364,14 +383,70 @@ def _match_existing(rows, allowed_paths, check):
         a, b = by_card.get(values.get("card_number")), by_record.get(values.get("record_number"))
         outside = [m for m in (a, b) if m and not any(m.cell.path.startswith(p) for p in allowed_paths)]
         if outside:
-            # Say no more than that the number is taken: the member is none of the importer's business.
-            key = "card_number" if outside[0] is a else "record_number"
-            check.add(number, key, "đã được dùng cho một đảng viên ngoài phạm vi quản lý của bạn.")
+            check.outside.append((number, "card_number" if outside[0] is a else "record_number", outside[0]))
         elif a and b and a.pk != b.pk:
             check.add(number, "record_number", f"số thẻ thuộc {a.full_name} nhưng số lý lịch thuộc {b.full_name}.")
         elif a or b:
             matched[number] = a or b
     return matched
+
+
+def _route_outside(actor, check, values_by_row, cells, allowed_paths, filename):
+    """Rows naming a member of another unit: a transfer (chuyển sinh hoạt đảng) for the level above.
+
+    The row cannot be imported, so its refusal tells that the number exists elsewhere; what
+    keeps that from being asked at will: each such row opens a request (audited, seen by the
+    staff above both units), the message names no member, and past TRANSFER_REQUESTS_PER_DAY a
+    day the file is refused without saying which rows. Rows whose cell is wrong are refused
+    for that alone (the request needs a cell of the importer's).
+    """
+    if not check.outside:
+        return
+    routable = []
+    for number, key, member in check.outside:
+        cell = cells.get(values_by_row[number].get("cell_code"))
+        if cell is not None and cell.is_cell and cell.is_active and any(cell.path.startswith(p) for p in allowed_paths):
+            routable.append((number, key, member, cell))
+    if actor is None:  # the command line: the operator may see the whole database anyway
+        for number, key, _member, _cell in routable:
+            check.add(number, key, "đã được dùng cho một đảng viên ngoài phạm vi đã chọn; hãy chuyển sinh hoạt đảng.")
+        return
+    pending = TransferRequest.objects.filter(requested_by=actor, status=TransferRequestStatus.PENDING).count()
+    if len(routable) > transfer_requests_left(actor) + pending:
+        audit_record(
+            actor,
+            "member.import_transfer_limit",
+            None,
+            None,
+            {"file": filename, "rows": len(routable)},
+            object_type="org.member",
+        )
+        check.problems.append(Problem(0, "", TRANSFER_LIMIT.format(limit=settings.TRANSFER_REQUESTS_PER_DAY)))
+        return
+    for number, key, member, cell in routable:
+        if not transfer_requests_left(actor) and not _pending(actor, member, cell):
+            check.problems.append(Problem(0, "", TRANSFER_LIMIT.format(limit=settings.TRANSFER_REQUESTS_PER_DAY)))
+            return
+        request = transfer_request_open(actor, member, values_by_row[number][key], cell, source=filename)
+        check.add(number, key, TRANSFER_SENT.format(cell=cell.name, id=request.pk))
+
+
+def _pending(actor, member, cell) -> bool:
+    return TransferRequest.objects.filter(
+        requested_by=actor, member=member, to_cell=cell, status=TransferRequestStatus.PENDING
+    ).exists()
+
+
+#: The row's message: no member named, only what happens next.
+TRANSFER_SENT = (
+    "thuộc một đảng viên đang sinh hoạt ở đơn vị khác, nên không nhập được; đã gửi đề nghị chuyển sinh hoạt "
+    "đảng về {cell} lên cấp trên (đề nghị số {id}). Bỏ dòng này khỏi tệp để nhập các dòng còn lại."
+)
+TRANSFER_LIMIT = (
+    "Tệp có nhiều dòng mang số thẻ hoặc số lý lịch của đảng viên không thuộc phạm vi quản lý của bạn, "
+    "vượt giới hạn {limit} đề nghị chuyển sinh hoạt đảng mỗi ngày; tệp bị từ chối. "
+    "Hãy kiểm tra lại tệp hoặc liên hệ cấp trên."
+)
 
 
 # ---------------------------------------------------------------- committing
@@ -385,7 +460,7 @@ def import_roster(actor, data: bytes, filename: str, allowed_paths: list[str], p
     positions = map_header(header)
     if not body:
         raise RosterError([Problem(0, "", "Tệp chỉ có dòng tiêu đề, không có đảng viên nào.")])
-    rows = validate_rows(body, positions, allowed_paths, progress)
+    rows = validate_rows(body, positions, allowed_paths, progress, actor=actor, filename=filename)
     try:
         return _commit(actor, rows, filename, progress)
     except IntegrityError:
@@ -464,13 +539,17 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
 
 
 def neutralise(value):
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe.
+    """A value as every .xlsx export writes it: text is made safe to open and to write.
 
-    So does text already starting with one, since the importer strips one apostrophe.
+    Characters a workbook cannot hold (a NUL stored before imports refused them) are dropped,
+    so an export never fails on what is already stored. Text that a spreadsheet would run as a
+    formula gets a leading apostrophe; so does text already starting with one, since the
+    importer strips one apostrophe.
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    if not isinstance(value, str):
+        return value
+    value = printable(value)
+    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def _member_cells(member: Member) -> list:

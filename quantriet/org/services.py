@@ -2,13 +2,23 @@
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from quantriet.core.audit import audit_record, snapshot
 
-from .models import Member, MemberTransfer, Organization, Position, Title, TransferKind
+from .models import (
+    Member,
+    MemberTransfer,
+    Organization,
+    Position,
+    Title,
+    TransferKind,
+    TransferRequest,
+    TransferRequestStatus,
+)
 
 
 def _parent_id(org):
@@ -159,3 +169,51 @@ def position_end(actor, position: Position, end: datetime.date) -> Position:
     position.save(update_fields=["end"])
     audit_record(actor, "position.end", position, before, snapshot(position, ["end"]))
     return position
+
+
+# ---------------------------------------------------------------- transfer requests
+
+
+def transfer_requests_left(actor) -> int:
+    """How many more transfer requests ACTOR may open today (TRANSFER_REQUESTS_PER_DAY a day).
+
+    The limit stops a file of guessed card numbers from telling, in bulk, which exist in other
+    units: each such row opens a request the level above sees.
+    """
+    since = timezone.now() - datetime.timedelta(days=1)
+    used = TransferRequest.objects.filter(requested_by=actor, created_at__gte=since).count()
+    return max(0, settings.TRANSFER_REQUESTS_PER_DAY - used)
+
+
+@transaction.atomic
+def transfer_request_open(actor, member: Member, number: str, to_cell: Organization, source: str = ""):
+    """The pending request to move MEMBER to TO_CELL (opened now, audited, unless one is pending)."""
+    pending = TransferRequest.objects.filter(
+        member=member, to_cell=to_cell, requested_by=actor, status=TransferRequestStatus.PENDING
+    ).first()
+    if pending:
+        return pending
+    request = TransferRequest.objects.create(
+        member=member, number=number, to_cell=to_cell, requested_by=actor, source=source[:255]
+    )
+    after = {"member": member.pk, "number": number, "to_cell": to_cell.pk, "source": request.source}
+    audit_record(actor, "transfer_request.open", request, None, after)
+    return request
+
+
+@transaction.atomic
+def transfer_request_decide(actor, request: TransferRequest, approve: bool, note: str = "") -> TransferRequest:
+    """Approve (the member is transferred to the requested cell) or reject a pending request."""
+    request = TransferRequest.objects.select_for_update().select_related("member", "to_cell").get(pk=request.pk)
+    if request.status != TransferRequestStatus.PENDING:
+        raise ValidationError(f"Đề nghị này đã được xử lý ({request.get_status_display().lower()}).")
+    if approve:
+        if not request.to_cell.is_active:
+            raise ValidationError(f"{request.to_cell.name} đã hết hiệu lực; không chuyển đến đó được.")
+        member_transfer(actor, request.member, request.to_cell, note=f"Theo đề nghị chuyển sinh hoạt số {request.pk}")
+    before = {"status": request.status}
+    request.status = TransferRequestStatus.APPROVED if approve else TransferRequestStatus.REJECTED
+    request.decided_by, request.decided_at, request.note = actor, timezone.now(), note[:255]
+    request.save(update_fields=["status", "decided_by", "decided_at", "note"])
+    audit_record(actor, "transfer_request.decide", request, before, {"status": request.status, "note": request.note})
+    return request

@@ -22,4 +22,6 @@ urlpatterns = [
     path("nhap-danh-sach/mau.xlsx", views.roster_template, name="roster_template"),
     path("nhap-danh-sach/<int:pk>/", views.roster_job, name="roster_job"),
     path("nhap-danh-sach/<int:pk>/trang-thai/", views.roster_job_status, name="roster_job_status"),
+    path("de-nghi-chuyen-sinh-hoat/", views_manage.transfer_requests, name="transfer_requests"),
+    path("de-nghi-chuyen-sinh-hoat/<int:pk>/", views_manage.transfer_request_decide, name="transfer_request_decide"),
 ]

@@ -7,6 +7,7 @@ checked (in scope but not allowed → 403). Every change goes through a service 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -28,6 +29,8 @@ from .models import (
     Member,
     Organization,
     Position,
+    TransferRequest,
+    TransferRequestStatus,
     granted_paths,
     has_role_on,
     role_refusal,
@@ -212,3 +215,64 @@ def position_end(request, pk):
             request, "Không kết thúc được chức vụ: " + " ".join(form.errors.get("__all__", ["ngày không hợp lệ."]))
         )
     return redirect("org:detail", pk=position.org_id)
+
+
+# ---------------------------------------------------------------- transfer requests
+
+
+def _may_decide(user, request_) -> bool:
+    """The roster right on both units: the member's cell and the requested cell."""
+    return has_role_on(user, request_.member.cell, ROSTER_ROLES) and has_role_on(user, request_.to_cell, ROSTER_ROLES)
+
+
+@login_required
+def transfer_requests(request):
+    """Requests to move a member between units that the user's grants cover both ends of."""
+    if not granted_paths(request.user, ROSTER_ROLES):
+        raise PermissionDenied("Bạn không có quyền quản lý danh sách đảng viên (cần vai trò lãnh đạo hoặc văn phòng).")
+    rows = (
+        TransferRequest.objects.visible_to(request.user)
+        .select_related("member__cell", "to_cell", "requested_by", "decided_by")
+        .order_by(Case(When(status=TransferRequestStatus.PENDING, then=0), default=1), "-created_at", "-id")[:200]
+    )
+    rows = list(rows)
+    names = _names_with_parent([cell for row in rows for cell in (row.member.cell, row.to_cell)])
+    items = [
+        {
+            "row": row,
+            "from": names[row.member.cell_id],
+            "to": names[row.to_cell_id],
+            "may_decide": row.status == TransferRequestStatus.PENDING and _may_decide(request.user, row),
+        }
+        for row in rows
+    ]
+    return render(request, "org/transfer_requests.html", {"items": items})
+
+
+def _names_with_parent(cells) -> dict[int, str]:
+    """ "Chi bộ Quân sự — Đảng bộ xã Vĩnh Thành" per cell id: cells of different communes share names."""
+    steplen = Organization.steplen
+    parents = Organization.objects.filter(path__in={c.path[:-steplen] for c in cells}).values_list("path", "name")
+    parent_names = dict(parents)
+    return {c.pk: " — ".join(filter(None, [c.name, parent_names.get(c.path[:-steplen])])) for c in cells}
+
+
+@login_required
+@require_POST
+def transfer_request_decide(request, pk):
+    row = get_object_or_404(TransferRequest.objects.visible_to(request.user).select_related("member__cell"), pk=pk)
+    if not _may_decide(request.user, row):
+        raise PermissionDenied("Chỉ lãnh đạo hoặc văn phòng cấp ủy quản lý cả hai đơn vị mới duyệt được đề nghị này.")
+    approve = request.POST.get("action") == "approve"
+    try:
+        services.transfer_request_decide(request.user, row, approve, request.POST.get("note", "").strip())
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        done = (
+            f"Đã chuyển sinh hoạt đảng của {row.member.full_name} về {row.to_cell.name}."
+            if approve
+            else (f"Đã không chấp thuận đề nghị số {row.pk}.")
+        )
+        messages.success(request, done)
+    return redirect("org:transfer_requests")

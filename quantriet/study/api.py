@@ -18,7 +18,7 @@ from ninja import Field, Path, Router, Schema, Status
 from ninja.errors import ValidationError
 from ninja.pagination import paginate
 
-from quantriet.core.api import MAX_ID, TAGS, Pages
+from quantriet.core.api import MAX_ID, TAGS, Pages, TextIn
 
 from . import checkin as codes
 from . import services
@@ -174,7 +174,7 @@ def checkin_code(request, conference_id: int = Path(..., ge=1, le=MAX_ID)):
     }
 
 
-class CheckinIn(Schema):
+class CheckinIn(TextIn):
     code: str = Field(
         ...,
         max_length=200,

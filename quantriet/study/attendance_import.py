@@ -297,7 +297,7 @@ def write_attendance_template(conference: Conference, out) -> int:
     guide.append([STATUS, "Một trong: " + ", ".join(STATUS_LABELS) + ". Bỏ trống: chưa điểm danh, giữ nguyên."])
     guide.append([REASON, "Bắt buộc khi “Vắng có lý do”"])
     guide.append([])
-    guide.append([f"Hội nghị: {conference.title}"])
+    guide.append([neutralise(f"Hội nghị: {conference.title}")])
     guide.append(["Có lỗi ở bất kỳ dòng nào thì không dòng nào được ghi; sửa theo danh sách lỗi rồi nhập lại."])
     guide.column_dimensions["A"].width = 20
     guide.column_dimensions["B"].width = 80

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from quantriet.core.audit import audit_record, snapshot
-from quantriet.core.files import store_upload
+from quantriet.core.files import read_upload, store_upload
 from quantriet.documents.models import Audience
 from quantriet.org.models import CELL_KINDS, Member, Organization, Position, Title, granted_paths
 
@@ -480,17 +480,21 @@ def conference_bridges_set(actor, conference: Conference, bridges) -> None:
         audit_record(actor, "conference.bridges", conference, {"bridges": before}, {"bridges": after})
 
 
-@transaction.atomic
 def conference_attachment_add(actor, conference: Conference, name: str, data: bytes) -> ConferenceAttachment:
-    """Keep a .pdf/.docx (minutes, slides) with CONFERENCE; anything else is refused (ValidationError)."""
-    attachment = store_upload(ConferenceAttachment(conference=conference), name, data)
-    after = {"conference": conference.pk, "name": attachment.name, "size": attachment.size}
-    try:
-        audit_record(actor, "conference.attachment_add", attachment, None, after)
-    except BaseException:
-        attachment.file.delete(save=False)  # no file left behind by a failed write
-        raise
-    return attachment
+    """Keep a .pdf/.docx (minutes, slides) with CONFERENCE; anything else is refused (ValidationError).
+
+    The file is read before the transaction opens, so the transaction stays short.
+    """
+    upload = read_upload(name, data)
+    with transaction.atomic():
+        attachment = store_upload(ConferenceAttachment(conference=conference), upload)
+        after = {"conference": conference.pk, "name": attachment.name, "size": attachment.size}
+        try:
+            audit_record(actor, "conference.attachment_add", attachment, None, after)
+        except BaseException:
+            attachment.file.delete(save=False)  # no file left behind by a failed write
+            raise
+        return attachment
 
 
 def checkin_message(outcome, row, conference):

@@ -119,15 +119,18 @@ def test_expired_or_unknown_token_is_refused(client_as, users):
     assert client_as(None).get("/api/v1/orgs", headers={"Authorization": "Bearer khong-ton-tai"}).status_code == 401
 
 
-@pytest.mark.parametrize("debug", ["0"])
-def test_check_deploy_is_clean_in_production_settings(debug, tmp_path):
+@pytest.mark.parametrize("collected", [True, False])
+def test_check_deploy_is_clean_in_production_settings_once_collectstatic_ran(collected, tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL"}}
     env.update(
-        DJANGO_DEBUG=debug,
+        DJANGO_DEBUG="0",
         SECRET_KEY="x" * 20 + "production-secret-key-that-is-long-and-random-9f8e7d6c5b4a",
         ALLOWED_HOSTS="quantriet.example.vn",
         SQLITE_PATH=str(tmp_path / "db.sqlite3"),
+        STATIC_ROOT=str(tmp_path),
     )
+    if collected:  # what collectstatic leaves behind
+        (tmp_path / "staticfiles.json").write_text('{"paths": {}, "version": "1.1", "hash": ""}')
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
@@ -136,8 +139,11 @@ def test_check_deploy_is_clean_in_production_settings(debug, tmp_path):
         text=True,
         check=False,
     )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "no issues" in result.stdout
+    if collected:
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "no issues" in result.stdout
+    else:
+        assert result.returncode != 0 and "quantriet.W001" in result.stderr + result.stdout
 
 
 def test_production_refuses_to_start_without_secret_key(tmp_path):
@@ -161,3 +167,30 @@ def test_client_address_behind_a_trusted_proxy(settings, rf):
     assert client_ip(request) == "10.0.0.1"  # forwarded header ignored unless a proxy is trusted
     settings.TRUSTED_PROXY_COUNT = 1
     assert client_ip(request) == "203.0.113.9"  # the entry our own proxy appended, not the forgeable first one
+
+
+PRODUCTION_STATIC = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "quantriet.core.staticfiles.FallbackManifestStorage"},
+}
+
+
+def test_production_without_collectstatic_serves_pages_and_the_deploy_check_says_why(db, tmp_path):
+    """Debug off, STATIC_ROOT empty: pages still render (unhashed names served from the app
+    directories) instead of a 500 on every page, and `check --deploy` names the missing step."""
+    from django.core import checks
+    from django.test import override_settings
+
+    from quantriet.core.staticfiles import manifest_check
+
+    with override_settings(DEBUG=False, STATIC_ROOT=tmp_path, STORAGES=PRODUCTION_STATIC):
+        page = Client().get("/dang-nhap/")
+        assert page.status_code == 200
+        assert "/static/vendor/bootstrap/bootstrap.min.css" in page.content.decode()
+        css = Client().get("/static/vendor/bootstrap/bootstrap.min.css")
+        assert css.status_code == 200
+        warnings = manifest_check(None)
+        assert [w.id for w in warnings] == ["quantriet.W001"] and "collectstatic" in warnings[0].msg
+        assert manifest_check in checks.registry.registry.get_checks(include_deployment_checks=True)
+        (tmp_path / "staticfiles.json").write_text('{"paths": {}, "version": "1.1", "hash": ""}')
+        assert manifest_check(None) == []

@@ -18,7 +18,7 @@ from quantriet.core.testing import (
     uncovered_operations,
 )
 from quantriet.org.demo import ROOT_CODE
-from quantriet.org.models import Member, Organization, Position, RosterImportJob
+from quantriet.org.models import Member, Organization, Position, RosterImportJob, TransferRequest
 
 
 @pytest.fixture
@@ -29,6 +29,9 @@ def world(users):
     member2 = Member.objects.in_subtree(commune2).order_by("id").first()
     job = RosterImportJob.objects.create(user=users["xa1.bithu"], filename="a.xlsx", data=b"")
     pos1 = Position.objects.filter(org=member1.cell).first()
+    transfer = TransferRequest.objects.create(
+        member=member2, number="x", to_cell=member1.cell, requested_by=users["xa1.bithu"]
+    )
     return {
         "c1": commune1,
         "c2": commune2,
@@ -37,6 +40,7 @@ def world(users):
         "m2": member2,
         "job": job,
         "pos1": pos1,
+        "transfer": transfer,
     }
 
 
@@ -62,6 +66,8 @@ def page_matrix(w):
         ("org:roster_template", [], expect(others=200)),
         ("org:roster_job", [job.pk], expect(xa1_bithu=200, others=404)),
         ("org:roster_job_status", [job.pk], expect(xa1_bithu=200, others=404)),
+        ("org:transfer_requests", [], expect(admin=200, xa1_bithu=200, xa2_bithu=200, others=403)),
+        ("org:transfer_request_decide", [w["transfer"].pk], expect(others=405)),
         ("login", [], expect(others=302)),
         # Management pages: in scope without the role is 403, out of scope 404.
         ("org:org_create", [c1.pk], structure_c1),
