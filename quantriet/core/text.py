@@ -37,6 +37,8 @@ SEARCH_MAX = 100
 def search_text(value) -> str:
     """What a search box's VALUE searches for: white space collapsed, at most SEARCH_MAX characters."""
     return " ".join((value or "").split())[:SEARCH_MAX]
+
+
 #: Characters refused in any text typed or imported, and dropped from exports: C0 controls but
 #: tab, line feed and carriage return (openpyxl refuses the others; NUL breaks PostgreSQL text),
 #: DEL and C1 controls, zero-width and direction-changing marks (they make a name look like

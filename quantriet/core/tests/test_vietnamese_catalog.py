@@ -10,6 +10,8 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.utils import translation
 from django.utils.timesince import timesince
 
+from quantriet.core.apps import NUL_MESSAGE
+
 
 @pytest.fixture(autouse=True)
 def vietnamese():
@@ -36,7 +38,7 @@ def test_form_errors():
 
     form = Form({"text": "Nguyễn\x00Văn", "amount": "0.3"})
     assert not form.is_valid()
-    assert form.errors == {"text": ["Không được có ký tự rỗng (NUL)."], "amount": ["Giá trị phải là bội số của 0.5."]}
+    assert form.errors == {"text": [NUL_MESSAGE], "amount": ["Giá trị phải là bội số của 0.5."]}
 
 
 def test_password_and_time_spans():
