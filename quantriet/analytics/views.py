@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from quantriet.core.jobs import job_active, job_create
-from quantriet.org.models import Organization, Role, has_role_on, role_refusal
+from quantriet.org.models import Organization, Role, attach_parent_names, has_role_on, role_refusal
 from quantriet.study.models import Level, PlanStatus, StudyPlan
 
 from . import dashboard
@@ -63,7 +63,7 @@ def plan_dashboard(request, plan_pk):
         "row": row,
         "breadcrumb": _breadcrumb(request, plan, org),
         "children": _children(plan, org),
-        "table": _table_context(request, rows),
+        "table": _table_context(request, rows, org),
         "row_style": dashboard.band(row.index if row else None),
         "component_rows": [(c.label, row.components.get(c.key), basis(c.key, row)) for c in COMPONENTS] if row else [],
         "bands": dashboard.BANDS,
@@ -106,7 +106,8 @@ def tree_children(request, plan_pk, org_pk):
     return render(request, "analytics/_tree_nodes.html", context)
 
 
-def _table_context(request, rows):
+def _table_context(request, rows, org):
+    """The weakest-units table under ORG; its units, from several parents, are named with their parent."""
     level = request.GET.get("level", "")
     level = level if level in Level.values else ""
     flagged = request.GET.get("flagged") == "1"
@@ -115,6 +116,7 @@ def _table_context(request, rows):
     state = request.GET.get("state", "")
     state = state if state in dashboard.STATE_FILTERS else ""
     page = Paginator(dashboard.weakest(rows, level, flagged, sort, state), 25).get_page(request.GET.get("page"))
+    attach_parent_names([item.org for item in page], within=org)
     return {
         "page": page,
         "level": level,
@@ -133,7 +135,7 @@ def weakest_table(request, plan_pk):
     """htmx: the weakest-units table, filtered, sorted and paged."""
     plan = fidelity_plan(request.user, plan_pk)
     org = fidelity_org(request.user, plan, _org_param(request))
-    table = _table_context(request, dashboard.subtree_rows(plan, org))
+    table = _table_context(request, dashboard.subtree_rows(plan, org), org)
     context = {"plan": plan, "org": org, "table": table, "rule": _rule(plan)}
     return render(request, "analytics/_weakest.html", context)
 

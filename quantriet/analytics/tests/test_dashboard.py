@@ -59,6 +59,14 @@ def test_weakest_units_first_and_filtered(tree, admin):
     assert [r.org for r in cells] == [tree.a, tree.b]
 
 
+def test_weakest_units_are_named_with_their_parent_below_the_page_unit(tree, admin):
+    url = reverse("analytics:weakest", args=[tree.plan.pk])
+    province = admin.get(url, {"org": tree.t.pk}).content.decode()
+    assert f"{tree.b.name} — {tree.c.name}" in province  # cells of a commune, listed at the province
+    commune = admin.get(url, {"org": tree.c.pk}).content.decode()
+    assert tree.b.name in commune and f"{tree.b.name} — " not in commune  # the page already names the commune
+
+
 def test_distribution_and_timeline_by_level(tree):
     rows = dashboard.subtree_rows(tree.plan, tree.t)
     spread = dashboard.distribution(rows)
