@@ -46,7 +46,7 @@ from django.conf import settings
 from django.db.models import Avg, Count, F, Max, Min, Q
 from django.utils import timezone
 
-from quantriet.core.text import vn_date
+from quantriet.core.text import printable, vn_date
 from quantriet.org.models import CELL_KINDS, Organization, OrgKind, Title
 from quantriet.study.models import LEVEL_OF_KIND, Level
 
@@ -366,8 +366,8 @@ def _fill(paragraph, text="", *, size=BODY_PT, bold=False, italic=False, underli
     if align is not None:
         paragraph.alignment = align
     paragraph.paragraph_format.space_after = Pt(after)
-    if text:
-        run = paragraph.add_run(text)
+    if text:  # stored names may predate the entrances' refusal of control characters (Word cannot hold them)
+        run = paragraph.add_run(printable(text))
         run.font.size = Pt(size)
         run.bold, run.italic, run.underline = bold, italic, underline
     return paragraph
@@ -536,7 +536,7 @@ def _header(document, plan, org, ancestors, day) -> None:
         run = paragraph.add_run()
         run.bold, run.font.size = True, paragraph.runs[0].font.size
         run.add_break()
-        run.add_text(line)
+        run.add_text(printable(line))
     if superior:
         _fill(paragraph.insert_paragraph_before(), superior, size=size, align=center)
     _para(left, "*", align=center)
@@ -549,7 +549,7 @@ def _header(document, plan, org, ancestors, day) -> None:
         run = dated.add_run()
         run.italic, run.font.size = True, dated.runs[0].font.size
         run.add_break()
-        run.add_text(line)
+        run.add_text(printable(line))
     _widths(table, [left_mm, right_mm])
     _para(document, after=12)
 

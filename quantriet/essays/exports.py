@@ -3,7 +3,7 @@
 from django.utils import timezone
 from openpyxl import Workbook
 
-from quantriet.core.text import vn_date
+from quantriet.core.text import printable, vn_date
 from quantriet.org.roster import neutralise
 
 from .services import vn_points
@@ -61,21 +61,23 @@ def _title_page(document, plan, org, count):
     for text, bold in [("ĐẢNG CỘNG SẢN VIỆT NAM", True), (org.name.upper(), False)]:
         paragraph = document.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        paragraph.add_run(text).bold = bold
-    heading = document.add_heading(f"BÀI THU HOẠCH — {org.name}", level=0)
+        paragraph.add_run(printable(text)).bold = bold
+    heading = document.add_heading(printable(f"BÀI THU HOẠCH — {org.name}"), level=0)
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     symbol = f" (số {plan.symbol})" if plan.symbol else ""
     for line in [f"Theo {plan.title}{symbol}", f"Số bài: {count}"]:
-        document.add_paragraph(line).alignment = WD_ALIGN_PARAGRAPH.CENTER
+        document.add_paragraph(printable(line)).alignment = WD_ALIGN_PARAGRAPH.CENTER
     today = vn_date(timezone.localdate())
     document.add_paragraph(f"Tổng hợp ngày {today}").alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
 def _essay_pages(document, essay):
+    """Stored text goes through `printable`: what predates the entrances' refusal of control
+    characters would otherwise make Word's XML, and so the whole export, fail."""
     document.add_page_break()
-    document.add_heading(essay.member.full_name, level=1)
+    document.add_heading(printable(essay.member.full_name), level=1)
     late = " (nộp muộn)" if essay.late else ""
-    document.add_paragraph(f"Chi bộ: {essay.cell.name}")
+    document.add_paragraph(printable(f"Chi bộ: {essay.cell.name}"))
     document.add_paragraph(f"Ngày nộp: {_submitted_on(essay)}{late}")
     grade = getattr(essay, "grade", None)
     if grade is None:
@@ -83,8 +85,8 @@ def _essay_pages(document, essay):
     else:
         document.add_paragraph(f"Kết quả chấm: {vn_points(grade.total)} điểm — {grade.band}")
         if grade.comment:
-            document.add_paragraph(f"Nhận xét: {grade.comment}")
-    for paragraph in essay.text.split("\n"):
+            document.add_paragraph(printable(f"Nhận xét: {grade.comment}"))
+    for paragraph in printable(essay.text).split("\n"):
         if paragraph.strip():
             document.add_paragraph(paragraph)
 

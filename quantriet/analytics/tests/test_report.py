@@ -11,6 +11,8 @@ from pathlib import Path
 import docx
 import pypdf
 import pytest
+from django.db.models import F, Value
+from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,7 +29,7 @@ from quantriet.analytics.report import (
 )
 from quantriet.analytics.rollup import refresh
 from quantriet.org.demo import ROOT_CODE
-from quantriet.org.models import Organization, OrgKind, Title
+from quantriet.org.models import Member, Organization, OrgKind, Title
 from quantriet.study.demo import PLAN_SYMBOL
 from quantriet.study.models import Level, StudyPlan
 
@@ -498,3 +500,17 @@ def test_the_closing_sentence_keeps_with_the_signature(plan):
     closing = next(p for p in document.paragraphs if p.text.startswith("Trên đây là báo cáo"))
     assert closing.paragraph_format.keep_with_next
     assert document.paragraphs[-1].paragraph_format.keep_with_next  # the gap before the signature table
+
+
+def test_the_report_survives_control_characters_already_stored(plan, commune):
+    """Text stored before the entrances refused control characters must not break the report (500)."""
+    junk = "\x01"  # PostgreSQL text cannot hold a NUL; python-docx refuses \x01 just the same
+    units = Organization.objects.filter(path__startswith=commune.path)
+    units.update(name=Concat(F("name"), Value(junk)))
+    heads = FidelityScore.objects.filter(plan=plan, path__startswith=commune.path).values("head_id")
+    Member.objects.filter(pk__in=heads).update(full_name=Concat(F("full_name"), Value(f"{junk}\x1b")))
+    commune.refresh_from_db()
+    text = body(build(plan, commune)) + "".join(
+        c.text for t in build(plan, commune).tables for r in t.rows for c in r.cells
+    )
+    assert junk not in text and commune.name.replace(junk, "").upper() in text.upper()

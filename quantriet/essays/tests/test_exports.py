@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quantriet.essays import services
+from quantriet.essays.models import Essay, Grade
+from quantriet.org.models import Member
 
 from .common import ESSAY, essay_plan, member_in, set_deadline
 
@@ -82,3 +84,15 @@ def test_docx_has_a_title_page_and_each_essay_on_its_own_page(world, client_as):
     assert any(t.startswith("Ngày nộp:") and t.endswith("(nộp muộn)") for t in texts)
     assert ESSAY in texts
     assert document.element.xml.count('w:type="page"') == 2  # one break before each essay
+
+
+def test_docx_survives_control_characters_already_stored(world, client_as):
+    """Text stored before the entrances refused control characters must not break the export (500)."""
+    essay = world["mine"]
+    Essay.objects.filter(pk=essay.pk).update(text=f"Đoạn một\x01 {ESSAY}")
+    Member.objects.filter(pk=essay.member_id).update(full_name=f"{essay.member.full_name}\x1b")
+    Grade.objects.filter(essay=essay).update(comment="Tốt\x02, cụ thể.")
+    response = client_as("tinh.tuyengiao").get(reverse("essays:export_docx", args=[world["plan"].pk]))
+    assert response.status_code == 200
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs)
+    assert "Đoạn một " in text and essay.member.full_name in text and "Tốt, cụ thể." in text
