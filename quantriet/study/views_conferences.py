@@ -169,7 +169,7 @@ def conference(request, pk):
         "can_manage": conf.is_run_by(request.user),
         "rules": rule_check(conf),
         "counts": attendance_counts(conf),
-        "covered": conf.covered_orgs.order_by("path"),
+        "covered": attach_parent_names(list(conf.covered_orgs.order_by("path")), within=conf.host),
         "bridges": conf.bridge_points.select_related("host").order_by("id"),
         "presenters": conf.presenters.all(),
         "board": conf.board.all(),

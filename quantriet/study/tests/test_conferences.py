@@ -364,3 +364,12 @@ def test_the_conference_numbers_are_whole_numbers_in_text_inputs(plan, commune, 
         "“1,5” không phải là số nguyên. Hãy nhập một số nguyên (ví dụ 30)."
     ]
     assert not Conference.objects.filter(plan=plan, host=commune).exists()
+
+
+def test_detail_names_the_parent_of_covered_units_below_the_hosts_children(plan, commune, client_as, users):
+    province = Organization.objects.get_parent(commune)
+    cell = Organization.objects.filter(path__startswith=commune.path, depth=commune.depth + 1).order_by("path").first()
+    conference = make_conference(plan, province, users["admin"], covered=[province, commune, cell])
+    page = client_as("admin").get(conference.get_absolute_url()).content.decode()
+    assert f"<div>{cell.name} — {commune.name}</div>" in page  # a cell of one commune, at a province conference
+    assert f"<div>{commune.name}</div>" in page  # directly under the host: the page names the host already
