@@ -110,38 +110,50 @@ def format_decimal(value) -> str:
     return f"{Decimal(str(value)).normalize():f}".replace(".", ",")
 
 
-class VnDecimalField(forms.DecimalField):
-    """A decimal number typed the Vietnamese way (see the module); shown with a comma.
-
-    A text input with a numeric keyboard on phones: <input type="number"> would eat the comma.
-    Cleans to a Decimal, then checks max_digits, decimal_places and the bounds like DecimalField.
-    """
+class _VnNumberInput:
+    """What both number fields share: a text input with a numeric keyboard on phones
+    (<input type="number"> would eat the comma) and the parser's refusals as form errors."""
 
     widget = forms.TextInput
     input_mode = "decimal"
+
+    def widget_attrs(self, widget):
+        # The fields' own attributes (step, min, max) belong to type="number": not used here.
+        return {"inputmode": self.input_mode, "autocomplete": "off"}
+
+    @staticmethod
+    def _blank(value) -> bool:
+        return value in forms.Field.empty_values or (isinstance(value, str) and not value.strip())
+
+    def _read(self, value, parse):
+        try:
+            return parse(value)
+        except UnclearNumber as error:
+            raise forms.ValidationError(str(error), code="unclear") from None
+        except NumberError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class VnDecimalField(_VnNumberInput, forms.DecimalField):
+    """A decimal number typed the Vietnamese way (see the module); shown with a comma.
+
+    Cleans to a Decimal, then checks max_digits, decimal_places and the bounds like DecimalField.
+    """
+
     default_error_messages = {"invalid": "Hãy nhập một số (ví dụ 2,5)."}
 
     def __init__(self, **kwargs):
         kwargs["localize"] = False
         super().__init__(**kwargs)
 
-    def widget_attrs(self, widget):
-        # DecimalField's own attributes (step, min, max) belong to type="number": not used here.
-        return {"inputmode": self.input_mode, "autocomplete": "off"}
-
     def to_python(self, value):
-        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
+        if self._blank(value):
             return None
         if isinstance(value, (int, Decimal)):
             return Decimal(value)
         if isinstance(value, float):
             return Decimal(str(value))
-        try:
-            return parse_decimal(value)
-        except UnclearNumber as error:
-            raise forms.ValidationError(str(error), code="unclear") from None
-        except NumberError:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return self._read(value, parse_decimal)
 
     def prepare_value(self, value):
         if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
@@ -149,23 +161,15 @@ class VnDecimalField(forms.DecimalField):
         return value
 
 
-class VnIntegerField(forms.IntegerField):
+class VnIntegerField(_VnNumberInput, forms.IntegerField):
     """A whole number in a text input with a digit keyboard; "7,5" is refused, never read as 75."""
 
-    widget = forms.TextInput
+    input_mode = "numeric"
     default_error_messages = {"invalid": "Hãy nhập một số nguyên (ví dụ 30)."}
 
-    def widget_attrs(self, widget):
-        return {"inputmode": "numeric", "autocomplete": "off"}
-
     def to_python(self, value):
-        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
+        if self._blank(value):
             return None
         if isinstance(value, int):
             return value
-        try:
-            return parse_integer(value)
-        except UnclearNumber as error:
-            raise forms.ValidationError(str(error), code="unclear") from None
-        except NumberError:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return self._read(value, parse_integer)
