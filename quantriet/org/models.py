@@ -201,16 +201,18 @@ class Organization(MP_Node):
 def attach_parent_names(orgs, within=None):
     """Fill ``parent_name`` of the organisations ORGS (None skipped) with one query; returns ORGS.
 
-    A unit directly under WITHIN (the unit the page is about, named in its title — or several
-    such units) keeps an empty parent name: the page already says it, and a commune's own cells
-    need no "— Đảng bộ xã …".
+    WITHIN (the unit the page is about, named in its title — or several such units) and the
+    units directly under it keep an empty parent name: the page already says it, and a commune's
+    own cells need no "— Đảng bộ xã …".
     """
     present = [org for org in orgs if org is not None]
-    scopes = [] if within is None else [within] if isinstance(within, Organization) else within
-    parents = {org.path[: -org.steplen] for org in present} - {"", *(scope.path for scope in scopes)}
+    scopes = {
+        scope.path for scope in ([] if within is None else [within] if isinstance(within, Organization) else within)
+    }
+    parents = {org.path[: -org.steplen] for org in present if org.path not in scopes} - {"", *scopes}
     names = dict(Organization.objects.filter(path__in=parents).values_list("path", "name"))
     for org in present:
-        org.__dict__["parent_name"] = names.get(org.path[: -org.steplen], "")
+        org.__dict__["parent_name"] = "" if org.path in scopes else names.get(org.path[: -org.steplen], "")
     return orgs
 
 

@@ -46,6 +46,9 @@ def test_attach_parent_names_in_one_query(twin_cells, django_assert_num_queries)
     again = Organization.objects.get(pk=twin_cells[0].pk)
     attach_parent_names([again], within=_parent(twin_cells[0]))
     assert again.name_with_parent == again.name
+    # Nor for the page's unit itself (a cell's own page, a cell's own conference).
+    attach_parent_names([again], within=again)
+    assert again.name_with_parent == again.name
 
 
 def test_search_results_name_the_parent(client_as, twin_cells):

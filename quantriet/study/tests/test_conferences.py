@@ -373,3 +373,6 @@ def test_detail_names_the_parent_of_covered_units_below_the_hosts_children(plan,
     page = client_as("admin").get(conference.get_absolute_url()).content.decode()
     assert f"<div>{cell.name} — {commune.name}</div>" in page  # a cell of one commune, at a province conference
     assert f"<div>{commune.name}</div>" in page  # directly under the host: the page names the host already
+    assert f"<div>{province.name}</div>" in page  # the host itself
+    own = make_conference(plan, cell, users["admin"])
+    assert f"<div>{cell.name}</div>" in client_as("admin").get(own.get_absolute_url()).content.decode()
