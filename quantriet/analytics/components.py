@@ -14,6 +14,8 @@ and are shown as partial. The day after its deadline it is "quá hạn" and judg
 from dataclasses import dataclass, field
 from datetime import date
 
+from quantriet.core.numbers import format_decimal, format_integer
+
 #: Days late at which the timeliness component reaches 0 (linear in between).
 LATE_DAYS_TO_ZERO = 30
 #: A local-situation section this long (in words) scores fully; shorter ones proportionally.
@@ -121,16 +123,6 @@ class Settings:
     recipients: dict = field(default_factory=dict)  # level → the report's "Nơi nhận:" lines (report.py)
 
 
-def number(value) -> str:
-    """A threshold in Vietnamese: 15 → "15", 12.5 → "12,5"."""
-    return f"{value:g}".replace(".", ",")
-
-
-def integer(value) -> str:
-    """A count in Vietnamese: 27000 → "27.000"."""
-    return f"{value or 0:,}".replace(",", ".")
-
-
 #: What each member component is a rate or a mean of: (the counted field or None for a mean, the
 #: base field, what is counted in words, the base in words). Every page, export and the report
 #: name this base.
@@ -152,8 +144,8 @@ def basis(key: str, counts) -> str:
         return ""
     part, whole, counted, base = BASES[key]
     if part is None:
-        return f"bình quân của {integer(getattr(counts, whole))} {base}"
-    return f"{counted} {integer(getattr(counts, part))}/{integer(getattr(counts, whole))} {base}"
+        return f"bình quân của {format_integer(getattr(counts, whole))} {base}"
+    return f"{counted} {format_integer(getattr(counts, part))}/{format_integer(getattr(counts, whole))} {base}"
 
 
 def percent_of(key: str) -> str:
@@ -166,9 +158,10 @@ def percent_of(key: str) -> str:
 
 def lam_luot_rule(settings: Settings) -> str:
     """The "làm lướt" rule in words: the dashboard's legend and badge, the report and docs/fidelity.md say this."""
+    floor, margin = format_decimal(settings.floor), format_decimal(settings.margin)
     return (
-        f"“Làm lướt” khi chỉ số làm kỹ dưới {number(settings.floor)} điểm hoặc thấp hơn chỉ số của cấp trên trực "
-        f"tiếp quá {number(settings.margin)} điểm; đơn vị chưa đến hạn (chưa tổ chức hội nghị, chưa qua ngày hạn) "
+        f"“Làm lướt” khi chỉ số làm kỹ dưới {floor} điểm hoặc thấp hơn chỉ số của cấp trên trực "
+        f"tiếp quá {margin} điểm; đơn vị chưa đến hạn (chưa tổ chức hội nghị, chưa qua ngày hạn) "
         "chưa bị đánh giá"
     )
 

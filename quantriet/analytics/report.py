@@ -46,6 +46,7 @@ from django.conf import settings
 from django.db.models import Avg, Count, F, Max, Min, Q
 from django.utils import timezone
 
+from quantriet.core.numbers import format_integer as _int  # counts in report sentences: 27.000
 from quantriet.core.text import printable, vn_date
 from quantriet.org.models import CELL_KINDS, Organization, OrgKind, Title
 from quantriet.study.models import LEVEL_OF_KIND, Level
@@ -151,10 +152,6 @@ def party_date(day) -> str:
 
 
 # ---------------------------------------------------------------- numbers in Vietnamese
-
-
-def _int(value) -> str:
-    return f"{value or 0:,}".replace(",", ".")
 
 
 def _dec(value, digits=1) -> str:

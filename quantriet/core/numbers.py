@@ -103,6 +103,11 @@ def parse_amount(text) -> int:
     return int(match[1].replace(".", ""))
 
 
+def format_integer(value) -> str:
+    """A count the Vietnamese way: 27000 → "27.000" (None → "0")."""
+    return f"{value or 0:,}".replace(",", ".")
+
+
 def format_decimal(value) -> str:
     """VALUE written the Vietnamese way: 0,5 · 12 · 2,25 (no exponent, no trailing zeros)."""
     if value is None or value == "":

@@ -501,6 +501,11 @@ TITLE_RANK = {t: i for i, t in enumerate(Title)}
 LEAD_TITLES = [Title.SECRETARY, Title.STANDING_DEPUTY, Title.DEPUTY]
 
 
+def lead_positions(member):
+    """MEMBER's current positions that lead an organisation (secretary, deputies)."""
+    return Position.objects.current().filter(member=member, title__in=LEAD_TITLES)
+
+
 def manages_something(user) -> bool:
     """Whether USER holds a grant or leads an organisation; the manager tabs and links are for them.
 
@@ -508,7 +513,7 @@ def manages_something(user) -> bool:
     """
     if "_manages_something" not in user.__dict__:
         member = getattr(user, "member", None)
-        leads = member is not None and Position.objects.current().filter(member=member, title__in=LEAD_TITLES).exists()
+        leads = member is not None and lead_positions(member).exists()
         user.__dict__["_manages_something"] = bool(granted_paths(user)) or leads
     return user.__dict__["_manages_something"]
 

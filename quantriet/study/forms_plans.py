@@ -4,7 +4,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 
-from quantriet.core.numbers import NumberError, parse_amount
+from quantriet.core.numbers import NumberError, format_integer, parse_amount
 from quantriet.documents.models import Audience, Document
 from quantriet.org.forms import BootstrapMixin, DateInput
 from quantriet.org.models import Organization
@@ -33,7 +33,7 @@ class VndField(forms.DecimalField):
     def prepare_value(self, value):
         if isinstance(value, (int, Decimal)):
             try:
-                return f"{int(value):,}".replace(",", ".")
+                return format_integer(int(value))
             except (InvalidOperation, ValueError):
                 return value
         return value

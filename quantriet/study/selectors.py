@@ -10,7 +10,7 @@ from django.urls import NoReverseMatch
 from django.utils import timezone
 
 from quantriet.documents.models import Audience, ancestor_paths
-from quantriet.org.models import LEAD_TITLES, Grant, Organization, Position, subtree_q
+from quantriet.org.models import Grant, Organization, Position, lead_positions, subtree_q
 
 from . import services
 from .models import ATTENDED, Attendance, Conference, ConferenceStatus, Obligation, PlanStatus, StudyPlan
@@ -22,7 +22,7 @@ def led_orgs(user, visible=None):
     q = Q(pk__in=Grant.objects.filter(user=user).values("org_id"))
     member = getattr(user, "member", None)
     if member is not None:
-        q |= Q(pk__in=Position.objects.current().filter(member=member, title__in=LEAD_TITLES).values("org_id"))
+        q |= Q(pk__in=lead_positions(member).values("org_id"))
     return visible.filter(q)
 
 

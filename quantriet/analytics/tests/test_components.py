@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from quantriet.analytics import components as fc
+from quantriet.core.numbers import format_integer
 
 TODAY = date(2026, 6, 30)
 DEADLINE = date(2026, 6, 15)
@@ -221,4 +222,4 @@ def test_each_member_rate_names_its_base():
     assert fc.basis("on_time", counts) == ""
     assert fc.percent_of("quiz_pass") == "% số người đã làm bài kiểm tra"
     assert fc.percent_of("on_time") == "%"
-    assert fc.integer(27000) == "27.000"
+    assert format_integer(27000) == "27.000"
