@@ -17,7 +17,6 @@ from django.core import signals
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.http import Http404, JsonResponse
 from django.http.multipartparser import MultiPartParserError
-from django.urls import Resolver404, resolve
 from django.utils.log import log_response
 from django.views import defaults
 
@@ -37,14 +36,15 @@ class ErrorPagesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        # A path no URL pattern matches fails before any view runs, out of process_exception's reach.
-        try:
-            resolve(request.path_info, getattr(request, "urlconf", None))
-        except Resolver404 as exc:
+        response = self.get_response(request)
+        # A path no URL pattern matches fails before any view runs, out of process_exception's reach:
+        # Django answered it (with its technical page under DEBUG) and set no resolver_match. Checked
+        # on the answer, so a request that resolves is not resolved a second time.
+        if response.status_code == 404 and getattr(request, "resolver_match", None) is None:
             if request.path_info.startswith(API_PREFIX):
                 return JsonResponse(NOT_FOUND_JSON, status=404, json_dumps_params={"ensure_ascii": False})
-            return defaults.page_not_found(request, exc)
-        return self.get_response(request)
+            return defaults.page_not_found(request, Http404())
+        return response
 
     def process_exception(self, request, exception):
         if request.path_info.startswith(API_PREFIX) or isinstance(exception, BAD_REQUEST):
