@@ -10,20 +10,15 @@ from quantriet.study import checkin as codes
 from quantriet.study import services
 from quantriet.study.models import Attendance, CheckinAttempt, CheckinOutcome
 
+from . import test_checkin
 from .test_checkin import checkin_url, post_code, result, user_for
-from .test_conferences_common import make_conference, make_plan, org, roster_members, wrong_short_code
+from .test_conferences_common import make_conference, org, roster_members, wrong_short_code
 
 NOW = timezone.now
-
-
-@pytest.fixture
-def plan(users):
-    return make_plan(users["admin"])
-
-
-@pytest.fixture
-def conference(plan, users):
-    return make_conference(plan, org("X001"), users["admin"])
+plan, conference = (
+    test_checkin.plan,
+    test_checkin.conference,
+)  # the fixtures: commune 1's conference, started 30 min ago
 
 
 def short_at(conference, at=None, back=0):
