@@ -7,7 +7,8 @@ subtree; a plain member sees none (the rows name accountable heads and judge who
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from quantriet.org.models import Organization, Role, has_role_on, role_refusal
+from quantriet.org.models import Organization, Role, has_role_on
+from quantriet.org.policy import role_refusal
 from quantriet.study.models import PlanStatus, StudyPlan
 from quantriet.study.services import widest_granted
 

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from quantriet.core.jobs import job_active, job_create
-from quantriet.org.models import Organization, Role, attach_parent_names, has_role_on, role_refusal
+from quantriet.org.models import Organization, Role, attach_parent_names, has_role_on
+from quantriet.org.policy import role_refusal
 from quantriet.study.models import Level, PlanStatus, StudyPlan
 
 from . import dashboard

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from quantriet.core.files import download
 from quantriet.core.text import search_text
-from quantriet.org.models import CELL_KINDS, Organization, Role, granted_paths, has_role_on, role_refusal, subtree_q
+from quantriet.org.models import CELL_KINDS, Organization, Role, granted_paths, has_role_on, subtree_q
+from quantriet.org.policy import role_refusal
 
 from . import services
 from .forms import AttachmentForm, DigestForm, DocumentFilterForm, DocumentForm

@@ -2,7 +2,7 @@ import datetime
 import re
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -69,17 +69,6 @@ def granted_paths(user, roles=None) -> list[str]:
 def has_role_on(user, org, roles) -> bool:
     """Whether USER holds one of ROLES on a subtree containing ORG."""
     return any(org.path.startswith(p) for p in granted_paths(user, roles))
-
-
-def role_refusal(roles, org=None, *, where=None, action="Việc này") -> PermissionDenied:
-    """The 403 for a user without ROLES on ORG, saying which rights would allow ACTION (the 403 page shows it).
-
-    WHERE names the place when it is not an organisation (e.g. "cấp tỉnh").
-    """
-    names = [label for value, label in Role.choices if value in roles]
-    listed = f"{', '.join(names[:-1])} hoặc {names[-1]}" if len(names) > 1 else names[0]
-    place = f" của {org.name} (hoặc của cấp trên)" if org is not None else f" {where}" if where else ""
-    return PermissionDenied(f"{action} cần quyền {listed}{place}; tài khoản của bạn chưa được giao quyền đó.")
 
 
 def subtree_q(paths, field="path") -> Q:

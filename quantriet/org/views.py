@@ -27,9 +27,9 @@ from .models import (
     attach_parent_names,
     granted_paths,
     has_role_on,
-    role_refusal,
     subtree_q,
 )
+from .policy import role_refusal
 from .roster import write_members_xlsx, write_template_xlsx
 from .tasks import run_roster_import
 

@@ -33,9 +33,9 @@ from .models import (
     TransferRequestStatus,
     granted_paths,
     has_role_on,
-    role_refusal,
     subtree_q,
 )
+from .policy import role_refusal
 
 
 def _visible_org(request, pk, roles):

@@ -1,0 +1,140 @@
+"""The one permission policy: who may do what, as a table of named actions → roles.
+
+A `Grant(user, org, role)` applies to the organisation and its whole subtree, so "USER may do
+ACTION on ORG" means: USER holds one of the action's roles on ORG or on one of its ancestors.
+An action on no organisation (a central document, the sample library) needs the role at the top
+of the tree (cấp tỉnh, a root node).
+
+Views and API operations never spell out role sets: they fetch objects through one
+`access_<kind>(user, id, action)` per object kind (in the app that owns the kind), built on
+`access` below — out of scope (or missing) is a 404, in scope without the right a 403 whose
+message is the action's own sentence. Lists and menus ask `can`, `holds_anywhere` or
+`orgs_where`. The permission-matrix tests (quantriet/tests/test_policy_matrix.py) are driven by
+`POLICY`: an action without a probe there fails the suite.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from .models import Organization, Role, granted_paths, has_role_on, subtree_q
+
+#: Those who run a unit's work: its leaders, office, propaganda staff and admins.
+COMMITTEE = frozenset({Role.ADMIN, Role.LEADER, Role.OFFICE, Role.PROPAGANDA})
+#: Ban Tuyên giáo and admins: plans, documents, question banks, the sample library.
+PROPAGANDA = frozenset({Role.ADMIN, Role.PROPAGANDA})
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One action: the roles that may do it, and its name in the refusal ("X cần quyền …")."""
+
+    roles: frozenset
+    label: str
+    #: How the right is checked beyond grants (said in docs and the matrix; the kind's access
+    #: function implements it), e.g. the class board of a conference.
+    also: str = ""
+
+
+#: Named actions → roles. Keep the labels Vietnamese: they are the 403 page's sentence.
+POLICY: dict[str, Rule] = {
+    "org.restructure": Rule(frozenset({Role.ADMIN, Role.OFFICE}), "Thay đổi cơ cấu tổ chức"),
+    "roster.manage": Rule(frozenset({Role.ADMIN, Role.LEADER, Role.OFFICE}), "Quản lý danh sách đảng viên"),
+    "roster.import": Rule(frozenset({Role.ADMIN, Role.LEADER, Role.OFFICE}), "Nhập danh sách đảng viên"),
+    "member.study_record": Rule(COMMITTEE, "Xem kết quả học tập của đảng viên", also="the member themself"),
+    "document.write": Rule(PROPAGANDA, "Cập nhật văn bản, tài liệu"),
+    "plan.manage": Rule(PROPAGANDA, "Lập và điều hành kế hoạch học tập"),
+    "conference.run": Rule(COMMITTEE, "Tổ chức, điều hành hội nghị học tập", also="the class board"),
+    "essay.grade": Rule(COMMITTEE, "Xem và chấm bài thu hoạch"),
+    "sample.manage": Rule(PROPAGANDA, "Quản lý thư viện bài mẫu"),
+    "quiz.bank": Rule(PROPAGANDA, "Soạn ngân hàng câu hỏi"),
+    "quiz.results": Rule(COMMITTEE, "Xem kết quả kiểm tra"),
+    "fidelity.view": Rule(COMMITTEE | {Role.INSPECTION}, "Xem chỉ số làm kỹ"),
+    "fidelity.refresh": Rule(PROPAGANDA, "Tính lại chỉ số làm kỹ"),
+}
+
+#: The action of a plain read: the object is in the user's scope (`visible_to`), no role needed.
+VIEW = "view"
+
+
+def rule(action: str) -> Rule:
+    try:
+        return POLICY[action]
+    except KeyError:
+        raise LookupError(f"Unknown action {action!r}: add it to org.policy.POLICY") from None
+
+
+def _is_root(path: str) -> bool:
+    return len(path) == Organization.steplen
+
+
+def can(user, action: str, org=None) -> bool:
+    """Whether USER may do ACTION on ORG (None: at the top of the tree)."""
+    roles = rule(action).roles
+    if org is None:
+        return any(_is_root(path) for path in granted_paths(user, roles))
+    return has_role_on(user, org, roles)
+
+
+def refusal(action: str, org=None, *, anywhere=False) -> PermissionDenied:
+    """The 403 for ACTION on ORG (None: at the top of the tree; ANYWHERE: on no unit at all) saying
+    which rights would allow it, and where (the 403 page shows it)."""
+    where = None if org is not None or anywhere else "cấp tỉnh"
+    return role_refusal(rule(action).roles, org, action=rule(action).label, where=where)
+
+
+def role_refusal(roles, org=None, *, where=None, action="Việc này") -> PermissionDenied:
+    """The sentence of a refusal: ACTION needs one of ROLES on ORG (or WHERE when not an organisation)."""
+    names = [label for value, label in Role.choices if value in roles]
+    listed = f"{', '.join(names[:-1])} hoặc {names[-1]}" if len(names) > 1 else names[0]
+    place = f" của {org.name} (hoặc của cấp trên)" if org is not None else f" {where}" if where else ""
+    return PermissionDenied(f"{action} cần quyền {listed}{place}; tài khoản của bạn chưa được giao quyền đó.")
+
+
+def require(user, action: str, org=None) -> None:
+    """Raise the action's 403 unless USER may do ACTION on ORG."""
+    if not can(user, action, org):
+        raise refusal(action, org)
+
+
+def holds_anywhere(user, action: str) -> bool:
+    """Whether USER may do ACTION somewhere (menus, "create" buttons, pages listing their units)."""
+    return bool(granted_paths(user, rule(action).roles))
+
+
+def require_anywhere(user, action: str) -> None:
+    """Raise the action's 403 unless USER may do ACTION on some unit (pages that list their units)."""
+    if not holds_anywhere(user, action):
+        raise refusal(action, anywhere=True)
+
+
+def paths_where(user, action: str) -> list[str]:
+    """Tree paths of the subtrees where USER may do ACTION."""
+    return granted_paths(user, rule(action).roles)
+
+
+def orgs_where(user, action: str):
+    """Organisations where USER may do ACTION (a queryset; not yet narrowed to active ones)."""
+    return Organization.objects.filter(subtree_q(paths_where(user, action)))
+
+
+def widest_where(user, action: str, within: Organization) -> Organization | None:
+    """The widest organisation of WITHIN's subtree where USER may do ACTION: a granted subtree inside
+    WITHIN, or WITHIN itself when a grant covers it; None without such a grant."""
+    for granted in paths_where(user, action):
+        if granted.startswith(within.path):
+            return Organization.objects.get(path=granted)
+        if within.path.startswith(granted):
+            return within
+    return None
+
+
+def access(queryset, pk, user, action: str, org_of: Callable, also: Callable | None = None):
+    """The object PK of QUERYSET (already narrowed to USER's scope), else 404; without the right
+    to ACTION on ORG_OF(object) — and unless ALSO(object) grants it — the action's 403."""
+    obj = get_object_or_404(queryset, pk=pk)
+    if action != VIEW and not can(user, action, org_of(obj)) and not (also and also(obj)):
+        raise refusal(action, org_of(obj))
+    return obj
