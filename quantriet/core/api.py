@@ -7,7 +7,7 @@ from pydantic import field_validator
 from .text import unprintable_problem
 
 #: The API's sections (OpenAPI tags), named in Vietnamese as the menu names them; tests refer to them
-#: by these keys (quantriet.core.testing.api_operations).
+#: by these keys (quantriet.tests.matrix.api_operations).
 TAGS = {
     "auth": "Đăng nhập",
     "org": "Tổ chức đảng và đảng viên",

@@ -8,11 +8,11 @@ import pytest
 
 from quantriet.analytics import urls
 from quantriet.analytics.rollup import refresh
-from quantriet.core.testing import anonymous_failures, api_failures, api_operations, expect, page_failures
 from quantriet.org.models import Member
 from quantriet.study.demo import PLAN_SYMBOL
 from quantriet.study.models import StudyPlan
 from quantriet.study.tests.test_conferences_common import make_plan
+from quantriet.tests.matrix import anonymous_failures, api_failures, api_operations, expect, page_failures
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from quantriet.core.api import TAGS
 from quantriet.core.guide import render_markdown
-from quantriet.core.testing import ALL
+from quantriet.tests.matrix import ALL
 
 
 def test_guide_is_a_page_for_every_signed_in_user(client_as):

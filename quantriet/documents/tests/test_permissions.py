@@ -10,10 +10,10 @@ import pytest
 from django.urls import reverse
 
 from quantriet.core.models import AuditEntry
-from quantriet.core.testing import ALL, anonymous_failures, expect, page_failures
 from quantriet.documents import urls
 from quantriet.documents.models import Attachment, Audience, Digest, Document
 from quantriet.org.models import Grant, Role
+from quantriet.tests.matrix import ALL, anonymous_failures, expect, page_failures
 
 from .conftest import docx_bytes, make_document
 

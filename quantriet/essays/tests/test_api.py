@@ -2,10 +2,10 @@
 
 import pytest
 
-from quantriet.core.testing import ALL, api_operations
 from quantriet.essays import services
 from quantriet.essays.models import Essay
 from quantriet.study.models import EssayAudience
+from quantriet.tests.matrix import ALL, api_operations
 
 from .common import ESSAY, essay_plan, set_deadline
 

@@ -8,10 +8,10 @@ caller's own essay only: anyone else's is a 404, graders included.
 import pytest
 from django.urls import reverse
 
-from quantriet.core.testing import ALL
 from quantriet.essays import services
 from quantriet.essays.models import EssayVerdict, VerdictLabel
 from quantriet.originality.tests import corpus
+from quantriet.tests.matrix import ALL
 
 from .common import ESSAY, essay_plan
 

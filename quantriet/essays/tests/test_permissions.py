@@ -8,9 +8,9 @@ Anonymous users are sent to the login page.
 import pytest
 from django.urls import reverse
 
-from quantriet.core.testing import anonymous_failures, expect, page_failures
 from quantriet.essays import services, urls
 from quantriet.essays.models import Essay, SampleEssay
+from quantriet.tests.matrix import anonymous_failures, expect, page_failures
 
 from .common import ESSAY, docx_bytes, essay_plan, member_in
 

@@ -7,7 +7,9 @@ Out of scope is 404 (the same as a missing object); a page the role may not use 
 import pytest
 from django.urls import get_resolver, reverse
 
-from quantriet.core.testing import (
+from quantriet.org.demo import ROOT_CODE
+from quantriet.org.models import Member, Organization, Position, RosterImportJob, TransferRequest
+from quantriet.tests.matrix import (
     ALL,
     anonymous_failures,
     api_anonymous_failures,
@@ -17,8 +19,6 @@ from quantriet.core.testing import (
     page_failures,
     uncovered_operations,
 )
-from quantriet.org.demo import ROOT_CODE
-from quantriet.org.models import Member, Organization, Position, RosterImportJob, TransferRequest
 
 
 @pytest.fixture
@@ -107,12 +107,12 @@ def api_matrix(w):
 
 
 def page_rows(w):
-    """The page matrix in the shape of quantriet.core.testing: every page here is tried with GET."""
+    """The page matrix in the shape of quantriet.tests.matrix: every page here is tried with GET."""
     return [(name, args, "get", {}, codes) for name, args, codes in page_matrix(w)]
 
 
 def api_rows(w):
-    """The API matrix in the shape of quantriet.core.testing: every operation here is a GET."""
+    """The API matrix in the shape of quantriet.tests.matrix: every operation here is a GET."""
     return [("get", url, None, codes) for url, codes in api_matrix(w)]
 
 

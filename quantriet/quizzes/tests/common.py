@@ -1,6 +1,6 @@
 """Shared helpers of the quiz tests (no tests here): a plan requiring a quiz, a bank, a quiz, attempts.
 
-The personas and `expect` of the permission matrix are in quantriet.core.testing.
+The personas and `expect` of the permission matrix are in quantriet.tests.matrix.
 """
 
 import io

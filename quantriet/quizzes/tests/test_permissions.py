@@ -7,7 +7,10 @@ on the organisation; an attempt is its member's alone.
 
 import pytest
 
-from quantriet.core.testing import (
+from quantriet.quizzes import services, views
+from quantriet.quizzes.forms import QuestionForm
+from quantriet.quizzes.models import Question
+from quantriet.tests.matrix import (
     anonymous_failures,
     api_anonymous_failures,
     api_failures,
@@ -15,9 +18,6 @@ from quantriet.core.testing import (
     expect,
     page_failures,
 )
-from quantriet.quizzes import services, views
-from quantriet.quizzes.forms import QuestionForm
-from quantriet.quizzes.models import Question
 
 QUESTION = {
     "text": "Chỉ thị 28-CT/TU ban hành ngày nào?",

@@ -9,14 +9,6 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from quantriet.core.testing import (
-    ALL,
-    api_anonymous_failures,
-    api_failures,
-    api_operations,
-    expect,
-    uncovered_operations,
-)
 from quantriet.documents.models import Audience, DocType, Document
 from quantriet.org.demo import ROOT_CODE
 from quantriet.org.models import Member, Organization, Title
@@ -36,6 +28,14 @@ from quantriet.study.models import (
     StudyPlan,
 )
 from quantriet.study.tests.test_conferences_common import wrong_short_code
+from quantriet.tests.matrix import (
+    ALL,
+    api_anonymous_failures,
+    api_failures,
+    api_operations,
+    expect,
+    uncovered_operations,
+)
 
 
 def make_conference(plan, host, actor, starts_at=None, title=None):

@@ -8,9 +8,9 @@ on the conference's board. Anonymous users are sent to the login page.
 import pytest
 from django.urls import reverse
 
-from quantriet.core.testing import anonymous_failures, expect, page_failures
 from quantriet.study import services, views_conferences
 from quantriet.study.models import Obligation
+from quantriet.tests.matrix import anonymous_failures, expect, page_failures
 
 from .test_conferences_common import docx_bytes, make_conference, make_plan, org
 

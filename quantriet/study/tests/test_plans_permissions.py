@@ -8,9 +8,9 @@ provincial propaganda staff and the admin may manage them.
 import pytest
 
 from quantriet.core.models import Notification
-from quantriet.core.testing import ALL, anonymous_failures, expect, page_failures
 from quantriet.study import views_plans
 from quantriet.study.models import Obligation, PlanStatus, StudyPlan
+from quantriet.tests.matrix import ALL, anonymous_failures, expect, page_failures
 
 from .test_plans_common import org, x2_plans
 

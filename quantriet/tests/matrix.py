@@ -1,4 +1,4 @@
-"""Permission-matrix helpers shared by every app's tests (no tests here).
+"""Permission-matrix helpers shared by every app's tests (no tests here; test code only).
 
 A page matrix is a list of ``(url name, args, method, data, expected)`` where EXPECTED maps each
 persona of `ALL` to a status code (build it with `expect`); an API matrix is a list of
