@@ -38,6 +38,7 @@ KINDS = {".docx": "docx", ".pdf": "pdf"}
 CONTENT_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TOO_BIG = "Tệp “{name}” quá lớn khi giải nén hoặc quá dài ({what}); đã từ chối. Hãy chia nhỏ hoặc lưu lại bằng Word."
@@ -219,3 +220,10 @@ def download(stored) -> FileResponse:
     except FileNotFoundError:
         raise Http404("Tệp không còn trên máy chủ.")
     return FileResponse(handle, as_attachment=True, filename=stored.name, content_type=CONTENT_TYPES.get(kind))
+
+
+def attachment(data: bytes, filename: str) -> FileResponse:
+    """DATA (a file made for this request: an export, a report) as a download named FILENAME; Django
+    writes the Content-Disposition header, quoting a Vietnamese name the way browsers read it."""
+    kind = filename.rsplit(".", 1)[-1].lower()
+    return FileResponse(io.BytesIO(data), as_attachment=True, filename=filename, content_type=CONTENT_TYPES.get(kind))
