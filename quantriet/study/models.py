@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from quantriet.core.models import StoredFile
 from quantriet.documents.models import Audience, Document, ancestor_paths
-from quantriet.org.models import Member, Organization, OrgKind, Role, granted_paths, has_role_on, subtree_q
+from quantriet.org.models import Member, Organization, OrgKind, Role, granted_paths, subtree_q
+from quantriet.org.policy import can
 
 from .checkin import EARLY_MINUTES
 
@@ -333,9 +334,11 @@ class Conference(models.Model):
         return self.starts_at + timedelta(minutes=self.duration_minutes)
 
     def is_run_by(self, user) -> bool:
-        """The class board's right: the host's leaders, office, propaganda staff and admins, and the board itself."""
-        if has_role_on(user, self.host, CONFERENCE_ROLES):
-            return True
+        """The class board's right (`conference.run`): the host's committee by their grants, and the board itself."""
+        return can(user, "conference.run", self.host) or self.has_on_board(user)
+
+    def has_on_board(self, user) -> bool:
+        """Whether USER's member record heads or sits on the class management board."""
         member = getattr(user, "member", None)
         if member is None:
             return False
