@@ -198,7 +198,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Party card numbers: 8 digits on cards of the 2003 exchange; the 2025 chip cards' format is
-# unconfirmed (shared/reference/member-records.md), so the rule is configurable.
+# unconfirmed (docs/reference/member-records.md), so the rule is configurable.
 CARD_NUMBER_PATTERN = env("CARD_NUMBER_PATTERN", r"^\d{8}$")
 #: Place name on official reports ("Vĩnh Long, ngày …"); empty: taken from the root organisation.
 REPORT_PLACE = env("REPORT_PLACE", "")

@@ -2,7 +2,7 @@
 
 The pattern is <number>-<TYPE>/<ISSUER>, e.g. 28-CT/TU, 147-CTHĐ/TU, 128-KH/BTGDVTW. Real
 files add spaces ("100 - KL/TW"), a leading "Số" with or without a colon, and write TƯ for TU.
-Unknown type codes are accepted (see shared/reference/party-document-symbols.md §2).
+Unknown type codes are accepted (see docs/reference/party-document-symbols.md §2).
 """
 
 import re
