@@ -1,7 +1,7 @@
 """The JSON API at /api/v1: same access gate as the pages, bearer tokens instead of sessions."""
 
 from django.contrib.auth import authenticate
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.http import Http404
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -169,3 +169,21 @@ api.add_router("/", study_router)
 api.add_router("/", essays_router)
 api.add_router("/", quizzes_router)
 api.add_router("/", analytics_router)
+
+
+#: The API's pages for people: its OpenAPI document and viewer, for signed-in users (docs_decorator).
+DOCS_PAGES = {"openapi-json", "openapi-view"}
+
+
+def api_urls():
+    """api.urls with every operation exempt from the login-by-default middleware (LoginRequiredMiddleware).
+
+    An API client must get the JSON 401 of `unauthorized`, not a redirect to the login page: every
+    operation checks its bearer token itself (the API's `auth`, or `auth=None` for the token
+    endpoint, core/tests/test_login_default.py lists it), and the root path is a 404 for everyone.
+    """
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        if pattern.name not in DOCS_PAGES:
+            login_not_required(pattern.callback)
+    return patterns, app_name, namespace

@@ -2,7 +2,7 @@
 superusers only, else 404), the user guide (every signed-in user) and the favicon (public)."""
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
@@ -40,6 +40,7 @@ def guide(request):
     return render(request, "core/guide.html", {"body": mark_safe(body), "toc": mark_safe(toc)})  # noqa: S308
 
 
+@login_not_required
 @require_GET
 @cache_control(max_age=7 * 24 * 3600, public=True)
 def favicon(request):
