@@ -3,6 +3,8 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -206,3 +208,107 @@ class Job(models.Model):
         if self.status == JobStatus.QUEUED and queued_too_long(self.created_at):
             return True
         return not self.finished and timezone.now() - self.updated_at > JOB_STALE_AFTER
+
+
+#: The state every workflow document starts in ("bản dự thảo"); see core.workflow.
+DRAFT = "draft"
+#: The columns that only core.workflow writes, with a conditional UPDATE (never `save()`).
+WORKFLOW_FIELDS = ("state", "version")
+
+
+class WorkflowDocument(models.Model):
+    """A document that goes through a workflow (core.workflow): drafted, discussed, approved, in
+    force, revised. The concrete model sets `workflow` (a core.workflow.Workflow).
+
+    `state` and `version` change only through core.workflow: `save()` on an existing row leaves
+    them alone, so a form saved from a copy loaded before someone approved the document cannot
+    put it back into draft.
+    """
+
+    state = models.CharField("trạng thái", max_length=30, default=DRAFT, db_index=True)
+    #: The number of the latest saved version (0: none yet); see core.workflow.version_save.
+    version = models.PositiveIntegerField("phiên bản", default=0)
+    comments = GenericRelation("core.WorkflowComment")
+    versions = GenericRelation("core.WorkflowVersion")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = self._fields_outside_workflow()
+        super().save(*args, **kwargs)
+
+    @property
+    def state_label(self) -> str:
+        return self.workflow.state(self.state).label
+
+    def _fields_outside_workflow(self) -> list[str]:
+        deferred = self.get_deferred_fields()
+        return [
+            f.name
+            for f in self._meta.concrete_fields
+            if not f.primary_key and f.name not in WORKFLOW_FIELDS and f.attname not in deferred
+        ]
+
+
+class WorkflowRecord(models.Model):
+    """What comments and versions share: the workflow document they belong to (any model)."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    document = GenericForeignKey("content_type", "object_id")
+
+    class Meta:
+        abstract = True
+
+
+class WorkflowComment(WorkflowRecord):
+    """An opinion on a workflow document (góp ý), or the reason given with a transition."""
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người góp ý", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("thời điểm", default=timezone.now)
+    text = models.TextField("nội dung")
+    #: The version of the document the comment was written on.
+    version = models.PositiveIntegerField("phiên bản")
+    #: Which part of the document it is about, named by the app (e.g. "task:12"); blank: the whole.
+    anchor = models.CharField("phần được góp ý", max_length=100, blank=True)
+    #: The transition this comment was given with (e.g. the reason of "return"); blank: a plain comment.
+    transition = models.CharField("thao tác kèm theo", max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = "ý kiến góp ý"
+        verbose_name_plural = "ý kiến góp ý"
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class WorkflowVersion(WorkflowRecord):
+    """One saved version of a workflow document: its content and what changed since the previous one."""
+
+    number = models.PositiveIntegerField("số phiên bản")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người lưu", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("thời điểm", default=timezone.now)
+    summary = models.CharField("tóm tắt thay đổi", max_length=500, blank=True)
+    #: The document's content as the app snapshots it (JSON-ready).
+    content = models.JSONField("nội dung")
+    #: [{"field": "tasks.3.deadline", "before": …, "after": …}] against the previous version.
+    changes = models.JSONField("thay đổi", default=list)
+
+    class Meta:
+        verbose_name = "phiên bản văn bản"
+        verbose_name_plural = "phiên bản văn bản"
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id", "number"], name="workflow_version_unique")
+        ]
+
+    def __str__(self):
+        return f"Phiên bản {self.number}"
