@@ -1,8 +1,14 @@
-"""Study plans and conferences by id, through the gate and the policy (org.policy)."""
+"""Study plans, obligations and conferences by id, through the gate and the policy (org.policy)."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
 
 from quantriet.org.policy import VIEW, access
 
-from .models import Conference, StudyPlan
+from .models import Conference, ConferenceAttachment, Obligation, StudyPlan
+
+#: Said after `conference.run`'s refusal: its rule also lets the conference's own class board in.
+BOARD_TOO = "Trưởng ban và thành viên ban quản lý lớp học của hội nghị cũng được làm việc này."
 
 
 def access_plan(user, plan_id, action=VIEW, *, among=None) -> StudyPlan:
@@ -13,10 +19,35 @@ def access_plan(user, plan_id, action=VIEW, *, among=None) -> StudyPlan:
     return access(plans.select_related("issuer", "created_by"), plan_id, user, action, org_of=lambda p: p.issuer)
 
 
+def access_obligation(user, obligation_id, action=VIEW, *, plan=None) -> Obligation:
+    """The obligation OBLIGATION_ID in USER's scope (else 404) on whose organisation USER may do
+    ACTION (else 403), e.g. `conference.run` to record the conference that fulfils it.
+
+    PLAN narrows it to one plan's obligations (a page about that plan); another's is a 404."""
+    obligations = Obligation.objects.visible_to(user).select_related("plan", "org")
+    if plan is not None:
+        obligations = obligations.filter(plan=plan)
+    return access(obligations, obligation_id, user, action, org_of=lambda ob: ob.org)
+
+
 def access_conference(user, conference_id, action=VIEW) -> Conference:
     """The conference CONFERENCE_ID in USER's scope (else 404) whose host USER may do ACTION on (else 403).
 
-    Running a conference is also its class board's right (`conference.run`'s rule says so)."""
+    Running a conference is also its class board's right (`conference.run`'s rule says so), and
+    its refusal says so too."""
     conferences = Conference.objects.visible_to(user).select_related("plan", "host", "makeup_of")
     on_board = (lambda conference: conference.has_on_board(user)) if action == "conference.run" else None
-    return access(conferences, conference_id, user, action, org_of=lambda c: c.host, also=on_board)
+    try:
+        return access(conferences, conference_id, user, action, org_of=lambda c: c.host, also=on_board)
+    except PermissionDenied as refusal:
+        if on_board is None:
+            raise
+        raise PermissionDenied(f"{refusal} {BOARD_TOO}") from None
+
+
+def access_conference_attachment(user, conference_id, attachment_id) -> ConferenceAttachment:
+    """The file ATTACHMENT_ID kept with the conference CONFERENCE_ID in USER's scope, else 404.
+
+    Whoever sees a conference reads its files (minutes, slides); adding one is `conference.run`."""
+    conference = access_conference(user, conference_id)
+    return get_object_or_404(conference.attachments, pk=attachment_id)

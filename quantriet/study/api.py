@@ -1,7 +1,8 @@
 """API of the study cascade: plans, conferences, check-in codes and check-in.
 
-Every object is fetched through the same gate as the pages (`visible_to`): out of scope is a
-404, the same as missing. Malformed input is a 422 with a Vietnamese message, never a 500.
+Every object is fetched through the same gate and policy as the pages (study/access.py): out of
+scope is a 404, the same as missing; without the right a 403 saying which right. Malformed input
+is a 422 with a Vietnamese message, never a 500.
 """
 
 import json
@@ -10,9 +11,9 @@ from datetime import date, datetime
 from urllib.parse import urlencode
 
 import pydantic
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Path, Router, Schema, Status
 from ninja.errors import ValidationError
@@ -22,6 +23,7 @@ from quantriet.core.api import MAX_ID, TAGS, Pages, TextIn
 
 from . import checkin as codes
 from . import services
+from .access import access_conference, access_plan
 from .models import CheckinOutcome, Conference, LevelDeadline, StudyPlan
 
 router = Router(tags=[TAGS["study"]])
@@ -112,7 +114,7 @@ def list_plans(request):
 )
 @paginate(Pages, page_size=50)
 def list_plan_conferences(request, plan_id: int = Path(..., ge=1, le=MAX_ID)):
-    plan = get_object_or_404(StudyPlan.objects.visible_to(request.user), pk=plan_id)
+    plan = access_plan(request.user, plan_id)
     return (
         Conference.objects.visible_to(request.user)
         .filter(plan=plan)
@@ -139,13 +141,6 @@ class Detail(Schema):
     detail: str
 
 
-def _checkin_path(conference_id: int) -> str:
-    try:
-        return reverse("study:checkin", args=[conference_id])
-    except NoReverseMatch:  # the check-in page is not mounted yet
-        return f"/hoc-tap/hoi-nghi/{conference_id}/diem-danh/"
-
-
 @router.get(
     "/conferences/{conference_id}/checkin-code",
     response={200: CheckinCodeOut, 403: Detail},
@@ -157,14 +152,15 @@ def _checkin_path(conference_id: int) -> str:
     ),
 )
 def checkin_code(request, conference_id: int = Path(..., ge=1, le=MAX_ID)):
-    conference = get_object_or_404(Conference.objects.visible_to(request.user).select_related("host"), pk=conference_id)
-    if not conference.is_run_by(request.user):
-        return Status(403, {"detail": "Chỉ ban quản lý lớp học mới được xem mã điểm danh của hội nghị này."})
+    try:
+        conference = access_conference(request.user, conference_id, "conference.run")
+    except PermissionDenied as refusal:
+        return Status(403, {"detail": str(refusal)})
     now = timezone.now()
     slot = codes.current_slot(conference, now)
     code = codes.make_code(conference, slot)
     turns_at = (slot + 1) * conference.checkin_interval
-    path = f"{_checkin_path(conference.pk)}?{urlencode({'ma': code})}"
+    path = f"{reverse('study:checkin', args=[conference.pk])}?{urlencode({'ma': code})}"
     return {
         "code": code,
         "short_code": codes.make_short_code(conference, slot),
@@ -260,7 +256,7 @@ def _read_checkin(request) -> CheckinIn:
 )
 def checkin(request, conference_id: int = Path(..., ge=1, le=MAX_ID)):
     payload = _read_checkin(request)
-    conference = get_object_or_404(Conference.objects.visible_to(request.user).select_related("plan"), pk=conference_id)
+    conference = access_conference(request.user, conference_id)
     outcome, row = services.checkin(request.user, conference, payload.code)
     message = CheckinOutcome(outcome).label
     if row is None:

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from quantriet.core.models import StoredFile
 from quantriet.documents.models import Audience, Document, ancestor_paths
-from quantriet.org.models import Member, Organization, OrgKind, Role, granted_paths, subtree_q
+from quantriet.org.models import Member, Organization, OrgKind, granted_paths, subtree_q
 from quantriet.org.policy import can
 
 from .checkin import EARLY_MINUTES
@@ -226,10 +226,6 @@ class ConferencePhase(models.TextChoices):
     #: Over, but nobody has recorded it as held: its obligations are not fulfilled yet.
     UNRECORDED = "chua_ghi_nhan", "Đã kết thúc, chưa ghi nhận đã tổ chức"
     CANCELLED = "huy", "Đã hủy"
-
-
-#: Roles on the host organisation that run its conferences (record, mark attendance, show the check-in code).
-CONFERENCE_ROLES = {Role.LEADER, Role.OFFICE, Role.PROPAGANDA, Role.ADMIN}
 
 
 class ConferenceQuerySet(models.QuerySet):

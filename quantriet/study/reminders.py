@@ -1,11 +1,12 @@
 """Reminders for overdue obligations: an email and an in-app notification, at most once a week.
 
 Who is reminded: the obligation's accountable head (the secretary at publish time) when they have
-an account with an email address. Otherwise the users holding the leader or office role on the
-organisation itself, or, if nobody holds one there, on the nearest organisation above it (the
-upper committee is answerable for pushing its cells); the head's own account, if it has no email,
-still gets the in-app notification. One email per person lists all their overdue units; one
-notification per obligation links to its plan's overdue list.
+an account with an email address. Otherwise those who run the unit's conferences (`conference.run`:
+leaders, office, propaganda staff; not the admins) on the organisation itself, or, if nobody does
+there, on the nearest organisation above it (the upper committee is answerable for pushing its
+cells); the head's own account, if it has no email, still gets the in-app notification. One email
+per person lists all their overdue units; one notification per obligation links to its plan's
+overdue list.
 
 Run daily by `manage.py send_overdue_reminders` (cron) or by a worker through the
 `send_overdue_reminders_task` task.
@@ -29,15 +30,13 @@ from quantriet.core.audit import audit_record
 from quantriet.core.models import Notification
 from quantriet.core.people import person_name
 from quantriet.documents.models import ancestor_paths
+from quantriet.org import policy
 from quantriet.org.models import Grant, Role
 
 from .models import Obligation, ObligationStatus, PlanStatus
 
 log = logging.getLogger(__name__)
 
-#: Roles reminded when the accountable head cannot be reached: the unit's (or the nearest
-#: level's) leaders and office, or the propaganda staff who monitor the plan from above.
-FALLBACK_ROLES = [Role.LEADER, Role.OFFICE, Role.PROPAGANDA]
 #: An obligation is reminded again only after this long.
 REMIND_EVERY = timedelta(days=7)
 
@@ -47,12 +46,19 @@ def _ancestor_paths(path):
     return sorted(ancestor_paths([path]), key=len, reverse=True)
 
 
+def _answerable_roles():
+    """Roles reminded when the accountable head cannot be reached: those that run the unit's
+    conferences (`conference.run`) answer for holding them. Admins run the software, not a unit's
+    study: their grant does not make them answerable, so they are not reminded."""
+    return policy.rule("conference.run").roles - {Role.ADMIN}
+
+
 def _fallback_users(obligations):
-    """{obligation pk: [users]} holding FALLBACK_ROLES on the org or, failing that, the nearest org above."""
+    """{obligation pk: [users]} holding an answerable role on the org or, failing that, the nearest org above."""
     paths = {p for ob in obligations for p in _ancestor_paths(ob.org.path)}
     holders = defaultdict(list)
     grants = (
-        Grant.objects.filter(org__path__in=paths, role__in=FALLBACK_ROLES, user__is_active=True)
+        Grant.objects.filter(org__path__in=paths, role__in=_answerable_roles(), user__is_active=True)
         .select_related("user", "org")
         .order_by("user_id")
     )

@@ -6,7 +6,6 @@ conferences ("Học tập của tôi", the landing page, the member's record) an
 from datetime import datetime, time, timedelta
 
 from django.db.models import Q
-from django.urls import NoReverseMatch
 from django.utils import timezone
 
 from quantriet.documents.models import Audience, ancestor_paths
@@ -104,13 +103,7 @@ def upcoming_conferences(member, now):
         .select_related("host", "plan")
         .order_by("starts_at")[:30]
     )
-    upcoming = [c for c in candidates if c.ends_at >= now and services.on_roster(c, member)]
-    for c in upcoming:
-        try:
-            c.link = c.get_absolute_url()
-        except NoReverseMatch:  # the conference pages are another part of the app
-            c.link = None
-    return upcoming
+    return [c for c in candidates if c.ends_at >= now and services.on_roster(c, member)]
 
 
 def member_conference_record(member) -> list[dict]:

@@ -1,9 +1,10 @@
 """Pages for conferences, attendance and QR check-in (hội nghị, điểm danh).
 
-Every conference is fetched through the access gate (`Conference.objects.visible_to`): out of
-scope is a 404. The class board's pages (record and edit, mark held, attendance, the sheet
-import, make-up sessions, the check-in screen) then need the board's right (`Conference.is_run_by`), or
-they are a 403. Check-in takes the member from the session, never from the request.
+Every conference is fetched through the access gate (`access_conference`): out of scope is a 404.
+The class board's pages (record and edit, mark held, attendance, the sheet import, make-up
+sessions, the check-in screen) then need the policy's `conference.run` on the host, or a seat on
+the conference's class board, else they are a 403. Check-in takes the member from the session,
+never from the request.
 """
 
 import io
@@ -14,31 +15,26 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from quantriet.core.files import download
+from quantriet.core.files import attachment, download
 from quantriet.core.people import person_name
 from quantriet.core.text import fold, search_text
-from quantriet.org.models import (
-    Organization,
-    Title,
-    attach_parent_names,
-    granted_paths,
-    has_role_on,
-    subtree_q,
-)
+from quantriet.org import policy
+from quantriet.org.models import Organization, Title, attach_parent_names, subtree_q
 from quantriet.org.roster import RosterError
 
 from . import checkin as codes
 from . import services
+from .access import access_conference, access_conference_attachment, access_obligation, access_plan
 from .attendance_import import import_attendance, write_attendance_template
 from .forms_conferences import (
     AttendanceUploadForm,
@@ -49,7 +45,6 @@ from .forms_conferences import (
 )
 from .models import (
     ATTENDED,
-    CONFERENCE_ROLES,
     Attendance,
     AttendanceStatus,
     CheckinAttempt,
@@ -61,27 +56,10 @@ from .models import (
     StudyPlan,
 )
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-#: Grants on the host organisation that give the class board's rights.
 #: Keys 1–5 of the marking screen, in this order.
 STATUS_KEYS = list(AttendanceStatus)
 ROWS_PER_PAGE = 200
 REFUSALS = [o for o in CheckinOutcome if o not in (CheckinOutcome.OK, CheckinOutcome.AGAIN)]
-
-
-# ---------------------------------------------------------------- access
-
-
-def _conference(request, pk):
-    visible = Conference.objects.visible_to(request.user).select_related("plan", "host", "makeup_of")
-    return get_object_or_404(visible, pk=pk)
-
-
-def _managed_conference(request, pk):
-    conference = _conference(request, pk)
-    if not conference.is_run_by(request.user):
-        raise PermissionDenied("Chỉ cấp ủy chủ trì và ban quản lý lớp học mới dùng được trang này.")
-    return conference
 
 
 def _is_htmx(request):
@@ -154,14 +132,14 @@ def conferences(request):
         visible = visible.filter(Q(host__name_folded__contains=fold(query)) | Q(title__icontains=query))
     page = Paginator(visible.order_by("-starts_at", "-id"), 50).get_page(request.GET.get("page"))
     attach_parent_names([c.host for c in page])
-    context = {"page": page, "query": query, "can_create": bool(granted_paths(request.user, CONFERENCE_ROLES))}
+    context = {"page": page, "query": query, "can_create": policy.holds_anywhere(request.user, "conference.run")}
     return render(request, "study/conferences/list.html", context)
 
 
 @login_required
 @require_GET
 def conference(request, pk):
-    conf = _conference(request, pk)
+    conf = access_conference(request.user, pk)
     member = getattr(request.user, "member", None)
     own = Attendance.objects.filter(conference=conf, member=member).first() if member else None
     context = {
@@ -260,20 +238,17 @@ def conference_create(request):
     if obligation_id:
         if not obligation_id.isdigit():
             raise Http404
-        obligation = get_object_or_404(
-            Obligation.objects.visible_to(request.user).select_related("plan", "org"), pk=obligation_id
-        )
+        obligation = access_obligation(request.user, obligation_id, "conference.run")
         plan, host = obligation.plan, obligation.org
     elif request.GET.get("plan") and request.GET.get("org"):
         plan_id = request.GET["plan"]
         if not plan_id.isdigit():
             raise Http404
-        plan = get_object_or_404(StudyPlan.objects.visible_to(request.user), pk=plan_id)
+        plan = access_plan(request.user, plan_id)
         host = _resolve_org(request, request.GET["org"])
+        policy.require(request.user, "conference.run", host)
     else:
         return _pick_page(request)
-    if not has_role_on(request.user, host, CONFERENCE_ROLES):
-        raise PermissionDenied("Chỉ lãnh đạo, văn phòng, tuyên giáo cấp ủy mới ghi nhận hội nghị của tổ chức này.")
     if plan.status != PlanStatus.PUBLISHED:
         messages.error(request, "Kế hoạch chưa ban hành hoặc đã kết thúc: không ghi nhận hội nghị mới được.")
         return redirect(plan.get_absolute_url())
@@ -291,9 +266,9 @@ def conference_create(request):
 
 def _pick_page(request):
     """Step one without an obligation: the user's open obligations, or a plan and an organisation code."""
-    managed = granted_paths(request.user, CONFERENCE_ROLES)
+    managed = policy.paths_where(request.user, "conference.run")
     if not managed:
-        raise PermissionDenied("Bạn không được giao tổ chức hội nghị cho tổ chức nào.")
+        raise policy.refusal("conference.run", anywhere=True)
     plans = StudyPlan.objects.visible_to(request.user).filter(status=PlanStatus.PUBLISHED).order_by("-published_at")
     form = PlanOrgPickForm(request.GET if {"plan", "org"} & request.GET.keys() else None, plans=plans)
     query = search_text(request.GET.get("q"))
@@ -315,7 +290,7 @@ def _pick_page(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def conference_edit(request, pk):
-    conference = _managed_conference(request, pk)
+    conference = access_conference(request.user, pk, "conference.run")
     saved, page = _edit_page(request, conference, {}, f"Sửa hội nghị: {conference.title}", "Lưu thay đổi", conference)
     if saved:
         messages.success(request, "Đã lưu thay đổi.")
@@ -327,7 +302,7 @@ def conference_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def makeup_create(request, pk):
     """A make-up session (học bù) for the absentees of a held conference."""
-    original = _managed_conference(request, pk)
+    original = access_conference(request.user, pk, "conference.run")
     if original.status != ConferenceStatus.HELD:
         messages.error(request, "Chỉ tổ chức học bù cho hội nghị đã tổ chức.")
         return redirect(original.get_absolute_url())
@@ -366,7 +341,7 @@ def makeup_create(request, pk):
 @login_required
 @require_POST
 def conference_held(request, pk):
-    conference = _managed_conference(request, pk)
+    conference = access_conference(request.user, pk, "conference.run")
     try:
         fulfilled = services.conference_mark_held(request.user, conference)
     except ValidationError as error:
@@ -380,7 +355,7 @@ def conference_held(request, pk):
 @require_POST
 def conference_cancel(request, pk):
     """Those who run the conference cancel it, saying why; the reason is shown on its page."""
-    conference = _managed_conference(request, pk)
+    conference = access_conference(request.user, pk, "conference.run")
     try:
         services.conference_cancel(request.user, conference, request.POST.get("reason", ""))
     except ValidationError as error:
@@ -396,7 +371,7 @@ def conference_cancel(request, pk):
 @require_POST
 def conference_attachment_add(request, pk):
     """The board keeps the minutes, slides or a photo of the paper sheet with the conference."""
-    conference = _managed_conference(request, pk)
+    conference = access_conference(request.user, pk, "conference.run")
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, "Hãy chọn tệp .pdf hoặc .docx để tải lên.")
@@ -404,19 +379,18 @@ def conference_attachment_add(request, pk):
         messages.error(request, f"Tệp quá lớn (tối đa {settings.UPLOAD_MAX_BYTES // (1024 * 1024)} MB).")
     else:
         try:
-            attachment = services.conference_attachment_add(request.user, conference, upload.name, upload.read())
+            stored = services.conference_attachment_add(request.user, conference, upload.name, upload.read())
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, f"Đã lưu tệp {attachment.name}.")
+            messages.success(request, f"Đã lưu tệp {stored.name}.")
     return redirect(conference.get_absolute_url())
 
 
 @login_required
 @require_GET
 def conference_attachment(request, pk, file_pk):
-    conference = _conference(request, pk)
-    return download(get_object_or_404(conference.attachments, pk=file_pk))
+    return download(access_conference_attachment(request.user, pk, file_pk))
 
 
 # ---------------------------------------------------------------- attendance (class board)
@@ -450,7 +424,7 @@ def _status_buttons():
 @login_required
 @require_GET
 def attendance(request, pk):
-    conference = _managed_conference(request, pk)
+    conference = access_conference(request.user, pk, "conference.run")
     if request.GET.get("part") == "counts":
         context = {"conference": conference, "counts": attendance_counts(conference)}
         return render(request, "study/conferences/_attendance_counts.html", context)
@@ -486,7 +460,7 @@ def _mark_refusal(request, member):
 @require_POST
 def attendance_mark(request, pk, member_pk):
     """Mark one member (the class board); returns the updated row for htmx."""
-    conference = _managed_conference(request, pk)
+    conference = access_conference(request.user, pk, "conference.run")
     member = get_object_or_404(services.conference_roster(conference).select_related("cell"), pk=member_pk)
     status = request.POST.get("status", "")
     reason = request.POST.get("reason", "")[:255]
@@ -526,7 +500,7 @@ def attendance_mark(request, pk, member_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def attendance_import(request, pk):
-    conference = _managed_conference(request, pk)
+    conference = access_conference(request.user, pk, "conference.run")
     form = AttendanceUploadForm(request.POST or None, request.FILES or None)
     problems = []
     if request.method == "POST" and form.is_valid():
@@ -555,12 +529,10 @@ def attendance_import(request, pk):
 @login_required
 @require_GET
 def attendance_template(request, pk):
-    conference = _managed_conference(request, pk)
+    conference = access_conference(request.user, pk, "conference.run")
     out = io.BytesIO()
     write_attendance_template(conference, out)
-    response = HttpResponse(out.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="diem-danh-hoi-nghi-{conference.pk}.xlsx"'
-    return response
+    return attachment(out.getvalue(), f"diem-danh-hoi-nghi-{conference.pk}.xlsx")
 
 
 # ---------------------------------------------------------------- check-in board (projector)
@@ -607,7 +579,7 @@ def _stats_context(conference):
 @login_required
 @require_GET
 def board(request, pk):
-    conference = _managed_conference(request, pk)
+    conference = access_conference(request.user, pk, "conference.run")
     context = _code_context(request, conference) | _stats_context(conference)
     return render(request, "study/conferences/board.html", context)
 
@@ -615,14 +587,14 @@ def board(request, pk):
 @login_required
 @require_GET
 def board_code(request, pk):
-    conference = _managed_conference(request, pk)
+    conference = access_conference(request.user, pk, "conference.run")
     return render(request, "study/conferences/_board_code.html", _code_context(request, conference))
 
 
 @login_required
 @require_GET
 def board_stats(request, pk):
-    conference = _managed_conference(request, pk)
+    conference = access_conference(request.user, pk, "conference.run")
     return render(request, "study/conferences/_board_stats.html", _stats_context(conference))
 
 
@@ -632,7 +604,7 @@ def board_stats(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def checkin(request, pk):
-    conference = _conference(request, pk)
+    conference = access_conference(request.user, pk)
     member = getattr(request.user, "member", None)
     outcome = message = None
     if request.method == "POST":

@@ -1,8 +1,8 @@
 """Pages for study plans, their progress and the to-do lists (kế hoạch, tiến độ, việc cần làm).
 
-Every object is fetched through the access gate (`visible_to`): out of scope is a 404. Creating,
-editing, publishing and closing a plan needs the propaganda or admin role on its issuer (403
-otherwise). Writes go through services.py.
+Every object is fetched through the access gate (`visible_to`, study/access.py): out of scope is
+a 404. Creating, editing, publishing and closing a plan is the policy's `plan.manage` on its
+issuer (403 otherwise). Writes go through services.py.
 """
 
 from collections import Counter
@@ -15,22 +15,17 @@ from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from quantriet.core.models import Notification
-from quantriet.org.models import (
-    Organization,
-    OrgKind,
-    Role,
-    attach_parent_names,
-    granted_paths,
-    has_role_on,
-    subtree_q,
-)
+from quantriet.org import policy
+from quantriet.org.access import access_org
+from quantriet.org.models import Organization, OrgKind, attach_parent_names
 
 from . import selectors, services
+from .access import access_obligation, access_plan
 from .forms_plans import StudyPlanForm
 from .models import (
     Attendance,
@@ -40,8 +35,6 @@ from .models import (
     StudyPlan,
 )
 
-#: Roles that may create, edit, publish and close the plans of their subtree (Ban Tuyên giáo).
-PLAN_ROLES = {Role.PROPAGANDA, Role.ADMIN}
 #: Bootstrap colour of each obligation status.
 STATUS_STYLE = {
     ObligationStatus.ON_TIME: "success",
@@ -56,29 +49,13 @@ PLAN_STATUS_STYLE = {PlanStatus.DRAFT: "secondary", PlanStatus.PUBLISHED: "succe
 
 
 def plan_issuers(user):
-    """Organisations USER may issue plans for: active, above the party cell, where they hold a plan role."""
-    return (
-        Organization.objects.filter(subtree_q(granted_paths(user, PLAN_ROLES)))
-        .active()
-        .exclude(kind=OrgKind.CHI_BO)
-        .order_by("path")
-    )
+    """Organisations USER may issue plans for: active, above the party cell, where they may `plan.manage`."""
+    return policy.orgs_where(user, "plan.manage").active().exclude(kind=OrgKind.CHI_BO).order_by("path")
 
 
 def can_manage(user, plan) -> bool:
-    return has_role_on(user, plan.issuer, PLAN_ROLES)
-
-
-def _visible_plan(request, pk):
-    plans = StudyPlan.objects.visible_to(request.user).select_related("issuer", "created_by")
-    return get_object_or_404(plans, pk=pk)
-
-
-def _managed_plan(request, pk):
-    plan = _visible_plan(request, pk)
-    if not can_manage(request.user, plan):
-        raise PermissionDenied("Chỉ Ban Tuyên giáo của cấp ban hành được thao tác với kế hoạch này.")
-    return plan
+    """Whether USER may `plan.manage` PLAN (edit, publish, close; essays' plan settings too)."""
+    return policy.can(user, "plan.manage", plan.issuer)
 
 
 def _int_param(request, name):
@@ -89,12 +66,8 @@ def _int_param(request, name):
 
 
 def conference_create_url(obligation) -> str:
-    """Where to record the conference that fulfils OBLIGATION (the conference pages may not exist yet)."""
-    try:
-        base = reverse("study:conference_create")
-    except NoReverseMatch:
-        base = "/hoc-tap/hoi-nghi/them/"
-    return f"{base}?obligation={obligation.pk}"
+    """Where to record the conference that fulfils OBLIGATION."""
+    return f"{reverse('study:conference_create')}?obligation={obligation.pk}"
 
 
 # ---------------------------------------------------------------- status helpers
@@ -234,13 +207,11 @@ def plan_create(request):
     issuers = plan_issuers(request.user)
     issuer = None
     if "org" in request.GET:
-        issuer = get_object_or_404(Organization.objects.visible_to(request.user), pk=_int_param(request, "org"))
-        if not has_role_on(request.user, issuer, PLAN_ROLES):
-            raise PermissionDenied("Chỉ Ban Tuyên giáo của cấp ủy được lập kế hoạch học tập.")
+        issuer = access_org(request.user, _int_param(request, "org"), "plan.manage")
         if issuer.kind == OrgKind.CHI_BO or not issuer.is_active:
             raise PermissionDenied("Tổ chức này không ban hành kế hoạch học tập.")
-    elif not issuers.exists():
-        raise PermissionDenied("Chỉ Ban Tuyên giáo của cấp ủy được lập kế hoạch học tập.")
+    elif not issuers.exists():  # a grant on a party cell alone issues no plan
+        raise policy.refusal("plan.manage", anywhere=True)
     form = StudyPlanForm(request.POST or None, user=request.user, issuers=issuers, issuer=issuer)
     plan = _save(request, form)
     if plan:
@@ -253,7 +224,7 @@ def plan_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_edit(request, pk):
-    plan = _managed_plan(request, pk)
+    plan = access_plan(request.user, pk, "plan.manage")
     if plan.status != PlanStatus.DRAFT:
         messages.error(request, "Kế hoạch đã ban hành; không sửa được nữa.")
         return redirect("study:plan", pk=plan.pk)
@@ -266,7 +237,7 @@ def plan_edit(request, pk):
 
 @login_required
 def plan_detail(request, pk):
-    plan = _visible_plan(request, pk)
+    plan = access_plan(request.user, pk)
     today = timezone.localdate()
     manage = can_manage(request.user, plan)
     context = {
@@ -313,8 +284,8 @@ def _status_list(request, plan, status, today):
 @login_required
 def plan_progress(request, pk, ob_pk):
     """htmx: the children of one node of the progress tree, with their subtree counts."""
-    plan = _visible_plan(request, pk)
-    node_ob = get_object_or_404(Obligation.objects.visible_to(request.user).select_related("org"), pk=ob_pk, plan=plan)
+    plan = access_plan(request.user, pk)
+    node_ob = access_obligation(request.user, ob_pk, plan=plan)
     today = timezone.localdate()
     subtree = _plan_obligations(request, plan).filter(org__path__startswith=node_ob.org.path)
     roots = progress_forest(subtree, today)
@@ -326,7 +297,7 @@ def plan_progress(request, pk, ob_pk):
 @login_required
 @require_POST
 def plan_publish(request, pk):
-    plan = _managed_plan(request, pk)
+    plan = access_plan(request.user, pk, "plan.manage")
     try:
         count = services.plan_publish(request.user, plan)
     except ValidationError as error:
@@ -339,7 +310,7 @@ def plan_publish(request, pk):
 @login_required
 @require_POST
 def plan_close(request, pk):
-    plan = _managed_plan(request, pk)
+    plan = access_plan(request.user, pk, "plan.manage")
     try:
         services.plan_close(request.user, plan)
     except ValidationError as error:
@@ -354,12 +325,11 @@ def plan_close(request, pk):
 
 @login_required
 def todo(request):
-    visible = Organization.objects.visible_to(request.user)
     if "org" in request.GET:
-        org = get_object_or_404(visible, pk=_int_param(request, "org"))
+        org = access_org(request.user, _int_param(request, "org"))
         orgs = Organization.objects.filter(pk=org.pk)
     else:
-        org, orgs = None, selectors.led_orgs(request.user, visible)
+        org, orgs = None, selectors.led_orgs(request.user)
     today = timezone.localdate()
     rows = (
         Obligation.objects.filter(org__in=orgs, plan__status=PlanStatus.PUBLISHED)

@@ -45,7 +45,7 @@ def test_template_lists_the_roster_with_current_marks(conference, client_as, use
     response = client_as("xa1.bithu").get(reverse("study:attendance_template", args=[conference.pk]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    sheet = load_workbook(io.BytesIO(response.getvalue())).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("STT", "Số thẻ đảng viên", "Số lý lịch", "Họ và tên", "Chi bộ", "Tình trạng", "Lý do")
     body = [r for r in rows[1:] if r[0] is not None]
@@ -127,7 +127,7 @@ def test_missing_columns_are_reported(conference, carded, client_as):
 
 def test_the_downloaded_template_filled_in_excel_goes_back_in(conference, client_as):
     client = client_as("xa1.bithu")
-    template = client.get(reverse("study:attendance_template", args=[conference.pk])).content
+    template = client.get(reverse("study:attendance_template", args=[conference.pk])).getvalue()
     workbook = load_workbook(io.BytesIO(template))
     sheet = workbook.worksheets[0]
     statuses = ["Có mặt", "Vắng không lý do", "Về sớm"]

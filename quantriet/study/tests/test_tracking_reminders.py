@@ -123,6 +123,22 @@ def test_propaganda_staff_above_are_the_last_resort(users):
     assert Notification.objects.filter(user=users["tinh.tuyengiao"]).count() == plan.obligations.count()
 
 
+def test_admins_are_not_reminded(users):
+    """The admin's grant on the province is to run the software, not to push a unit's study: where
+    the province answers, its propaganda staff are reminded and the admin is not."""
+    bloc_unit = org("CQD-01")
+    plan = make_plan(bloc_unit, {Level.GRASSROOTS: days(-5), Level.CELL: days(-1)}, publish=True)
+    close_other_plans(plan)
+    Obligation.objects.filter(plan=plan).update(head=None)
+    assert Grant.objects.filter(user=users["admin"], org__code="TVL", role=Role.ADMIN).exists()
+
+    send_overdue_reminders()
+
+    assert Notification.objects.filter(user=users["tinh.tuyengiao"]).count() == plan.obligations.count() > 0
+    assert not Notification.objects.filter(user=users["admin"]).exists()
+    assert all(users["admin"].email not in m.to for m in mail.outbox)
+
+
 def test_an_unreachable_unit_is_counted_and_tried_again(users):
     bloc_unit = org("CQD-01")
     plan = make_plan(bloc_unit, {Level.GRASSROOTS: days(-5), Level.CELL: days(-1)}, publish=True)
