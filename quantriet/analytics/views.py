@@ -17,7 +17,7 @@ from quantriet.core.files import attachment
 from quantriet.core.jobs import job_active, job_create
 from quantriet.org.models import Organization, attach_parent_names
 from quantriet.org.policy import can
-from quantriet.study.models import Level, StudyPlan
+from quantriet.study.models import Level
 
 from . import dashboard
 from .access import FIDELITY_REFRESH, FIDELITY_VIEW, fidelity_org, fidelity_plan, fidelity_plans
@@ -30,7 +30,7 @@ from .tasks import refresh_plan_task
 
 
 def _plans(request):
-    return (fidelity_plans() & StudyPlan.objects.visible_to(request.user)).select_related("issuer")
+    return fidelity_plans().visible_to(request.user).select_related("issuer")
 
 
 @login_required

@@ -42,7 +42,7 @@ def _inspected_member(users):
 
 
 def _sees_plan(plan):
-    return lambda user: (fidelity_plans() & StudyPlan.objects.visible_to(user)).filter(pk=plan.pk).exists()
+    return lambda user: fidelity_plans().visible_to(user).filter(pk=plan.pk).exists()
 
 
 def _sees_figures(plan, org):
