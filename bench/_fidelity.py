@@ -30,7 +30,8 @@ warnings.filterwarnings("ignore", message="No directory at", category=UserWarnin
 def load_code() -> str:
     """After `django.setup()`: import the URL configuration (every view and API module) now, so the run
     fails at once on broken code and measures one version of it; returns a short hash of the
-    analytics app's Python files, printed with the figures."""
+    analytics app's Python files and of the selectors it reads the other apps through (the rollup's
+    queries), printed with the figures."""
     import hashlib
     from pathlib import Path
 
@@ -39,8 +40,10 @@ def load_code() -> str:
     get_resolver().url_patterns  # noqa: B018 - imports quantriet.urls and everything it includes
     import quantriet.analytics.rollup  # noqa: F401
 
+    package = Path(__file__).resolve().parent.parent / "quantriet"
+    selectors = [package / app / "selectors.py" for app in ("org", "study", "essays", "quizzes")]
     digest = hashlib.sha256()
-    for path in sorted((Path(__file__).resolve().parent.parent / "quantriet" / "analytics").glob("*.py")):
+    for path in [*sorted((package / "analytics").glob("*.py")), *selectors]:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 

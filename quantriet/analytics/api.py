@@ -84,8 +84,8 @@ def plan_fidelity(
     plan = fidelity_plan(request.user, plan_id)
     try:
         organisation = fidelity_org(request.user, plan, org)
-    except PermissionDenied:
-        return Status(403, {"detail": "Chỉ lãnh đạo, văn phòng, tuyên giáo, kiểm tra cấp ủy xem được chỉ số làm kỹ."})
+    except PermissionDenied as refusal:
+        return Status(403, {"detail": str(refusal)})
     rows = FidelityScore.objects.filter(plan=plan).select_related("org", "head")
     own = rows.filter(org=organisation).first()
     if own is None:

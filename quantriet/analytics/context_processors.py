@@ -1,9 +1,9 @@
-from quantriet.org.models import granted_paths
+from quantriet.org.policy import holds_anywhere
 
-from .access import FIDELITY_ROLES
+from .access import FIDELITY_VIEW
 
 
 def navigation(request):
     """Whether the navigation bar offers the fidelity dashboard."""
     user = getattr(request, "user", None)
-    return {"can_see_fidelity": bool(user and granted_paths(user, FIDELITY_ROLES))}
+    return {"can_see_fidelity": bool(user and holds_anywhere(user, FIDELITY_VIEW))}

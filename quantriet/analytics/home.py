@@ -1,7 +1,7 @@
 """The landing page ("/"), by what the person must do, and the member's study record.
 
 It sits in analytics, the highest app it reads from, and reads every app through its
-`selectors.py` (study, essays, quizzes, analytics): a lower app never imports a higher one.
+`selectors.py` (org, study, essays, quizzes, analytics): a lower app never imports a higher one.
 
 - A leader (a grant, or secretary/deputy of a unit) first sees their work: obligations overdue
   and due in their subtrees, today's conferences, essays waiting for a grade; then the current
@@ -13,18 +13,20 @@ The organisation tree stays in the menu ("Tổ chức đảng").
 
 The member's record (`member_record`) is an htmx partial of the member page (org's
 member_detail, which may not import study and above): 404 for a member the viewer may not see
-(the member page's gate), 403 for one they see without the right to study results.
+(the member page's gate), 403 for one they see without the right to study results
+(`member.study_record`; the member themself may read their own).
 """
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from quantriet.essays import selectors as essays
-from quantriet.org.models import STUDY_RECORD_ROLES, Member, attach_parent_names, has_role_on
+from quantriet.org.access import access_member
+from quantriet.org.models import attach_parent_names
+from quantriet.org.selectors import orgs_outermost
 from quantriet.quizzes import selectors as quizzes
 from quantriet.study import selectors as study
 
@@ -67,7 +69,7 @@ def home(request):
     user = request.user
     today, now = timezone.localdate(), timezone.now()
     member = getattr(user, "member", None)
-    tops = study.top_orgs(study.led_orgs(user))
+    tops = orgs_outermost(study.led_orgs(user))
     province = any(o.depth == 1 for o in tops)
     summaries = selectors.plan_summaries(user)
     for summary in summaries:
@@ -86,9 +88,7 @@ def home(request):
 @require_GET
 def member_record(request, pk):
     """htmx: MEMBER's study record across plans (conferences, essays with grade and verdict, quizzes)."""
-    member = get_object_or_404(Member.objects.visible_to(request.user).select_related("cell"), pk=pk)
-    if member.user_id != request.user.pk and not has_role_on(request.user, member.cell, STUDY_RECORD_ROLES):
-        raise PermissionDenied("Chỉ cấp ủy, văn phòng, tuyên giáo phụ trách đơn vị được xem kết quả học tập.")
+    member = access_member(request.user, pk, "member.study_record")
     context = {
         "member": member,
         "conferences": study.member_conference_record(member),

@@ -49,6 +49,7 @@ from django.utils import timezone
 from quantriet.core.numbers import format_integer as _int  # counts in report sentences: 27.000
 from quantriet.core.text import printable, vn_date
 from quantriet.org.models import CELL_KINDS, Organization, OrgKind, Title
+from quantriet.org.selectors import org_ancestors
 from quantriet.study.models import LEVEL_OF_KIND, Level
 
 from .components import COMPONENTS, FLAGS, basis, lam_luot_rule
@@ -66,7 +67,6 @@ MAX_LATE_ROWS = 30
 MAX_WEAK_ROWS = 20
 #: Blank room for the number, which the committee office fills in when registering the report.
 NUMBER_BLANK = "      "
-DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 #: Committees that have a standing committee (ban thường vụ) and sign on its behalf.
 STANDING_KINDS = {OrgKind.TINH_UY, OrgKind.DANG_UY_XA, OrgKind.DANG_UY_KHOI}
@@ -992,9 +992,7 @@ def write_report(plan, org, out, today=None) -> None:
     today = today or timezone.localdate()
     row = FidelityScore.objects.select_related("head").get(plan=plan, org=org)
     config = plan_settings(plan, today)
-    step = Organization.steplen
-    ancestors = list(Organization.objects.filter(path__in=[org.path[:i] for i in range(step, len(org.path), step)]))
-    ancestors.sort(key=lambda a: a.depth)
+    ancestors = org_ancestors(org)
     rows = subtree_rows(plan, org)
     subs = rows.exclude(org=org)
     has_units = subs.exists()  # a cell's report has no units below to tabulate

@@ -4,7 +4,7 @@
 `refresh(plan, under=org)` recomputes ORG's subtree, then re-adds each ancestor's figures from
 its children's rows and re-judges the decay of their children — what a change of attendance,
 an essay or a grade in one cell needs. Figures come from a few GROUP BY queries per refresh,
-never one query per organisation.
+never one query per organisation; the apps that own the facts run them (their `selectors.py`).
 """
 
 from collections import defaultdict
@@ -13,27 +13,15 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
-from quantriet.essays.models import Essay as EssayModel
-from quantriet.essays.models import EssayVerdict, Grade, Rubric, VerdictLabel
-from quantriet.essays.services import essay_writers
-from quantriet.org.models import Member, Organization, Position, Title
+from quantriet.essays import selectors as essays
+from quantriet.org import selectors as org_selectors
+from quantriet.org.models import Organization
 from quantriet.originality.compare import fingerprint, reference_share, reference_shingles
-from quantriet.quizzes.models import QuizResult
-from quantriet.study.models import (
-    ATTENDED,
-    LEVEL_OF_KIND,
-    Attendance,
-    AttendanceStatus,
-    Conference,
-    ConferenceStatus,
-    Obligation,
-    PlanStatus,
-    StudyPlan,
-)
-from quantriet.study.services import plan_cells
+from quantriet.quizzes import selectors as quizzes
+from quantriet.study import selectors as study
+from quantriet.study.models import LEVEL_OF_KIND, PlanStatus, StudyPlan
 
 from . import components as fc
 from .models import FidelityRun, FidelityScore, plan_settings
@@ -121,20 +109,13 @@ def compute(plan: StudyPlan, root: Organization, settings, today, progress=_no_p
 
 def _nodes(plan, issuer, root) -> dict[int, Node]:
     """The organisations with an obligation under ROOT, with their ancestors up to ROOT."""
-    obligations = {
-        o["org_id"]: o
-        for o in Obligation.objects.filter(plan=plan, org__path__startswith=root.path).values(
-            "org_id", "org__path", "deadline", "held_on", "head_id", "conference_id"
-        )
-    }
+    obligations = {o["org_id"]: o for o in study.obligations_under(plan, root.path)}
     paths = {o["org__path"] for o in obligations.values()}
     wanted = {p[:i] for p in paths for i in range(len(root.path), len(p) + 1, STEP)}
-    orgs = Organization.objects.filter(path__in=wanted) if len(wanted) < 500 else root.subtree()
     nodes = {}
     by_path = {}
-    for org_id, path, depth, kind in orgs.values_list("id", "path", "depth", "kind"):
-        if path in wanted:
-            nodes[org_id] = by_path[path] = Node(org_id, path, depth, kind, obligation=obligations.get(org_id))
+    for org_id, path, depth, kind in org_selectors.org_nodes(wanted, within=root):
+        nodes[org_id] = by_path[path] = Node(org_id, path, depth, kind, obligation=obligations.get(org_id))
     for node in nodes.values():
         parent = by_path.get(node.path[:-STEP])
         node.parent_org_id = parent.org_id if parent else _parent_id(root, issuer, node)
@@ -143,7 +124,7 @@ def _nodes(plan, issuer, root) -> dict[int, Node]:
 
 def _parent_id(root, issuer, node) -> int | None:
     if node.path == root.path and root.pk != issuer.pk:
-        return Organization.objects.filter(path=root.path[:-STEP]).values_list("id", flat=True).first()
+        return org_selectors.org_id_at(root.path[:-STEP])
     return None
 
 
@@ -167,14 +148,8 @@ class _Held:
 def _conference_facts(plan, nodes: dict[int, Node], root) -> None:
     """Facts of the conference that fulfilled each obligation, judged against the parent's."""
     parent_path = root.path[:-STEP] if root.depth > plan.issuer.depth else None
-    scope = Q(org__path__startswith=root.path) | (Q(org__path=parent_path) if parent_path else Q(pk__in=[]))
-    used = Obligation.objects.filter(scope, plan=plan, conference__isnull=False).values("conference_id")
-    held = _held_conferences(plan, used)
-    parent_conference = (
-        Obligation.objects.filter(plan=plan, org__path=parent_path).values_list("conference_id", flat=True).first()
-        if parent_path
-        else None
-    )
+    held = _held_conferences(plan, study.obligation_conferences(plan, under=root.path, at=parent_path))
+    parent_conference = study.obligation_conference_at(plan, parent_path) if parent_path else None
     fingerprints = {}
     for node in _top_down(nodes):
         parent = nodes.get(node.parent_org_id)
@@ -214,17 +189,9 @@ def _copied(text: str, parent_text: str, fingerprints: dict) -> bool:
 
 
 def _held_conferences(plan, ids) -> dict[int, _Held]:
-    conferences = list(
-        Conference.objects.filter(pk__in=ids, plan=plan, status=ConferenceStatus.HELD).values_list(
-            "id", "host_id", "chair_id", "starts_at", "duration_minutes", "local_context"
-        )
-    )
-    presenters = defaultdict(set)
-    for conference_id, member_id in Conference.presenters.through.objects.filter(
-        conference__in=[c[0] for c in conferences] if len(conferences) < 500 else Conference.objects.filter(plan=plan)
-    ).values_list("conference_id", "member_id"):
-        presenters[conference_id].add(member_id)
-    secretaries = _secretaries({c[1] for c in conferences}, plan)
+    conferences = study.held_conferences(plan, ids)
+    presenters = study.conference_presenters(plan, [c[0] for c in conferences])
+    secretaries = org_selectors.secretary_terms({c[1] for c in conferences}, within=plan.issuer)
     held = {}
     for conference_id, host_id, chair_id, starts_at, minutes, local_text in conferences:
         day = timezone.localtime(starts_at).date()
@@ -240,16 +207,6 @@ def _held_conferences(plan, ids) -> dict[int, _Held]:
     return held
 
 
-def _secretaries(host_ids: set[int], plan) -> dict[int, list]:
-    hosts = list(host_ids) if len(host_ids) < 500 else plan.issuer.subtree().values("id")
-    found = defaultdict(list)
-    for org_id, member_id, start, end in Position.objects.filter(title=Title.SECRETARY, org__in=hosts).values_list(
-        "org_id", "member_id", "start", "end"
-    ):
-        found[org_id].append((start, end, member_id))
-    return found
-
-
 def _holder(terms: list, day: date) -> int | None:
     for start, end, member_id in terms:
         if start <= day and (end is None or end >= day):
@@ -263,16 +220,8 @@ def _holder(terms: list, day: date) -> int | None:
 def _member_counts(plan, nodes: dict[int, Node], cells: dict, today: date) -> None:
     """Each node's own member figures (members whose cell it is), added into its total.
 
-    CELLS narrows the cells, as lookups on Organization (``{"path__startswith": p}``). Attendance
-    is filtered through the member's cell, never by a list of member ids: SQLite would probe its
-    (conference, member) index once per member and conference (minutes at province scale).
+    CELLS narrows the cells, as lookups on Organization (``{"path__startswith": p}``).
     """
-
-    def concerned(prefix=""):
-        lookups = {f"{prefix}cell__{name}": value for name, value in cells.items()}
-        return Q(**{f"{prefix}cell__in": plan_cells(plan)}, **lookups)
-
-    members = Member.objects.filter(concerned())
     own = defaultdict(fc.Counts)
 
     def put(rows, **names):
@@ -281,16 +230,11 @@ def _member_counts(plan, nodes: dict[int, Node], cells: dict, today: date) -> No
             for attribute, key in names.items():
                 setattr(counts, attribute, getattr(counts, attribute) + (row[key] or 0))
 
-    put(members.values(unit=F("cell_id")).annotate(n=Count("id")), members="n")
-    held = Attendance.objects.filter(conference__plan=plan, conference__status=ConferenceStatus.HELD)
-    came = held.filter(concerned("member__"), status__in=ATTENDED)
-    put(came.values(unit=F("member__cell_id")).annotate(n=Count("member_id", distinct=True)), attended="n")
-    # An anti-join (NOT EXISTS), not NOT IN: PostgreSQL cannot hash millions of ids into NOT IN.
-    made_up = held.filter(status__in=ATTENDED, member_id=OuterRef("member_id"))
-    absent = held.filter(concerned("member__"), ~Exists(made_up), status=AttendanceStatus.ABSENT)
-    put(absent.values(unit=F("member__cell_id")).annotate(n=Count("member_id", distinct=True)), unexcused="n")
-    _essay_counts(plan, essay_writers(plan).filter(concerned()), put)
-    _quiz_counts(plan, members, put)
+    put(study.members_by_cell(plan, cells), members="n")
+    put(study.attended_by_cell(plan, cells), attended="n")
+    put(study.absent_by_cell(plan, cells), unexcused="n")
+    _essay_counts(plan, cells, put)
+    _quiz_counts(plan, cells, put)
     for cell_id, counts in own.items():
         node = nodes.get(cell_id)
         if node is None:
@@ -307,36 +251,23 @@ def _due(node: Node, today: date) -> bool:
     return fc.state(node.facts, today) in (fc.HELD, fc.OVERDUE)
 
 
-def _essay_counts(plan, writers, put) -> None:
+def _essay_counts(plan, cells: dict, put) -> None:
     if not plan.essay_audience:
         return
-    put(writers.values(unit=F("cell_id")).annotate(n=Count("id")), writers="n")
-    essays = EssayModel.objects.filter(plan=plan, member__in=writers)
-    put(essays.values(unit=F("member__cell_id")).annotate(n=Count("id")), submitted="n")
-    rubric = Rubric.objects.filter(plan=plan).first()
-    maximum = float(rubric.max_total) if rubric else 0
-    if maximum:
-        grades = Grade.objects.filter(essay__in=essays).values(unit=F("essay__member__cell_id"))
-        rows = grades.annotate(n=Count("id"), s=Sum("total"))
-        put(({**r, "s": float(r["s"] or 0) * 100 / maximum} for r in rows), graded="n", grade_pct_sum="s")
-    verdicts = EssayVerdict.objects.filter(essay__in=essays).values(unit=F("essay__member__cell_id"))
-    put(
-        verdicts.annotate(n=Count("id"), i=Count("id", filter=Q(label=VerdictLabel.ORIGINAL))),
-        checked="n",
-        independent="i",
-    )
+    writers = study.essay_writers_in(plan, cells)
+    put(study.essay_writers_by_cell(plan, cells), writers="n")
+    put(essays.essays_by_cell(plan, writers), submitted="n")
+    put(essays.grades_by_cell(plan, writers), graded="n", grade_pct_sum="percent_sum")
+    put(essays.verdicts_by_cell(plan, writers), checked="n", independent="original")
 
 
-def _quiz_counts(plan, members, put) -> None:
-    quiz = getattr(plan, "quiz", None) if plan.quiz_required else None
+def _quiz_counts(plan, cells: dict, put) -> None:
+    quiz = quizzes.required_quiz(plan)
     if quiz is None:
         return
-    put(members.values(unit=F("cell_id")).annotate(n=Count("id")), takers="n")
-    results = QuizResult.objects.filter(quiz=quiz, member__in=members, attempts__gt=0)
-    rows = results.values(unit=F("member__cell_id")).annotate(
-        n=Count("id"), s=Sum("best_score"), p=Count("id", filter=Q(passed=True))
-    )
-    put(({**r, "s": float(r["s"] or 0)} for r in rows), took="n", quiz_pct_sum="s", passed="p")
+    put(study.members_by_cell(plan, cells), takers="n")
+    rows = quizzes.quiz_results_by_cell(quiz, study.members_concerned(plan, cells))
+    put(rows, took="n", quiz_pct_sum="score_sum", passed="passes")
 
 
 # ---------------------------------------------------------------- rows

@@ -4,11 +4,10 @@
 from django.db.models import F, Q
 from django.utils import timezone
 
-from quantriet.org.models import granted_paths
+from quantriet.org.policy import holds_anywhere, widest_where
 from quantriet.study.models import PlanStatus, StudyPlan
-from quantriet.study.services import widest_granted
 
-from .access import FIDELITY_ROLES
+from .access import FIDELITY_VIEW
 from .dashboard import band
 from .models import FidelityScore
 
@@ -25,7 +24,7 @@ def plan_summaries(user, limit=5) -> list[dict]:
     [{"plan", "org", "row" (FidelityScore or None before the first refresh), "style" (colour band),
       "flagged" (count of units below marked "làm lướt" or overdue), "weakest" ([rows], at most FLAGGED_SHOWN)}]
     """
-    if not granted_paths(user, FIDELITY_ROLES):
+    if not holds_anywhere(user, FIDELITY_VIEW):
         return []
     plans = (
         StudyPlan.objects.visible_to(user)
@@ -37,7 +36,7 @@ def plan_summaries(user, limit=5) -> list[dict]:
     flagged = Q(lam_luot=True) | Q(held_on__isnull=True, deadline__lt=today)
     summaries = []
     for plan in plans:
-        org = widest_granted(user, plan, FIDELITY_ROLES)
+        org = widest_where(user, FIDELITY_VIEW, plan.issuer)
         if org is None:
             continue
         below = FidelityScore.objects.filter(plan=plan, path__startswith=org.path).filter(flagged).exclude(org=org)

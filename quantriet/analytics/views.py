@@ -3,22 +3,24 @@
 Pages read the fidelity rows only; the gate is `access.py` (out of scope = 404, no role = 403).
 """
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from quantriet.core.files import attachment
 from quantriet.core.jobs import job_active, job_create
-from quantriet.org.models import Organization, Role, attach_parent_names, has_role_on
-from quantriet.org.policy import role_refusal
-from quantriet.study.models import Level, PlanStatus, StudyPlan
+from quantriet.org.models import Organization, attach_parent_names
+from quantriet.org.policy import can
+from quantriet.study.models import Level
 
 from . import dashboard
-from .access import FIDELITY_ROLES, fidelity_org, fidelity_plan
+from .access import FIDELITY_REFRESH, FIDELITY_VIEW, fidelity_org, fidelity_plan, fidelity_plans
 from .components import COMPONENTS, FLAGS, basis, lam_luot_rule
 from .exports import write_fidelity_xlsx
 from .forms import ConfigForm
@@ -26,12 +28,9 @@ from .models import FidelityScore, plan_settings
 from .services import config_save
 from .tasks import refresh_plan_task
 
-#: Roles that may start a full refresh of a plan's rows (the plan's propaganda staff and admins).
-REFRESH_ROLES = {Role.ADMIN, Role.PROPAGANDA}
-
 
 def _plans(request):
-    return StudyPlan.objects.visible_to(request.user).exclude(status=PlanStatus.DRAFT).select_related("issuer")
+    return fidelity_plans().visible_to(request.user).select_related("issuer")
 
 
 @login_required
@@ -49,7 +48,7 @@ def _breadcrumb(request, plan, org):
     """The visible ancestors of ORG within the plan's tree, top first."""
     visible = Organization.objects.visible_to(request.user)
     ancestors = visible.filter(path__in=[org.path[:i] for i in range(len(plan.issuer.path), len(org.path), 4)])
-    return [a for a in ancestors.order_by("depth") if has_role_on(request.user, a, FIDELITY_ROLES)]
+    return [a for a in ancestors.order_by("depth") if can(request.user, FIDELITY_VIEW, a)]
 
 
 @login_required
@@ -69,7 +68,7 @@ def plan_dashboard(request, plan_pk):
         "component_rows": [(c.label, row.components.get(c.key), basis(c.key, row)) for c in COMPONENTS] if row else [],
         "bands": dashboard.BANDS,
         "rule": _rule(plan),
-        "can_refresh": has_role_on(request.user, plan.issuer, REFRESH_ROLES),
+        "can_refresh": can(request.user, FIDELITY_REFRESH, plan.issuer),
         "other_plans": _plans(request).exclude(pk=plan.pk).order_by("-published_at"),
     }
     if row is not None:
@@ -145,10 +144,9 @@ def weakest_table(request, plan_pk):
 def export_xlsx(request, plan_pk):
     plan = fidelity_plan(request.user, plan_pk)
     org = fidelity_org(request.user, plan, _org_param(request))
-    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="chi-so-lam-ky-{plan.pk}-{org.code}.xlsx"'
-    write_fidelity_xlsx(plan, org, response)
-    return response
+    buffer = io.BytesIO()
+    write_fidelity_xlsx(plan, org, buffer)
+    return attachment(buffer.getvalue(), f"chi-so-lam-ky-{plan.pk}-{org.code}.xlsx")
 
 
 @login_required
@@ -181,25 +179,18 @@ def _start_refresh(request, plan):
     return job
 
 
-def _plan_for_staff(request, plan_pk):
-    plan = fidelity_plan(request.user, plan_pk)
-    if not has_role_on(request.user, plan.issuer, REFRESH_ROLES):
-        raise role_refusal(REFRESH_ROLES, plan.issuer)
-    return plan
-
-
 @login_required
 @require_POST
 def refresh(request, plan_pk):
     """Recompute every row of the plan in the background; the job page shows the progress."""
-    plan = _plan_for_staff(request, plan_pk)
+    plan = fidelity_plan(request.user, plan_pk, FIDELITY_REFRESH)
     return redirect(_start_refresh(request, plan).get_absolute_url())
 
 
 @login_required
 def config(request, plan_pk):
     """The plan's weights and thresholds (its issuer's propaganda staff); saving recomputes the rows."""
-    plan = _plan_for_staff(request, plan_pk)
+    plan = fidelity_plan(request.user, plan_pk, FIDELITY_REFRESH)
     form = ConfigForm(request.POST or None, initial=ConfigForm.initial_for(plan_settings(plan, timezone.localdate())))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

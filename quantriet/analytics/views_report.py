@@ -7,27 +7,25 @@ handed an empty report.
 
 import io
 import re
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
 
+from quantriet.core.files import attachment
 from quantriet.core.text import fold
 
 from .access import fidelity_org, fidelity_plan
 from .models import FidelityScore
-from .report import DOCX_CONTENT_TYPE, write_report
+from .report import write_report
 from .views import _org_param
 
 
-def _disposition(plan, org) -> str:
-    """An ASCII filename for old clients and the Vietnamese one (RFC 6266 ``filename*``) for the rest."""
+def _file_names(plan, org) -> tuple[str, str]:
+    """The report's Vietnamese file name, and an ASCII one for old clients."""
     ascii_name = re.sub(r"[^a-z0-9]+", "-", fold(f"bao cao ket qua {plan.pk} {org.code}")).strip("-") + ".docx"
-    name = f"Báo cáo kết quả học tập, quán triệt - {org.name}.docx"
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+    return f"Báo cáo kết quả học tập, quán triệt - {org.name}.docx", ascii_name
 
 
 @login_required
@@ -43,9 +41,8 @@ def report(request, plan_pk):
         return redirect(f"{reverse('analytics:dashboard', args=[plan.pk])}?org={org.pk}")
     buffer = io.BytesIO()
     write_report(plan, org, buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=DOCX_CONTENT_TYPE)
-    response["Content-Disposition"] = _disposition(plan, org)
-    return response
+    name, ascii_name = _file_names(plan, org)
+    return attachment(buffer.getvalue(), name, ascii_name)
 
 
 urlpatterns = [

@@ -13,6 +13,7 @@ import time
 import unicodedata
 import zipfile
 from dataclasses import dataclass
+from urllib.parse import quote
 from xml.etree.ElementTree import ParseError, XMLPullParser
 
 from django.conf import settings
@@ -222,8 +223,15 @@ def download(stored) -> FileResponse:
     return FileResponse(handle, as_attachment=True, filename=stored.name, content_type=CONTENT_TYPES.get(kind))
 
 
-def attachment(data: bytes, filename: str) -> FileResponse:
+def attachment(data: bytes, filename: str, ascii_name: str | None = None) -> FileResponse:
     """DATA (a file made for this request: an export, a report) as a download named FILENAME; Django
-    writes the Content-Disposition header, quoting a Vietnamese name the way browsers read it."""
-    kind = filename.rsplit(".", 1)[-1].lower()
-    return FileResponse(io.BytesIO(data), as_attachment=True, filename=filename, content_type=CONTENT_TYPES.get(kind))
+    writes the Content-Disposition header, quoting a Vietnamese name the way browsers read it.
+
+    ASCII_NAME, when given, is also sent (RFC 6266 ``filename``) for old clients that cannot read the
+    Vietnamese one (``filename*``), which Django alone would send without a fallback."""
+    content_type = CONTENT_TYPES.get(filename.rsplit(".", 1)[-1].lower())
+    response = FileResponse(io.BytesIO(data), as_attachment=True, filename=filename, content_type=content_type)
+    if ascii_name is not None:
+        vietnamese = quote(filename, safe="")
+        response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{vietnamese}"
+    return response

@@ -1,14 +1,16 @@
-"""Reads of essays that other pages and apps need (the landing page, the member's record).
+"""Reads of essays that other pages and apps need (the landing page, the member's record, the
+fidelity rollups).
 
-Every function takes the viewer and answers only what the viewer may see (`Essay.visible_to`).
+The pages' reads take the viewer and answer only what the viewer may see (`Essay.visible_to`);
+the rollups' reads (figures per cell, what changed since a time) are not a user's view.
 """
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Sum
 
 from quantriet.org.models import attach_parent_names, has_role_on
 from quantriet.study.models import PlanStatus
 
-from .models import GRADE_ROLES, Essay, VerdictLabel
+from .models import GRADE_ROLES, Essay, EssayVerdict, Grade, Rubric, VerdictLabel
 
 
 def near_duplicates(user, verdicts) -> dict[int, list[dict]]:
@@ -73,3 +75,45 @@ def member_essays(member):
         .select_related("plan", "grade", "verdict")
         .order_by("-plan__published_at", "-plan_id")
     )
+
+
+# ---------------------------------------------------------------- the facts of the fidelity rollups
+
+
+def _essays_of(plan, writers):
+    return Essay.objects.filter(plan=plan, member__in=writers)
+
+
+def essays_by_cell(plan, writers):
+    """Per cell, how many of WRITERS (members) submitted an essay under PLAN: rows {"unit": cell id, "n"}."""
+    return _essays_of(plan, writers).values(unit=F("member__cell_id")).annotate(n=Count("id"))
+
+
+def grades_by_cell(plan, writers) -> list[dict]:
+    """Per cell, the grades of WRITERS' essays under PLAN: rows {"unit": cell id, "n", "percent_sum"}
+    (the sum of the grades, each in percent of the rubric's maximum); none without a rubric."""
+    rubric = Rubric.objects.filter(plan=plan).first()
+    maximum = float(rubric.max_total) if rubric else 0
+    if not maximum:
+        return []
+    grades = Grade.objects.filter(essay__in=_essays_of(plan, writers)).values(unit=F("essay__member__cell_id"))
+    rows = grades.annotate(n=Count("id"), s=Sum("total"))
+    return [{"unit": r["unit"], "n": r["n"], "percent_sum": float(r["s"] or 0) * 100 / maximum} for r in rows]
+
+
+def verdicts_by_cell(plan, writers):
+    """Per cell, the originality verdicts on WRITERS' essays under PLAN: rows {"unit": cell id, "n",
+    "original" (those judged the member's own work)}."""
+    verdicts = EssayVerdict.objects.filter(essay__in=_essays_of(plan, writers)).values(unit=F("essay__member__cell_id"))
+    return verdicts.annotate(n=Count("id"), original=Count("id", filter=Q(label=VerdictLabel.ORIGINAL)))
+
+
+def essays_changed_since(plan, since) -> set[int]:
+    """Ids of the cells of the members whose essay under PLAN was submitted, graded or checked for
+    originality since SINCE."""
+    changed = (
+        (Essay.objects.filter(plan=plan, submitted_at__gte=since), "member__cell_id"),
+        (Grade.objects.filter(essay__plan=plan, graded_at__gte=since), "essay__member__cell_id"),
+        (EssayVerdict.objects.filter(essay__plan=plan, computed_at__gte=since), "essay__member__cell_id"),
+    )
+    return {cell for rows, field in changed for cell in rows.order_by().values_list(field, flat=True).distinct()}

@@ -1,5 +1,7 @@
-"""Reads of quizzes that other pages and apps need (the landing page, the member's record).
-Callers check access; nothing here writes."""
+"""Reads of quizzes that other pages and apps need (the landing page, the member's record, the
+fidelity rollups). Callers check access; nothing here writes."""
+
+from django.db.models import Count, F, Q, Sum
 
 from . import services
 from .models import Quiz, QuizResult
@@ -22,3 +24,32 @@ def member_results(member):
         .select_related("quiz", "quiz__plan")
         .order_by("-quiz__plan__published_at", "-quiz__plan_id")
     )
+
+
+# ---------------------------------------------------------------- the facts of the fidelity rollups
+
+
+def required_quiz(plan) -> Quiz | None:
+    """PLAN's quiz when the plan requires its members to take one."""
+    return getattr(plan, "quiz", None) if plan.quiz_required else None
+
+
+def quiz_results_by_cell(quiz, members) -> list[dict]:
+    """Per cell, the results of MEMBERS who took QUIZ: rows {"unit": cell id, "n", "score_sum" (the
+    sum of their best scores, in percent), "passes"}."""
+    taken = QuizResult.objects.filter(quiz=quiz, member__in=members, attempts__gt=0)
+    rows = taken.values(unit=F("member__cell_id")).annotate(
+        n=Count("id"), s=Sum("best_score"), passes=Count("id", filter=Q(passed=True))
+    )
+    return [{"unit": r["unit"], "n": r["n"], "score_sum": float(r["s"] or 0), "passes": r["passes"]} for r in rows]
+
+
+def quiz_results_changed_since(plan, since):
+    """Ids of the cells of the members whose result on PLAN's quiz changed since SINCE."""
+    changed = QuizResult.objects.filter(quiz__plan=plan, updated_at__gte=since)
+    return changed.order_by().values_list("member__cell_id", flat=True).distinct()
+
+
+def quiz_changed_since(plan, since) -> bool:
+    """Whether PLAN's quiz (its settings) changed since SINCE."""
+    return Quiz.objects.filter(plan=plan, updated_at__gte=since).exists()

@@ -82,7 +82,7 @@ def test_distribution_and_timeline_by_level(tree):
 
 def test_export_lists_the_subtree_in_tree_order(tree, admin):
     response = admin.get(reverse("analytics:export_xlsx", args=[tree.plan.pk]), {"org": tree.c.pk})
-    sheet = load_workbook(io.BytesIO(response.content))[SHEET]
+    sheet = load_workbook(io.BytesIO(response.getvalue()))[SHEET]
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == HEADERS
     assert [r[1] for r in rows[1:]] == [tree.c.name, tree.a.name, tree.b.name]
@@ -203,7 +203,7 @@ def test_weakest_table_filters_by_state(tree, not_due, admin):
 
 def test_export_states_a_unit_not_yet_due(tree, not_due, admin):
     response = admin.get(reverse("analytics:export_xlsx", args=[tree.plan.pk]), {"org": tree.c.pk})
-    sheet = load_workbook(io.BytesIO(response.content))[SHEET]
+    sheet = load_workbook(io.BytesIO(response.getvalue()))[SHEET]
     rows = {r[0]: r for r in sheet.iter_rows(values_only=True)}
     state = HEADERS.index("Tình trạng")
     line = rows[not_due.code]
@@ -240,7 +240,7 @@ def test_the_report_leaves_a_unit_not_yet_due_out_of_the_weak_units(tree, not_du
 
 def test_export_names_the_base_of_each_rate(tree, admin):
     response = admin.get(reverse("analytics:export_xlsx", args=[tree.plan.pk]), {"org": tree.c.pk})
-    sheet = load_workbook(io.BytesIO(response.content))[SHEET]
+    sheet = load_workbook(io.BytesIO(response.getvalue()))[SHEET]
     header = [cell.value for cell in sheet[1]]
     assert "Tỷ lệ đảng viên dự học (% số đảng viên phải dự học)" in header
     assert "Tỷ lệ đạt bài kiểm tra (% số người đã làm bài kiểm tra)" in header

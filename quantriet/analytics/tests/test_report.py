@@ -355,12 +355,12 @@ def test_view_downloads_the_report(plan, commune, client_as):
     disposition = response["Content-Disposition"]
     assert disposition.startswith(f'attachment; filename="bao-cao-ket-qua-{plan.pk}-tvl.docx"')
     assert "filename*=UTF-8''B%C3%A1o%20c%C3%A1o" in disposition
-    document = docx.Document(io.BytesIO(response.content))
+    document = docx.Document(io.BytesIO(response.getvalue()))
     assert lines(document.tables[0].rows[0].cells[0])[0] == "TỈNH ỦY VĨNH LONG"
 
     response = client_as("xa1.bithu").get(url(plan))  # the secretary's own commune by default
     assert response.status_code == 200
-    document = docx.Document(io.BytesIO(response.content))
+    document = docx.Document(io.BytesIO(response.getvalue()))
     assert lines(document.tables[0].rows[0].cells[0])[1] == "ĐẢNG ỦY " + commune.name.upper().removeprefix("ĐẢNG BỘ ")
     assert client_as("xa1.bithu").get(url(plan, commune)).status_code == 200
 
