@@ -5,10 +5,11 @@ Every function takes the viewer and answers only what the viewer may see (`Essay
 
 from django.db.models import Count, Q
 
-from quantriet.org.models import attach_parent_names, has_role_on
+from quantriet.org.models import attach_parent_names
+from quantriet.org.policy import can
 from quantriet.study.models import PlanStatus
 
-from .models import GRADE_ROLES, Essay, VerdictLabel
+from .models import Essay, VerdictLabel
 
 
 def near_duplicates(user, verdicts) -> dict[int, list[dict]]:
@@ -54,7 +55,7 @@ def ungraded_by_plan(user, orgs) -> list[dict]:
     [{"plan": id, "title": …, "org": org, "count": n}], largest first. One query per organisation."""
     rows = []
     for org in orgs:
-        if not has_role_on(user, org, GRADE_ROLES):
+        if not can(user, "essay.grade", org):
             continue
         counts = (
             Essay.objects.in_subtree(org)
