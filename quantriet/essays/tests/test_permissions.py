@@ -80,6 +80,14 @@ def page_matrix(w):
             expect(admin=200, tinh_tuyengiao=200, xa1_bithu=200, dangvien1=403, others=404),
         ),
         ("compare", [theirs, "bai", mine], "get", {}, expect(admin=200, tinh_tuyengiao=200, xa2_bithu=200, others=404)),
+        # a sample the verdict does not name: only the keepers of the library (test_compare_samples)
+        (
+            "compare",
+            [mine, "mau", w["sample"].pk],
+            "get",
+            {},
+            expect(admin=200, tinh_tuyengiao=200, dangvien1=403, others=404),
+        ),
         (
             "compare",
             [mine, "van-ban", w["document"].pk],
