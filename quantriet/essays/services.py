@@ -10,6 +10,7 @@ Decisions (see also the app's README section in the report):
   resubmission is accepted only up to the deadline, and never once the essay is graded (the
   grade would no longer match the text). Every submission is kept as an EssayVersion.
 - Every submission gets its originality verdict at once (``originality.essay_check``).
+- Grading needs `essay.grade` (org.policy) on the essay's cell, checked here whoever the caller.
 - Regrading keeps only the latest grade; the audit entry holds the grade before and after.
 - The rubric of a plan (`rubric_update`) is edited by the plan's propaganda staff and admins:
   at least one criterion, each worth more than 0 points; bands with distinct labels and
