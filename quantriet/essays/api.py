@@ -1,6 +1,7 @@
 """API of essays: submit my essay for a plan, read my essays with their grades and verdicts.
 
-The plan is fetched through the same gate as the pages (`visible_to`): out of scope is a 404.
+The plan is fetched through the same function as the pages (`access.access_essay_plan`): out of
+scope, or asking for no essay, is a 404.
 Who may not submit is a 403, when a submission is no longer taken a 409, a bad body or text a 422,
 each with a Vietnamese `detail`. "Me" endpoints read the caller's own essays only: anyone else's
 essay is a 404, even for a grader who may see it on the board. The verdict a member reads is
@@ -21,9 +22,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
 
 from quantriet.core.api import MAX_ID, TAGS, Pages, TextIn
-from quantriet.study.models import StudyPlan
 
 from . import services
+from .access import access_essay_plan
 from .models import Essay, EssayVerdict
 
 router = Router(tags=[TAGS["essays"]])
@@ -193,7 +194,7 @@ def _read_essay(request) -> EssayIn:
 )
 def submit_essay(request, plan_id: int = Path(..., ge=1, le=MAX_ID)):
     payload = _read_essay(request)
-    plan = get_object_or_404(StudyPlan.objects.visible_to(request.user).exclude(essay_audience=""), pk=plan_id)
+    plan = access_essay_plan(request.user, plan_id)
     member = getattr(request.user, "member", None)
     try:
         essay = services.essay_submit(request.user, plan, member, payload.text)

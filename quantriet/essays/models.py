@@ -13,11 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quantriet.core.models import StoredFile
-from quantriet.org.models import Member, Organization, Role, granted_paths, subtree_q
+from quantriet.org.models import Member, Organization, granted_paths, subtree_q
 from quantriet.study.models import StudyPlan
-
-#: Roles on a member's cell that may grade the member's essay: the commune and upper levels.
-GRADE_ROLES = {Role.LEADER, Role.OFFICE, Role.PROPAGANDA, Role.ADMIN}
 
 
 class EssaySource(models.TextChoices):

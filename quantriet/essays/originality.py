@@ -53,6 +53,7 @@ from quantriet.originality.scan import REFERENCE_SHARE
 from quantriet.study.models import StudyPlan
 
 from .models import Essay, EssayVerdict, SampleEssay, VerdictLabel
+from .text import clean_text
 
 log = logging.getLogger(__name__)
 
@@ -98,8 +99,6 @@ def sample_add(actor, title: str, text: str, source_url: str = "") -> SampleEssa
     The caller checks the role. The recheck is a background job (`sample_recheck_task`); its task
     row is written in this transaction (database backend), so a worker sees the sample indexed.
     """
-    from .services import clean_text
-
     sample = SampleEssay.objects.create(
         title=title.strip()[:300], text=clean_text(text), source_url=source_url.strip(), uploaded_by=actor
     )

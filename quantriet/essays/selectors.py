@@ -7,10 +7,11 @@ the rollups' reads (figures per cell, what changed since a time) are not a user'
 
 from django.db.models import Count, F, Q, Sum
 
-from quantriet.org.models import attach_parent_names, has_role_on
+from quantriet.org.models import attach_parent_names
+from quantriet.org.policy import can
 from quantriet.study.models import PlanStatus
 
-from .models import GRADE_ROLES, Essay, EssayVerdict, Grade, Rubric, VerdictLabel
+from .models import Essay, EssayVerdict, Grade, Rubric, VerdictLabel
 
 
 def near_duplicates(user, verdicts) -> dict[int, list[dict]]:
@@ -56,7 +57,7 @@ def ungraded_by_plan(user, orgs) -> list[dict]:
     [{"plan": id, "title": …, "org": org, "count": n}], largest first. One query per organisation."""
     rows = []
     for org in orgs:
-        if not has_role_on(user, org, GRADE_ROLES):
+        if not can(user, "essay.grade", org):
             continue
         counts = (
             Essay.objects.in_subtree(org)

@@ -10,6 +10,7 @@ Decisions (see also the app's README section in the report):
   resubmission is accepted only up to the deadline, and never once the essay is graded (the
   grade would no longer match the text). Every submission is kept as an EssayVersion.
 - Every submission gets its originality verdict at once (``originality.essay_check``).
+- Grading needs `essay.grade` (org.policy) on the essay's cell, checked here whoever the caller.
 - Regrading keeps only the latest grade; the audit entry holds the grade before and after.
 - The rubric of a plan (`rubric_update`) is edited by the plan's propaganda staff and admins:
   at least one criterion, each worth more than 0 points; bands with distinct labels and
@@ -21,23 +22,21 @@ Decisions (see also the app's README section in the report):
   row, so a grade and a rubric change never cross.
 """
 
-import re
 import unicodedata
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from quantriet.core.audit import audit_record
 from quantriet.core.files import read_upload, store_upload
 from quantriet.core.numbers import NumberError, UnclearNumber, parse_decimal
-from quantriet.org.models import has_role_on
+from quantriet.org.policy import require
 from quantriet.study.models import PlanStatus, StudyPlan
 from quantriet.study.services import essay_writers
 
 from .models import (
-    GRADE_ROLES,
     Criterion,
     CriterionScore,
     Essay,
@@ -50,6 +49,7 @@ from .models import (
     band_label,
 )
 from .originality import essay_check
+from .text import clean_text
 
 #: Shortest and longest essay accepted (a real thu hoạch runs to some 500 words).
 MIN_WORDS = 50
@@ -70,9 +70,6 @@ DEFAULT_CRITERIA = [
 #: Bands by percentage of the maximum total; the highest one reached applies.
 DEFAULT_BANDS = [("Tốt", Decimal(80)), ("Khá", Decimal(65)), ("Đạt", Decimal(50)), ("Chưa đạt", Decimal(0))]
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-_BLANK_LINES = re.compile(r"\n{3,}")
-
 
 # ---------------------------------------------------------------- who must write
 
@@ -83,10 +80,6 @@ def must_write(plan: StudyPlan, member) -> bool:
 
 def is_late(plan: StudyPlan, at) -> bool:
     return plan.essay_deadline is not None and timezone.localdate(at) > plan.essay_deadline
-
-
-def can_grade(user, essay: Essay) -> bool:
-    return has_role_on(user, essay.cell, GRADE_ROLES)
 
 
 def submission_refusal(plan: StudyPlan, member, essay=None, at=None) -> ValidationError | None:
@@ -116,14 +109,6 @@ def submission_refusal(plan: StudyPlan, member, essay=None, at=None) -> Validati
 
 
 # ---------------------------------------------------------------- submitting
-
-
-def clean_text(text: str) -> str:
-    """NFC, no control characters (Word and XML refuse them), tidy line breaks."""
-    text = unicodedata.normalize("NFC", text or "").replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL.sub("", text)
-    lines = [line.rstrip() for line in text.split("\n")]
-    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
 def _check_text(text: str):
@@ -452,8 +437,7 @@ def essay_grade(actor, essay: Essay, points: dict, comment: str = "") -> Grade:
 
     Every criterion needs points between 0 and its maximum; the band follows from the total.
     """
-    if not can_grade(actor, essay):
-        raise PermissionDenied("Chỉ cấp ủy cấp xã trở lên (lãnh đạo, văn phòng, tuyên giáo) được chấm bài này.")
+    require(actor, "essay.grade", essay.cell)
     comment = clean_text(comment)
     rubric = rubric_ensure(actor, essay.plan)
     rubric = Rubric.objects.select_for_update().get(pk=rubric.pk)  # no rubric change while grading

@@ -1,12 +1,11 @@
 """Pages of essays and grading (bài thu hoạch, chấm bài).
 
-Plans, organisations and essays are fetched through the access gate (`visible_to`): out of
-scope is a 404. A member submits only for plans whose essay audience includes them (403
-otherwise); grading, the board list and the exports need a grading role (GRADE_ROLES) on the
-organisation or the essay's cell (403 otherwise). The rubric page (`rubric`) and the bulk
-rescan (views_originality) are for whoever may configure the plan: its issuer's propaganda
-staff and admins (`study.views_plans.can_manage`, the plan edit rule; 403 otherwise). Writes go
-through services.py.
+Plans, organisations and essays are fetched through essays.access (the access gate and the
+policy): out of scope is a 404. A member submits only for plans whose essay audience includes
+them (403 otherwise); grading, the board list and the exports need `essay.grade` on the
+organisation or the essay's cell (403 otherwise). The rubric page (`rubric`) and the bulk rescan
+(views_originality) are for whoever may configure the plan (`plan.manage` on its issuer; 403
+otherwise). Writes go through services.py.
 """
 
 import io
@@ -14,28 +13,28 @@ import io
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from quantriet.core.files import CONTENT_TYPES, download
+from quantriet.core.files import attachment, download
 from quantriet.core.jobs import job_active
 from quantriet.core.models import Job
 from quantriet.core.numbers import format_decimal
-from quantriet.org.models import Organization, attach_parent_names, has_role_on
+from quantriet.org.models import Organization, attach_parent_names
+from quantriet.org.policy import can, widest_where
+from quantriet.study.access import access_plan_org
 from quantriet.study.models import PlanStatus, StudyPlan
-from quantriet.study.services import widest_granted
-from quantriet.study.views_plans import can_manage as can_configure
 
 from . import exports, originality, selectors, services
+from .access import access_essay, access_essay_plan, access_version
 from .forms import BandFormSet, CriterionFormSet
-from .models import GRADE_ROLES, Essay, EssayVersion
+from .models import Essay
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROWS_PER_PAGE = 50
 
 
@@ -57,65 +56,10 @@ class Filter:
     ]
 
 
-# ---------------------------------------------------------------- access
-
-
-def _visible_plan(request, pk):
-    plans = StudyPlan.objects.visible_to(request.user).exclude(essay_audience="").select_related("issuer")
-    return get_object_or_404(plans, pk=pk)
-
-
-def _int_param(request, name):
-    value = request.GET.get(name, "")
-    if not value.isdigit() or len(value) > 18:
-        raise Http404
-    return int(value)
-
-
-def default_scope(user, plan):
-    """Where USER sees PLAN's pages by default (see `widest_granted`)."""
-    return widest_granted(user, plan, GRADE_ROLES)
-
-
 def _board_org(request, plan):
-    """The organisation whose essays the board page (or an export) shows; 404 out of sight, 403 without the role."""
-    if "org" in request.GET:
-        visible = Organization.objects.visible_to(request.user)
-        org = get_object_or_404(visible.filter(path__startswith=plan.issuer.path), pk=_int_param(request, "org"))
-    else:
-        org = default_scope(request.user, plan)
-    if org is None or not has_role_on(request.user, org, GRADE_ROLES):
-        raise PermissionDenied(
-            "Chỉ cấp ủy cấp xã trở lên (lãnh đạo, văn phòng, tuyên giáo) được xem và chấm bài thu hoạch."
-        )
-    return org
-
-
-def _essay(request, pk):
-    essays = Essay.objects.visible_to(request.user).select_related("plan", "plan__issuer", "member", "cell")
-    return get_object_or_404(essays, pk=pk)
-
-
-def _configured_plan(request, pk):
-    """A plan whose essays USER configures (rubric, rescan): 404 out of sight, 403 without the role."""
-    plan = _visible_plan(request, pk)
-    if not can_configure(request.user, plan):
-        raise PermissionDenied("Chỉ Ban Tuyên giáo (hoặc quản trị) của cấp ban hành kế hoạch được thực hiện việc này.")
-    return plan
-
-
-def _gradable_essay(request, pk):
-    essay = _essay(request, pk)
-    if not services.can_grade(request.user, essay):
-        raise PermissionDenied("Chỉ cấp ủy cấp xã trở lên (lãnh đạo, văn phòng, tuyên giáo) được chấm bài này.")
-    return essay
-
-
-def _can_manage_samples(user) -> bool:
-    """Whether USER may open the sample library (its own rule, in views_originality, which imports this module)."""
-    from .views_originality import can_manage_samples
-
-    return can_manage_samples(user)
+    """The organisation whose essays the board page (or an export) shows: ``?org=``, else the widest
+    one where the user grades; 404 out of sight, 403 without `essay.grade` there."""
+    return access_plan_org(request.user, plan, "essay.grade", request.GET.get("org"))
 
 
 # ---------------------------------------------------------------- the list of plans
@@ -139,14 +83,14 @@ def index(request):
         if member is not None and (plan.pk in essays or services.must_write(plan, member)):
             plan.my_essay = essays.get(plan.pk)
             mine.append(plan)
-        if default_scope(request.user, plan) is not None:
+        if widest_where(request.user, "essay.grade", plan.issuer) is not None:
             graded.append(plan)
     context = {
         "member": member,
         "mine": mine,
         "graded": graded,
         "today": timezone.localdate(),
-        "can_manage_samples": _can_manage_samples(request.user),
+        "can_manage_samples": can(request.user, "sample.manage"),
     }
     return render(request, "essays/index.html", context)
 
@@ -190,7 +134,7 @@ def _submit(request, plan, member):
 @require_http_methods(["GET", "POST"])
 def write(request, plan_pk):
     """Bài thu hoạch của tôi for one plan: status, grade, every version, and the form while allowed."""
-    plan = _visible_plan(request, plan_pk)
+    plan = access_essay_plan(request.user, plan_pk)
     member = getattr(request.user, "member", None)
     essay = Essay.objects.filter(plan=plan, member=member).select_related("grade").first() if member else None
     if essay is None:
@@ -214,12 +158,9 @@ def write(request, plan_pk):
 @require_GET
 def version_file(request, pk):
     """The .docx as the member uploaded it (to whoever may see the essay)."""
-    version = get_object_or_404(
-        EssayVersion.objects.filter(
-            essay__in=Essay.objects.visible_to(request.user), upload__isnull=False
-        ).select_related("upload"),
-        pk=pk,
-    )
+    version = access_version(request.user, pk)
+    if version.upload is None:
+        raise Http404
     return download(version.upload)
 
 
@@ -262,7 +203,7 @@ def _counts(plan, org):
 @require_GET
 def board(request, plan_pk):
     """The essays of an organisation's subtree for a plan, with filters, for the class board to grade."""
-    plan = _visible_plan(request, plan_pk)
+    plan = access_essay_plan(request.user, plan_pk)
     org = _board_org(request, plan)
     status = request.GET.get("loc", "")
     if status not in dict(Filter.CHOICES):
@@ -286,8 +227,8 @@ def board(request, plan_pk):
         "filters": filters,
         "missing": status == Filter.MISSING,
         "rubric": services.rubric_ensure(request.user, plan),
-        "can_configure": can_configure(request.user, plan),
-        "can_manage_samples": _can_manage_samples(request.user),
+        "can_configure": can(request.user, "plan.manage", plan.issuer),
+        "can_manage_samples": can(request.user, "sample.manage"),
         "rescan": _visible_rescan(request, plan),
     }
     return render(request, "essays/board.html", context)
@@ -313,7 +254,7 @@ def _criteria_initial(rubric):
 @require_http_methods(["GET", "POST"])
 def rubric(request, plan_pk):
     """Tiêu chí chấm: the criteria and grade bands of a plan, edited as two formsets."""
-    plan = _configured_plan(request, plan_pk)
+    plan = access_essay_plan(request.user, plan_pk, "plan.manage")
     rubric = services.rubric_ensure(request.user, plan)
     graded = services.graded_count(plan)
     data = request.POST if request.method == "POST" else None
@@ -373,7 +314,7 @@ def _grade_page(request, essay, errors=None, status=200):
         "rubric": rubric,
         "bands": list(rubric.bands.all()),
         "criteria": criteria,
-        "can_grade": services.can_grade(request.user, essay),
+        "can_grade": can(request.user, "essay.grade", essay.cell),
         "comment": request.POST.get("comment", "") if errors else (grade.comment if grade else ""),
         "comment_errors": (errors or {}).get("comment", []),
         "max_total": rubric.max_total,
@@ -385,13 +326,13 @@ def _grade_page(request, essay, errors=None, status=200):
 @login_required
 @require_GET
 def essay(request, pk):
-    return _grade_page(request, _essay(request, pk))
+    return _grade_page(request, access_essay(request.user, pk))
 
 
 @login_required
 @require_POST
 def grade(request, pk):
-    essay = _gradable_essay(request, pk)
+    essay = access_essay(request.user, pk, "essay.grade")
     points = {int(key[1:]): value for key, value in request.POST.items() if key[:1] == "c" and key[1:].isdigit()}
     try:
         result = services.essay_grade(request.user, essay, points, request.POST.get("comment", ""))
@@ -412,27 +353,21 @@ def _next_ungraded(essay):
 # ---------------------------------------------------------------- exports
 
 
-def _attachment(data, content_type, filename):
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @login_required
 @require_GET
 def export_xlsx(request, plan_pk):
-    plan = _visible_plan(request, plan_pk)
+    plan = access_essay_plan(request.user, plan_pk)
     org = _board_org(request, plan)
     out = io.BytesIO()
     rubric = services.rubric_ensure(request.user, plan)
     exports.write_grades_xlsx(rubric, Essay.objects.filter(plan=plan).in_subtree(org), out)
-    return _attachment(out.getvalue(), XLSX, f"ket-qua-cham-thu-hoach-{plan.pk}-{org.code}.xlsx")
+    return attachment(out.getvalue(), f"ket-qua-cham-thu-hoach-{plan.pk}-{org.code}.xlsx")
 
 
 @login_required
 @require_GET
 def export_docx(request, plan_pk):
-    plan = _visible_plan(request, plan_pk)
+    plan = access_essay_plan(request.user, plan_pk)
     org = _board_org(request, plan)
     essays = Essay.objects.filter(plan=plan).in_subtree(org)
     if essays.count() > exports.MAX_DOCX_ESSAYS:
@@ -443,7 +378,7 @@ def export_docx(request, plan_pk):
         return redirect(reverse("essays:board", args=[plan.pk]) + f"?org={org.pk}")
     out = io.BytesIO()
     exports.write_essays_docx(plan, org, essays, out)
-    return _attachment(out.getvalue(), CONTENT_TYPES["docx"], f"bai-thu-hoach-{plan.pk}-{org.code}.docx")
+    return attachment(out.getvalue(), f"bai-thu-hoach-{plan.pk}-{org.code}.docx")
 
 
 urlpatterns = [

@@ -1,16 +1,17 @@
 """Pages of the originality check: the sample library and the side-by-side view.
 
-- The sample library (`samples`): listed and added by the propaganda staff and administrators of
-  a top-level organisation (Role.PROPAGANDA / Role.ADMIN on a root, `can_manage_samples`); 403 for
-  anyone else. The same people read a sample in full (`sample`; a missing one is a 404). The
-  essays index and board link the library for them only.
-- The side-by-side view (`compare`): for whoever may grade the essay (`views._gradable_essay`, the
-  class board's rule). The other text is a sample, one of the plan's documents, or an essay the
-  verdict paired it with (else 404). An essay the viewer may not see is not shown: only the
-  viewer's essay with its shared passages, and "một bài trong phạm vi khác".
+- The sample library (`samples`): listed and added by whoever holds `sample.manage` at the top of
+  the tree (the province's propaganda staff and administrators); 403 for anyone else. The same
+  people read a sample in full (`sample`; a missing one is a 404). The essays index and board link
+  the library for them only.
+- The side-by-side view (`compare`): for whoever may grade the essay (`essay.grade` on its cell).
+  The other text is one of the plan's documents, an essay the verdict paired it with, or the
+  sample the verdict names (else 404); a keeper of the library may compare with any sample
+  (`access.access_sample`). An essay the viewer may not see is not shown: only the viewer's essay
+  with its shared passages, and "một bài trong phạm vi khác".
 - The bulk rescan (`rescan`, "Quét lại toàn bộ" on the board): POST only, for whoever may
-  configure the plan (its issuer's propaganda staff and admins, `views._configured_plan`);
-  starts a background job and sends the user to its page, or to the rescan already running.
+  configure the plan (`plan.manage` on its issuer); starts a background job and sends the user to
+  its page, or to the rescan already running.
 - Adding a sample starts a background recheck of the essays already submitted; the library
   lists each sample's recheck job with a link for whoever may see it.
 All text is escaped before the <mark> tags are put around the shared passages.
@@ -20,7 +21,7 @@ import unicodedata
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -32,19 +33,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from quantriet.core.files import extract_text
 from quantriet.core.models import Job
 from quantriet.core.people import person_name
-from quantriet.org.models import Organization, Role, has_role_on
+from quantriet.org.policy import require
 from quantriet.originality.compare import fingerprint, shared_passages
 
-from . import originality, views
+from . import originality
+from .access import access_essay, access_essay_plan, access_sample
 from .models import Essay, EssayVerdict, SampleEssay
 
-SAMPLE_ROLES = {Role.PROPAGANDA, Role.ADMIN}
 KIND_ESSAY, KIND_SAMPLE, KIND_DOCUMENT = "bai", "mau", "van-ban"
-SAMPLES_REFUSED = "Chỉ cán bộ tuyên giáo, quản trị cấp tỉnh quản lý thư viện bài mẫu."
-
-
-def can_manage_samples(user) -> bool:
-    return any(has_role_on(user, root, SAMPLE_ROLES) for root in Organization.objects.get_root_nodes())
 
 
 # ---------------------------------------------------------------- the sample library
@@ -72,8 +68,7 @@ def _sample_from_post(request):
 @require_http_methods(["GET", "POST"])
 def samples(request):
     """Mẫu bài thu hoạch trên mạng: the library of sample essays, and a form to add one."""
-    if not can_manage_samples(request.user):
-        raise PermissionDenied(SAMPLES_REFUSED)
+    require(request.user, "sample.manage")
     error = None
     if request.method == "POST":
         try:
@@ -103,10 +98,7 @@ def samples(request):
 @require_GET
 def sample(request, pk):
     """One sample essay of the library, its full text to read."""
-    if not can_manage_samples(request.user):
-        raise PermissionDenied(SAMPLES_REFUSED)
-    sample = get_object_or_404(SampleEssay.objects.select_related("uploaded_by"), pk=pk)
-    return render(request, "essays/sample.html", {"sample": sample})
+    return render(request, "essays/sample.html", {"sample": access_sample(request.user, pk)})
 
 
 # ---------------------------------------------------------------- the bulk rescan
@@ -116,7 +108,7 @@ def sample(request, pk):
 @require_POST
 def rescan(request, plan_pk):
     """Quét lại toàn bộ: recompute every verdict of the plan in the background, then show the job."""
-    plan = views._configured_plan(request, plan_pk)
+    plan = access_essay_plan(request.user, plan_pk, "plan.manage")
     job, created = originality.plan_rescan_start(request.user, plan)
     if created:
         return redirect(job)
@@ -167,7 +159,7 @@ def _other(request, essay, kind, other_pk):
     """(title, text or None when out of the viewer's sight, boilerplate) of the text to compare with."""
     reference = originality.plan_reference(essay.plan)
     if kind == KIND_SAMPLE:
-        sample = get_object_or_404(SampleEssay, pk=other_pk)
+        sample = access_sample(request.user, other_pk, beside=essay)
         return f"Bài mẫu: {sample.title}", sample.text, reference, sample
     if kind == KIND_DOCUMENT:
         document = get_object_or_404(essay.plan.documents.all(), pk=other_pk)
@@ -198,7 +190,7 @@ def _legend(spans_a, spans_b) -> list[dict]:
 @require_GET
 def compare(request, essay_pk, kind, other_pk):
     """The essay and the text it matched, in two columns, the shared passages highlighted."""
-    essay = views._gradable_essay(request, essay_pk)
+    essay = access_essay(request.user, essay_pk, "essay.grade")
     title, other_text, boilerplate, other = _other(request, essay, kind, other_pk)
     mine_fp = fingerprint(essay.text)
     other_fp = fingerprint(unicodedata.normalize("NFC", other_text or ""))

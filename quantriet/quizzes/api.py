@@ -1,7 +1,7 @@
 """API of quizzes: start an attempt, submit its answers, read one's own attempt.
 
-The plan is fetched through the same gate as the pages (`visible_to`): out of scope is a 404,
-so is someone else's attempt. Not in the audience is a 403; no attempts left, the deadline
+The quiz and the attempt are fetched through the same functions as the pages (quizzes.access):
+a plan out of scope is a 404, so is someone else's attempt. Not in the audience is a 403; no attempts left, the deadline
 passed or the attempt already submitted a 409; a malformed body or answer a 422. The correct
 answers are never sent while an attempt is open; after submission they come in ``review`` only
 once the quiz's reveal setting allows (services.answers_revealed), else ``review`` is null and
@@ -13,15 +13,14 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Router, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
 
 from quantriet.core.api import MAX_ID, TAGS
-from quantriet.study.models import StudyPlan
 
 from . import services
-from .models import Answer, Attempt, Choice, Question, Quiz
+from .access import access_attempt, access_quiz
+from .models import Answer, Choice, Question
 
 router = Router(tags=[TAGS["quizzes"]])
 
@@ -135,11 +134,6 @@ def _read_answers(request):
     return data["answers"]
 
 
-def _own_attempt(request, attempt_id):
-    attempts = Attempt.objects.filter(member__user=request.user).select_related("quiz", "quiz__plan")
-    return get_object_or_404(attempts, pk=attempt_id)
-
-
 @router.post(
     "/plans/{plan_id}/quiz/attempts",
     response={200: AttemptOut, 201: AttemptOut, frozenset({403, 409}): Detail},
@@ -151,8 +145,7 @@ def _own_attempt(request, attempt_id):
     ),
 )
 def start_attempt(request, plan_id: int = Path(..., ge=1, le=MAX_ID)):
-    plan = get_object_or_404(StudyPlan.objects.visible_to(request.user), pk=plan_id)
-    quiz = get_object_or_404(Quiz.objects.select_related("plan"), plan=plan)
+    quiz = access_quiz(request.user, plan_id)
     try:
         attempt, created = services.attempt_start(request.user, quiz, getattr(request.user, "member", None))
     except ValidationError as error:
@@ -191,7 +184,7 @@ def start_attempt(request, plan_id: int = Path(..., ge=1, le=MAX_ID)):
     },
 )
 def submit_answers(request, attempt_id: int = Path(..., ge=1, le=MAX_ID)):
-    attempt = _own_attempt(request, attempt_id)
+    attempt = access_attempt(request.user, attempt_id)
     answers = _read_answers(request)
     try:
         attempt = services.attempt_submit(request.user, attempt, answers)
@@ -211,7 +204,7 @@ def submit_answers(request, attempt_id: int = Path(..., ge=1, le=MAX_ID)):
     ),
 )
 def get_attempt(request, attempt_id: int = Path(..., ge=1, le=MAX_ID)):
-    attempt = _own_attempt(request, attempt_id)
+    attempt = access_attempt(request.user, attempt_id)
     if attempt.is_open and attempt.expired():
         services.attempt_close(request.user, attempt)
     return _attempt_out(attempt)

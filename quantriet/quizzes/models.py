@@ -18,13 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quantriet.documents.models import Document
-from quantriet.org.models import Member, Role
+from quantriet.org.models import Member
 from quantriet.study.models import StudyPlan
 
-#: Roles that keep a document's question bank and configure a plan's quiz.
-BANK_ROLES = {Role.PROPAGANDA, Role.ADMIN}
-#: Roles on an organisation that see its members' quiz results.
-RESULT_ROLES = {Role.LEADER, Role.OFFICE, Role.PROPAGANDA, Role.ADMIN}
 #: Answers arriving this long after the deadline are still taken (network, a slow phone).
 GRACE = timedelta(seconds=30)
 #: Choices per question ("Đáp án A" … "Đáp án F").

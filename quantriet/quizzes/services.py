@@ -39,12 +39,11 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from quantriet.core.audit import audit_record, snapshot
-from quantriet.org.models import Member, Organization, has_role_on
+from quantriet.org.models import Member
 from quantriet.study.models import PlanStatus
 from quantriet.study.services import plan_members
 
 from .models import (
-    BANK_ROLES,
     MAX_CHOICES,
     Answer,
     Attempt,
@@ -63,7 +62,7 @@ REBUILD_BATCH = 1000
 QUIZ_FIELDS = ["time_limit_minutes", "questions_per_attempt", "attempts_allowed", "pass_mark", "shuffle", "reveal"]
 
 
-# ---------------------------------------------------------------- who may do what
+# ---------------------------------------------------------------- who takes the quiz
 
 
 def quiz_takers(plan):
@@ -75,17 +74,6 @@ def quiz_takers(plan):
 
 def must_take(plan, member) -> bool:
     return member is not None and quiz_takers(plan).filter(pk=member.pk).exists()
-
-
-def can_manage_bank(user, document) -> bool:
-    """Propaganda staff (or admins) of the document's issuing organisation; central documents need a root."""
-    if document.issuing_org_id is not None:
-        return has_role_on(user, document.issuing_org, BANK_ROLES)
-    return any(has_role_on(user, root, BANK_ROLES) for root in Organization.objects.get_root_nodes())
-
-
-def can_configure(user, plan) -> bool:
-    return has_role_on(user, plan.issuer, BANK_ROLES)
 
 
 # ---------------------------------------------------------------- the question bank

@@ -1,85 +1,46 @@
 """Pages of quizzes (bài kiểm tra): question banks, the quiz of a plan, taking it, results.
 
-Documents, plans and organisations are fetched through the access gate (`visible_to`): out of
-scope is a 404. A member's attempts are theirs alone (404 to anyone else). Keeping a bank or a
-quiz needs propaganda staff (or admin) of the issuer (403 otherwise), and so does editing,
-deleting (retiring) or restoring one of its questions, fetched within its document (another
-document's question is a 404); results and their .xlsx export need a board role (RESULT_ROLES) on
-the organisation (403 otherwise). Writes go through services.py.
+Documents, plans, quizzes, questions and attempts are fetched through quizzes.access (the access
+gate and the policy): out of scope is a 404. A member's attempts are theirs alone (404 to anyone
+else). Keeping a document's bank needs `quiz.bank` on its issuing organisation (a central
+document's at the top of the tree), and so does editing, deleting (retiring) or restoring one of
+its questions, fetched within its document (another document's question is a 404); configuring a
+plan's quiz needs `plan.manage` on its issuer; results and their .xlsx export need `quiz.results`
+on the organisation (403 otherwise). Writes go through services.py.
 """
 
 import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from quantriet.documents.models import Document
-from quantriet.org.models import Organization, attach_parent_names, has_role_on
+from quantriet.core.files import attachment
+from quantriet.documents.access import access_document
+from quantriet.org.models import Organization, attach_parent_names
+from quantriet.org.policy import can, widest_where
 from quantriet.org.roster import RosterError
+from quantriet.study.access import access_plan, access_plan_org
 from quantriet.study.models import PlanStatus, StudyPlan
-from quantriet.study.services import widest_granted
 
 from . import bank_import, exports, results, services
+from .access import access_attempt, access_question, access_quiz
 from .forms import QuestionForm, QuizForm
-from .models import GRACE, RESULT_ROLES, Attempt, Choice, Question, Quiz
+from .models import GRACE, Choice, Question, Quiz
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 ROWS_PER_PAGE = 50
 
 
-# ---------------------------------------------------------------- access
-
-
-def _int_param(request, name):
-    value = request.GET.get(name, "")
-    if not value.isdigit() or len(value) > 18:
-        raise Http404
-    return int(value)
-
-
-def _bank_document(request, pk):
-    document = get_object_or_404(Document.objects.visible_to(request.user), pk=pk)
-    if not services.can_manage_bank(request.user, document):
-        raise PermissionDenied("Chỉ cán bộ tuyên giáo của cấp ban hành văn bản được soạn ngân hàng câu hỏi.")
-    return document
-
-
-def _bank_question(request, doc_pk, pk):
-    """A question of a bank the user keeps; one of another document is a 404."""
-    document = _bank_document(request, doc_pk)
-    return get_object_or_404(Question.objects.filter(document=document).select_related("document"), pk=pk)
-
-
-def _plan(request, pk):
-    return get_object_or_404(StudyPlan.objects.visible_to(request.user).select_related("issuer"), pk=pk)
-
-
-def _quiz(request, plan_pk):
-    return get_object_or_404(Quiz.objects.select_related("plan", "plan__issuer"), plan=_plan(request, plan_pk))
-
-
-def default_scope(user, plan):
-    """Where USER sees PLAN's pages by default (see `widest_granted`)."""
-    return widest_granted(user, plan, RESULT_ROLES)
-
-
 def _results_org(request, plan):
-    if "org" in request.GET:
-        visible = Organization.objects.visible_to(request.user)
-        org = get_object_or_404(visible.filter(path__startswith=plan.issuer.path), pk=_int_param(request, "org"))
-    else:
-        org = default_scope(request.user, plan)
-    if org is None or not has_role_on(request.user, org, RESULT_ROLES):
-        raise PermissionDenied("Chỉ cấp ủy (lãnh đạo, văn phòng, tuyên giáo) được xem kết quả kiểm tra.")
-    return org
+    """The organisation whose results a page (or the export) shows: ``?org=``, else the widest one
+    where the user sees results; 404 out of sight, 403 without `quiz.results` there."""
+    return access_plan_org(request.user, plan, "quiz.results", request.GET.get("org"))
 
 
 # ---------------------------------------------------------------- index
@@ -114,14 +75,11 @@ def index(request):
         if member is not None and services.must_take(quiz.plan, member):
             _my_standing(quiz, member)
             mine.append(quiz)
-        quiz.can_configure = services.can_configure(request.user, quiz.plan)
-        if quiz.can_configure or default_scope(request.user, quiz.plan):
+        quiz.can_configure = can(request.user, "plan.manage", quiz.plan.issuer)
+        if quiz.can_configure or widest_where(request.user, "quiz.results", quiz.plan.issuer):
             board.append(quiz)
-    plans = [
-        p
-        for p in StudyPlan.objects.visible_to(request.user).filter(quiz_required=True, quiz__isnull=True)[:50]
-        if services.can_configure(request.user, p)
-    ]
+    unconfigured = StudyPlan.objects.visible_to(request.user).filter(quiz_required=True, quiz__isnull=True)
+    plans = [p for p in unconfigured.select_related("issuer")[:50] if can(request.user, "plan.manage", p.issuer)]
     return render(request, "quizzes/index.html", {"mine": mine, "board": board, "unconfigured": plans})
 
 
@@ -132,7 +90,7 @@ def index(request):
 @require_http_methods(["GET", "POST"])
 def bank(request, doc_pk):
     """Ngân hàng câu hỏi of a document: the list and a form to add one question."""
-    document = _bank_document(request, doc_pk)
+    document = access_document(request.user, doc_pk, "quiz.bank")
     form = QuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -158,7 +116,7 @@ def _bank_page(request, document, form, problems=(), status=200):
 @require_http_methods(["GET", "POST"])
 def question_edit(request, doc_pk, pk):
     """Sửa câu hỏi: wording and explanation always; kind and choices only while no attempt has drawn it."""
-    question = _bank_question(request, doc_pk, pk)
+    question = access_question(request.user, doc_pk, pk)
     form = QuestionForm(request.POST or None, initial=QuestionForm.initial_for(question))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -179,7 +137,7 @@ def question_edit(request, doc_pk, pk):
 @require_POST
 def question_delete(request, doc_pk, pk):
     """Xóa câu hỏi: outright while unused; a question already in members' attempts is retired instead."""
-    question = _bank_question(request, doc_pk, pk)
+    question = access_question(request.user, doc_pk, pk)
     if services.question_delete(request.user, question) == "deleted":
         messages.success(request, "Đã xóa câu hỏi.")
     else:
@@ -195,7 +153,7 @@ def question_delete(request, doc_pk, pk):
 @require_POST
 def question_restore(request, doc_pk, pk):
     """Dùng lại a retired question."""
-    question = _bank_question(request, doc_pk, pk)
+    question = access_question(request.user, doc_pk, pk)
     services.question_restore(request.user, question)
     messages.success(request, "Câu hỏi được dùng lại cho các lần làm mới.")
     return redirect("quizzes:bank", doc_pk=question.document_id)
@@ -204,7 +162,7 @@ def question_restore(request, doc_pk, pk):
 @login_required
 @require_POST
 def bank_import_view(request, doc_pk):
-    document = _bank_document(request, doc_pk)
+    document = access_document(request.user, doc_pk, "quiz.bank")
     upload = request.FILES.get("file")
     if upload is None:
         problems = ["Chưa chọn tệp."]
@@ -226,9 +184,7 @@ def bank_import_view(request, doc_pk):
 def bank_template(request):
     out = io.BytesIO()
     bank_import.write_template(out)
-    response = HttpResponse(out.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="mau-ngan-hang-cau-hoi.xlsx"'
-    return response
+    return attachment(out.getvalue(), "mau-ngan-hang-cau-hoi.xlsx")
 
 
 # ---------------------------------------------------------------- the quiz of a plan
@@ -238,9 +194,7 @@ def bank_template(request):
 @require_http_methods(["GET", "POST"])
 def quiz_edit(request, plan_pk):
     """Cấu hình bài kiểm tra: time limit, questions drawn, attempts, pass mark, shuffling."""
-    plan = _plan(request, plan_pk)
-    if not services.can_configure(request.user, plan):
-        raise PermissionDenied("Chỉ cán bộ tuyên giáo của cấp ban hành kế hoạch được cấu hình bài kiểm tra.")
+    plan = access_plan(request.user, plan_pk, "plan.manage")
     quiz = Quiz.objects.filter(plan=plan).first()
     form = QuizForm(request.POST or None, instance=quiz)
     if request.method == "POST" and form.is_valid():
@@ -265,7 +219,7 @@ def _refused(request, plan, refusal):
 @require_GET
 def take(request, plan_pk):
     """The member's page of a quiz: its rules, their attempts, and the button to start."""
-    quiz = _quiz(request, plan_pk)
+    quiz = access_quiz(request.user, plan_pk)
     member = getattr(request.user, "member", None)
     refusal = services.who_refusal(quiz, member)
     if refusal is not None and refusal.code != "closed":
@@ -285,7 +239,7 @@ def take(request, plan_pk):
 @login_required
 @require_POST
 def start(request, plan_pk):
-    quiz = _quiz(request, plan_pk)
+    quiz = access_quiz(request.user, plan_pk)
     try:
         attempt, _ = services.attempt_start(request.user, quiz, getattr(request.user, "member", None))
     except ValidationError as refusal:
@@ -330,9 +284,7 @@ def _paper(attempt, reveal):
 @require_http_methods(["GET", "POST"])
 def attempt(request, pk):
     """One attempt of the member's own: the paper while time remains, the result afterwards."""
-    attempt = get_object_or_404(
-        Attempt.objects.filter(member__user=request.user).select_related("quiz", "quiz__plan"), pk=pk
-    )
+    attempt = access_attempt(request.user, pk)
     if attempt.is_open and attempt.expired():
         services.attempt_close(request.user, attempt)
         messages.warning(request, "Đã hết giờ: bài được đóng với các câu trả lời đã lưu.")
@@ -382,7 +334,7 @@ def _answer(request, attempt):
 @require_GET
 def results_view(request, plan_pk):
     """Kết quả kiểm tra of an organisation: its child organisations and its members."""
-    quiz = _quiz(request, plan_pk)
+    quiz = access_quiz(request.user, plan_pk)
     org = _results_org(request, quiz.plan)
     visible = Organization.objects.visible_to(request.user)
     page = Paginator(results.member_results(quiz, org), ROWS_PER_PAGE).get_page(request.GET.get("trang"))
@@ -402,13 +354,11 @@ def results_view(request, plan_pk):
 @require_GET
 def results_xlsx(request, plan_pk):
     """The results page as .xlsx: a sheet of member rows and a sheet of child organisation summaries."""
-    quiz = _quiz(request, plan_pk)
+    quiz = access_quiz(request.user, plan_pk)
     org = _results_org(request, quiz.plan)
     out = io.BytesIO()
     exports.write_results_xlsx(quiz, org, Organization.objects.visible_to(request.user), out)
-    response = HttpResponse(out.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{exports.results_filename(quiz, org)}"'
-    return response
+    return attachment(out.getvalue(), exports.results_filename(quiz, org))
 
 
 urlpatterns = [

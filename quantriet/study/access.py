@@ -1,9 +1,11 @@
 """Study plans, obligations and conferences by id, through the gate and the policy (org.policy)."""
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from quantriet.org.policy import VIEW, access
+from quantriet.org.models import Organization
+from quantriet.org.policy import VIEW, access, refusal, widest_where
 
 from .models import Conference, ConferenceAttachment, Obligation, StudyPlan
 
@@ -28,6 +30,24 @@ def access_obligation(user, obligation_id, action=VIEW, *, plan=None) -> Obligat
     if plan is not None:
         obligations = obligations.filter(plan=plan)
     return access(obligations, obligation_id, user, action, org_of=lambda ob: ob.org)
+
+
+def access_plan_org(user, plan, action, org_id=None) -> Organization:
+    """The organisation of PLAN's tree that a page of PLAN is about (a board, results, an export).
+
+    ORG_ID as the page's query gave it (``?org=``): an organisation in USER's scope and in the
+    issuer's subtree (else 404, and so is a value that is not an id) on which USER may do ACTION
+    (else 403). Without one, the widest organisation of the plan's tree where USER may do ACTION
+    (`widest_where`); the action's 403 when there is none."""
+    if org_id is None:
+        org = widest_where(user, action, plan.issuer)
+        if org is None:
+            raise refusal(action, anywhere=True)
+        return org
+    if not str(org_id).isdigit() or len(str(org_id)) > 18:
+        raise Http404
+    orgs = Organization.objects.visible_to(user).filter(path__startswith=plan.issuer.path)
+    return access(orgs, int(org_id), user, action, org_of=lambda org: org)
 
 
 def access_conference(user, conference_id, action=VIEW) -> Conference:

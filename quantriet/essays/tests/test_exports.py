@@ -38,7 +38,7 @@ def test_xlsx_holds_one_row_per_essay_of_the_subtree(world, client_as, users):
     url = reverse("essays:export_xlsx", args=[world["plan"].pk])
     response = client_as("xa1.bithu").get(url, {"org": commune1.pk})
     assert response.status_code == 200
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:5] == ("Họ và tên", "Số thẻ đảng viên", "Chi bộ", "Ngày nộp", "Nộp muộn")
     assert rows[0][-3:] == ("Tổng điểm", "Xếp loại", "Nhận xét")
@@ -53,7 +53,7 @@ def test_xlsx_holds_one_row_per_essay_of_the_subtree(world, client_as, users):
 
 def test_the_province_export_has_both_communes_and_flags_late(world, client_as):
     response = client_as("tinh.tuyengiao").get(reverse("essays:export_xlsx", args=[world["plan"].pk]))
-    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.getvalue())).active.iter_rows(values_only=True))
     by_name = {r[0]: r for r in rows[1:]}
     theirs = by_name[world["theirs"].member.full_name]
     assert theirs[4] == "Có" and theirs[-2] == "Chưa chấm"
@@ -66,7 +66,7 @@ def test_formulas_are_neutralised(world, client_as):
     grade.comment = "=1+1"
     grade.save(update_fields=["comment"])
     response = client_as("admin").get(reverse("essays:export_xlsx", args=[world["plan"].pk]))
-    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.getvalue())).active.iter_rows(values_only=True))
     assert "'=1+1" in [r[-1] for r in rows]
 
 
@@ -74,7 +74,7 @@ def test_docx_has_a_title_page_and_each_essay_on_its_own_page(world, client_as):
     plan = world["plan"]
     response = client_as("tinh.tuyengiao").get(reverse("essays:export_docx", args=[plan.pk]))
     assert response.status_code == 200
-    document = docx.Document(io.BytesIO(response.content))
+    document = docx.Document(io.BytesIO(response.getvalue()))
     texts = [p.text for p in document.paragraphs]
     root = plan.issuer
     assert f"BÀI THU HOẠCH — {root.name}" in texts and "Số bài: 2" in texts
@@ -94,5 +94,5 @@ def test_docx_survives_control_characters_already_stored(world, client_as):
     Grade.objects.filter(essay=essay).update(comment="Tốt\x02, cụ thể.")
     response = client_as("tinh.tuyengiao").get(reverse("essays:export_docx", args=[world["plan"].pk]))
     assert response.status_code == 200
-    text = "\n".join(p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs)
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(response.getvalue())).paragraphs)
     assert "Đoạn một " in text and essay.member.full_name in text and "Tốt, cụ thể." in text

@@ -80,6 +80,14 @@ def page_matrix(w):
             expect(admin=200, tinh_tuyengiao=200, xa1_bithu=200, dangvien1=403, others=404),
         ),
         ("compare", [theirs, "bai", mine], "get", {}, expect(admin=200, tinh_tuyengiao=200, xa2_bithu=200, others=404)),
+        # a sample the verdict does not name: only the keepers of the library (test_compare_samples)
+        (
+            "compare",
+            [mine, "mau", w["sample"].pk],
+            "get",
+            {},
+            expect(admin=200, tinh_tuyengiao=200, dangvien1=403, others=404),
+        ),
         (
             "compare",
             [mine, "van-ban", w["document"].pk],
@@ -120,3 +128,12 @@ def test_board_lists_only_the_subtree(world, client_as):
 def test_dangvien1_sees_only_their_own_essay(world, users):
     visible = Essay.objects.visible_to(users["dangvien1"])
     assert list(visible) == [world["mine"]]
+
+
+def test_a_refusal_names_the_right_it_needs(world, client_as):
+    """The 403 page says which action of the policy was refused, and where the right is held."""
+    board = client_as("dangvien1").get(reverse("essays:board", args=[world["plan"].pk]))
+    assert board.status_code == 403 and "Xem và chấm bài thu hoạch cần quyền" in board.content.decode()
+    library = client_as("xa1.bithu").get(reverse("essays:samples"))
+    assert library.status_code == 403
+    assert "Quản lý thư viện bài mẫu cần quyền" in library.content.decode() and "cấp tỉnh" in library.content.decode()

@@ -22,7 +22,7 @@ def download(client, quiz, org=None):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
     assert response["Content-Disposition"].startswith('attachment; filename="ket-qua-kiem-tra-')
-    return response.content
+    return response.getvalue()
 
 
 def sheets(data):

@@ -6,6 +6,7 @@ on the organisation; an attempt is its member's alone.
 """
 
 import pytest
+from django.urls import reverse
 
 from quantriet.quizzes import services, views
 from quantriet.quizzes.forms import QuestionForm
@@ -119,3 +120,14 @@ TESTED_OPERATIONS = {
 
 def test_every_quizzes_operation_is_in_the_matrix():
     assert api_operations("quizzes") == TESTED_OPERATIONS
+
+
+def test_a_refusal_names_the_right_it_needs(world, client_as):
+    """The 403 page says which action of the policy was refused, and where the right is held."""
+    bank = client_as("xa1.bithu").get(reverse("quizzes:bank", args=[world["doc"]]))
+    assert bank.status_code == 403
+    assert "Soạn ngân hàng câu hỏi cần quyền" in bank.content.decode() and "cấp tỉnh" in bank.content.decode()
+    cell = world["attempt"].member.cell
+    results = client_as("dangvien1").get(reverse("quizzes:results", args=[world["plan"]]), {"org": cell.pk})
+    assert results.status_code == 403
+    assert "Xem kết quả kiểm tra cần quyền" in results.content.decode() and cell.name in results.content.decode()
