@@ -10,7 +10,7 @@ from django.utils import timezone
 from quantriet.core.audit import audit_record, snapshot
 from quantriet.core.files import read_upload, store_upload
 from quantriet.documents.models import Audience
-from quantriet.org.models import CELL_KINDS, Member, Organization, Position, Title, granted_paths
+from quantriet.org.models import CELL_KINDS, Member, Position, Title
 
 from . import checkin as codes
 from .models import (
@@ -557,14 +557,3 @@ def essay_writers(plan: StudyPlan, today=None):
     if plan.essay_audience == EssayAudience.KEY_CADRES:
         members = members.filter(pk__in=Position.objects.current(today).values("member_id"))
     return members
-
-
-def widest_granted(user, plan: StudyPlan, roles):
-    """The widest organisation of PLAN's tree where USER holds one of ROLES: a granted subtree
-    inside the issuer's, or the issuer itself when the grant covers it; None without such a grant."""
-    for granted in granted_paths(user, roles):
-        if granted.startswith(plan.issuer.path):
-            return Organization.objects.get(path=granted)
-        if plan.issuer.path.startswith(granted):
-            return plan.issuer
-    return None
