@@ -7,13 +7,9 @@ figures (the rows name accountable heads and judge whole units). Recomputing the
 the weights they are computed with, is `fidelity.refresh` on the plan's issuer.
 """
 
-from django.http import Http404
-
-from quantriet.org import policy
-from quantriet.org.access import access_org
 from quantriet.org.models import Organization
 from quantriet.org.policy import VIEW
-from quantriet.study.access import access_plan
+from quantriet.study.access import access_plan, access_plan_org
 from quantriet.study.models import PlanStatus, StudyPlan
 
 FIDELITY_VIEW = "fidelity.view"
@@ -32,20 +28,5 @@ def fidelity_plan(user, plan_id: int, action: str = VIEW) -> StudyPlan:
 
 def fidelity_org(user, plan: StudyPlan, org_id: int | None = None) -> Organization:
     """The organisation asked for, or the user's widest one in the plan's tree; 404 outside scope or
-    outside the plan's tree, 403 without the right to its figures."""
-    if org_id is None:
-        org = _default_org(user, plan)
-    else:
-        org = access_org(user, org_id)
-    if not org.path.startswith(plan.issuer.path):
-        raise Http404
-    policy.require(user, FIDELITY_VIEW, org)
-    return org
-
-
-def _default_org(user, plan: StudyPlan) -> Organization:
-    org = policy.widest_where(user, FIDELITY_VIEW, plan.issuer)
-    if org is None:  # the plan is visible (it concerns them) but no unit's figures are theirs
-        rule = policy.rule(FIDELITY_VIEW)
-        raise policy.role_refusal(rule.roles, where="của một đơn vị trong kế hoạch này", action=rule.label)
-    return org
+    outside the plan's tree, 403 without the right to its figures (`study.access.access_plan_org`)."""
+    return access_plan_org(user, plan, FIDELITY_VIEW, org_id)
