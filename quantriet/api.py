@@ -2,6 +2,7 @@
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_not_required, login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -139,6 +140,12 @@ def invalid_input(request, exc):
 @api.exception_handler(Http404)
 def not_found(request, exc):
     return api.create_response(request, {"detail": "Không tìm thấy."}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def refused(request, exc):
+    """The policy's refusal (org.policy) as the API's 403, in the same words as the 403 page."""
+    return api.create_response(request, {"detail": str(exc)}, status=403)
 
 
 @api.exception_handler(AuthenticationError)

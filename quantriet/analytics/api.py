@@ -2,7 +2,6 @@
 
 from datetime import date, datetime
 
-from django.core.exceptions import PermissionDenied
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from quantriet.core.api import MAX_ID, TAGS
@@ -82,10 +81,7 @@ def plan_fidelity(
     org: int | None = Query(None, ge=1, le=MAX_ID),
 ):
     plan = fidelity_plan(request.user, plan_id)
-    try:
-        organisation = fidelity_org(request.user, plan, org)
-    except PermissionDenied as refusal:
-        return Status(403, {"detail": str(refusal)})
+    organisation = fidelity_org(request.user, plan, org)
     rows = FidelityScore.objects.filter(plan=plan).select_related("org", "head")
     own = rows.filter(org=organisation).first()
     if own is None:

@@ -33,8 +33,8 @@ class Rule:
 
     roles: frozenset
     label: str
-    #: How the right is checked beyond grants (said in docs and the matrix; the kind's access
-    #: function implements it), e.g. the class board of a conference.
+    #: Who else may do it beyond grants, said after the refusal (the kind's access function
+    #: implements it): the class board of a conference, the member themself.
     also: str = ""
 
 
@@ -43,10 +43,18 @@ POLICY: dict[str, Rule] = {
     "org.restructure": Rule(frozenset({Role.ADMIN, Role.OFFICE}), "Thay đổi cơ cấu tổ chức"),
     "roster.manage": Rule(frozenset({Role.ADMIN, Role.LEADER, Role.OFFICE}), "Quản lý danh sách đảng viên"),
     "roster.import": Rule(frozenset({Role.ADMIN, Role.LEADER, Role.OFFICE}), "Nhập danh sách đảng viên"),
-    "member.study_record": Rule(COMMITTEE, "Xem kết quả học tập của đảng viên", also="the member themself"),
+    "member.study_record": Rule(
+        COMMITTEE,
+        "Xem kết quả học tập của đảng viên",
+        also="Đảng viên luôn xem được kết quả học tập của chính mình.",
+    ),
     "document.write": Rule(PROPAGANDA, "Cập nhật văn bản, tài liệu"),
     "plan.manage": Rule(PROPAGANDA, "Lập và điều hành kế hoạch học tập"),
-    "conference.run": Rule(COMMITTEE, "Tổ chức, điều hành hội nghị học tập", also="the class board"),
+    "conference.run": Rule(
+        COMMITTEE,
+        "Tổ chức, điều hành hội nghị học tập",
+        also="Trưởng ban và thành viên ban quản lý lớp học của hội nghị cũng được làm việc này.",
+    ),
     "essay.grade": Rule(COMMITTEE, "Xem và chấm bài thu hoạch"),
     "sample.manage": Rule(PROPAGANDA, "Quản lý thư viện bài mẫu"),
     "quiz.bank": Rule(PROPAGANDA, "Soạn ngân hàng câu hỏi"),
@@ -80,9 +88,11 @@ def can(user, action: str, org=None) -> bool:
 
 def refusal(action: str, org=None, *, anywhere=False) -> PermissionDenied:
     """The 403 for ACTION on ORG (None: at the top of the tree; ANYWHERE: on no unit at all) saying
-    which rights would allow it, and where (the 403 page shows it)."""
+    which rights would allow it, and where (the 403 page shows it), then who else may."""
     where = None if org is not None or anywhere else "cấp tỉnh"
-    return role_refusal(rule(action).roles, org, action=rule(action).label, where=where)
+    action_rule = rule(action)
+    denied = role_refusal(action_rule.roles, org, action=action_rule.label, where=where)
+    return PermissionDenied(f"{denied} {action_rule.also}") if action_rule.also else denied
 
 
 def role_refusal(roles, org=None, *, where=None, action="Việc này") -> PermissionDenied:

@@ -1,6 +1,5 @@
 """Study plans, obligations and conferences by id, through the gate and the policy (org.policy)."""
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -8,9 +7,6 @@ from quantriet.org.models import Organization
 from quantriet.org.policy import VIEW, access, refusal, widest_where
 
 from .models import Conference, ConferenceAttachment, Obligation, StudyPlan
-
-#: Said after `conference.run`'s refusal: its rule also lets the conference's own class board in.
-BOARD_TOO = "Trưởng ban và thành viên ban quản lý lớp học của hội nghị cũng được làm việc này."
 
 
 def access_plan(user, plan_id, action=VIEW, *, among=None) -> StudyPlan:
@@ -53,16 +49,11 @@ def access_plan_org(user, plan, action, org_id=None) -> Organization:
 def access_conference(user, conference_id, action=VIEW) -> Conference:
     """The conference CONFERENCE_ID in USER's scope (else 404) whose host USER may do ACTION on (else 403).
 
-    Running a conference is also its class board's right (`conference.run`'s rule says so), and
-    its refusal says so too."""
+    Running a conference is also its class board's right (`conference.run`'s rule says so, and
+    so does its refusal)."""
     conferences = Conference.objects.visible_to(user).select_related("plan", "host", "makeup_of")
     on_board = (lambda conference: conference.has_on_board(user)) if action == "conference.run" else None
-    try:
-        return access(conferences, conference_id, user, action, org_of=lambda c: c.host, also=on_board)
-    except PermissionDenied as refusal:
-        if on_board is None:
-            raise
-        raise PermissionDenied(f"{refusal} {BOARD_TOO}") from None
+    return access(conferences, conference_id, user, action, org_of=lambda c: c.host, also=on_board)
 
 
 def access_conference_attachment(user, conference_id, attachment_id) -> ConferenceAttachment:
