@@ -162,7 +162,7 @@ def test_api_refuses_control_characters_with_a_422_naming_the_field(api, users):
 
 def _opens(response):
     assert response.status_code == 200, response.status_code
-    return load_workbook(io.BytesIO(response.content))
+    return load_workbook(io.BytesIO(response.getvalue()))
 
 
 def test_every_export_survives_control_characters_already_stored(tree, client_as, users):
