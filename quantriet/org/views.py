@@ -1,4 +1,5 @@
-"""Pages of the org app. Every object is fetched through the access gate (`visible_to`)."""
+"""Pages of the org app. Every object is fetched through the access gate (`visible_to`, through the
+access functions of access.py where a page shows one object); rights are asked of the policy."""
 
 import io
 
