@@ -62,6 +62,9 @@ class JobAdmin(admin.ModelAdmin):
     search_fields = ["label", "key", "created_by__username"]
     date_hierarchy = "created_at"
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("payload")  # a queued upload may weigh megabytes
+
     def has_add_permission(self, request):
         return False
 

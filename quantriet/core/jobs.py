@@ -21,8 +21,15 @@ refresh) uses three calls:
   total=None)`` reports how far the work is; it writes the row only when the whole percentage or
   the total changes (at most about a hundred writes, however many items), and once at the end.
 - A failure never leaves the job running: ``raise JobError("…")`` fails it with that Vietnamese
-  message for the user; any other exception fails it with `CRASH_MESSAGE`, is logged and raised
-  again (so the task backend records the traceback too). Both are audited like the creation.
+  message for the user (``JobError("…", result={...})`` also keeps details for the page, such as
+  the rows of a file that were refused); any other exception fails it with `CRASH_MESSAGE`, is
+  logged and raised again (so the task backend records the traceback too). Both are audited
+  like the creation. A refusal keeps what the work wrote before it; a crash inside a request's
+  transaction (the immediate backend) rolls the work back.
+- Work on a file takes it as the job's ``payload`` (``job_create(..., payload=data,
+  payload_name=name)``; the work reads ``Job.payload``): the file travels in the database, so
+  any worker on any machine can run the job. It is emptied once the job has ended, whatever
+  the outcome.
 - ``job_active(kind, key)`` is the unfinished, not stale job of that kind about that object, if
   any: a feature may send a second request to it rather than start the same work twice.
 - The page polls itself (htmx, every second) until the job is finished, then shows from
@@ -57,11 +64,28 @@ UNKNOWN_TOTAL_STEP = 100
 
 
 class JobError(Exception):
-    """Raised by a job's work to fail it with a message for the user (Vietnamese)."""
+    """Raised by a job's work to fail it with a message for the user (Vietnamese); RESULT, if
+    given, is stored as the failed job's result (details the page shows)."""
+
+    def __init__(self, message: str = "", *, result: dict | None = None):
+        super().__init__(message)
+        self.result = result
 
 
-def job_create(actor, kind: str, label: str, *, key: str = "", back_url: str = "", details=None) -> Job:
-    """A queued job created by ACTOR (audited as ``job.create`` with DETAILS); enqueue its task next."""
+def job_create(
+    actor,
+    kind: str,
+    label: str,
+    *,
+    key: str = "",
+    back_url: str = "",
+    details=None,
+    payload: bytes = b"",
+    payload_name: str = "",
+) -> Job:
+    """A queued job created by ACTOR (audited as ``job.create`` with DETAILS); enqueue its task next.
+
+    PAYLOAD (named PAYLOAD_NAME) is the file the work reads, if any."""
     if not back_url.startswith("/") or back_url.startswith("//"):
         back_url = ""  # only a path inside the site
     job = Job.objects.create(
@@ -70,6 +94,8 @@ def job_create(actor, kind: str, label: str, *, key: str = "", back_url: str = "
         label=label[:300],
         back_url=back_url[:500],
         created_by=actor if getattr(actor, "pk", None) else None,
+        payload=payload,
+        payload_name=payload_name[:255],
     )
     audit_record(
         actor, "job.create", job, None, {"kind": job.kind, "key": job.key, "label": job.label} | (details or {})
@@ -111,7 +137,7 @@ class JobProgress:
 
 def job_run(job_id: int, work: Callable[[JobProgress], dict | None]):
     """Run WORK(progress) under the job JOB_ID and record how it ended (see the module docstring)."""
-    job = Job.objects.get(pk=job_id)
+    job = Job.objects.defer("payload").get(pk=job_id)
     if job.finished:
         log.warning("job %s already %s: not run again", job_id, job.status)
         return job.result
@@ -123,28 +149,43 @@ def job_run(job_id: int, work: Callable[[JobProgress], dict | None]):
     guard = transaction.atomic if connection.in_atomic_block else nullcontext
     try:
         with guard():
-            result = work(progress)
+            result, refusal = _attempt(work, progress)
         result = json.loads(json.dumps(result or {}, cls=DjangoJSONEncoder))  # what the JSON field can hold
-    except JobError as error:
-        _finish(job_id, JobStatus.FAILED, error=str(error) or CRASH_MESSAGE, done=progress.done, total=progress.total)
-        return None
     except Exception:
         log.exception("job %s (%s) crashed", job_id, job.kind)
         _finish(job_id, JobStatus.FAILED, error=CRASH_MESSAGE, done=progress.done, total=progress.total)
         raise
+    if refusal is not None:
+        message = str(refusal) or CRASH_MESSAGE
+        _finish(
+            job_id, JobStatus.FAILED, error=message, done=progress.done, total=progress.total, result=refusal.result
+        )
+        return None
     done = progress.total or progress.done
     _finish(job_id, JobStatus.DONE, result=result, done=done, total=max(progress.total, done))
     return result
 
 
+def _attempt(work, progress) -> tuple[dict | None, JobError | None]:
+    """(WORK's result, None), or (None, the JobError it failed with). The refusal is returned, not
+    raised through the savepoint: what the work wrote before refusing (e.g. the transfer requests
+    of a refused roster) stays, as it does in a worker, where no transaction surrounds the work."""
+    try:
+        return work(progress), None
+    except JobError as error:
+        return None, error
+
+
 def _finish(job_id: int, status: str, *, done: int, total: int, result=None, error: str = ""):
-    """Record how the job ended (the counters again: a savepoint rolled back may have taken them)."""
-    job = Job.objects.get(pk=job_id)
+    """Record how the job ended (the counters again: a savepoint rolled back may have taken them),
+    and drop its payload: the input is not kept once the work has ended."""
+    job = Job.objects.defer("payload").get(pk=job_id)
     before = {"status": job.status, "done": job.done, "total": job.total}
     job.status, job.error, job.finished_at = status, error, timezone.now()
     job.updated_at = job.finished_at
     job.done, job.total = done, total
-    fields = ["status", "error", "finished_at", "updated_at", "done", "total"]
+    job.payload = b""
+    fields = ["status", "error", "finished_at", "updated_at", "done", "total", "payload"]
     if result is not None:
         job.result = result
         fields.append("result")

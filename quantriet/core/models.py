@@ -124,11 +124,6 @@ def queue_warning_after() -> timedelta:
     return timedelta(minutes=settings.JOB_QUEUE_WARNING_MINUTES)
 
 
-def queued_too_long(created_at) -> bool:
-    """The one rule for every kind of queued job (core.Job, the roster import)."""
-    return timezone.now() - created_at > queue_warning_after()
-
-
 class JobStatus(models.TextChoices):
     QUEUED = "queued", "Đang chờ"
     RUNNING = "running", "Đang chạy"
@@ -161,6 +156,10 @@ class Job(models.Model):
     total = models.PositiveIntegerField("tổng số", default=0)
     result = models.JSONField("kết quả", default=dict, blank=True)
     error = models.TextField("lỗi", blank=True)
+    #: The input of the work when it is a file (an uploaded roster): it travels in the database so
+    #: that any worker on any machine can pick the job up, and is emptied once the job has ended.
+    payload = models.BinaryField("dữ liệu đầu vào", blank=True, default=b"", editable=False)
+    payload_name = models.CharField("tên tệp đầu vào", max_length=255, blank=True)
     #: Where the job page links back to (a path inside the site), e.g. the board the job started from.
     back_url = models.CharField("trang quay lại", max_length=500, blank=True)
     created_by = models.ForeignKey(
@@ -203,9 +202,9 @@ class Job(models.Model):
 
     @property
     def stale(self) -> bool:
-        """Queued for too long (`queued_too_long`), or running and silent for longer than
-        JOB_STALE_AFTER: the worker may be gone."""
-        if self.status == JobStatus.QUEUED and queued_too_long(self.created_at):
+        """Queued for longer than the warning delay (`queue_warning_after`), or running and silent
+        for longer than JOB_STALE_AFTER: the worker may be gone."""
+        if self.status == JobStatus.QUEUED and timezone.now() - self.created_at > queue_warning_after():
             return True
         return not self.finished and timezone.now() - self.updated_at > JOB_STALE_AFTER
 

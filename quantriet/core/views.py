@@ -15,7 +15,7 @@ from .models import Job
 
 
 def _job(request, pk):
-    return get_object_or_404(Job.objects.visible_to(request.user), pk=pk)
+    return get_object_or_404(Job.objects.visible_to(request.user).defer("payload"), pk=pk)
 
 
 @login_required

@@ -1,8 +1,8 @@
-"""Documents by id, through the gate and the policy (org.policy)."""
+"""Documents and their attachments by id, through the gate and the policy (org.policy)."""
 
 from quantriet.org.policy import VIEW, access
 
-from .models import Document
+from .models import Attachment, Document
 
 
 def access_document(user, document_id, action=VIEW) -> Document:
@@ -12,3 +12,11 @@ def access_document(user, document_id, action=VIEW) -> Document:
     is kept at the top of the tree (cấp tỉnh)."""
     documents = Document.objects.visible_to(user).select_related("issuing_org")
     return access(documents, document_id, user, action, org_of=lambda document: document.issuing_org)
+
+
+def access_attachment(user, attachment_id, action=VIEW) -> Attachment:
+    """The attachment ATTACHMENT_ID of a document in USER's scope (else 404); ACTION is checked as
+    on its document (else 403)."""
+    attachments = Attachment.objects.filter(document__in=Document.objects.visible_to(user))
+    attachments = attachments.select_related("document__issuing_org")
+    return access(attachments, attachment_id, user, action, org_of=lambda attachment: attachment.document.issuing_org)

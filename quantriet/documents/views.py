@@ -1,8 +1,9 @@
 """Pages of the documents app.
 
-Every object is fetched through the access gate (``Document.objects.visible_to``), so a
-document out of scope is a 404, the same as one that does not exist; then writes check the
-role (in scope but not allowed → 403). Every change goes through a service in services.py.
+Every object is fetched through ``access_document`` / ``access_attachment`` (documents/access.py):
+a document out of scope is a 404, the same as one that does not exist; writes need the policy's
+``document.write`` on the issuing organisation (in scope but not allowed → 403; a central document
+is kept at the top of the tree). Every change goes through a service in services.py.
 """
 
 from django.contrib import messages
@@ -10,55 +11,29 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from quantriet.core.files import download
 from quantriet.core.text import search_text
-from quantriet.org.models import CELL_KINDS, Organization, Role, granted_paths, has_role_on, subtree_q
-from quantriet.org.policy import role_refusal
+from quantriet.org.models import CELL_KINDS
+from quantriet.org.policy import can, holds_anywhere, orgs_where, require_anywhere
 
 from . import services
+from .access import access_attachment, access_document
 from .forms import AttachmentForm, DigestForm, DocumentFilterForm, DocumentForm
-from .models import Attachment, Audience, Digest, Document
-
-#: Roles allowed to register documents, attachments and digests for an organisation's subtree.
-WRITE_ROLES = {Role.PROPAGANDA, Role.ADMIN}
+from .models import Audience, Digest, Document
 
 
 def may_write_outside(user) -> bool:
     """Documents with no issuing organisation (central ones) are kept by province-level staff."""
-    return any(len(path) == Organization.steplen for path in granted_paths(user, WRITE_ROLES))
-
-
-def may_write(user, document: Document) -> bool:
-    if document.issuing_org_id is None:
-        return may_write_outside(user)
-    return has_role_on(user, document.issuing_org, WRITE_ROLES)
-
-
-def _write_refusal(document):
-    """Central documents (no issuing organisation) are written by provincial staff only (may_write_outside)."""
-    return role_refusal(WRITE_ROLES, document.issuing_org, where=None if document.issuing_org_id else "cấp tỉnh")
+    return can(user, "document.write", None)
 
 
 def writable_orgs(user):
     """Active organisations (not cells) a document may be issued by, for USER's form."""
-    orgs = Organization.objects.filter(subtree_q(granted_paths(user, WRITE_ROLES))).active()
-    return orgs.exclude(kind__in=CELL_KINDS)
-
-
-def _visible_document(request, pk):
-    queryset = Document.objects.visible_to(request.user).select_related("issuing_org")
-    return get_object_or_404(queryset, pk=pk)
-
-
-def _writable_document(request, pk):
-    document = _visible_document(request, pk)
-    if not may_write(request.user, document):
-        raise _write_refusal(document)
-    return document
+    return orgs_where(user, "document.write").active().exclude(kind__in=CELL_KINDS)
 
 
 def _apply(form, action):
@@ -96,21 +71,21 @@ def document_list(request):
         "page": page,
         "query_string": query.urlencode(),
         "searching": bool(filters.cleaned_data.get("q") or filters.cleaned_data.get("loai")),
-        "can_create": bool(granted_paths(request.user, WRITE_ROLES)),
+        "can_create": holds_anywhere(request.user, "document.write"),
     }
     return render(request, "documents/list.html", context)
 
 
 @login_required
 def document_detail(request, pk):
-    document = _visible_document(request, pk)
+    document = access_document(request.user, pk)
     digests = {d.audience: d for d in document.digests.all()}
     context = {
         "document": document,
         "attachments": document.attachments.order_by("uploaded_at", "id"),
         "audiences": [(value, label, digests.get(value)) for value, label in Audience.choices],
         "has_digests": bool(digests),
-        "can_write": may_write(request.user, document),
+        "can_write": can(request.user, "document.write", document.issuing_org),
     }
     return render(request, "documents/detail.html", context)
 
@@ -118,8 +93,7 @@ def document_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def document_create(request):
-    if not granted_paths(request.user, WRITE_ROLES):
-        raise role_refusal(WRITE_ROLES)
+    require_anywhere(request.user, "document.write")
     orgs, outside = writable_orgs(request.user), may_write_outside(request.user)
     form = DocumentForm(request.POST or None, orgs=orgs, allow_outside=outside)
     document = _apply(form, lambda data: services.document_save(request.user, form.instance, data["symbol"]))
@@ -132,7 +106,7 @@ def document_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def document_edit(request, pk):
-    document = _writable_document(request, pk)
+    document = access_document(request.user, pk, "document.write")
     title = f"Sửa {document}"
     orgs, outside = writable_orgs(request.user), may_write_outside(request.user)
     editing = Document.objects.get(pk=document.pk)  # a copy for the form to change; the page shows the saved one
@@ -146,7 +120,7 @@ def document_edit(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def attachment_add(request, pk):
-    document = _writable_document(request, pk)
+    document = access_document(request.user, pk, "document.write")
     form = AttachmentForm(request.POST or None, request.FILES or None)
 
     def add(data):
@@ -161,23 +135,16 @@ def attachment_add(request, pk):
     return _form_page(request, form, title, "Tải lên", document, multipart=True)
 
 
-def _visible_attachment(request, pk):
-    visible = Attachment.objects.filter(document__in=Document.objects.visible_to(request.user))
-    return get_object_or_404(visible.select_related("document__issuing_org"), pk=pk)
-
-
 @login_required
 def attachment_download(request, pk):
-    return download(_visible_attachment(request, pk))
+    return download(access_attachment(request.user, pk))
 
 
 @login_required
 @require_POST
 def attachment_delete(request, pk):
-    attachment = _visible_attachment(request, pk)
+    attachment = access_attachment(request.user, pk, "document.write")
     document = attachment.document
-    if not may_write(request.user, document):
-        raise _write_refusal(document)
     services.attachment_delete(request.user, attachment)
     messages.success(request, f"Đã xóa tệp “{attachment.name}”.")
     return redirect("documents:detail", pk=document.pk)
@@ -186,7 +153,7 @@ def attachment_delete(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def digest_edit(request, pk, audience):
-    document = _writable_document(request, pk)
+    document = access_document(request.user, pk, "document.write")
     if audience not in Audience.values:
         raise Http404
     digest = Digest.objects.filter(document=document, audience=audience).first() or Digest(

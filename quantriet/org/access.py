@@ -1,7 +1,9 @@
-"""Organisations and members by id, through the gate and the policy (org.policy)."""
+"""Organisations, members, positions and transfer requests by id, through the gate and the policy (org.policy)."""
 
-from .models import Member, Organization
-from .policy import VIEW, access
+from django.shortcuts import get_object_or_404
+
+from .models import Member, Organization, Position, TransferRequest
+from .policy import VIEW, access, can, require
 
 
 def access_org(user, org_id, action=VIEW) -> Organization:
@@ -16,3 +18,31 @@ def access_member(user, member_id, action=VIEW) -> Member:
     members = Member.objects.visible_to(user).select_related("cell", "user")
     themself = (lambda member: member.user_id == user.pk) if action == "member.study_record" else None
     return access(members, member_id, user, action, org_of=lambda member: member.cell, also=themself)
+
+
+def access_position(user, position_id, action=VIEW) -> Position:
+    """The position POSITION_ID in an organisation of USER's scope (else 404); ACTION is checked on
+    that organisation (else 403)."""
+    positions = Position.objects.filter(org__in=Organization.objects.visible_to(user)).select_related("org", "member")
+    return access(positions, position_id, user, action, org_of=lambda position: position.org)
+
+
+def transfer_request_units(row: TransferRequest) -> tuple[Organization, Organization]:
+    """The two units a transfer request moves a member between: the member's cell and the requested cell."""
+    return row.member.cell, row.to_cell
+
+
+def may_decide(user, row: TransferRequest) -> bool:
+    """Deciding a transfer request takes the roster right on both of its units."""
+    return all(can(user, "roster.manage", unit) for unit in transfer_request_units(row))
+
+
+def access_transfer_request(user, request_id, action=VIEW) -> TransferRequest:
+    """The transfer request REQUEST_ID in USER's scope (else 404); ACTION is checked on both of its
+    units (else 403, naming the unit where the right is missing); deciding one is `roster.manage`."""
+    rows = TransferRequest.objects.visible_to(user).select_related("member__cell", "to_cell")
+    row = get_object_or_404(rows, pk=request_id)
+    if action != VIEW:
+        for unit in transfer_request_units(row):
+            require(user, action, unit)
+    return row

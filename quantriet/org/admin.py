@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from quantriet.core.admin import AuditedAdmin
 
-from .models import Grant, Member, MemberTransfer, Organization, Position, RosterImportJob, TransferRequest
+from .models import Grant, Member, MemberTransfer, Organization, Position, TransferRequest
 
 
 @admin.register(Organization)
@@ -50,16 +50,6 @@ class GrantAdmin(AuditedAdmin):
 class MemberTransferAdmin(AuditedAdmin):
     list_display = ["member", "from_cell", "to_cell", "on", "kind"]
     raw_id_fields = ["member", "from_cell", "to_cell"]
-
-
-@admin.register(RosterImportJob)
-class RosterImportJobAdmin(admin.ModelAdmin):
-    list_display = ["filename", "user", "status", "created_at", "finished_at"]
-    readonly_fields = ["user", "org", "filename", "status", "done", "total", "problems", "result", "finished_at"]
-    exclude = ["data"]
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(TransferRequest)

@@ -1,11 +1,11 @@
 from datetime import date
 
-from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 
 from quantriet.core.api import MAX_ID, TAGS, Pages
 
+from .access import access_member, access_org
 from .models import Member, Organization
 
 router = Router(tags=[TAGS["org"]])
@@ -59,8 +59,8 @@ def list_roots(request):
 
 @router.get("/orgs/{org_id}", response=OrgDetailOut, summary="Một tổ chức và các tổ chức trực thuộc")
 def get_org(request, org_id: int = Path(..., ge=1, le=MAX_ID)):
+    org = access_org(request.user, org_id)
     visible = Organization.objects.visible_to(request.user)
-    org = get_object_or_404(visible, pk=org_id)
     parent = Organization.objects.get_parent(org)
     org.parent_id = parent.pk if parent and visible.filter(pk=parent.pk).exists() else None
     org.children = list(org.visible_children(visible))
@@ -72,11 +72,10 @@ def get_org(request, org_id: int = Path(..., ge=1, le=MAX_ID)):
 def list_members(request, filters: Query[MemberFilter]):
     members = Member.objects.visible_to(request.user).select_related("cell")
     if filters.org is not None:
-        org = get_object_or_404(Organization.objects.visible_to(request.user), pk=filters.org)
-        members = members.in_subtree(org)
+        members = members.in_subtree(access_org(request.user, filters.org))
     return members.order_by("name_key", "id")
 
 
 @router.get("/members/{member_id}", response=MemberDetailOut, summary="Một đảng viên")
 def get_member(request, member_id: int = Path(..., ge=1, le=MAX_ID)):
-    return get_object_or_404(Member.objects.visible_to(request.user).select_related("cell"), pk=member_id)
+    return access_member(request.user, member_id)

@@ -1,4 +1,5 @@
-from .models import ROSTER_ROLES, granted_paths, manages_something
+from .models import manages_something
+from .policy import holds_anywhere
 
 
 def navigation(request):
@@ -6,4 +7,4 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"can_import": False, "manages": False}
-    return {"can_import": bool(granted_paths(user, ROSTER_ROLES)), "manages": manages_something(user)}
+    return {"can_import": holds_anywhere(user, "roster.import"), "manages": manages_something(user)}

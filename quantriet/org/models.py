@@ -11,7 +11,6 @@ from django.utils.functional import cached_property
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from quantriet.core.collation import KEY_LENGTH, name_key
-from quantriet.core.models import queued_too_long
 from quantriet.core.text import fold, unprintable_problem
 
 
@@ -38,10 +37,6 @@ class Role(models.TextChoices):
     REPORTER = "bao_cao_vien", "Báo cáo viên"
 
 
-#: Roles allowed to change the member roster and positions of their subtree.
-ROSTER_ROLES = {Role.ADMIN, Role.LEADER, Role.OFFICE}
-#: Roles allowed to restructure their subtree (add, edit, move, merge organisations).
-STRUCTURE_ROLES = {Role.ADMIN, Role.OFFICE}
 #: Roles allowed to see the study record of the members of their subtree (conferences attended or
 #: missed, essays with grade and verdict, quizzes): those who run conferences, grade and read results.
 STUDY_RECORD_ROLES = {Role.ADMIN, Role.LEADER, Role.OFFICE, Role.PROPAGANDA}
@@ -556,54 +551,3 @@ class Grant(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.get_role_display()} — {self.org}"
-
-
-class ImportStatus(models.TextChoices):
-    QUEUED = "queued", "Đang chờ"
-    RUNNING = "running", "Đang xử lý"
-    DONE = "done", "Hoàn tất"
-    FAILED = "failed", "Bị từ chối"
-
-
-class RosterImportJob(models.Model):
-    """An uploaded roster waiting for, or processed by, a background worker.
-
-    The file travels in the database so any worker on any machine can pick the job up.
-    """
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    org = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    filename = models.CharField(max_length=255)
-    data = models.BinaryField(editable=False)
-    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
-    done = models.PositiveIntegerField(default=0)
-    total = models.PositiveIntegerField(default=0)
-    problems = models.JSONField(default=list, blank=True)
-    result = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = "lượt nhập danh sách"
-        verbose_name_plural = "lượt nhập danh sách"
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return self.filename
-
-    @property
-    def percent(self):
-        return (
-            100
-            if self.status in {ImportStatus.DONE, ImportStatus.FAILED}
-            else int(100 * self.done / max(self.total, 1))
-        )
-
-    @property
-    def finished(self):
-        return self.status in {ImportStatus.DONE, ImportStatus.FAILED}
-
-    @property
-    def stale(self) -> bool:
-        """Still queued after the warning delay: the worker may be stopped (core's one rule)."""
-        return self.status == ImportStatus.QUEUED and queued_too_long(self.created_at)

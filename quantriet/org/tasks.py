@@ -1,48 +1,75 @@
-"""Background work of the org app, run by `manage.py db_worker` (django-tasks)."""
+"""Background work of the org app, run by `manage.py db_worker` (django-tasks).
 
-import logging
+A roster upload is a background job (core.Job, kind `ROSTER_IMPORT_KIND`): the file is its
+payload, the unit the upload was narrowed to is its key ("org:<id>"; empty for the uploader's
+whole scope), the counts are its result, the refused rows its result's "problems".
+"""
 
-from django.utils import timezone
+from django.db import transaction
+from django.urls import reverse
 from django_tasks import task
 
-from .models import ROSTER_ROLES, ImportStatus, RosterImportJob, granted_paths
-from .roster import Problem, RosterError, import_roster, roster_scope_paths
+from quantriet.core.audit import audit_record
+from quantriet.core.jobs import JobError, job_create, job_run
+from quantriet.core.models import Job
 
-log = logging.getLogger(__name__)
+from .models import Organization
+from .policy import paths_where
+from .roster import RosterError, import_roster, roster_scope_paths
+
+ROSTER_IMPORT_KIND = "org.roster_import"
+#: Why a refused file failed its job; its page lists the problems below it.
+REFUSED = "Tệp bị từ chối, không dòng nào được ghi."
+
+
+def roster_import_start(actor, org: Organization | None, filename: str, data: bytes) -> Job:
+    """Queue the import of the roster DATA (named FILENAME) uploaded by ACTOR, into ORG's subtree
+    or (None) into ACTOR's whole roster scope. The caller checks the right to import."""
+    with transaction.atomic():
+        job = job_create(
+            actor,
+            ROSTER_IMPORT_KIND,
+            f"Nhập danh sách đảng viên: {filename}",
+            key=f"org:{org.pk}" if org is not None else "",
+            back_url=reverse("org:roster_import"),
+            payload=data,
+            payload_name=filename,
+        )
+        audit_record(actor, "member.import_upload", job, None, {"file": filename, "size": len(data)})
+    run_roster_import.enqueue(job.pk)
+    return job
+
+
+def roster_jobs(user):
+    """USER's own roster imports, newest first: private even to the admin (a roster is personal data)."""
+    jobs = Job.objects.visible_to(user).filter(kind=ROSTER_IMPORT_KIND, created_by=user)
+    return jobs.defer("payload").order_by("-created_at", "-id")
 
 
 @task()
 def run_roster_import(job_id: int):
-    job = RosterImportJob.objects.select_related("user", "org").get(pk=job_id)
-    job.status = ImportStatus.RUNNING
-    job.save(update_fields=["status"])
+    return job_run(job_id, lambda progress: _import(job_id, progress))
 
-    def progress(done, total):
-        RosterImportJob.objects.filter(pk=job_id).update(done=done, total=total)
 
-    paths = roster_scope_paths(job.org, granted_paths(job.user, ROSTER_ROLES))
+def _import(job_id: int, progress) -> dict:
+    """The import of the job's file. The scope is recomputed from the uploader's *current* grants."""
+    job = Job.objects.select_related("created_by").get(pk=job_id)
+    narrowed_to = Organization.objects.get(pk=job.key.removeprefix("org:")) if job.key else None
+    paths = roster_scope_paths(narrowed_to, paths_where(job.created_by, "roster.import"))
     try:
-        result = import_roster(job.user, bytes(job.data), job.filename, paths, progress)
+        result = import_roster(job.created_by, bytes(job.payload), job.payload_name, paths, progress)
     except RosterError as error:
-        _fail(job, error.problems)
-    except Exception:
-        # The job must end either way, or its page would poll for ever; the import itself rolled back.
-        log.exception("roster import job %s crashed", job_id)
-        _fail(job, [Problem(0, "", "Lỗi hệ thống khi nhập; không dòng nào được ghi. Hãy báo quản trị hệ thống.")])
-    else:
-        job.status = ImportStatus.DONE
-        job.result = {
-            "rows": result.rows,
-            "created": result.created,
-            "updated": result.updated,
-            "unchanged": result.unchanged,
-            "transferred": result.transferred,
-        }
-    job.data = b""
-    job.finished_at = timezone.now()
-    job.save(update_fields=["status", "problems", "result", "data", "finished_at"])
-
-
-def _fail(job, problems):
-    job.status = ImportStatus.FAILED
-    job.problems = [{"row": p.row, "column": p.column, "message": p.message, "text": str(p)} for p in problems]
+        problems = [{"row": p.row, "column": p.column, "message": p.message, "text": str(p)} for p in error.problems]
+        raise JobError(REFUSED, result={"problems": problems}) from None
+    counts = {
+        "rows": result.rows,
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "transferred": result.transferred,
+    }
+    message = (
+        f"Đã nhập {result.rows} dòng: thêm mới {result.created}, cập nhật {result.updated}, "
+        f"không đổi {result.unchanged}, chuyển chi bộ {result.transferred}."
+    )
+    return {"message": message, "counts": counts}

@@ -1,4 +1,5 @@
-"""Pages of the org app. Every object is fetched through the access gate (`visible_to`)."""
+"""Pages of the org app. Every object is fetched through the access gate (`visible_to`, through the
+access functions of access.py where a page shows one object); rights are asked of the policy."""
 
 import io
 
@@ -6,34 +7,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.db.models.functions import Substr
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from quantriet.core.audit import audit_record
+from quantriet.core.files import attachment
 from quantriet.core.text import search_text
 
+from .access import access_member, access_org
 from .forms import RosterUploadForm
-from .models import (
-    ROSTER_ROLES,
-    STRUCTURE_ROLES,
-    STUDY_RECORD_ROLES,
-    TITLE_RANK,
-    Member,
-    Organization,
-    Position,
-    RosterImportJob,
-    attach_parent_names,
-    granted_paths,
-    has_role_on,
-    subtree_q,
-)
-from .policy import role_refusal
+from .models import TITLE_RANK, Member, Organization, Position, attach_parent_names
+from .policy import can, orgs_where, require_anywhere
 from .roster import write_members_xlsx, write_template_xlsx
-from .tasks import run_roster_import
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from .tasks import roster_import_start, roster_jobs
 
 
 def subtree_member_counts(orgs) -> dict[int, int]:
@@ -75,9 +62,8 @@ def tree(request):
 
 @login_required
 def tree_children(request, pk):
-    visible = Organization.objects.visible_to(request.user)
-    org = get_object_or_404(visible, pk=pk)
-    children = org.visible_children(visible)
+    org = access_org(request.user, pk)
+    children = org.visible_children(Organization.objects.visible_to(request.user))
     return render(request, "org/_tree_nodes.html", {"nodes": _with_counts(children)})
 
 
@@ -88,8 +74,8 @@ def _leaders(org):
 
 @login_required
 def org_detail(request, pk):
+    org = access_org(request.user, pk)
     visible = Organization.objects.visible_to(request.user)
-    org = get_object_or_404(visible, pk=pk)
     children = org.visible_children(visible)
     members = Member.objects.visible_to(request.user).in_subtree(org).select_related("cell")
     query = search_text(request.GET.get("q"))
@@ -107,65 +93,52 @@ def org_detail(request, pk):
         "query": query,
         "total": Member.objects.visible_to(request.user).in_subtree(org).count(),
         "predecessors": visible.filter(successor=org),
-        "can_structure": has_role_on(request.user, org, STRUCTURE_ROLES),
-        "can_roster": has_role_on(request.user, org, ROSTER_ROLES),
+        "can_structure": can(request.user, "org.restructure", org),
+        "can_roster": can(request.user, "roster.manage", org),
     }
     return render(request, "org/org_detail.html", context)
 
 
 @login_required
 def org_export(request, pk):
-    org = get_object_or_404(Organization.objects.visible_to(request.user), pk=pk)
+    org = access_org(request.user, pk)
     members = Member.objects.visible_to(request.user).in_subtree(org).order_by("cell__path", "name_key", "id")
     out = io.BytesIO()
     count = write_members_xlsx(members, out)
     audit_record(request.user, "member.export", org, None, {"rows": count})
-    response = HttpResponse(out.getvalue(), content_type=XLSX)
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    response["Content-Disposition"] = f'attachment; filename="dang-vien-{org.code}-{stamp}.xlsx"'
-    return response
+    return attachment(out.getvalue(), f"dang-vien-{org.code}-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @login_required
 def member_detail(request, pk):
-    member = get_object_or_404(Member.objects.visible_to(request.user).select_related("cell", "user"), pk=pk)
+    member = access_member(request.user, pk)
     context = {
         "member": member,
         "positions": member.positions.select_related("org").order_by("-start"),
         "transfers": member.transfers.select_related("from_cell", "to_cell"),
         "cell_visible": Organization.objects.visible_to(request.user).filter(pk=member.cell_id).exists(),
-        "can_roster": has_role_on(request.user, member.cell, ROSTER_ROLES),
+        "can_roster": can(request.user, "roster.manage", member.cell),
         # The record itself is served by a higher app (analytics.home.member_record) as an htmx partial.
-        "can_see_record": member.user_id == request.user.pk
-        or has_role_on(request.user, member.cell, STUDY_RECORD_ROLES),
+        "can_see_record": member.user_id == request.user.pk or can(request.user, "member.study_record", member.cell),
     }
     return render(request, "org/member_detail.html", context)
-
-
-def _roster_orgs(user):
-    return Organization.objects.filter(subtree_q(granted_paths(user, ROSTER_ROLES))).active()
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def roster_import(request):
-    if not granted_paths(request.user, ROSTER_ROLES):
-        raise role_refusal(ROSTER_ROLES, action="Nhập danh sách đảng viên")
-    form = RosterUploadForm(request.POST or None, request.FILES or None, orgs=_roster_orgs(request.user))
+    require_anywhere(request.user, "roster.import")
+    orgs = orgs_where(request.user, "roster.import").active()
+    form = RosterUploadForm(request.POST or None, request.FILES or None, orgs=orgs)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        job = RosterImportJob.objects.create(
-            user=request.user, org=form.cleaned_data["org"], filename=upload.name, data=upload.read()
-        )
-        audit_record(request.user, "member.import_upload", job, None, {"file": upload.name, "size": upload.size})
-        run_roster_import.enqueue(job.pk)
+        job = roster_import_start(request.user, form.cleaned_data["org"], upload.name, upload.read())
         return redirect("org:roster_job", pk=job.pk)
-    jobs = RosterImportJob.objects.filter(user=request.user).defer("data")[:10]
-    return render(request, "org/roster_import.html", {"form": form, "jobs": jobs})
+    return render(request, "org/roster_import.html", {"form": form, "jobs": roster_jobs(request.user)[:10]})
 
 
 def _own_job(request, pk):
-    return get_object_or_404(RosterImportJob.objects.defer("data"), pk=pk, user=request.user)
+    return get_object_or_404(roster_jobs(request.user), pk=pk)
 
 
 @login_required
@@ -182,6 +155,4 @@ def roster_job_status(request, pk):
 def roster_template(request):
     out = io.BytesIO()
     write_template_xlsx(out)
-    response = HttpResponse(out.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="mau-danh-sach-dang-vien.xlsx"'
-    return response
+    return attachment(out.getvalue(), "mau-danh-sach-dang-vien.xlsx")

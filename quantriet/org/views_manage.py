@@ -1,18 +1,26 @@
 """Pages that change the tree, members and positions.
 
-Objects are fetched through the access gate first (out of scope → 404); then the role is
-checked (in scope but not allowed → 403). Every change goes through a service in services.py.
+Objects are fetched through the `access_<kind>` functions (org/access.py): out of scope → 404,
+in scope without the policy's right → 403. Every change goes through a service in services.py.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, When
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import services
+from .access import (
+    access_member,
+    access_org,
+    access_position,
+    access_transfer_request,
+    may_decide,
+    transfer_request_units,
+)
 from .forms import (
     MemberForm,
     MemberTransferForm,
@@ -22,32 +30,13 @@ from .forms import (
     PositionEndForm,
     PositionForm,
 )
-from .models import (
-    CELL_KINDS,
-    ROSTER_ROLES,
-    STRUCTURE_ROLES,
-    Member,
-    Organization,
-    Position,
-    TransferRequest,
-    TransferRequestStatus,
-    granted_paths,
-    has_role_on,
-    subtree_q,
-)
-from .policy import role_refusal
+from .models import CELL_KINDS, Member, Organization, TransferRequest, TransferRequestStatus
+from .policy import orgs_where, require_anywhere
 
 
-def _visible_org(request, pk, roles):
-    org = get_object_or_404(Organization.objects.visible_to(request.user), pk=pk)
-    if not has_role_on(request.user, org, roles):
-        raise role_refusal(roles, org)
-    return org
-
-
-def _managed(user, roles):
-    """Active organisations inside the subtrees where USER holds one of ROLES."""
-    return Organization.objects.filter(subtree_q(granted_paths(user, roles))).active()
+def _managed(user, action):
+    """Active organisations where USER may do ACTION."""
+    return orgs_where(user, action).active()
 
 
 def _form_page(request, form, title, submit, cancel, danger=False):
@@ -70,7 +59,7 @@ def _apply(request, form, action):
 @login_required
 @require_http_methods(["GET", "POST"])
 def org_create(request, pk):
-    parent = _visible_org(request, pk, STRUCTURE_ROLES)
+    parent = access_org(request.user, pk, "org.restructure")
     form = OrganizationForm(request.POST or None, initial={"valid_from": timezone.localdate()})
 
     def create(data):
@@ -86,7 +75,7 @@ def org_create(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def org_edit(request, pk):
-    org = _visible_org(request, pk, STRUCTURE_ROLES)
+    org = access_org(request.user, pk, "org.restructure")
     form = OrganizationForm(request.POST or None, instance=Organization.objects.get(pk=org.pk))
     form.fields.pop("kind")
 
@@ -102,8 +91,8 @@ def org_edit(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def org_move(request, pk):
-    org = _visible_org(request, pk, STRUCTURE_ROLES)
-    targets = _managed(request.user, STRUCTURE_ROLES).exclude(path__startswith=org.path).exclude(kind__in=CELL_KINDS)
+    org = access_org(request.user, pk, "org.restructure")
+    targets = _managed(request.user, "org.restructure").exclude(path__startswith=org.path).exclude(kind__in=CELL_KINDS)
     form = OrgMoveForm(request.POST or None, targets=targets.order_by("path"))
     if _apply(request, form, lambda data: services.org_move(request.user, org, data["new_parent"])):
         messages.success(request, f"Đã chuyển {org.name}.")
@@ -114,8 +103,8 @@ def org_move(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def org_merge(request, pk):
-    org = _visible_org(request, pk, STRUCTURE_ROLES)
-    targets = _managed(request.user, STRUCTURE_ROLES).exclude(path__startswith=org.path)
+    org = access_org(request.user, pk, "org.restructure")
+    targets = _managed(request.user, "org.restructure").exclude(path__startswith=org.path)
     # Cells merge into cells, committees into committees.
     targets = targets.filter(kind__in=CELL_KINDS) if org.is_cell else targets.exclude(kind__in=CELL_KINDS)
     form = OrgMergeForm(request.POST or None, targets=targets.order_by("path"), initial={"on": timezone.localdate()})
@@ -134,7 +123,7 @@ def org_merge(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_create(request, pk):
-    cell = _visible_org(request, pk, ROSTER_ROLES)
+    cell = access_org(request.user, pk, "roster.manage")
     if not cell.is_cell:
         raise PermissionDenied("Đảng viên chỉ được thêm vào một chi bộ: hãy mở trang chi bộ nơi đảng viên sinh hoạt.")
     form = MemberForm(request.POST or None)
@@ -149,17 +138,10 @@ def member_create(request, pk):
     return _form_page(request, form, f"Thêm đảng viên vào {cell.name}", "Thêm", cell)
 
 
-def _managed_member(request, pk):
-    member = get_object_or_404(Member.objects.visible_to(request.user).select_related("cell"), pk=pk)
-    if not has_role_on(request.user, member.cell, ROSTER_ROLES):
-        raise role_refusal(ROSTER_ROLES, member.cell)
-    return member
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_edit(request, pk):
-    member = _managed_member(request, pk)
+    member = access_member(request.user, pk, "roster.manage")
     form = MemberForm(request.POST or None, instance=member)
     if _apply(request, form, lambda data: services.member_save(request.user, form.instance)):
         messages.success(request, "Đã lưu hồ sơ đảng viên.")
@@ -170,8 +152,8 @@ def member_edit(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_transfer(request, pk):
-    member = _managed_member(request, pk)
-    cells = _managed(request.user, ROSTER_ROLES).cells().exclude(pk=member.cell_id).order_by("path")
+    member = access_member(request.user, pk, "roster.manage")
+    cells = _managed(request.user, "roster.manage").cells().exclude(pk=member.cell_id).order_by("path")
     form = MemberTransferForm(request.POST or None, cells=cells, initial={"on": timezone.localdate()})
 
     def transfer(data):
@@ -186,7 +168,7 @@ def member_transfer(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def position_assign(request, pk):
-    org = _visible_org(request, pk, ROSTER_ROLES)
+    org = access_org(request.user, pk, "roster.manage")
     form = PositionForm(request.POST or None, org=org, initial={"start": timezone.localdate()})
 
     def assign(data):
@@ -202,11 +184,7 @@ def position_assign(request, pk):
 @login_required
 @require_POST
 def position_end(request, pk):
-    position = get_object_or_404(
-        Position.objects.filter(org__in=Organization.objects.visible_to(request.user)).select_related("org"), pk=pk
-    )
-    if not has_role_on(request.user, position.org, ROSTER_ROLES):
-        raise role_refusal(ROSTER_ROLES, position.org)
+    position = access_position(request.user, pk, "roster.manage")
     form = PositionEndForm(request.POST)
     if _apply(request, form, lambda data: services.position_end(request.user, position, data["end"])):
         messages.success(request, f"{position.member} thôi giữ chức vụ {position.get_title_display()}.")
@@ -220,29 +198,23 @@ def position_end(request, pk):
 # ---------------------------------------------------------------- transfer requests
 
 
-def _may_decide(user, request_) -> bool:
-    """The roster right on both units: the member's cell and the requested cell."""
-    return has_role_on(user, request_.member.cell, ROSTER_ROLES) and has_role_on(user, request_.to_cell, ROSTER_ROLES)
-
-
 @login_required
 def transfer_requests(request):
     """Requests to move a member between units that the user's grants cover both ends of."""
-    if not granted_paths(request.user, ROSTER_ROLES):
-        raise PermissionDenied("Bạn không có quyền quản lý danh sách đảng viên (cần vai trò lãnh đạo hoặc văn phòng).")
+    require_anywhere(request.user, "roster.manage")
     rows = (
         TransferRequest.objects.visible_to(request.user)
         .select_related("member__cell", "to_cell", "requested_by", "decided_by")
         .order_by(Case(When(status=TransferRequestStatus.PENDING, then=0), default=1), "-created_at", "-id")[:200]
     )
     rows = list(rows)
-    names = _names_with_parent([cell for row in rows for cell in (row.member.cell, row.to_cell)])
+    names = _names_with_parent([unit for row in rows for unit in transfer_request_units(row)])
     items = [
         {
             "row": row,
             "from": names[row.member.cell_id],
             "to": names[row.to_cell_id],
-            "may_decide": row.status == TransferRequestStatus.PENDING and _may_decide(request.user, row),
+            "may_decide": row.status == TransferRequestStatus.PENDING and may_decide(request.user, row),
         }
         for row in rows
     ]
@@ -260,9 +232,7 @@ def _names_with_parent(cells) -> dict[int, str]:
 @login_required
 @require_POST
 def transfer_request_decide(request, pk):
-    row = get_object_or_404(TransferRequest.objects.visible_to(request.user).select_related("member__cell"), pk=pk)
-    if not _may_decide(request.user, row):
-        raise PermissionDenied("Chỉ lãnh đạo hoặc văn phòng cấp ủy quản lý cả hai đơn vị mới duyệt được đề nghị này.")
+    row = access_transfer_request(request.user, pk, "roster.manage")
     approve = request.POST.get("action") == "approve"
     try:
         services.transfer_request_decide(request.user, row, approve, request.POST.get("note", "").strip())

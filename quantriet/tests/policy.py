@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 
-from quantriet.org.policy import can
+from quantriet.org.policy import can, holds_anywhere
 
 #: Apps whose tests/policy_probes.py are collected (every installed app of the project that has one).
 PROJECT_PREFIX = "quantriet."
@@ -40,11 +40,14 @@ class Probe:
     ok: int = 200
     #: A right beyond grants that the action's rule names (`Rule.also`): the class board, the member themself.
     also: Callable | None = None
+    #: The page needs the right on some unit, not on ORG (`require_anywhere`: a page listing the user's units).
+    anywhere: bool = False
 
     def expected(self, user) -> int:
         if not self.in_scope(user):
             return 404
-        if can(user, self.action, self.org) or (self.also is not None and self.also(user)):
+        held = holds_anywhere(user, self.action) if self.anywhere else can(user, self.action, self.org)
+        if held or (self.also is not None and self.also(user)):
             return self.ok
         return 403
 

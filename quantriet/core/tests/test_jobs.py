@@ -111,6 +111,38 @@ def test_a_job_error_is_the_message_the_user_reads(users):
     assert job.status == JobStatus.FAILED and job.error == "Kế hoạch không còn tồn tại."
 
 
+def test_a_refusal_keeps_its_details_and_what_the_work_wrote_and_drops_the_payload(users):
+    """Inside the test's transaction, as under the immediate backend within a request: the refusal
+    must not roll back what the work wrote on purpose before refusing (a worker would keep it)."""
+    job = new_job(users["xa1.bithu"], payload=b"PK\x03\x04", payload_name="ds.xlsx")
+    assert bytes(Job.objects.get(pk=job.pk).payload) == b"PK\x03\x04" and job.payload_name == "ds.xlsx"
+
+    def work(progress):
+        AuditEntry.objects.create(action="test.before_refusal", object_type="test")
+        raise JobError("Tệp bị từ chối.", result={"problems": [{"row": 3, "message": "Sai số thẻ."}]})
+
+    assert job_run(job.pk, work) is None
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and job.error == "Tệp bị từ chối."
+    assert job.result == {"problems": [{"row": 3, "message": "Sai số thẻ."}]}
+    assert bytes(job.payload) == b""
+    assert AuditEntry.objects.filter(action="test.before_refusal").exists()
+
+
+def test_a_crash_rolls_the_work_back_and_drops_the_payload(users):
+    job = new_job(users["xa1.bithu"], payload=b"PK")
+
+    def work(progress):
+        AuditEntry.objects.create(action="test.before_crash", object_type="test")
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        job_run(job.pk, work)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and job.error == CRASH_MESSAGE and bytes(job.payload) == b""
+    assert not AuditEntry.objects.filter(action="test.before_crash").exists()
+
+
 def test_a_crashing_task_under_the_immediate_backend_leaves_no_job_running(users):
     job = new_job(users["xa1.bithu"])
     result = crashing_task.enqueue(job.pk)

@@ -18,7 +18,7 @@ from django_tasks_db.models import DBTaskResult
 from quantriet.core.management.commands import db_worker as resilient
 from quantriet.core.management.commands.db_worker import Command, ResilientWorker
 from quantriet.core.models import Job, JobStatus
-from quantriet.org.models import ImportStatus, RosterImportJob
+from quantriet.org.tasks import ROSTER_IMPORT_KIND
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 done = []
@@ -114,13 +114,18 @@ def test_a_job_queued_too_long_warns_on_its_page_and_in_the_admin(users, client_
     page = client_as("xa1.bithu").get(job.get_absolute_url()).content.decode()
     assert "Chưa có tiến trình nền nào nhận việc này" in page
 
-    roster = RosterImportJob.objects.create(user=users["xa1.bithu"], filename="ds.xlsx", data=b"")
+    roster = Job.objects.create(
+        kind=ROSTER_IMPORT_KIND,
+        label="Nhập danh sách đảng viên: ds.xlsx",
+        payload_name="ds.xlsx",
+        created_by=users["xa1.bithu"],
+    )
     url = reverse("org:roster_job", args=[roster.pk])
     assert "job-waiting" not in client_as("xa1.bithu").get(url).content.decode()
-    RosterImportJob.objects.filter(pk=roster.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=6))
+    Job.objects.filter(pk=roster.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=6))
     page = client_as("xa1.bithu").get(url).content.decode()
     assert 'id="job-waiting"' in page and "db_worker" in page
-    assert RosterImportJob.objects.get(pk=roster.pk).status == ImportStatus.QUEUED
+    assert Job.objects.get(pk=roster.pk).status == JobStatus.QUEUED
 
     admin = client_as("admin").get("/quan-tri/").content.decode()
     assert "1 việc nền đã chờ hơn 5 phút" in admin and "1 lượt nhập danh sách đã chờ hơn 5 phút" in admin

@@ -92,7 +92,7 @@ def test_roster_page_and_export_in_vietnamese_order(client_as, empty_cell):
     page = client.get(reverse("org:detail", args=[empty_cell.pk])).content.decode()
     assert sorted(PEOPLE, key=page.index) == PEOPLE
     export = client.get(reverse("org:export", args=[empty_cell.pk]))
-    sheet = load_workbook(io.BytesIO(export.content)).active
+    sheet = load_workbook(io.BytesIO(export.getvalue())).active
     names = [v for row in sheet.iter_rows(min_row=2, values_only=True) for v in row if v in PEOPLE]
     assert names == PEOPLE
 

@@ -7,8 +7,10 @@ Out of scope is 404 (the same as a missing object); a page the role may not use 
 import pytest
 from django.urls import get_resolver, reverse
 
+from quantriet.core.jobs import job_create
 from quantriet.org.demo import ROOT_CODE
-from quantriet.org.models import Member, Organization, Position, RosterImportJob, TransferRequest
+from quantriet.org.models import Member, Organization, Position, TransferRequest
+from quantriet.org.tasks import ROSTER_IMPORT_KIND
 from quantriet.tests.matrix import (
     ALL,
     anonymous_failures,
@@ -27,7 +29,7 @@ def world(users):
     commune2 = Organization.objects.get(code=f"{ROOT_CODE}-X002")
     member1 = users["dangvien1"].member
     member2 = Member.objects.in_subtree(commune2).order_by("id").first()
-    job = RosterImportJob.objects.create(user=users["xa1.bithu"], filename="a.xlsx", data=b"")
+    job = job_create(users["xa1.bithu"], ROSTER_IMPORT_KIND, "Nhập danh sách đảng viên: a.xlsx", payload_name="a.xlsx")
     pos1 = Position.objects.filter(org=member1.cell).first()
     transfer = TransferRequest.objects.create(
         member=member2, number="x", to_cell=member1.cell, requested_by=users["xa1.bithu"]

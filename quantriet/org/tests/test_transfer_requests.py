@@ -12,15 +12,8 @@ from django.test import override_settings
 from django.urls import reverse
 
 from quantriet.core.models import AuditEntry
-from quantriet.org.models import (
-    ROSTER_ROLES,
-    Member,
-    MemberTransfer,
-    Organization,
-    TransferRequest,
-    TransferRequestStatus,
-    granted_paths,
-)
+from quantriet.org.models import Member, MemberTransfer, Organization, TransferRequest, TransferRequestStatus
+from quantriet.org.policy import paths_where
 from quantriet.org.roster import RosterError, import_roster
 
 from . import test_roster
@@ -37,7 +30,7 @@ def outsiders(tree):
 
 def import_as(user, rows):
     with pytest.raises(RosterError) as caught:
-        import_roster(user, xlsx(rows), "ds.xlsx", granted_paths(user, ROSTER_ROLES))
+        import_roster(user, xlsx(rows), "ds.xlsx", paths_where(user, "roster.import"))
     return caught.value
 
 
