@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('core', '0003_job'),
+        ('core', '0004_job_payload'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
