@@ -15,11 +15,12 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
 
+from quantriet.core.officialdoc import DOCX_CONTENT_TYPE
 from quantriet.core.text import fold
 
 from .access import fidelity_org, fidelity_plan
 from .models import FidelityScore
-from .report import DOCX_CONTENT_TYPE, write_report
+from .report import write_report
 from .views import _org_param
 
 
