@@ -20,6 +20,7 @@ from quantriet.essays.models import Essay as EssayModel
 from quantriet.essays.models import EssayVerdict, Grade, Rubric, VerdictLabel
 from quantriet.essays.services import essay_writers
 from quantriet.org.models import Member, Organization, Position, Title
+from quantriet.org.tree import ancestor_paths, ancestors_of, parent_path
 from quantriet.originality.compare import fingerprint, reference_share, reference_shingles
 from quantriet.quizzes.models import QuizResult
 from quantriet.study.models import (
@@ -38,7 +39,6 @@ from quantriet.study.services import plan_cells
 from . import components as fc
 from .models import FidelityRun, FidelityScore, plan_settings
 
-STEP = Organization.steplen
 BATCH = 2000
 
 
@@ -128,7 +128,7 @@ def _nodes(plan, issuer, root) -> dict[int, Node]:
         )
     }
     paths = {o["org__path"] for o in obligations.values()}
-    wanted = {p[:i] for p in paths for i in range(len(root.path), len(p) + 1, STEP)}
+    wanted = set(ancestor_paths(paths, top=root.path))
     orgs = Organization.objects.filter(path__in=wanted) if len(wanted) < 500 else root.subtree()
     nodes = {}
     by_path = {}
@@ -136,14 +136,14 @@ def _nodes(plan, issuer, root) -> dict[int, Node]:
         if path in wanted:
             nodes[org_id] = by_path[path] = Node(org_id, path, depth, kind, obligation=obligations.get(org_id))
     for node in nodes.values():
-        parent = by_path.get(node.path[:-STEP])
+        parent = by_path.get(parent_path(node.path))
         node.parent_org_id = parent.org_id if parent else _parent_id(root, issuer, node)
     return nodes
 
 
 def _parent_id(root, issuer, node) -> int | None:
     if node.path == root.path and root.pk != issuer.pk:
-        return Organization.objects.filter(path=root.path[:-STEP]).values_list("id", flat=True).first()
+        return Organization.objects.filter(path=parent_path(root.path)).values_list("id", flat=True).first()
     return None
 
 
@@ -166,13 +166,13 @@ class _Held:
 
 def _conference_facts(plan, nodes: dict[int, Node], root) -> None:
     """Facts of the conference that fulfilled each obligation, judged against the parent's."""
-    parent_path = root.path[:-STEP] if root.depth > plan.issuer.depth else None
-    scope = Q(org__path__startswith=root.path) | (Q(org__path=parent_path) if parent_path else Q(pk__in=[]))
+    above = parent_path(root.path) if root.depth > plan.issuer.depth else None
+    scope = Q(org__path__startswith=root.path) | (Q(org__path=above) if above else Q(pk__in=[]))
     used = Obligation.objects.filter(scope, plan=plan, conference__isnull=False).values("conference_id")
     held = _held_conferences(plan, used)
     parent_conference = (
-        Obligation.objects.filter(plan=plan, org__path=parent_path).values_list("conference_id", flat=True).first()
-        if parent_path
+        Obligation.objects.filter(plan=plan, org__path=above).values_list("conference_id", flat=True).first()
+        if above
         else None
     )
     fingerprints = {}
@@ -345,7 +345,7 @@ def _quiz_counts(plan, members, put) -> None:
 def _parent_index(plan, root) -> float | None:
     if root.pk == plan.issuer_id:
         return None
-    return FidelityScore.objects.filter(plan=plan, path=root.path[:-STEP]).values_list("index", flat=True).first()
+    return FidelityScore.objects.filter(plan=plan, path=parent_path(root.path)).values_list("index", flat=True).first()
 
 
 def _row(plan, node: Node, nodes, root_parent_index, settings, today, started) -> FidelityScore:
@@ -397,7 +397,7 @@ def _judge(row: FidelityScore, parent_index, settings, today) -> None:
 def _refresh_ancestors(plan, root, issuer, settings, today) -> None:
     """Re-add each ancestor's figures from its children's rows, bottom-up, and re-judge their children."""
     ancestors = list(
-        FidelityScore.objects.filter(plan=plan, path__in=_prefixes(root.path, issuer.path)).order_by("-depth")
+        FidelityScore.objects.filter(plan=plan, path__in=ancestors_of(root.path, top=issuer.path)).order_by("-depth")
     )
     for row in ancestors:
         children = list(FidelityScore.objects.filter(plan=plan, parent_org_id=row.org_id))
@@ -418,10 +418,6 @@ def _refresh_ancestors(plan, root, issuer, settings, today) -> None:
     if ancestors:  # the issuer's row tops the tree: no parent to fall below
         _judge(ancestors[-1], None, settings, today)
         ancestors[-1].save(update_fields=JUDGED_FIELDS)
-
-
-def _prefixes(path: str, top: str) -> list[str]:
-    return [path[:i] for i in range(len(top), len(path), STEP)]
 
 
 def _own_counts(plan, row: FidelityScore, today: date) -> fc.Counts:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from quantriet.core.jobs import job_active, job_create
 from quantriet.org.models import Organization, Role, attach_parent_names, has_role_on
 from quantriet.org.policy import role_refusal
+from quantriet.org.tree import ancestors_of
 from quantriet.study.models import Level, PlanStatus, StudyPlan
 
 from . import dashboard
@@ -48,7 +49,7 @@ def _org_param(request, name="org"):
 def _breadcrumb(request, plan, org):
     """The visible ancestors of ORG within the plan's tree, top first."""
     visible = Organization.objects.visible_to(request.user)
-    ancestors = visible.filter(path__in=[org.path[:i] for i in range(len(plan.issuer.path), len(org.path), 4)])
+    ancestors = visible.filter(path__in=ancestors_of(org.path, top=plan.issuer.path))
     return [a for a in ancestors.order_by("depth") if has_role_on(request.user, a, FIDELITY_ROLES)]
 
 

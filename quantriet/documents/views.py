@@ -18,6 +18,7 @@ from quantriet.core.files import download
 from quantriet.core.text import search_text
 from quantriet.org.models import CELL_KINDS, Organization, Role, granted_paths, has_role_on, subtree_q
 from quantriet.org.policy import role_refusal
+from quantriet.org.tree import is_root_path
 
 from . import services
 from .forms import AttachmentForm, DigestForm, DocumentFilterForm, DocumentForm
@@ -29,7 +30,7 @@ WRITE_ROLES = {Role.PROPAGANDA, Role.ADMIN}
 
 def may_write_outside(user) -> bool:
     """Documents with no issuing organisation (central ones) are kept by province-level staff."""
-    return any(len(path) == Organization.steplen for path in granted_paths(user, WRITE_ROLES))
+    return any(is_root_path(path) for path in granted_paths(user, WRITE_ROLES))
 
 
 def may_write(user, document: Document) -> bool:

@@ -105,8 +105,11 @@ def secretary_name(org: Organization, day) -> str:
     return secretary.full_name if secretary else ""
 
 
-def official_header(org: Organization, ancestors: list[Organization], type_code: str, day, number=None):
-    """The header block of a document of type TYPE_CODE ("BC", "CTr") that ORG issues on DAY."""
+def official_header(
+    org: Organization, ancestors: list[Organization], type_code: str, day, number: int | None = None
+) -> OfficialHeader:
+    """The header block of a document of type TYPE_CODE ("BC", "CTr") that ORG issues on DAY (NUMBER None:
+    left blank for the committee office to register)."""
     parent = ancestors[-1] if ancestors else None
     return OfficialHeader(
         issuer=committee_name(org),

@@ -9,8 +9,9 @@ from django.db.models import Q
 from django.urls import NoReverseMatch
 from django.utils import timezone
 
-from quantriet.documents.models import Audience, ancestor_paths
+from quantriet.documents.models import Audience
 from quantriet.org.models import Grant, Organization, Position, lead_positions, subtree_q
+from quantriet.org.tree import ancestor_paths
 
 from . import services
 from .models import ATTENDED, Attendance, Conference, ConferenceStatus, Obligation, PlanStatus, StudyPlan
