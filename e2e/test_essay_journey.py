@@ -26,6 +26,7 @@ from quantriet.essays import demo as essays_demo
 from quantriet.essays.models import Essay, EssaySource, Grade, SampleEssay, VerdictLabel
 from quantriet.essays.services import rubric_ensure
 from quantriet.org.models import Organization
+from quantriet.org.tree import parent_path
 from quantriet.study.demo import PLAN_SYMBOL
 from quantriet.study.models import StudyPlan
 
@@ -41,7 +42,7 @@ COMMENT = "Bài chép gần nguyên văn bài mẫu trên mạng, chỉ thay tê
 def copied_essay(member) -> str:
     """The demo sample with the names and places swapped for the member's own, as a copier would."""
     sample = SampleEssay.objects.get(title=SAMPLE_TITLE)
-    commune = Organization.objects.get(path=member.cell.path[: -Organization.steplen])
+    commune = Organization.objects.get(path=parent_path(member.cell.path))
     swaps = essays_demo.SAMPLE_NAMES["mau-2-internet.txt"]
     return (
         sample.text.replace(swaps["person"], member.full_name)

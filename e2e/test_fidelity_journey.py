@@ -8,6 +8,7 @@ from playwright.sync_api import Page, expect
 
 from quantriet.analytics.models import FidelityScore
 from quantriet.org.models import Organization
+from quantriet.org.tree import parent_path
 from quantriet.study.demo import PLAN_SYMBOL
 
 from .test_browse import log_in
@@ -34,7 +35,8 @@ def test_staff_drill_into_a_flagged_commune_and_download_its_report(server, page
 
     page.get_by_role("link", name="Chỉ số làm kỹ").click()
     page.get_by_role("link", name="Chỉ thị 28-CT/TU").first.click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(Organization.objects.get(path=flagged.org.path[:-4]).name)
+    province = Organization.objects.get(path=parent_path(flagged.org.path))
+    expect(page.get_by_role("heading", level=1)).to_have_text(province.name)
     # The charts are drawn (Chart.js vendored, no CDN).
     page.wait_for_function("() => window.Chart && Chart.getChart('chart-funnel') && Chart.getChart('chart-timeline')")
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from quantriet.essays import selectors as essays
 from quantriet.org import selectors as org_selectors
 from quantriet.org.models import Organization
+from quantriet.org.tree import ancestor_paths, ancestors_of, parent_path
 from quantriet.originality.compare import fingerprint, reference_share, reference_shingles
 from quantriet.quizzes import selectors as quizzes
 from quantriet.study import selectors as study
@@ -26,7 +27,6 @@ from quantriet.study.models import LEVEL_OF_KIND, PlanStatus, StudyPlan
 from . import components as fc
 from .models import FidelityRun, FidelityScore, plan_settings
 
-STEP = Organization.steplen
 BATCH = 2000
 
 
@@ -111,20 +111,20 @@ def _nodes(plan, issuer, root) -> dict[int, Node]:
     """The organisations with an obligation under ROOT, with their ancestors up to ROOT."""
     obligations = {o["org_id"]: o for o in study.obligations_under(plan, root.path)}
     paths = {o["org__path"] for o in obligations.values()}
-    wanted = {p[:i] for p in paths for i in range(len(root.path), len(p) + 1, STEP)}
+    wanted = set(ancestor_paths(paths, top=root.path))
     nodes = {}
     by_path = {}
     for org_id, path, depth, kind in org_selectors.org_nodes(wanted, within=root):
         nodes[org_id] = by_path[path] = Node(org_id, path, depth, kind, obligation=obligations.get(org_id))
     for node in nodes.values():
-        parent = by_path.get(node.path[:-STEP])
+        parent = by_path.get(parent_path(node.path))
         node.parent_org_id = parent.org_id if parent else _parent_id(root, issuer, node)
     return nodes
 
 
 def _parent_id(root, issuer, node) -> int | None:
     if node.path == root.path and root.pk != issuer.pk:
-        return org_selectors.org_id_at(root.path[:-STEP])
+        return org_selectors.org_id_at(parent_path(root.path))
     return None
 
 
@@ -147,9 +147,9 @@ class _Held:
 
 def _conference_facts(plan, nodes: dict[int, Node], root) -> None:
     """Facts of the conference that fulfilled each obligation, judged against the parent's."""
-    parent_path = root.path[:-STEP] if root.depth > plan.issuer.depth else None
-    held = _held_conferences(plan, study.obligation_conferences(plan, under=root.path, at=parent_path))
-    parent_conference = study.obligation_conference_at(plan, parent_path) if parent_path else None
+    above = parent_path(root.path) if root.depth > plan.issuer.depth else None
+    held = _held_conferences(plan, study.obligation_conferences(plan, under=root.path, at=above))
+    parent_conference = study.obligation_conference_at(plan, above) if above else None
     fingerprints = {}
     for node in _top_down(nodes):
         parent = nodes.get(node.parent_org_id)
@@ -276,7 +276,7 @@ def _quiz_counts(plan, cells: dict, put) -> None:
 def _parent_index(plan, root) -> float | None:
     if root.pk == plan.issuer_id:
         return None
-    return FidelityScore.objects.filter(plan=plan, path=root.path[:-STEP]).values_list("index", flat=True).first()
+    return FidelityScore.objects.filter(plan=plan, path=parent_path(root.path)).values_list("index", flat=True).first()
 
 
 def _row(plan, node: Node, nodes, root_parent_index, settings, today, started) -> FidelityScore:
@@ -328,7 +328,7 @@ def _judge(row: FidelityScore, parent_index, settings, today) -> None:
 def _refresh_ancestors(plan, root, issuer, settings, today) -> None:
     """Re-add each ancestor's figures from its children's rows, bottom-up, and re-judge their children."""
     ancestors = list(
-        FidelityScore.objects.filter(plan=plan, path__in=_prefixes(root.path, issuer.path)).order_by("-depth")
+        FidelityScore.objects.filter(plan=plan, path__in=ancestors_of(root.path, top=issuer.path)).order_by("-depth")
     )
     for row in ancestors:
         children = list(FidelityScore.objects.filter(plan=plan, parent_org_id=row.org_id))
@@ -349,10 +349,6 @@ def _refresh_ancestors(plan, root, issuer, settings, today) -> None:
     if ancestors:  # the issuer's row tops the tree: no parent to fall below
         _judge(ancestors[-1], None, settings, today)
         ancestors[-1].save(update_fields=JUDGED_FIELDS)
-
-
-def _prefixes(path: str, top: str) -> list[str]:
-    return [path[:i] for i in range(len(top), len(path), STEP)]
 
 
 def _own_counts(plan, row: FidelityScore, today: date) -> fc.Counts:

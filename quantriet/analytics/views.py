@@ -17,6 +17,7 @@ from quantriet.core.files import attachment
 from quantriet.core.jobs import job_active, job_create
 from quantriet.org.models import Organization, attach_parent_names
 from quantriet.org.policy import can
+from quantriet.org.tree import ancestors_of
 from quantriet.study.models import Level
 
 from . import dashboard
@@ -47,7 +48,7 @@ def _org_param(request, name="org"):
 def _breadcrumb(request, plan, org):
     """The visible ancestors of ORG within the plan's tree, top first."""
     visible = Organization.objects.visible_to(request.user)
-    ancestors = visible.filter(path__in=[org.path[:i] for i in range(len(plan.issuer.path), len(org.path), 4)])
+    ancestors = visible.filter(path__in=ancestors_of(org.path, top=plan.issuer.path))
     return [a for a in ancestors.order_by("depth") if can(request.user, FIDELITY_VIEW, a)]
 
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 from quantriet.core.models import StoredFile
 from quantriet.core.text import fold
 from quantriet.org.models import Organization, granted_paths, subtree_q
+from quantriet.org.tree import ancestor_paths
 
 
 class DocType(models.TextChoices):
@@ -35,11 +36,6 @@ TYPE_BY_CODE = {
     "TB": DocType.NOTICE,
     "CV": DocType.OFFICIAL_LETTER,
 }
-
-
-def ancestor_paths(paths, steplen=4):
-    """Every path that is a prefix (an ancestor) of one of PATHS, the paths themselves included."""
-    return sorted({p[:i] for p in paths for i in range(steplen, len(p) + 1, steplen)})
 
 
 class DocumentQuerySet(models.QuerySet):

@@ -31,6 +31,7 @@ from django.utils import timezone
 from quantriet.core.audit import audit_record
 from quantriet.org.demo import ROOT_CODE
 from quantriet.org.models import Organization, Title
+from quantriet.org.tree import parent_path
 from quantriet.originality.compare import fingerprint, similarity
 from quantriet.study.demo import PLAN_SYMBOL
 from quantriet.study.models import StudyPlan
@@ -447,7 +448,7 @@ class EssayDemo:
         self.honest_prints, self.generic_prints = [], []
 
     def commune_of(self, cell) -> Organization:
-        key = cell.path[: -Organization.steplen]
+        key = parent_path(cell.path)
         if key not in self.communes:
             self.communes[key] = Organization.objects.get(path=key)
         return self.communes[key]

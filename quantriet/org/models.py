@@ -13,6 +13,8 @@ from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 from quantriet.core.collation import KEY_LENGTH, name_key
 from quantriet.core.text import fold, unprintable_problem
 
+from .tree import STEPLEN, parent_path
+
 
 class OrgKind(models.TextChoices):
     TINH_UY = "tinh_uy", "Tỉnh ủy / Thành ủy"
@@ -113,6 +115,7 @@ class OrganizationManager(MP_NodeManager.from_queryset(OrganizationQuerySet)):
 class Organization(MP_Node):
     """A party organisation; the tree is a materialised path (subtree = path prefix)."""
 
+    steplen = STEPLEN  # org.tree reads paths by it
     code = models.CharField("mã", max_length=32, unique=True)
     name = models.CharField("tên", max_length=255)
     name_folded = models.CharField(max_length=255, db_index=True, editable=False)
@@ -161,7 +164,7 @@ class Organization(MP_Node):
     @cached_property
     def parent_name(self) -> str:
         """The name of the unit directly above ("" for a root); ``attach_parent_names`` fills it for a list."""
-        parent = self.path[: -self.steplen]
+        parent = parent_path(self.path)
         if not parent:
             return ""
         return Organization.objects.filter(path=parent).values_list("name", flat=True).first() or ""
@@ -193,10 +196,10 @@ def attach_parent_names(orgs, within=None):
     scopes = {
         scope.path for scope in ([] if within is None else [within] if isinstance(within, Organization) else within)
     }
-    parents = {org.path[: -org.steplen] for org in present if org.path not in scopes} - {"", *scopes}
+    parents = {parent_path(org.path) for org in present if org.path not in scopes} - {"", *scopes}
     names = dict(Organization.objects.filter(path__in=parents).values_list("path", "name"))
     for org in present:
-        org.__dict__["parent_name"] = "" if org.path in scopes else names.get(org.path[: -org.steplen], "")
+        org.__dict__["parent_name"] = "" if org.path in scopes else names.get(parent_path(org.path), "")
     return orgs
 
 

@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from .models import Organization, Role, granted_paths, has_role_on, subtree_q
+from .tree import is_root_path
 
 #: Those who run a unit's work: its leaders, office, propaganda staff and admins.
 COMMITTEE = frozenset({Role.ADMIN, Role.LEADER, Role.OFFICE, Role.PROPAGANDA})
@@ -74,15 +75,11 @@ def rule(action: str) -> Rule:
         raise LookupError(f"Unknown action {action!r}: add it to org.policy.POLICY") from None
 
 
-def _is_root(path: str) -> bool:
-    return len(path) == Organization.steplen
-
-
 def can(user, action: str, org=None) -> bool:
     """Whether USER may do ACTION on ORG (None: at the top of the tree)."""
     roles = rule(action).roles
     if org is None:
-        return any(_is_root(path) for path in granted_paths(user, roles))
+        return any(is_root_path(path) for path in granted_paths(user, roles))
     return has_role_on(user, org, roles)
 
 

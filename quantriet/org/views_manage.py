@@ -32,6 +32,7 @@ from .forms import (
 )
 from .models import CELL_KINDS, Member, Organization, TransferRequest, TransferRequestStatus
 from .policy import orgs_where, require_anywhere
+from .tree import parent_path
 
 
 def _managed(user, action):
@@ -223,10 +224,9 @@ def transfer_requests(request):
 
 def _names_with_parent(cells) -> dict[int, str]:
     """ "Chi bộ Quân sự — Đảng bộ xã Vĩnh Thành" per cell id: cells of different communes share names."""
-    steplen = Organization.steplen
-    parents = Organization.objects.filter(path__in={c.path[:-steplen] for c in cells}).values_list("path", "name")
+    parents = Organization.objects.filter(path__in={parent_path(c.path) for c in cells}).values_list("path", "name")
     parent_names = dict(parents)
-    return {c.pk: " — ".join(filter(None, [c.name, parent_names.get(c.path[:-steplen])])) for c in cells}
+    return {c.pk: " — ".join(filter(None, [c.name, parent_names.get(parent_path(c.path))])) for c in cells}
 
 
 @login_required

@@ -9,7 +9,7 @@ prefix of the member's cell path at the children's depth (a child's subtree is i
 from django.db.models import Avg, BooleanField, Count, F, FilteredRelation, IntegerField, Q, Value
 from django.db.models.functions import Coalesce, Substr
 
-from quantriet.org.models import Organization
+from quantriet.org.tree import path_length
 
 from .services import quiz_takers
 
@@ -71,7 +71,7 @@ def child_summaries(quiz, org, visible):
     children = list(org.visible_children(visible))
     if not children:
         return []
-    length = (org.depth + 1) * Organization.steplen
+    length = path_length(org.depth + 1)
     grouped = (
         _takers_under(quiz, org)
         .annotate(branch=Substr("cell__path", 1, length))

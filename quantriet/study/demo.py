@@ -17,6 +17,7 @@ from quantriet.documents.demo import register_directive_28
 from quantriet.documents.models import Audience
 from quantriet.org.demo import ROOT_CODE
 from quantriet.org.models import Member, Organization, Position, Title
+from quantriet.org.tree import ancestors_of
 
 from . import services
 from .models import (
@@ -132,8 +133,7 @@ class StudyDemo:
         if copy_from is not None and copy_from.pk in self.local_texts:
             self.local_facts[org.path] = self.local_facts[copy_from.path]
             return self.local_texts[copy_from.pk]
-        step = Organization.steplen
-        above = {fact for end in range(step, len(org.path), step) for fact in self.local_facts.get(org.path[:end], ())}
+        above = {fact for path in ancestors_of(org.path) for fact in self.local_facts.get(path, ())}
         facts = self.text_rng.sample([fact for fact in LOCAL_FACTS if fact not in above], 3)
         self.local_facts[org.path] = facts
         text = " ".join(f.format(unit=org.name, rate=self.text_rng.randint(12, 98)) for f in facts)

@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quantriet.core.models import StoredFile
-from quantriet.documents.models import Audience, Document, ancestor_paths
+from quantriet.documents.models import Audience, Document
 from quantriet.org.models import Member, Organization, OrgKind, granted_paths, subtree_q
 from quantriet.org.policy import can
+from quantriet.org.tree import ancestor_paths
 
 from .checkin import EARLY_MINUTES
 

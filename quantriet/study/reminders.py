@@ -29,9 +29,9 @@ from django_tasks import task
 from quantriet.core.audit import audit_record
 from quantriet.core.models import Notification
 from quantriet.core.people import person_name
-from quantriet.documents.models import ancestor_paths
 from quantriet.org import policy
 from quantriet.org.models import Grant, Role
+from quantriet.org.tree import ancestor_paths
 
 from .models import Obligation, ObligationStatus, PlanStatus
 

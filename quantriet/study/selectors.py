@@ -11,8 +11,9 @@ from datetime import datetime, time, timedelta
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from quantriet.documents.models import Audience, ancestor_paths
+from quantriet.documents.models import Audience
 from quantriet.org.models import Grant, Member, Organization, Position, lead_positions, subtree_q
+from quantriet.org.tree import ancestor_paths
 
 from . import services
 from .models import (

@@ -17,18 +17,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quantriet.analytics.models import FidelityScore
-from quantriet.analytics.report import (
-    MAX_LATE_ROWS,
-    MAX_WEAK_ROWS,
-    NUMBER_BLANK,
-    committee_name,
-    issuer_code,
-    party_date,
-    party_name,
-    write_report,
-)
+from quantriet.analytics.report import MAX_LATE_ROWS, MAX_WEAK_ROWS, write_report
 from quantriet.analytics.rollup import refresh
+from quantriet.core.officialdoc import NUMBER_BLANK, party_date
 from quantriet.org.demo import ROOT_CODE
+from quantriet.org.letterhead import committee_name, issuer_code, party_name
 from quantriet.org.models import Member, Organization, OrgKind, Title
 from quantriet.study.demo import PLAN_SYMBOL
 from quantriet.study.models import Level, StudyPlan
@@ -470,7 +463,7 @@ def test_staff_set_the_recipients_on_the_config_page(plan, client_as):
     ["ĐẢNG ỦY PHƯỜNG THANH ĐỨC", "ĐẢNG ỦY XÃ VĨNH THÀNH", "ĐẢNG ỦY CÁC CƠ QUAN ĐẢNG TỈNH"],
 )
 def test_the_header_keeps_a_units_name_on_one_line(name):
-    from quantriet.analytics.report import CELL_PADDING_MM, header_layout, text_mm
+    from quantriet.core.officialdoc import CELL_PADDING_MM, header_layout, text_mm
 
     left_mm, right_mm, size, text = header_layout("ĐẢNG BỘ TỈNH VĨNH LONG", name)
     assert text == name  # not split
@@ -487,7 +480,7 @@ def test_the_header_keeps_a_units_name_on_one_line(name):
     ],
 )
 def test_a_name_too_long_for_any_size_is_split_between_words(name, first):
-    from quantriet.analytics.report import CELL_PADDING_MM, header_layout, text_mm
+    from quantriet.core.officialdoc import CELL_PADDING_MM, header_layout, text_mm
 
     left_mm, _, size, text = header_layout("ĐẢNG BỘ TỈNH VĨNH LONG", name)
     assert text.split("\n")[0] == first and text.replace("\n", " ") == name

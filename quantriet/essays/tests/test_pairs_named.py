@@ -9,6 +9,7 @@ from django.urls import reverse
 from quantriet.essays import services
 from quantriet.essays.models import EssayVerdict, VerdictLabel
 from quantriet.org.models import Organization
+from quantriet.org.tree import parent_path
 from quantriet.originality.tests import corpus
 
 from .common import essay_plan, member_in
@@ -87,7 +88,7 @@ def test_the_board_filters_the_essays_with_a_sign_of_copying(plan, pair, users, 
     mine, theirs = pair
     honest = services.essay_writers(plan).filter(cell=mine.cell, user__isnull=True).order_by("id")[1]
     submit(plan, honest, "that-5-hong-tram-y-te.txt", users)
-    commune = mine.cell.path[: -Organization.steplen]
+    commune = parent_path(mine.cell.path)
     used = [mine.member_id, theirs.member_id, honest.pk]
     weak = services.essay_writers(plan).filter(cell__path__startswith=commune).exclude(pk__in=used).first()
     EssayVerdict.objects.filter(essay=submit(plan, weak, "that-6-dung-hop-tac-xa.txt", users)).update(

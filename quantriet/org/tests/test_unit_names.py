@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from quantriet.org.demo import ROOT_CODE
 from quantriet.org.models import Organization, attach_parent_names
+from quantriet.org.tree import parent_path
 
 
 @pytest.fixture
@@ -21,12 +22,12 @@ def twin_cells(db):
         .first()
     )
     cells = list(Organization.objects.filter(name=name).order_by("path")[:2])
-    assert cells[0].path[:-4] != cells[1].path[:-4]
+    assert parent_path(cells[0].path) != parent_path(cells[1].path)
     return cells
 
 
 def _parent(org):
-    return Organization.objects.get(path=org.path[: -org.steplen])
+    return Organization.objects.get(path=parent_path(org.path))
 
 
 def test_name_with_parent(twin_cells):

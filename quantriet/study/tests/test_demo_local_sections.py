@@ -5,6 +5,7 @@ import re
 
 from quantriet.org.demo import ROOT_CODE
 from quantriet.org.models import Organization
+from quantriet.org.tree import parent_path
 from quantriet.originality.compare import fingerprint, reference_share, reference_shingles
 from quantriet.study.demo import LOCAL_FACTS, PLAN_SYMBOL, StudyDemo
 from quantriet.study.models import Obligation
@@ -28,7 +29,7 @@ def judged_pairs():
     )
     held = {path: (conference, text) for path, conference, text in rows}
     for path, (conference, text) in held.items():
-        conference_above, above = held.get(path[: -Organization.steplen], (None, ""))
+        conference_above, above = held.get(parent_path(path), (None, ""))
         if conference and conference_above and conference != conference_above and text and above:
             yield text, above
 

@@ -10,6 +10,7 @@ from quantriet.core.models import AuditEntry
 from quantriet.documents.models import Audience
 from quantriet.org.demo import ROOT_CODE
 from quantriet.org.models import Organization, Position, Title
+from quantriet.org.tree import parent_path
 from quantriet.study import services
 from quantriet.study.models import LEVEL_OF_KIND, EssayAudience, Level, Obligation, PlanStatus, StudyPlan
 
@@ -61,7 +62,7 @@ def test_the_accountable_head_is_the_secretary_on_the_day_of_publishing():
         if p.org.holder(Title.SECRETARY) and p.org.holder(Title.SECRETARY).pk != p.member_id
     )
     cell = former.org
-    commune = Organization.objects.get(path=cell.path[: -Organization.steplen])
+    commune = Organization.objects.get(path=parent_path(cell.path))
     plan = make_plan(commune, {Level.UPPER: days(3), Level.CELL: days(10)}, publish=True)
 
     ob = Obligation.objects.get(plan=plan, org=cell)
