@@ -39,11 +39,6 @@ class Role(models.TextChoices):
     REPORTER = "bao_cao_vien", "Báo cáo viên"
 
 
-#: Roles allowed to see the study record of the members of their subtree (conferences attended or
-#: missed, essays with grade and verdict, quizzes): those who run conferences, grade and read results.
-STUDY_RECORD_ROLES = {Role.ADMIN, Role.LEADER, Role.OFFICE, Role.PROPAGANDA}
-
-
 def granted_paths(user, roles=None) -> list[str]:
     """Tree paths of the subtrees USER was granted (optionally only for ROLES).
 
@@ -61,11 +56,6 @@ def granted_paths(user, roles=None) -> list[str]:
         # Drop paths nested in another granted path: the outer one covers them.
         cache[key] = [p for i, p in enumerate(paths) if not any(p.startswith(q) for q in paths[:i])]
     return cache[key]
-
-
-def has_role_on(user, org, roles) -> bool:
-    """Whether USER holds one of ROLES on a subtree containing ORG."""
-    return any(org.path.startswith(p) for p in granted_paths(user, roles))
 
 
 def subtree_q(paths, field="path") -> Q:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from .models import Organization, Role, granted_paths, has_role_on, subtree_q
+from .models import Organization, Role, granted_paths, subtree_q
 from .tree import is_root_path
 
 #: Those who run a unit's work: its leaders, office, propaganda staff and admins.
@@ -80,7 +80,7 @@ def can(user, action: str, org=None) -> bool:
     roles = rule(action).roles
     if org is None:
         return any(is_root_path(path) for path in granted_paths(user, roles))
-    return has_role_on(user, org, roles)
+    return any(org.path.startswith(path) for path in granted_paths(user, roles))
 
 
 def refusal(action: str, org=None, *, anywhere=False) -> PermissionDenied:
