@@ -17,7 +17,6 @@ member_detail, which may not import study and above): 404 for a member the viewe
 (`member.study_record`; the member themself may read their own).
 """
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
@@ -63,7 +62,6 @@ def _mine(member, today, now):
     }
 
 
-@login_required
 @require_GET
 def home(request):
     user = request.user
@@ -84,7 +82,6 @@ def home(request):
     return render(request, "analytics/home.html", context)
 
 
-@login_required
 @require_GET
 def member_record(request, pk):
     """htmx: MEMBER's study record across plans (conferences, essays with grade and verdict, quizzes)."""

@@ -6,7 +6,6 @@ Pages read the fidelity rows only; the gate is `access.py` (out of scope = 404, 
 import io
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -34,7 +33,6 @@ def _plans(request):
     return fidelity_plans().visible_to(request.user).select_related("issuer")
 
 
-@login_required
 def index(request):
     """Plans whose fidelity the user can open."""
     return render(request, "analytics/index.html", {"plans": _plans(request).order_by("-published_at", "-id")})
@@ -52,7 +50,6 @@ def _breadcrumb(request, plan, org):
     return [a for a in ancestors.order_by("depth") if can(request.user, FIDELITY_VIEW, a)]
 
 
-@login_required
 def plan_dashboard(request, plan_pk):
     plan = fidelity_plan(request.user, plan_pk)
     org = fidelity_org(request.user, plan, _org_param(request))
@@ -97,7 +94,6 @@ def _rule(plan) -> str:
     return lam_luot_rule(plan_settings(plan, timezone.localdate()))
 
 
-@login_required
 def tree_children(request, plan_pk, org_pk):
     """htmx: the children of one node of the tree, a page at a time."""
     plan = fidelity_plan(request.user, plan_pk)
@@ -131,7 +127,6 @@ def _table_context(request, rows, org):
     }
 
 
-@login_required
 def weakest_table(request, plan_pk):
     """htmx: the weakest-units table, filtered, sorted and paged."""
     plan = fidelity_plan(request.user, plan_pk)
@@ -141,7 +136,6 @@ def weakest_table(request, plan_pk):
     return render(request, "analytics/_weakest.html", context)
 
 
-@login_required
 def export_xlsx(request, plan_pk):
     plan = fidelity_plan(request.user, plan_pk)
     org = fidelity_org(request.user, plan, _org_param(request))
@@ -150,7 +144,6 @@ def export_xlsx(request, plan_pk):
     return attachment(buffer.getvalue(), f"chi-so-lam-ky-{plan.pk}-{org.code}.xlsx")
 
 
-@login_required
 def compare(request, plan_pk):
     """Two plans side by side for the children of one organisation."""
     plan = fidelity_plan(request.user, plan_pk)
@@ -180,7 +173,6 @@ def _start_refresh(request, plan):
     return job
 
 
-@login_required
 @require_POST
 def refresh(request, plan_pk):
     """Recompute every row of the plan in the background; the job page shows the progress."""
@@ -188,7 +180,6 @@ def refresh(request, plan_pk):
     return redirect(_start_refresh(request, plan).get_absolute_url())
 
 
-@login_required
 def config(request, plan_pk):
     """The plan's weights and thresholds (its issuer's propaganda staff); saving recomputes the rows."""
     plan = fidelity_plan(request.user, plan_pk, FIDELITY_REFRESH)

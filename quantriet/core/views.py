@@ -2,7 +2,7 @@
 superusers only, else 404), the user guide (every signed-in user) and the favicon (public)."""
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_not_required, login_required
+from django.contrib.auth.decorators import login_not_required
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
@@ -18,21 +18,18 @@ def _job(request, pk):
     return get_object_or_404(Job.objects.visible_to(request.user).defer("payload"), pk=pk)
 
 
-@login_required
 @require_GET
 def job(request, pk):
     """Việc nền: the progress bar, polling itself until the job is finished, then the result."""
     return render(request, "core/job.html", {"job": _job(request, pk)})
 
 
-@login_required
 @require_GET
 def job_status(request, pk):
     """The part of the job page htmx fetches every second while the job runs."""
     return render(request, "core/_job_status.html", {"job": _job(request, pk)})
 
 
-@login_required
 @require_GET
 def guide(request):
     """Hướng dẫn sử dụng: docs/huong-dan-su-dung.md (raw HTML in it is escaped, see core.guide)."""

@@ -7,7 +7,6 @@ is kept at the top of the tree). Every change goes through a service in services
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -57,7 +56,6 @@ def _form_page(request, form, title, submit, document=None, multipart=False):
     return render(request, "documents/form.html", context | {"multipart": multipart})
 
 
-@login_required
 def document_list(request):
     query = request.GET.copy()
     if "q" in query:
@@ -76,7 +74,6 @@ def document_list(request):
     return render(request, "documents/list.html", context)
 
 
-@login_required
 def document_detail(request, pk):
     document = access_document(request.user, pk)
     digests = {d.audience: d for d in document.digests.all()}
@@ -90,7 +87,6 @@ def document_detail(request, pk):
     return render(request, "documents/detail.html", context)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def document_create(request):
     require_anywhere(request.user, "document.write")
@@ -103,7 +99,6 @@ def document_create(request):
     return _form_page(request, form, "Thêm văn bản", "Lưu văn bản")
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def document_edit(request, pk):
     document = access_document(request.user, pk, "document.write")
@@ -117,7 +112,6 @@ def document_edit(request, pk):
     return _form_page(request, form, title, "Lưu", document)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def attachment_add(request, pk):
     document = access_document(request.user, pk, "document.write")
@@ -135,12 +129,10 @@ def attachment_add(request, pk):
     return _form_page(request, form, title, "Tải lên", document, multipart=True)
 
 
-@login_required
 def attachment_download(request, pk):
     return download(access_attachment(request.user, pk))
 
 
-@login_required
 @require_POST
 def attachment_delete(request, pk):
     attachment = access_attachment(request.user, pk, "document.write")
@@ -150,7 +142,6 @@ def attachment_delete(request, pk):
     return redirect("documents:detail", pk=document.pk)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def digest_edit(request, pk, audience):
     document = access_document(request.user, pk, "document.write")

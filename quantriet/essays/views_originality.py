@@ -20,7 +20,6 @@ All text is escaped before the <mark> tags are put around the shared passages.
 import unicodedata
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -64,7 +63,6 @@ def _sample_from_post(request):
     return title, text, url
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def samples(request):
     """Mẫu bài thu hoạch trên mạng: the library of sample essays, and a form to add one."""
@@ -94,7 +92,6 @@ def samples(request):
     return render(request, "essays/samples.html", context, status=400 if error else 200)
 
 
-@login_required
 @require_GET
 def sample(request, pk):
     """One sample essay of the library, its full text to read."""
@@ -104,7 +101,6 @@ def sample(request, pk):
 # ---------------------------------------------------------------- the bulk rescan
 
 
-@login_required
 @require_POST
 def rescan(request, plan_pk):
     """Quét lại toàn bộ: recompute every verdict of the plan in the background, then show the job."""
@@ -186,7 +182,6 @@ def _legend(spans_a, spans_b) -> list[dict]:
     return [{"number": number, "in_b": number in in_b} for _, _, number in _merged(spans_a)]
 
 
-@login_required
 @require_GET
 def compare(request, essay_pk, kind, other_pk):
     """The essay and the text it matched, in two columns, the shared passages highlighted."""

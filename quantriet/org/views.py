@@ -3,7 +3,6 @@ access functions of access.py where a page shows one object); rights are asked o
 
 import io
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.db.models.functions import Substr
@@ -49,7 +48,6 @@ def _with_counts(orgs):
     return orgs
 
 
-@login_required
 def tree(request):
     query = search_text(request.GET.get("q"))
     visible = Organization.objects.visible_to(request.user)
@@ -60,7 +58,6 @@ def tree(request):
     return render(request, "org/tree.html", {"nodes": _with_counts(Organization.objects.visible_roots(request.user))})
 
 
-@login_required
 def tree_children(request, pk):
     org = access_org(request.user, pk)
     children = org.visible_children(Organization.objects.visible_to(request.user))
@@ -72,7 +69,6 @@ def _leaders(org):
     return sorted(positions, key=lambda p: (TITLE_RANK[p.title], p.member.name_key))
 
 
-@login_required
 def org_detail(request, pk):
     org = access_org(request.user, pk)
     visible = Organization.objects.visible_to(request.user)
@@ -99,7 +95,6 @@ def org_detail(request, pk):
     return render(request, "org/org_detail.html", context)
 
 
-@login_required
 def org_export(request, pk):
     org = access_org(request.user, pk)
     members = Member.objects.visible_to(request.user).in_subtree(org).order_by("cell__path", "name_key", "id")
@@ -109,7 +104,6 @@ def org_export(request, pk):
     return attachment(out.getvalue(), f"dang-vien-{org.code}-{timezone.localdate():%Y%m%d}.xlsx")
 
 
-@login_required
 def member_detail(request, pk):
     member = access_member(request.user, pk)
     context = {
@@ -124,7 +118,6 @@ def member_detail(request, pk):
     return render(request, "org/member_detail.html", context)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def roster_import(request):
     require_anywhere(request.user, "roster.import")
@@ -141,17 +134,14 @@ def _own_job(request, pk):
     return get_object_or_404(roster_jobs(request.user), pk=pk)
 
 
-@login_required
 def roster_job(request, pk):
     return render(request, "org/roster_job.html", {"job": _own_job(request, pk)})
 
 
-@login_required
 def roster_job_status(request, pk):
     return render(request, "org/_roster_job_status.html", {"job": _own_job(request, pk)})
 
 
-@login_required
 def roster_template(request):
     out = io.BytesIO()
     write_template_xlsx(out)

@@ -5,7 +5,6 @@ in scope without the policy's right → 403. Every change goes through a service
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, When
 from django.shortcuts import redirect, render
@@ -57,7 +56,6 @@ def _apply(request, form, action):
         return None
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def org_create(request, pk):
     parent = access_org(request.user, pk, "org.restructure")
@@ -73,7 +71,6 @@ def org_create(request, pk):
     return _form_page(request, form, f"Thêm tổ chức trực thuộc {parent.name}", "Thêm", parent)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def org_edit(request, pk):
     org = access_org(request.user, pk, "org.restructure")
@@ -89,7 +86,6 @@ def org_edit(request, pk):
     return _form_page(request, form, f"Sửa thông tin {org.name}", "Lưu", org)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def org_move(request, pk):
     org = access_org(request.user, pk, "org.restructure")
@@ -101,7 +97,6 @@ def org_move(request, pk):
     return _form_page(request, form, f"Chuyển {org.name} sang đơn vị khác", "Chuyển", org)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def org_merge(request, pk):
     org = access_org(request.user, pk, "org.restructure")
@@ -121,7 +116,6 @@ def org_merge(request, pk):
     return _form_page(request, form, title, "Hợp nhất", org, danger=True)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def member_create(request, pk):
     cell = access_org(request.user, pk, "roster.manage")
@@ -139,7 +133,6 @@ def member_create(request, pk):
     return _form_page(request, form, f"Thêm đảng viên vào {cell.name}", "Thêm", cell)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def member_edit(request, pk):
     member = access_member(request.user, pk, "roster.manage")
@@ -150,7 +143,6 @@ def member_edit(request, pk):
     return _form_page(request, form, f"Sửa hồ sơ {member.full_name}", "Lưu", member)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def member_transfer(request, pk):
     member = access_member(request.user, pk, "roster.manage")
@@ -166,7 +158,6 @@ def member_transfer(request, pk):
     return _form_page(request, form, f"Chuyển sinh hoạt đảng: {member.full_name}", "Chuyển", member)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def position_assign(request, pk):
     org = access_org(request.user, pk, "roster.manage")
@@ -182,7 +173,6 @@ def position_assign(request, pk):
     return _form_page(request, form, f"Phân công chức vụ trong {org.name}", "Phân công", org)
 
 
-@login_required
 @require_POST
 def position_end(request, pk):
     position = access_position(request.user, pk, "roster.manage")
@@ -199,7 +189,6 @@ def position_end(request, pk):
 # ---------------------------------------------------------------- transfer requests
 
 
-@login_required
 def transfer_requests(request):
     """Requests to move a member between units that the user's grants cover both ends of."""
     require_anywhere(request.user, "roster.manage")
@@ -229,7 +218,6 @@ def _names_with_parent(cells) -> dict[int, str]:
     return {c.pk: " — ".join(filter(None, [c.name, parent_names.get(parent_path(c.path))])) for c in cells}
 
 
-@login_required
 @require_POST
 def transfer_request_decide(request, pk):
     row = access_transfer_request(request.user, pk, "roster.manage")

@@ -12,7 +12,6 @@ on the organisation (403 otherwise). Writes go through services.py.
 import io
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -60,7 +59,6 @@ def _my_standing(quiz, member):
     quiz.my_passed = any(a.passed for a in quiz.my_closed)
 
 
-@login_required
 @require_GET
 def index(request):
     """Bài kiểm tra: quizzes the member must take, and those the user configures or follows."""
@@ -86,7 +84,6 @@ def index(request):
 # ---------------------------------------------------------------- question bank
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def bank(request, doc_pk):
     """Ngân hàng câu hỏi of a document: the list and a form to add one question."""
@@ -112,7 +109,6 @@ def _bank_page(request, document, form, problems=(), status=200):
     return render(request, "quizzes/bank.html", context, status=status)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def question_edit(request, doc_pk, pk):
     """Sửa câu hỏi: wording and explanation always; kind and choices only while no attempt has drawn it."""
@@ -133,7 +129,6 @@ def question_edit(request, doc_pk, pk):
     return render(request, "quizzes/question_edit.html", context, status=400 if form.is_bound else 200)
 
 
-@login_required
 @require_POST
 def question_delete(request, doc_pk, pk):
     """Xóa câu hỏi: outright while unused; a question already in members' attempts is retired instead."""
@@ -149,7 +144,6 @@ def question_delete(request, doc_pk, pk):
     return redirect("quizzes:bank", doc_pk=question.document_id)
 
 
-@login_required
 @require_POST
 def question_restore(request, doc_pk, pk):
     """Dùng lại a retired question."""
@@ -159,7 +153,6 @@ def question_restore(request, doc_pk, pk):
     return redirect("quizzes:bank", doc_pk=question.document_id)
 
 
-@login_required
 @require_POST
 def bank_import_view(request, doc_pk):
     document = access_document(request.user, doc_pk, "quiz.bank")
@@ -179,7 +172,6 @@ def bank_import_view(request, doc_pk):
     return _bank_page(request, document, QuestionForm(), problems, status=400)
 
 
-@login_required
 @require_GET
 def bank_template(request):
     out = io.BytesIO()
@@ -190,7 +182,6 @@ def bank_template(request):
 # ---------------------------------------------------------------- the quiz of a plan
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def quiz_edit(request, plan_pk):
     """Cấu hình bài kiểm tra: time limit, questions drawn, attempts, pass mark, shuffling."""
@@ -215,7 +206,6 @@ def _refused(request, plan, refusal):
     return render(request, "quizzes/refused.html", {"plan": plan, "refusal": refusal}, status=403)
 
 
-@login_required
 @require_GET
 def take(request, plan_pk):
     """The member's page of a quiz: its rules, their attempts, and the button to start."""
@@ -236,7 +226,6 @@ def take(request, plan_pk):
     return render(request, "quizzes/take.html", context)
 
 
-@login_required
 @require_POST
 def start(request, plan_pk):
     quiz = access_quiz(request.user, plan_pk)
@@ -280,7 +269,6 @@ def _paper(attempt, reveal):
     return [p for p in paper if p["question"] is not None]
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def attempt(request, pk):
     """One attempt of the member's own: the paper while time remains, the result afterwards."""
@@ -330,7 +318,6 @@ def _answer(request, attempt):
 # ---------------------------------------------------------------- results
 
 
-@login_required
 @require_GET
 def results_view(request, plan_pk):
     """Kết quả kiểm tra of an organisation: its child organisations and its members."""
@@ -350,7 +337,6 @@ def results_view(request, plan_pk):
     return render(request, "quizzes/results.html", context)
 
 
-@login_required
 @require_GET
 def results_xlsx(request, plan_pk):
     """The results page as .xlsx: a sheet of member rows and a sheet of child organisation summaries."""

@@ -14,7 +14,6 @@ from urllib.parse import urlencode
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -123,7 +122,6 @@ def attendance_counts(conference, roster=None):
 # ---------------------------------------------------------------- list and detail
 
 
-@login_required
 @require_GET
 def conferences(request):
     visible = Conference.objects.visible_to(request.user).select_related("host", "plan")
@@ -136,7 +134,6 @@ def conferences(request):
     return render(request, "study/conferences/list.html", context)
 
 
-@login_required
 @require_GET
 def conference(request, pk):
     conf = access_conference(request.user, pk)
@@ -230,7 +227,6 @@ def _default_title(plan, host):
     return f"Hội nghị học tập, quán triệt {symbols} — {host.name}"
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def conference_create(request):
     """A new conference for an obligation (?obligation=) or for a plan and a host (?plan=&org=)."""
@@ -287,7 +283,6 @@ def _pick_page(request):
     return render(request, "study/conferences/pick.html", context)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def conference_edit(request, pk):
     conference = access_conference(request.user, pk, "conference.run")
@@ -298,7 +293,6 @@ def conference_edit(request, pk):
     return page
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def makeup_create(request, pk):
     """A make-up session (học bù) for the absentees of a held conference."""
@@ -338,7 +332,6 @@ def makeup_create(request, pk):
     return page
 
 
-@login_required
 @require_POST
 def conference_held(request, pk):
     conference = access_conference(request.user, pk, "conference.run")
@@ -351,7 +344,6 @@ def conference_held(request, pk):
     return redirect(conference.get_absolute_url())
 
 
-@login_required
 @require_POST
 def conference_cancel(request, pk):
     """Those who run the conference cancel it, saying why; the reason is shown on its page."""
@@ -367,7 +359,6 @@ def conference_cancel(request, pk):
     return redirect(conference.get_absolute_url())
 
 
-@login_required
 @require_POST
 def conference_attachment_add(request, pk):
     """The board keeps the minutes, slides or a photo of the paper sheet with the conference."""
@@ -387,7 +378,6 @@ def conference_attachment_add(request, pk):
     return redirect(conference.get_absolute_url())
 
 
-@login_required
 @require_GET
 def conference_attachment(request, pk, file_pk):
     return download(access_conference_attachment(request.user, pk, file_pk))
@@ -421,7 +411,6 @@ def _status_buttons():
     return [{"key": i, "value": s.value, "label": s.label, "colour": colours[s]} for i, s in enumerate(STATUS_KEYS, 1)]
 
 
-@login_required
 @require_GET
 def attendance(request, pk):
     conference = access_conference(request.user, pk, "conference.run")
@@ -456,7 +445,6 @@ def _mark_refusal(request, member):
     return None
 
 
-@login_required
 @require_POST
 def attendance_mark(request, pk, member_pk):
     """Mark one member (the class board); returns the updated row for htmx."""
@@ -497,7 +485,6 @@ def attendance_mark(request, pk, member_pk):
     return response
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def attendance_import(request, pk):
     conference = access_conference(request.user, pk, "conference.run")
@@ -526,7 +513,6 @@ def attendance_import(request, pk):
     return render(request, "study/conferences/attendance_import.html", context, status=400 if problems else 200)
 
 
-@login_required
 @require_GET
 def attendance_template(request, pk):
     conference = access_conference(request.user, pk, "conference.run")
@@ -576,7 +562,6 @@ def _stats_context(conference):
     return {"conference": conference, "counts": attendance_counts(conference), "refused": refused}
 
 
-@login_required
 @require_GET
 def board(request, pk):
     conference = access_conference(request.user, pk, "conference.run")
@@ -584,14 +569,12 @@ def board(request, pk):
     return render(request, "study/conferences/board.html", context)
 
 
-@login_required
 @require_GET
 def board_code(request, pk):
     conference = access_conference(request.user, pk, "conference.run")
     return render(request, "study/conferences/_board_code.html", _code_context(request, conference))
 
 
-@login_required
 @require_GET
 def board_stats(request, pk):
     conference = access_conference(request.user, pk, "conference.run")
@@ -601,7 +584,6 @@ def board_stats(request, pk):
 # ---------------------------------------------------------------- check-in (member's phone)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def checkin(request, pk):
     conference = access_conference(request.user, pk)

@@ -9,7 +9,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F
@@ -163,7 +162,6 @@ def _plan_obligations(request, plan):
 # ---------------------------------------------------------------- pages
 
 
-@login_required
 def plans(request):
     status = request.GET.get("trang_thai", "")
     qs = StudyPlan.objects.visible_to(request.user).select_related("issuer").prefetch_related("deadlines", "documents")
@@ -201,7 +199,6 @@ def _save(request, form):
         return None
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def plan_create(request):
     issuers = plan_issuers(request.user)
@@ -221,7 +218,6 @@ def plan_create(request):
     return _form_page(request, form, title, reverse("study:plans"))
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def plan_edit(request, pk):
     plan = access_plan(request.user, pk, "plan.manage")
@@ -235,7 +231,6 @@ def plan_edit(request, pk):
     return _form_page(request, form, f"Sửa kế hoạch: {plan.title}", plan.get_absolute_url(), plan)
 
 
-@login_required
 def plan_detail(request, pk):
     plan = access_plan(request.user, pk)
     today = timezone.localdate()
@@ -281,7 +276,6 @@ def _status_list(request, plan, status, today):
     }
 
 
-@login_required
 def plan_progress(request, pk, ob_pk):
     """htmx: the children of one node of the progress tree, with their subtree counts."""
     plan = access_plan(request.user, pk)
@@ -294,7 +288,6 @@ def plan_progress(request, pk, ob_pk):
     return render(request, "study/plans/_progress_nodes.html", {"plan": plan, "nodes": children, "expand": False})
 
 
-@login_required
 @require_POST
 def plan_publish(request, pk):
     plan = access_plan(request.user, pk, "plan.manage")
@@ -307,7 +300,6 @@ def plan_publish(request, pk):
     return redirect("study:plan", pk=plan.pk)
 
 
-@login_required
 @require_POST
 def plan_close(request, pk):
     plan = access_plan(request.user, pk, "plan.manage")
@@ -323,7 +315,6 @@ def plan_close(request, pk):
 # ---------------------------------------------------------------- to-do list
 
 
-@login_required
 def todo(request):
     if "org" in request.GET:
         org = access_org(request.user, _int_param(request, "org"))
@@ -348,7 +339,6 @@ def todo(request):
 # ---------------------------------------------------------------- the member's own page
 
 
-@login_required
 def my_study(request):
     member = getattr(request.user, "member", None)
     if member is None:
@@ -381,7 +371,6 @@ def my_study(request):
 # ---------------------------------------------------------------- notifications
 
 
-@login_required
 def notifications(request):
     rows = Notification.objects.filter(user=request.user).order_by(F("read_at").desc(nulls_first=True), "-created_at")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
@@ -389,7 +378,6 @@ def notifications(request):
     return render(request, "study/my/notifications.html", {"page": page, "unread": unread})
 
 
-@login_required
 @require_POST
 def notification_read(request, pk):
     """Mark one notification read and follow its link (or come back to the list)."""
@@ -402,7 +390,6 @@ def notification_read(request, pk):
     return redirect("study:notifications")
 
 
-@login_required
 @require_POST
 def notifications_read_all(request):
     count = Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
