@@ -5,8 +5,10 @@ import logging
 from django.utils import timezone
 from django_tasks import task
 
+from quantriet.core.sheets import Problem, SheetError
+
 from .models import ROSTER_ROLES, ImportStatus, RosterImportJob, granted_paths
-from .roster import Problem, RosterError, import_roster, roster_scope_paths
+from .roster import import_roster, roster_scope_paths
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +25,7 @@ def run_roster_import(job_id: int):
     paths = roster_scope_paths(job.org, granted_paths(job.user, ROSTER_ROLES))
     try:
         result = import_roster(job.user, bytes(job.data), job.filename, paths, progress)
-    except RosterError as error:
+    except SheetError as error:
         _fail(job, error.problems)
     except Exception:
         # The job must end either way, or its page would poll for ever; the import itself rolled back.

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from quantriet.core.files import download
 from quantriet.core.people import person_name
+from quantriet.core.sheets import SheetError
 from quantriet.core.text import fold, search_text
 from quantriet.org.models import (
     Organization,
@@ -35,7 +36,6 @@ from quantriet.org.models import (
     has_role_on,
     subtree_q,
 )
-from quantriet.org.roster import RosterError
 
 from . import checkin as codes
 from . import services
@@ -533,7 +533,7 @@ def attendance_import(request, pk):
         upload = form.cleaned_data["file"]
         try:
             result = import_attendance(request.user, conference, upload.read(), upload.name)
-        except RosterError as error:
+        except SheetError as error:
             problems = error.problems
         else:
             messages.success(

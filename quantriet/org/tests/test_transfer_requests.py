@@ -12,6 +12,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from quantriet.core.models import AuditEntry
+from quantriet.core.sheets import SheetError
 from quantriet.org.models import (
     ROSTER_ROLES,
     Member,
@@ -21,7 +22,7 @@ from quantriet.org.models import (
     TransferRequestStatus,
     granted_paths,
 )
-from quantriet.org.roster import RosterError, import_roster
+from quantriet.org.roster import import_roster
 
 from . import test_roster
 from .test_roster import C1_CELL1, C2, H, person, row_of, xlsx
@@ -36,7 +37,7 @@ def outsiders(tree):
 
 
 def import_as(user, rows):
-    with pytest.raises(RosterError) as caught:
+    with pytest.raises(SheetError) as caught:
         import_roster(user, xlsx(rows), "ds.xlsx", granted_paths(user, ROSTER_ROLES))
     return caught.value
 
