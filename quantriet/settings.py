@@ -195,6 +195,8 @@ ADMINS = [("Quản trị", a) for a in env_list("ADMIN_EMAILS")]
 
 # Uploads: rosters may be large but never huge; anything bigger is refused.
 ROSTER_MAX_BYTES = int(env("ROSTER_MAX_BYTES", str(20 * 1024 * 1024)))
+# Rows a sheet import (roster, attendance sheet, question bank) reads at most; a file with more is refused.
+SHEET_MAX_ROWS = int(env("SHEET_MAX_ROWS", "300000"))
 # Document attachments and essays (.docx/.pdf).
 UPLOAD_MAX_BYTES = int(env("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -2,14 +2,13 @@
 
 One sheet with a row per unit in tree order: index, decay, flags, state (a unit not yet due has no
 index and its figures are marked partial), each component in percent, the
-accountable head and the member figures. Text cells go through ``neutralise``.
+accountable head and the member figures. Text cells go through ``core.sheets.neutralise``.
 """
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
+from quantriet.core.sheets import write_header, write_row
 from quantriet.core.text import vn_date
-from quantriet.org.roster import neutralise
 
 from .components import COMPONENTS, NOT_DUE_NOTE, percent_of
 from .dashboard import subtree_rows
@@ -73,12 +72,10 @@ def write_fidelity_xlsx(plan, org, out) -> int:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET
-    sheet.append(HEADERS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    write_header(sheet, HEADERS)
     count = 0
     for row in subtree_rows(plan, org).select_related("org", "head").order_by("path").iterator(chunk_size=2000):
-        sheet.append([neutralise(value) for value in fidelity_line(row)])
+        write_row(sheet, fidelity_line(row))
         count += 1
     sheet.freeze_panes = "C2"
     workbook.save(out)

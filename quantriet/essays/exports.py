@@ -3,8 +3,8 @@
 from django.utils import timezone
 from openpyxl import Workbook
 
+from quantriet.core.sheets import write_header, write_row
 from quantriet.core.text import printable, vn_date
-from quantriet.org.roster import neutralise
 
 from .services import vn_points
 
@@ -43,13 +43,13 @@ def write_grades_xlsx(rubric, essays, out) -> int:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Kết quả chấm")
     headers = FIXED_HEADERS + [f"{c.name} (tối đa {vn_points(c.max_points)})" for c in criteria] + TAIL_HEADERS
-    sheet.append([neutralise(h) for h in headers])
+    write_header(sheet, headers)
     count = 0
     for essay in export_rows(essays).iterator(chunk_size=1000):
         member = essay.member
         row = [member.full_name, member.card_number or "", essay.cell.name, _submitted_on(essay)]
         row.append("Có" if essay.late else "")
-        sheet.append([neutralise(v) for v in row + _grade_cells(essay, criteria)])
+        write_row(sheet, row + _grade_cells(essay, criteria))
         count += 1
     workbook.save(out)
     return count

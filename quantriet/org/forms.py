@@ -1,6 +1,7 @@
 from django import forms
-from django.conf import settings
 from django.db.models import Q
+
+from quantriet.core.sheets import SheetFileField
 
 from .models import CELL_KINDS, Member, Organization, Title, TransferKind
 
@@ -29,19 +30,11 @@ class RosterUploadForm(BootstrapMixin, forms.Form):
         empty_label="— Toàn bộ phạm vi được giao —",
         help_text="Mọi chi bộ trong tệp phải thuộc tổ chức này.",
     )
-    file = forms.FileField(label="Tệp danh sách (.xlsx hoặc .csv)")
+    file = SheetFileField(label="Tệp danh sách (.xlsx hoặc .csv)")
 
     def __init__(self, *args, orgs, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = orgs.exclude(kind__in=CELL_KINDS).order_by("path")
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".xlsx", ".csv")):
-            raise forms.ValidationError("Chỉ nhận tệp .xlsx hoặc .csv theo mẫu.")
-        if upload.size > settings.ROSTER_MAX_BYTES:
-            raise forms.ValidationError(f"Tệp quá lớn (tối đa {settings.ROSTER_MAX_BYTES // (1024 * 1024)} MB).")
-        return upload
 
 
 class DateInput(forms.DateInput):

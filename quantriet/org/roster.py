@@ -5,12 +5,10 @@ Re-importing updates members matched by card number (or, for probationary member
 a card, by record number); it never creates duplicates.
 """
 
-import csv
+import dataclasses
 import datetime
-import io
 import re
-import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,12 +16,23 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.styles import Font
-from python_calamine import CalamineError, CalamineWorkbook
 
 from quantriet.core.audit import audit_entry, audit_record
 from quantriet.core.models import AuditEntry
-from quantriet.core.text import fold, nfc, printable, unprintable_problem, vn_date
+from quantriet.core.sheets import (
+    Problems,
+    add_guide,
+    cell_text,
+    format_as_text,
+    map_header,
+    read_table,
+    refuse_file,
+    row_values,
+    set_widths,
+    write_header,
+    write_row,
+)
+from quantriet.core.text import fold, vn_date
 
 from .models import (
     CELL_KINDS,
@@ -62,149 +71,22 @@ COLUMNS = [
     Column("status", "Trạng thái", True, "Dự bị hoặc Chính thức"),
     Column("cell_code", "Mã chi bộ", True, "Mã của chi bộ nơi đảng viên sinh hoạt"),
 ]
-COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
+COLUMN_TITLES = {c.key: c.header for c in COLUMNS}
 #: Informative columns the export adds after COLUMNS; the importer ignores them.
 EXPORT_EXTRA_HEADERS = ["Tên chi bộ"]
 MEMBER_FIELDS = [c.key for c in COLUMNS if c.key != "cell_code"]
 
 _GENDERS = {fold(label): value for value, label in Gender.choices}
 _STATUSES = {fold(label): value for value, label in MemberStatus.choices}
-# Unpacked size and ratio beyond which an .xlsx is treated as a zip bomb.
-_MAX_UNPACKED = 200 * 1024 * 1024
-_MAX_RATIO = 200
-
-
-@dataclass(frozen=True)
-class Problem:
-    row: int  # 1-based spreadsheet row; 0 for the file itself
-    column: str  # a header from COLUMNS, or "" for the whole row/file
-    message: str
-
-    def __str__(self):
-        where = "Tệp" if self.row == 0 else f"Dòng {self.row}"
-        return f"{where}, cột “{self.column}”: {self.message}" if self.column else f"{where}: {self.message}"
-
-
-class RosterError(Exception):
-    """The import was refused; PROBLEMS says what to fix. Nothing was written."""
-
-    def __init__(self, problems):
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 @dataclass
 class ImportResult:
+    rows: int = 0
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     transferred: int = 0
-    rows: int = 0
-    problems: list = field(default_factory=list)
-
-
-# ---------------------------------------------------------------- reading files
-
-
-def read_table(data: bytes, filename: str) -> tuple[list[str], list[tuple[int, list]]]:
-    """Header cells and (row number, cells) pairs from an .xlsx or .csv file's bytes."""
-    if len(data) > settings.ROSTER_MAX_BYTES:
-        raise RosterError([Problem(0, "", f"Tệp quá lớn (tối đa {settings.ROSTER_MAX_BYTES // (1024 * 1024)} MB).")])
-    name = filename.lower()
-    if data[:4] == b"PK\x03\x04":
-        rows = _xlsx_rows(data)
-    elif name.endswith(".xlsx"):
-        raise RosterError([Problem(0, "", "Tệp không phải bảng tính Excel (.xlsx) hợp lệ; hãy lưu lại bằng Excel.")])
-    elif name.endswith(".csv"):
-        rows = _csv_rows(data)
-    else:
-        raise RosterError([Problem(0, "", "Chỉ nhận tệp .xlsx hoặc .csv theo mẫu.")])
-    rows = [(n, cells) for n, cells in rows if any(cell_text(c) for c in cells)]
-    if not rows:
-        raise RosterError([Problem(0, "", "Tệp không có dữ liệu.")])
-    (_, header), *body = rows
-    header = [cell_text(h) for h in header]
-    _refuse_unprintable(header, rows)
-    return header, body
-
-
-def _refuse_unprintable(header, rows):
-    """RosterError naming the row and column of every cell holding an unprintable character.
-
-    Every sheet importer reads through here, so no such character gets past an import.
-    """
-    problems = []
-    for number, cells in rows:
-        for index, value in enumerate(cells):
-            problem = unprintable_problem(value if isinstance(value, str) else "")
-            if problem:
-                column = header[index] if index < len(header) and number != rows[0][0] else ""
-                problems.append(Problem(number, column or f"thứ {index + 1}", problem))
-    if problems:
-        raise RosterError(problems)
-
-
-def _xlsx_rows(data: bytes):
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-        if unpacked > _MAX_UNPACKED or unpacked > _MAX_RATIO * max(len(data), 1):
-            raise RosterError([Problem(0, "", "Tệp nén bất thường (có thể là tệp độc hại); đã từ chối.")])
-        sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
-        # skip_empty_area=False keeps leading blank rows, so row numbers match the spreadsheet's.
-        rows = list(enumerate(sheet.to_python(skip_empty_area=False), start=1))
-    except (zipfile.BadZipFile, CalamineError, ValueError, IndexError, OSError):
-        raise RosterError([Problem(0, "", "Tệp không phải bảng tính Excel (.xlsx) hợp lệ; hãy lưu lại bằng Excel.")])
-    return rows
-
-
-def _csv_rows(data: bytes):
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise RosterError([Problem(0, "", "Tệp CSV phải được lưu với bảng mã UTF-8.")])
-    dialect = csv.excel
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        pass
-    return list(enumerate(csv.reader(io.StringIO(text), dialect), start=1))
-
-
-def cell_text(value) -> str:
-    """A spreadsheet cell as clean NFC text (shared by every sheet importer)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = nfc(str(value))
-    # Exports neutralise formulas with a leading apostrophe; take it off again.
-    return text[1:] if text.startswith("'") else text
-
-
-def map_header(header: list[str]) -> dict[str, int]:
-    """Column index per key; raises RosterError listing missing and unknown headers."""
-    by_folded = {fold(c.header): c for c in COLUMNS}
-    ignored = {fold(h) for h in EXPORT_EXTRA_HEADERS}
-    positions, unknown = {}, []
-    for index, title in enumerate(header):
-        column = by_folded.get(fold(title))
-        if column is None:
-            if title and fold(title) not in ignored:
-                unknown.append(title)
-        elif column.key in positions:
-            unknown.append(f"{title} (trùng)")
-        else:
-            positions[column.key] = index
-    missing = [c.header for c in COLUMNS if c.key not in positions]
-    problems = [Problem(1, h, "thiếu cột này trong dòng tiêu đề.") for h in missing]
-    problems += [Problem(1, u, "tiêu đề không có trong mẫu.") for u in unknown]
-    if problems:
-        problems.append(
-            Problem(1, "", "Hãy dùng đúng dòng tiêu đề của tệp mẫu: " + ", ".join(c.header for c in COLUMNS))
-        )
-        raise RosterError(problems)
-    return positions
 
 
 # ---------------------------------------------------------------- validating rows
@@ -296,17 +178,16 @@ class _Validation:
     """Collects problems for the whole file before anything is written."""
 
     def __init__(self):
-        self.problems: list[Problem] = []
+        self.problems = Problems(COLUMN_TITLES.values())
         #: (row, column key, member) of rows naming a member outside the importer's scope.
         self.outside: list[tuple[int, str, Member]] = []
 
     def add(self, row, key, message):
-        header = COLUMN_BY_KEY[key].header if key in COLUMN_BY_KEY else key
-        self.problems.append(Problem(row, header, message))
+        self.problems.add(row, COLUMN_TITLES.get(key, key), message)
 
 
 def validate_rows(body, positions, allowed_paths, progress=None, *, actor=None, filename=""):
-    """Typed rows with their cell and existing member, or RosterError with every problem.
+    """Typed rows with their cell and existing member, or SheetError with every problem.
 
     A row naming a member outside ALLOWED_PATHS is a transfer request of ACTOR to the level above
     (`_route_outside`); without an actor (the command line) it is only refused.
@@ -314,8 +195,7 @@ def validate_rows(body, positions, allowed_paths, progress=None, *, actor=None, 
     check = _Validation()
     rows = []
     for count, (number, cells) in enumerate(body, start=1):
-        raw = {key: cells[index] if index < len(cells) else None for key, index in positions.items()}
-        values, problems = clean_row(raw)
+        values, problems = clean_row(row_values(cells, positions))
         for key, message in problems:
             check.add(number, key, message)
         rows.append((number, values))
@@ -325,10 +205,7 @@ def validate_rows(body, positions, allowed_paths, progress=None, *, actor=None, 
     cells = _resolve_cells(rows, allowed_paths, check)
     existing = _match_existing(rows, allowed_paths, check)
     _route_outside(actor, check, dict(rows), cells, allowed_paths, filename)
-    if check.problems:
-        order = {c.header: i for i, c in enumerate(COLUMNS)}
-        check.problems.sort(key=lambda p: (p.row, order.get(p.column, len(order))))
-        raise RosterError(check.problems)
+    check.problems.refuse()
     return [(number, values, cells[values["cell_code"]], existing.get(number)) for number, values in rows]
 
 
@@ -421,11 +298,11 @@ def _route_outside(actor, check, values_by_row, cells, allowed_paths, filename):
             {"file": filename, "rows": len(routable)},
             object_type="org.member",
         )
-        check.problems.append(Problem(0, "", TRANSFER_LIMIT.format(limit=settings.TRANSFER_REQUESTS_PER_DAY)))
+        check.problems.add(0, "", TRANSFER_LIMIT.format(limit=settings.TRANSFER_REQUESTS_PER_DAY))
         return
     for number, key, member, cell in routable:
         if not transfer_requests_left(actor) and not _pending(actor, member, cell):
-            check.problems.append(Problem(0, "", TRANSFER_LIMIT.format(limit=settings.TRANSFER_REQUESTS_PER_DAY)))
+            check.problems.add(0, "", TRANSFER_LIMIT.format(limit=settings.TRANSFER_REQUESTS_PER_DAY))
             return
         request = transfer_request_open(actor, member, values_by_row[number][key], cell, source=filename)
         check.add(number, key, TRANSFER_SENT.format(cell=cell.name, id=request.pk))
@@ -455,17 +332,17 @@ TRANSFER_LIMIT = (
 def import_roster(actor, data: bytes, filename: str, allowed_paths: list[str], progress=None) -> ImportResult:
     """Validate every row of the file, then write all of them in one transaction (or none)."""
     if not allowed_paths:
-        raise RosterError([Problem(0, "", "Bạn không được giao quản lý danh sách đảng viên của tổ chức nào.")])
+        refuse_file("Bạn không được giao quản lý danh sách đảng viên của tổ chức nào.")
     header, body = read_table(data, filename)
-    positions = map_header(header)
+    positions = map_header(header, COLUMN_TITLES, [(c.key,) for c in COLUMNS], extra=EXPORT_EXTRA_HEADERS)
     if not body:
-        raise RosterError([Problem(0, "", "Tệp chỉ có dòng tiêu đề, không có đảng viên nào.")])
+        refuse_file("Tệp chỉ có dòng tiêu đề, không có đảng viên nào.")
     rows = validate_rows(body, positions, allowed_paths, progress, actor=actor, filename=filename)
     try:
         return _commit(actor, rows, filename, progress)
     except IntegrityError:
         # Another import added the same card or record number between validation and commit.
-        raise RosterError([Problem(0, "", "Danh sách vừa được cập nhật bởi một lượt nhập khác; hãy nhập lại tệp.")])
+        refuse_file("Danh sách vừa được cập nhật bởi một lượt nhập khác; hãy nhập lại tệp.")
 
 
 @transaction.atomic
@@ -510,19 +387,7 @@ def _commit(actor, rows, filename, progress=None):
     AuditEntry.objects.bulk_create(entries, batch_size=2000)
     result.created, result.updated, result.transferred = len(new_members), len(changed), len(transfers)
     audit_record(
-        actor,
-        "member.import",
-        None,
-        None,
-        {
-            "file": filename,
-            "rows": result.rows,
-            "created": result.created,
-            "updated": result.updated,
-            "transferred": result.transferred,
-            "unchanged": result.unchanged,
-        },
-        object_type="org.member",
+        actor, "member.import", None, None, {"file": filename, **dataclasses.asdict(result)}, object_type="org.member"
     )
     if progress:
         progress(len(rows) * 2, len(rows) * 2)
@@ -534,22 +399,6 @@ def vn_value(value):
 
 
 # ---------------------------------------------------------------- template and export
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
-
-
-def neutralise(value):
-    """A value as every .xlsx export writes it: text is made safe to open and to write.
-
-    Characters a workbook cannot hold (a NUL stored before imports refused them) are dropped,
-    so an export never fails on what is already stored. Text that a spreadsheet would run as a
-    formula gets a leading apostrophe; so does text already starting with one, since the
-    importer strips one apostrophe.
-    """
-    if not isinstance(value, str):
-        return value
-    value = printable(value)
-    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def _member_cells(member: Member) -> list:
@@ -573,10 +422,10 @@ def write_members_xlsx(members, out) -> int:
     """Write MEMBERS to OUT as .xlsx in the import column set; returns the row count."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Đảng viên")
-    sheet.append([c.header for c in COLUMNS] + EXPORT_EXTRA_HEADERS)
+    write_header(sheet, [c.header for c in COLUMNS] + EXPORT_EXTRA_HEADERS)
     count = 0
     for member in members.select_related("cell").iterator(chunk_size=2000):
-        sheet.append([neutralise(v) for v in _member_cells(member) + [member.cell.name]])
+        write_row(sheet, _member_cells(member) + [member.cell.name])
         count += 1
     workbook.save(out)
     return count
@@ -587,23 +436,15 @@ def write_template_xlsx(out):
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Đảng viên"
-    sheet.append([c.header for c in COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for index, column in enumerate(COLUMNS, start=1):
-        letter = sheet.cell(row=1, column=index).column_letter
-        sheet.column_dimensions[letter].width = max(14, len(column.header) + 4)
-        for row in range(2, 1002):  # text format keeps leading zeros of card numbers
-            sheet.cell(row=row, column=index).number_format = "@"
-    guide = workbook.create_sheet("Hướng dẫn")
-    guide.append(["Cột", "Bắt buộc", "Cách ghi"])
-    for column in COLUMNS:
-        guide.append([column.header, "Có" if column.required else "Không", column.help])
-    guide.append([])
-    guide.append(["Mỗi đảng viên một dòng. Nhập lại cùng số thẻ (hoặc số lý lịch) sẽ cập nhật, không tạo trùng."])
-    guide.append(["Có lỗi ở bất kỳ dòng nào thì không dòng nào được ghi; sửa theo danh sách lỗi rồi nhập lại."])
-    guide.column_dimensions["A"].width = 20
-    guide.column_dimensions["C"].width = 60
+    write_header(sheet, [c.header for c in COLUMNS])
+    set_widths(sheet, [max(14, len(c.header) + 4) for c in COLUMNS])
+    format_as_text(sheet, range(1, len(COLUMNS) + 1), 1001)
+    guide = [[c.header, "Có" if c.required else "Không", c.help] for c in COLUMNS] + [
+        [],
+        ["Mỗi đảng viên một dòng. Nhập lại cùng số thẻ (hoặc số lý lịch) sẽ cập nhật, không tạo trùng."],
+        ["Có lỗi ở bất kỳ dòng nào thì không dòng nào được ghi; sửa theo danh sách lỗi rồi nhập lại."],
+    ]
+    add_guide(workbook, ["Cột", "Bắt buộc", "Cách ghi"], guide, [20, None, 60])
     workbook.save(out)
 
 

@@ -12,10 +12,11 @@ from django_tasks import task
 from quantriet.core.audit import audit_record
 from quantriet.core.jobs import JobError, job_create, job_run
 from quantriet.core.models import Job
+from quantriet.core.sheets import SheetError
 
 from .models import Organization
 from .policy import paths_where
-from .roster import RosterError, import_roster, roster_scope_paths
+from .roster import import_roster, roster_scope_paths
 
 ROSTER_IMPORT_KIND = "org.roster_import"
 #: Why a refused file failed its job; its page lists the problems below it.
@@ -58,7 +59,7 @@ def _import(job_id: int, progress) -> dict:
     paths = roster_scope_paths(narrowed_to, paths_where(job.created_by, "roster.import"))
     try:
         result = import_roster(job.created_by, bytes(job.payload), job.payload_name, paths, progress)
-    except RosterError as error:
+    except SheetError as error:
         problems = [{"row": p.row, "column": p.column, "message": p.message, "text": str(p)} for p in error.problems]
         raise JobError(REFUSED, result={"problems": problems}) from None
     counts = {

@@ -1,4 +1,4 @@
-"""Question bank import from .xlsx (or .csv), through the roster reader (size and zip-bomb limits).
+"""Question bank import from .xlsx (or .csv), through `core.sheets.read_table` (size, row and zip-bomb limits).
 
 Every row is validated first; then every question is written, or none. Errors name the
 spreadsheet row and column, in Vietnamese.
@@ -6,11 +6,10 @@ spreadsheet row and column, in Vietnamese.
 
 from django.db import transaction
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
+from quantriet.core import sheets
 from quantriet.core.audit import audit_record
 from quantriet.core.text import fold
-from quantriet.org.roster import Problem, RosterError, cell_text, neutralise, read_table
 
 from .models import MAX_CHOICES, Question, QuestionKind
 from .services import NO_CORRECT, _create_question, question_problems
@@ -19,27 +18,11 @@ LETTERS = "ABCDEF"[:MAX_CHOICES]
 QUESTION, KIND, CORRECT, EXPLANATION = "Câu hỏi", "Loại", "Đáp án đúng", "Giải thích"
 CHOICE_HEADERS = [f"Đáp án {letter}" for letter in LETTERS]
 HEADERS = [QUESTION, KIND, *CHOICE_HEADERS, CORRECT, EXPLANATION]
-REQUIRED = [QUESTION, CHOICE_HEADERS[0], CHOICE_HEADERS[1], CORRECT]
+#: The columns by key (each its own title), and those that must be there.
+TITLES = {title: title for title in HEADERS}
+REQUIRED = [(QUESTION,), (CHOICE_HEADERS[0],), (CHOICE_HEADERS[1],), (CORRECT,)]
 _KINDS = {fold(label): value for value, label in QuestionKind.choices}
 KIND_LABELS = [label for _, label in QuestionKind.choices]
-
-
-def map_header(header):
-    by_folded = {fold(h): h for h in HEADERS}
-    positions, problems = {}, []
-    for index, title in enumerate(header):
-        name = by_folded.get(fold(title))
-        if name is None:
-            continue
-        if name in positions:
-            problems.append(Problem(1, name, "cột này xuất hiện hai lần trong dòng tiêu đề."))
-        else:
-            positions[name] = index
-    problems += [Problem(1, h, "thiếu cột này trong dòng tiêu đề.") for h in REQUIRED if h not in positions]
-    if problems:
-        problems.append(Problem(1, "", "Hãy dùng dòng tiêu đề của tệp mẫu: " + ", ".join(HEADERS)))
-        raise RosterError(problems)
-    return positions
 
 
 def _kind(number, text, letters, fail):
@@ -84,31 +67,23 @@ def _row(number, raw, existing, seen, fail):
 
 
 def validate_sheet(document, body, positions):
-    problems = []
-
-    def fail(number, column, message):
-        problems.append(Problem(number, column, message))
-
+    problems = sheets.Problems(HEADERS)
     # A retired question may come back as its corrected version, with the same wording.
     active = Question.objects.filter(document=document, active=True)
     existing = {fold(t) for t in active.values_list("text", flat=True)}
     seen, rows = {}, []
     for number, cells in body:
-        raw = {name: cell_text(cells[i]) if i < len(cells) else "" for name, i in positions.items()}
-        rows.append(_row(number, raw, existing, seen, fail))
-    if problems:
-        order = {h: i for i, h in enumerate(HEADERS)}
-        problems.sort(key=lambda p: (p.row, order.get(p.column, len(order))))
-        raise RosterError(problems)
+        rows.append(_row(number, sheets.row_texts(cells, positions), existing, seen, problems.add))
+    problems.refuse()
     return rows
 
 
 def import_bank(actor, document, data: bytes, filename: str) -> int:
     """Validate the whole sheet, then add every question in one transaction; returns the count."""
-    header, body = read_table(data, filename)
-    positions = map_header(header)
+    header, body = sheets.read_table(data, filename)
+    positions = sheets.map_header(header, TITLES, REQUIRED)
     if not body:
-        raise RosterError([Problem(0, "", "Tệp chỉ có dòng tiêu đề, không có câu hỏi nào.")])
+        sheets.refuse_file("Tệp chỉ có dòng tiêu đề, không có câu hỏi nào.")
     rows = validate_sheet(document, body, positions)
     with transaction.atomic():
         for kind, text, explanation, choices in rows:
@@ -135,22 +110,18 @@ def write_template(out):
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Câu hỏi"
-    sheet.append(HEADERS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.append([neutralise(v) for v in EXAMPLE])
-    for column, width in zip("ABCDEFGHIJ", (60, 14, 28, 28, 28, 28, 28, 28, 14, 50), strict=True):
-        sheet.column_dimensions[column].width = width
+    sheets.write_header(sheet, HEADERS)
+    sheets.write_row(sheet, EXAMPLE)
+    sheets.set_widths(sheet, (60, 14, 28, 28, 28, 28, 28, 28, 14, 50))
     sheet.freeze_panes = "A2"
-    guide = workbook.create_sheet("Hướng dẫn")
-    guide.append(["Cột", "Cách ghi"])
-    guide.append([QUESTION, "Nội dung câu hỏi (bắt buộc)"])
-    guide.append([KIND, f"“{KIND_LABELS[0]}” hoặc “{KIND_LABELS[1]}”; bỏ trống thì suy ra từ cột đáp án đúng"])
-    guide.append(["Đáp án A … F", "Ít nhất hai đáp án (A và B)"])
-    guide.append([CORRECT, "Chữ cái đáp án đúng, ví dụ “B”; nhiều đáp án ghi “A,C”"])
-    guide.append([EXPLANATION, "Hiện cho người làm sau khi nộp bài"])
-    guide.append([])
-    guide.append(["Có lỗi ở bất kỳ dòng nào thì không câu hỏi nào được ghi; sửa theo danh sách lỗi rồi nhập lại."])
-    guide.column_dimensions["A"].width = 20
-    guide.column_dimensions["B"].width = 80
+    guide = [
+        [QUESTION, "Nội dung câu hỏi (bắt buộc)"],
+        [KIND, f"“{KIND_LABELS[0]}” hoặc “{KIND_LABELS[1]}”; bỏ trống thì suy ra từ cột đáp án đúng"],
+        ["Đáp án A … F", "Ít nhất hai đáp án (A và B)"],
+        [CORRECT, "Chữ cái đáp án đúng, ví dụ “B”; nhiều đáp án ghi “A,C”"],
+        [EXPLANATION, "Hiện cho người làm sau khi nộp bài"],
+        [],
+        ["Có lỗi ở bất kỳ dòng nào thì không câu hỏi nào được ghi; sửa theo danh sách lỗi rồi nhập lại."],
+    ]
+    sheets.add_guide(workbook, ["Cột", "Cách ghi"], guide, (20, 80))
     workbook.save(out)

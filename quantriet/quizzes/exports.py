@@ -1,6 +1,6 @@
 """Quiz results to .xlsx (opens in LibreOffice): the results page of one organisation as two sheets.
 
-Every text cell goes through ``neutralise`` (a name starting with "=" is not run as a formula).
+Every text cell goes through ``core.sheets.neutralise`` (a name starting with "=" is not run as a formula).
 """
 
 import re
@@ -9,8 +9,8 @@ import unicodedata
 from django.utils import timezone
 from openpyxl import Workbook
 
+from quantriet.core.sheets import write_header, write_row
 from quantriet.core.text import vn_date
-from quantriet.org.roster import neutralise
 
 from . import results
 
@@ -94,15 +94,15 @@ def write_results_xlsx(quiz, org, visible, out) -> int:
     ORG's total; returns the number of member rows."""
     workbook = Workbook(write_only=True)
     members = workbook.create_sheet(MEMBER_SHEET)
-    members.append(MEMBER_HEADERS)
+    write_header(members, MEMBER_HEADERS)
     count = 0
     for member in results.member_results(quiz, org).iterator(chunk_size=1000):
-        members.append([neutralise(v) for v in member_row(member)])
+        write_row(members, member_row(member))
         count += 1
     children = workbook.create_sheet(CHILD_SHEET)
-    children.append(CHILD_HEADERS)
+    write_header(children, CHILD_HEADERS)
     for summary in results.child_summaries(quiz, org, visible):
-        children.append([neutralise(v) for v in summary_row(summary["org"].name, summary)])
-    children.append([neutralise(v) for v in summary_row(f"{TOTAL_LABEL} — {org.name}", results.org_summary(quiz, org))])
+        write_row(children, summary_row(summary["org"].name, summary))
+    write_row(children, summary_row(f"{TOTAL_LABEL} — {org.name}", results.org_summary(quiz, org)))
     workbook.save(out)
     return count

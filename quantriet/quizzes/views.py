@@ -20,10 +20,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from quantriet.core.files import attachment
+from quantriet.core.sheets import SheetError, too_large
 from quantriet.documents.access import access_document
 from quantriet.org.models import Organization, attach_parent_names
 from quantriet.org.policy import can, widest_where
-from quantriet.org.roster import RosterError
 from quantriet.study.access import access_plan, access_plan_org
 from quantriet.study.models import PlanStatus, StudyPlan
 
@@ -160,11 +160,11 @@ def bank_import_view(request, doc_pk):
     if upload is None:
         problems = ["Chưa chọn tệp."]
     elif upload.size > MAX_IMPORT_BYTES:
-        problems = [f"Tệp quá lớn (tối đa {MAX_IMPORT_BYTES // (1024 * 1024)} MB)."]
+        problems = [too_large(MAX_IMPORT_BYTES)]
     else:
         try:
             count = bank_import.import_bank(request.user, document, upload.read(), upload.name)
-        except RosterError as error:
+        except SheetError as error:
             problems = [str(p) for p in error.problems]
         else:
             messages.success(request, f"Đã nhập {count} câu hỏi.")

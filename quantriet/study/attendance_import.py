@@ -1,8 +1,8 @@
 """The class board's attendance sheet: a roster-prefilled template out, the filled-in sheet back in.
 
-Import reads .xlsx or .csv (through the roster reader, with its size and zip-bomb limits),
-validates every row against the conference's roster, and then writes every row or none.
-Errors are reported by spreadsheet row and column, in Vietnamese.
+Import reads .xlsx or .csv (through `core.sheets.read_table`, with its size, row and zip-bomb
+limits), validates every row against the conference's roster, and then writes every row or
+none. Errors are reported by spreadsheet row and column, in Vietnamese.
 """
 
 from dataclasses import dataclass
@@ -11,14 +11,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from quantriet.core import sheets
 from quantriet.core.audit import audit_entry, audit_record
 from quantriet.core.models import AuditEntry
 from quantriet.core.text import fold
 from quantriet.org.models import Member
-from quantriet.org.roster import Problem, RosterError, cell_text, neutralise, read_table
 
 from .models import Attendance, AttendanceSource, AttendanceStatus, Conference
 from .services import conference_roster
@@ -28,7 +27,8 @@ CARD, RECORD, NAME, STATUS, REASON = "Số thẻ đảng viên", "Số lý lịc
 HEADERS = {"card_number": CARD, "record_number": RECORD, "full_name": NAME, "status": STATUS, "reason": REASON}
 #: Informative columns the template adds; the importer, like for any other extra column, ignores them.
 INFO_HEADERS = ["STT", "Chi bộ"]
-COLUMN_ORDER = {header: i for i, header in enumerate(HEADERS.values())}
+#: At least one column of each group must be there.
+REQUIRED = [("card_number", "record_number"), ("status",)]
 STATUS_LABELS = [label for _, label in AttendanceStatus.choices]
 _STATUS_BY_TEXT = {fold(label): value for value, label in AttendanceStatus.choices} | {
     value: value for value in AttendanceStatus.values
@@ -55,28 +55,6 @@ class AttendanceImportResult:
     kept_checkins: int = 0
 
 
-def map_header(header: list[str]) -> dict[str, int]:
-    """Column index per key; a card or a record number column, and the status column, are required."""
-    by_folded = {fold(h): key for key, h in HEADERS.items()}
-    positions, problems = {}, []
-    for index, title in enumerate(header):
-        key = by_folded.get(fold(title))
-        if key is None:
-            continue
-        if key in positions:
-            problems.append(Problem(1, HEADERS[key], "cột này xuất hiện hai lần trong dòng tiêu đề."))
-        else:
-            positions[key] = index
-    if "card_number" not in positions and "record_number" not in positions:
-        problems.append(Problem(1, CARD, f"thiếu cột “{CARD}” (hoặc “{RECORD}”) trong dòng tiêu đề."))
-    if "status" not in positions:
-        problems.append(Problem(1, STATUS, "thiếu cột này trong dòng tiêu đề."))
-    if problems:
-        problems.append(Problem(1, "", "Hãy dùng dòng tiêu đề của tệp mẫu: " + ", ".join(HEADERS.values())))
-        raise RosterError(problems)
-    return positions
-
-
 def _number_problem(key, value):
     if key == "card_number":
         hint = " Nếu số 0 ở đầu bị mất, hãy định dạng cột là Văn bản (Text)." if value.isdigit() else ""
@@ -85,15 +63,12 @@ def _number_problem(key, value):
 
 
 def validate_sheet(conference: Conference, body, positions) -> tuple[list[SheetRow], int]:
-    """Rows to write and the count of rows left blank, or RosterError listing every problem."""
-    problems = []
-
-    def fail(number, header, message):
-        problems.append(Problem(number, header, message))
-
+    """Rows to write and the count of rows left blank, or SheetError listing every problem."""
+    problems = sheets.Problems(HEADERS.values())
+    fail = problems.add
     parsed, skipped = [], 0
     for number, cells in body:
-        raw = {key: cell_text(cells[index]) if index < len(cells) else "" for key, index in positions.items()}
+        raw = sheets.row_texts(cells, positions)
         raw["record_number"] = raw.get("record_number", "").upper().replace(" ", "")
         raw["card_number"] = raw.get("card_number", "").replace(" ", "")
         status_text, reason = raw.get("status", ""), raw.get("reason", "")
@@ -160,24 +135,22 @@ def validate_sheet(conference: Conference, body, positions) -> tuple[list[SheetR
             rows.append(SheetRow(number, member, status, reason))
     if not problems and not rows:
         fail(0, "", "Tệp không có dòng nào ghi tình trạng điểm danh.")
-    if problems:
-        problems.sort(key=lambda p: (p.row, COLUMN_ORDER.get(p.column, len(COLUMN_ORDER))))
-        raise RosterError(problems)
+    problems.refuse()
     return rows, skipped
 
 
 def import_attendance(actor, conference: Conference, data: bytes, filename: str) -> AttendanceImportResult:
     """Validate the whole sheet, then write every row in one transaction (or none)."""
-    header, body = read_table(data, filename)
-    positions = map_header(header)
+    header, body = sheets.read_table(data, filename)
+    positions = sheets.map_header(header, HEADERS, REQUIRED)
     if not body:
-        raise RosterError([Problem(0, "", "Tệp chỉ có dòng tiêu đề, không có đảng viên nào.")])
+        sheets.refuse_file("Tệp chỉ có dòng tiêu đề, không có đảng viên nào.")
     rows, skipped = validate_sheet(conference, body, positions)
     try:
         result = _commit(actor, conference, rows, filename)
     except IntegrityError:
         # A member checked in by QR code between validation and commit.
-        raise RosterError([Problem(0, "", "Điểm danh vừa thay đổi (có người quét mã); hãy nhập lại tệp.")])
+        sheets.refuse_file("Điểm danh vừa thay đổi (có người quét mã); hãy nhập lại tệp.")
     result.skipped = skipped
     return result
 
@@ -256,50 +229,44 @@ def write_attendance_template(conference: Conference, out) -> int:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Điểm danh"
-    headers = [INFO_HEADERS[0], CARD, RECORD, NAME, INFO_HEADERS[1], STATUS, REASON]
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    sheets.write_header(sheet, [INFO_HEADERS[0], CARD, RECORD, NAME, INFO_HEADERS[1], STATUS, REASON])
     marks = {a.member_id: a for a in Attendance.objects.filter(conference=conference)}
     labels = dict(AttendanceStatus.choices)
     roster = conference_roster(conference).select_related("cell").order_by("cell__path", "name_key", "id")
     count = 0
     for count, member in enumerate(roster.iterator(chunk_size=2000), start=1):
         mark = marks.get(member.pk)
-        sheet.append(
+        sheets.write_row(
+            sheet,
             [
                 count,
                 member.card_number or "",
                 member.record_number or "",
-                neutralise(member.full_name),
-                neutralise(member.cell.name),
+                member.full_name,
+                member.cell.name,
                 labels[mark.status] if mark else "",
-                neutralise(mark.reason) if mark else "",
-            ]
+                mark.reason if mark else "",
+            ],
         )
     last = max(count + 1, 2)
-    for column in ("B", "C"):  # text keeps the leading zeros of card numbers
-        for row in range(2, last + 201):
-            sheet[f"{column}{row}"].number_format = "@"
+    sheets.format_as_text(sheet, (2, 3), last + 200)  # the card and record numbers
     choice = DataValidation(type="list", formula1='"' + ",".join(STATUS_LABELS) + '"', allow_blank=True)
     choice.error = "Chọn một trong: " + ", ".join(STATUS_LABELS)
     choice.errorTitle = "Tình trạng không hợp lệ"
     sheet.add_data_validation(choice)
     choice.add(f"F2:F{last}")
-    for column, width in zip("ABCDEFG", (6, 18, 14, 28, 34, 18, 40), strict=True):
-        sheet.column_dimensions[column].width = width
+    sheets.set_widths(sheet, (6, 18, 14, 28, 34, 18, 40))
     sheet.freeze_panes = "A2"
-    guide = workbook.create_sheet("Hướng dẫn")
-    guide.append(["Cột", "Cách ghi"])
-    guide.append([CARD, "8 chữ số; có thể bỏ trống nếu ghi số lý lịch"])
-    guide.append([RECORD, "Dùng khi đảng viên dự bị chưa có thẻ"])
-    guide.append([NAME, "Để đối chiếu; phải khớp với số thẻ/số lý lịch"])
-    guide.append([STATUS, "Một trong: " + ", ".join(STATUS_LABELS) + ". Bỏ trống: chưa điểm danh, giữ nguyên."])
-    guide.append([REASON, "Bắt buộc khi “Vắng có lý do”"])
-    guide.append([])
-    guide.append([neutralise(f"Hội nghị: {conference.title}")])
-    guide.append(["Có lỗi ở bất kỳ dòng nào thì không dòng nào được ghi; sửa theo danh sách lỗi rồi nhập lại."])
-    guide.column_dimensions["A"].width = 20
-    guide.column_dimensions["B"].width = 80
+    guide = [
+        [CARD, "8 chữ số; có thể bỏ trống nếu ghi số lý lịch"],
+        [RECORD, "Dùng khi đảng viên dự bị chưa có thẻ"],
+        [NAME, "Để đối chiếu; phải khớp với số thẻ/số lý lịch"],
+        [STATUS, "Một trong: " + ", ".join(STATUS_LABELS) + ". Bỏ trống: chưa điểm danh, giữ nguyên."],
+        [REASON, "Bắt buộc khi “Vắng có lý do”"],
+        [],
+        [f"Hội nghị: {conference.title}"],
+        ["Có lỗi ở bất kỳ dòng nào thì không dòng nào được ghi; sửa theo danh sách lỗi rồi nhập lại."],
+    ]
+    sheets.add_guide(workbook, ["Cột", "Cách ghi"], guide, (20, 80))
     workbook.save(out)
     return count

@@ -3,11 +3,11 @@
 import re
 
 from django import forms
-from django.conf import settings
 from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
 from quantriet.core.numbers import VnIntegerField
+from quantriet.core.sheets import SheetFileField
 from quantriet.org.forms import BootstrapMixin
 from quantriet.org.models import TITLE_RANK, Member, Organization, Position, Title
 
@@ -317,12 +317,4 @@ class PlanOrgPickForm(forms.Form):
 
 
 class AttendanceUploadForm(BootstrapMixin, forms.Form):
-    file = forms.FileField(label="Tệp điểm danh (.xlsx hoặc .csv)")
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".xlsx", ".csv")):
-            raise forms.ValidationError("Chỉ nhận tệp .xlsx hoặc .csv theo mẫu.")
-        if upload.size > settings.ROSTER_MAX_BYTES:
-            raise forms.ValidationError(f"Tệp quá lớn (tối đa {settings.ROSTER_MAX_BYTES // (1024 * 1024)} MB).")
-        return upload
+    file = SheetFileField(label="Tệp điểm danh (.xlsx hoặc .csv)")

@@ -26,10 +26,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from quantriet.core.files import attachment, download
 from quantriet.core.people import person_name
+from quantriet.core.sheets import SheetError
 from quantriet.core.text import fold, search_text
 from quantriet.org import policy
 from quantriet.org.models import Organization, Title, attach_parent_names, subtree_q
-from quantriet.org.roster import RosterError
 
 from . import checkin as codes
 from . import services
@@ -494,7 +494,7 @@ def attendance_import(request, pk):
         upload = form.cleaned_data["file"]
         try:
             result = import_attendance(request.user, conference, upload.read(), upload.name)
-        except RosterError as error:
+        except SheetError as error:
             problems = error.problems
         else:
             messages.success(

@@ -16,9 +16,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from quantriet.core import files
+from quantriet.core.tests.zips import set_declared_size
 from quantriet.essays import services
 from quantriet.essays.models import Essay, EssayFile
-from quantriet.org.tests.test_roster import set_declared_size
 
 from .common import ESSAY, docx_bytes, essay_plan
 

@@ -6,7 +6,6 @@ and column; every accepted one must be idempotent on re-import.
 
 import datetime
 import io
-import struct
 import zipfile
 
 import pytest
@@ -18,11 +17,13 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from quantriet.core.models import AuditEntry, Job, JobStatus
+from quantriet.core.sheets import SheetError
+from quantriet.core.tests.zips import rezip, set_declared_size
 from quantriet.core.text import vn_date
 from quantriet.org.demo import ROOT_CODE
 from quantriet.org.models import Gender, Member, MemberStatus, MemberTransfer, Organization
 from quantriet.org.policy import paths_where
-from quantriet.org.roster import COLUMN_BY_KEY, COLUMNS, RosterError, import_roster, neutralise
+from quantriet.org.roster import COLUMN_TITLES, COLUMNS, import_roster
 from quantriet.org.tasks import ROSTER_IMPORT_KIND
 
 HEADERS = [c.header for c in COLUMNS]
@@ -91,9 +92,9 @@ def csv_bytes(rows, delimiter=";", bom=False):
 
 
 def refused(data, filename="ds.xlsx", paths=None):
-    """The RosterError raised by importing DATA (with the whole province in scope by default)."""
+    """The SheetError raised by importing DATA (with the whole province in scope by default)."""
     paths = paths if paths is not None else [Organization.objects.get(code=ROOT_CODE).path]
-    with pytest.raises(RosterError) as caught:
+    with pytest.raises(SheetError) as caught:
         import_roster(None, data, filename, paths)
     return caught.value
 
@@ -115,19 +116,6 @@ def state():
 
 def fields(member):
     return Member.objects.filter(pk=member.pk).values().get()
-
-
-def set_declared_size(data, name, size):
-    """DATA (a zip) with the uncompressed size of NAME in the central directory set to SIZE."""
-    data = bytearray(data)
-    pos = 0
-    while (pos := data.find(b"PK\x01\x02", pos)) != -1:
-        length = struct.unpack_from("<H", data, pos + 28)[0]
-        if bytes(data[pos + 46 : pos + 46 + length]).decode() == name:
-            struct.pack_into("<I", data, pos + 24, size)
-            return bytes(data)
-        pos += 4
-    raise KeyError(name)
 
 
 # ---------------------------------------------------------------- fixtures
@@ -395,18 +383,6 @@ def test_files_that_are_not_rosters_are_refused(tree, data, filename, message):
     assert state() == before
 
 
-def _rezip(data, replace=None, add=None):
-    """DATA (a zip) with some members' contents REPLACEd and ADDed, deflated."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            target.writestr(info.filename, (replace or {}).get(info.filename, source.read(info.filename)))
-        for name, content in (add or {}).items():
-            target.writestr(name, content)
-    return out.getvalue()
-
-
 def test_zip_that_is_not_a_workbook_is_refused(tree):
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
@@ -415,14 +391,14 @@ def test_zip_that_is_not_a_workbook_is_refused(tree):
 
 
 def test_workbook_with_a_corrupt_sheet_is_refused_not_crashing(tree):
-    data = _rezip(xlsx([person()]), replace={"xl/worksheets/sheet1.xml": b"<worksheet><sheetData><row><c><v>1</x>"})
+    data = rezip(xlsx([person()]), replace={"xl/worksheets/sheet1.xml": b"<worksheet><sheetData><row><c><v>1</x>"})
     before = state()
     assert "không phải bảng tính Excel" in str(refused(data))
     assert state() == before
 
 
 def test_zip_bomb_by_ratio_is_refused(tree):
-    data = _rezip(xlsx([person()]), add={"xl/media/padding.bin": b"\0" * (8 * 1024 * 1024)})
+    data = rezip(xlsx([person()]), add={"xl/media/padding.bin": b"\0" * (8 * 1024 * 1024)})
     assert len(data) < 100_000  # 8 MB of zeros squeezed into a few kilobytes
     before = state()
     error = refused(data)
@@ -585,14 +561,6 @@ def test_export_neutralises_formulas(tree, client_as):
     assert checked == 8
 
 
-def test_neutralise_keeps_a_leading_apostrophe():
-    # The importer takes one leading apostrophe off again, so a real one must be doubled.
-    assert neutralise("'Ana") == "''Ana"
-    assert neutralise("=1") == "'=1"
-    assert neutralise("An") == "An"
-    assert neutralise(None) is None
-
-
 def test_export_reimports_unchanged(tree, client_as, users):
     cell = tree[C1_CELL2]
     Member.objects.create(
@@ -636,7 +604,7 @@ def test_template_header_row_is_the_column_set(client_as):
     assert header == HEADERS
     guide = [row[0] for row in workbook["Hướng dẫn"].iter_rows(min_row=2, max_row=len(COLUMNS) + 1, values_only=True)]
     assert guide == HEADERS
-    assert COLUMN_BY_KEY["card_number"].header == "Số thẻ đảng viên"
+    assert COLUMN_TITLES["card_number"] == "Số thẻ đảng viên"
 
 
 def test_filled_template_imports(tree, client_as):
@@ -768,7 +736,7 @@ def test_conflict_message_names_no_member_outside_scope(users):
     inside = users["dangvien1"].member
     outside = Member.objects.in_subtree(Organization.objects.get(code=C2)).exclude(record_number=None).first()
     data = xlsx([row_of(inside, record_number=outside.record_number)])
-    with pytest.raises(RosterError) as error:
+    with pytest.raises(SheetError) as error:
         import_roster(None, data, "x.xlsx", [Organization.objects.get(code=C1).path])
     text = str(error.value)
     assert "ngoài phạm vi" in text and outside.full_name not in text

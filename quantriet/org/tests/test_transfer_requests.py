@@ -12,9 +12,10 @@ from django.test import override_settings
 from django.urls import reverse
 
 from quantriet.core.models import AuditEntry
+from quantriet.core.sheets import SheetError
 from quantriet.org.models import Member, MemberTransfer, Organization, TransferRequest, TransferRequestStatus
 from quantriet.org.policy import paths_where
-from quantriet.org.roster import RosterError, import_roster
+from quantriet.org.roster import import_roster
 
 from . import test_roster
 from .test_roster import C1_CELL1, C2, H, person, row_of, xlsx
@@ -29,7 +30,7 @@ def outsiders(tree):
 
 
 def import_as(user, rows):
-    with pytest.raises(RosterError) as caught:
+    with pytest.raises(SheetError) as caught:
         import_roster(user, xlsx(rows), "ds.xlsx", paths_where(user, "roster.import"))
     return caught.value
 

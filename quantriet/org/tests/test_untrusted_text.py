@@ -55,19 +55,19 @@ def test_roster_import_refuses_control_characters_in_csv(tree):
 
 
 def test_attendance_and_question_bank_imports_refuse_control_characters(users):
-    from quantriet.org.roster import RosterError
+    from quantriet.core.sheets import SheetError
     from quantriet.quizzes.bank_import import import_bank
     from quantriet.study.attendance_import import import_attendance
 
     conference = make_conference(make_plan(users["admin"]), Organization.objects.get(code=C1), users["admin"])
     sheet = "Số thẻ đảng viên,Họ và tên,Tình trạng,Lý do\n12345678,A,Vắng có lý do,Ốm\x0b nặng\n".encode()
-    with pytest.raises(RosterError) as caught:
+    with pytest.raises(SheetError) as caught:
         import_attendance(users["admin"], conference, sheet, "dd.csv")
     assert [(p.row, p.column) for p in caught.value.problems] == [(2, "Lý do")]
 
     quiz = quiz_plan(users["tinh.tuyengiao"])
     bank = "Câu hỏi,Đáp án A,Đáp án B,Đáp án đúng\nCâu\x00 một,Có,Không,A\n".encode()
-    with pytest.raises(RosterError) as caught:
+    with pytest.raises(SheetError) as caught:
         import_bank(users["tinh.tuyengiao"], quiz.plan.documents.get(), bank, "nh.csv")
     assert [(p.row, p.column) for p in caught.value.problems] == [(2, "Câu hỏi")]
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from quantriet.org.roster import RosterError
+from quantriet.core.sheets import SheetError
 from quantriet.quizzes.bank_import import import_bank, write_template
 from quantriet.quizzes.models import Question, QuestionKind
 from quantriet.study.tests.test_conferences_common import make_plan
@@ -60,7 +60,7 @@ def test_one_bad_row_writes_nothing_and_names_rows_and_columns(document, users):
         ["Loại lạ?", "Tự luận", "X", "Y", "", "", "", "", "A", ""],  # row 8
         ["Ai chủ trì hội nghị quán triệt ở chi bộ?", "", "X", "Y", "", "", "", "", "A", ""],  # row 9: duplicate of 2
     ]
-    with pytest.raises(RosterError) as error:
+    with pytest.raises(SheetError) as error:
         import_bank(users["tinh.tuyengiao"], document, xlsx(rows), "cau-hoi.xlsx")
     found = {(p.row, p.column) for p in error.value.problems}
     assert {(5, "Câu hỏi"), (6, "Đáp án đúng"), (7, "Đáp án đúng"), (8, "Loại"), (9, "Câu hỏi")} <= found
@@ -70,17 +70,17 @@ def test_one_bad_row_writes_nothing_and_names_rows_and_columns(document, users):
 
 
 def test_missing_header_and_non_spreadsheet_are_refused(document, users):
-    with pytest.raises(RosterError) as error:
+    with pytest.raises(SheetError) as error:
         import_bank(users["admin"], document, xlsx(GOOD, headers=["Câu hỏi", "Đáp án A"]), "x.xlsx")
     assert {(1, "Đáp án B"), (1, "Đáp án đúng")} <= {(p.row, p.column) for p in error.value.problems}
-    with pytest.raises(RosterError):
+    with pytest.raises(SheetError):
         import_bank(users["admin"], document, b"not a spreadsheet", "x.pdf")
     assert not Question.objects.filter(document=document).exists()
 
 
 def test_reimport_refuses_questions_already_in_the_bank(document, users):
     import_bank(users["admin"], document, xlsx(GOOD), "a.xlsx")
-    with pytest.raises(RosterError) as error:
+    with pytest.raises(SheetError) as error:
         import_bank(users["admin"], document, xlsx(GOOD[:1]), "a.xlsx")
     assert error.value.problems[0].row == 2 and "đã có" in error.value.problems[0].message
     assert Question.objects.filter(document=document).count() == 3

@@ -4,8 +4,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from quantriet.core.sheets import SheetError
 from quantriet.org.models import Organization
-from quantriet.org.roster import RosterError, import_roster
+from quantriet.org.roster import import_roster
 
 
 class Command(BaseCommand):
@@ -37,7 +38,7 @@ class Command(BaseCommand):
 
         try:
             result = import_roster(None, path.read_bytes(), path.name, paths, progress)
-        except RosterError as error:
+        except SheetError as error:
             bar.close()
             for problem in error.problems:
                 self.stderr.write(str(problem))
