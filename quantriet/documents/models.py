@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from quantriet.core.models import StoredFile
 from quantriet.core.text import fold
-from quantriet.org.models import Organization, granted_paths, subtree_q
+from quantriet.org.models import Organization, granted_q, standing_paths
 from quantriet.org.tree import ancestor_paths
 
 
@@ -47,14 +47,10 @@ class DocumentQuerySet(models.QuerySet):
         """
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
-        paths = list(granted_paths(user))
-        member = getattr(user, "member", None)
-        if member is not None:
-            paths.append(member.cell.path)
         return self.filter(
             Q(issuing_org__isnull=True)
-            | Q(issuing_org__path__in=ancestor_paths(paths))
-            | subtree_q(granted_paths(user), "issuing_org__path")
+            | Q(issuing_org__path__in=ancestor_paths(standing_paths(user)))
+            | granted_q(user, "issuing_org__path")
         )
 
     def search(self, text):

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quantriet.core.models import StoredFile
-from quantriet.org.models import Member, Organization, granted_paths, subtree_q
+from quantriet.org.models import Member, Organization, granted_q
 from quantriet.study.models import StudyPlan
 
 
@@ -27,7 +27,7 @@ class EssayQuerySet(models.QuerySet):
         """Essays of cells in the user's granted subtrees, and always one's own."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
-        return self.filter(subtree_q(granted_paths(user), "cell__path") | Q(member__user=user))
+        return self.filter(granted_q(user, "cell__path") | Q(member__user=user))
 
     def in_subtree(self, org):
         return self.filter(cell__path__startswith=org.path)

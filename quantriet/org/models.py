@@ -66,6 +66,21 @@ def subtree_q(paths, field="path") -> Q:
     return q
 
 
+def granted_q(user, field="path") -> Q:
+    """Rows whose FIELD (a tree path) lies in a subtree USER was granted: the gate's reach by grants."""
+    return subtree_q(granted_paths(user), field)
+
+
+def standing_paths(user) -> list[str]:
+    """Where USER stands in the tree: their granted subtrees' tops and their own cell. What is
+    issued at these levels or above them (documents, plans) is theirs to see."""
+    paths = list(granted_paths(user))
+    member = getattr(user, "member", None)
+    if member is not None:
+        paths.append(member.cell.path)
+    return paths
+
+
 class OrganizationQuerySet(MP_NodeQuerySet):
     def visible_to(self, user):
         """The access gate for organisations: granted subtrees, else the member's own cell."""

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from quantriet.core.models import StoredFile
 from quantriet.documents.models import Audience, Document
-from quantriet.org.models import Member, Organization, OrgKind, granted_paths, subtree_q
+from quantriet.org.models import Member, Organization, OrgKind, granted_q, standing_paths
 from quantriet.org.policy import can
 from quantriet.org.tree import ancestor_paths
 
@@ -54,22 +54,13 @@ class EssayAudience(models.TextChoices):
     ALL_MEMBERS = "dang_vien", "Tất cả đảng viên dự học"
 
 
-def _user_paths(user):
-    """Granted paths plus the member's own cell: where a user stands in the tree."""
-    paths = list(granted_paths(user))
-    member = getattr(user, "member", None)
-    if member is not None:
-        paths.append(member.cell.path)
-    return paths
-
-
 class StudyPlanQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Published plans issued at the user's levels or above; drafts only inside a granted subtree."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
-        inside = subtree_q(granted_paths(user), "issuer__path")
-        above = Q(issuer__path__in=ancestor_paths(_user_paths(user)))
+        inside = granted_q(user, "issuer__path")
+        above = Q(issuer__path__in=ancestor_paths(standing_paths(user)))
         return self.filter(inside | (above & ~Q(status=PlanStatus.DRAFT)))
 
 
