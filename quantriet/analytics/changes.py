@@ -1,8 +1,8 @@
 """Incremental refresh: find what changed since a plan's last run and recompute only those subtrees.
 
-The apps below analytics never call it (DESIGN §3: a rollup is refreshed by the higher app, not
-by the lower app calling up); they only keep change times — ``Attendance.updated_at``,
-``Conference.updated_at``, ``Essay.submitted_at``, ``Grade.graded_at``,
+The apps below analytics never call it (docs/architecture.md, "Layout": a rollup is refreshed by
+the higher app, not by the lower app calling up); they only keep change times —
+``Attendance.updated_at``, ``Conference.updated_at``, ``Essay.submitted_at``, ``Grade.graded_at``,
 ``EssayVerdict.computed_at``, ``QuizResult.updated_at`` — all indexed, and answer "what changed
 since" through their selectors (``*_changed_since``). `refresh_changed` reads them from the plan's
 watermark (`FidelityRun.checked_at`, less a margin for transactions that

@@ -2,7 +2,7 @@
 
 Every document an app issues in the name of a committee (reports, action programmes,
 evaluations, inspection conclusions) is laid out here, from plain values, so that they all look
-the same and follow shared/reference/party-document-symbols.md:
+the same and follow docs/reference/party-document-symbols.md:
 
     document = new_document()                  # A4, margins, Times New Roman 14 pt, page numbers
     write_header(document, OfficialHeader(...))  # issuer block | ĐẢNG CỘNG SẢN VIỆT NAM, place, date

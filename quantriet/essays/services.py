@@ -1,6 +1,6 @@
 """Writes of essays and grading; each runs in one transaction and leaves an audit entry.
 
-Decisions (see also the app's README section in the report):
+Decisions:
 - Who must write (``essay_writers``): the plan's essay audience among the members of the cells
   that have an obligation under the plan, i.e. the cells of the issuer's subtree that were part
   of the cascade when the plan was published. KEY_CADRES narrows that to members holding a

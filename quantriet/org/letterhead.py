@@ -5,7 +5,7 @@ header block and the signature block of a document issued by ORG (ANCESTORS: its
 first, as `Organization.objects.get_ancestors(org)` returns them). The names follow how
 committees write them.
 
-Decisions where the reference (shared/reference/party-document-symbols.md) is silent or
+Decisions where the reference (docs/reference/party-document-symbols.md) is silent or
 unconfirmed:
 - The issuer code is TU for a tỉnh ủy, ĐU for other committees, CB for a chi bộ (CB is
   unconfirmed).
