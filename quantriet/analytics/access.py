@@ -21,12 +21,12 @@ def fidelity_plans():
     return StudyPlan.objects.exclude(status=PlanStatus.DRAFT)
 
 
-def fidelity_plan(user, plan_id: int, action: str = VIEW) -> StudyPlan:
+def access_fidelity_plan(user, plan_id: int, action: str = VIEW) -> StudyPlan:
     """The plan PLAN_ID with figures in USER's scope (else 404) on whose issuer USER may do ACTION (else 403)."""
     return access_plan(user, plan_id, action, among=fidelity_plans())
 
 
-def fidelity_org(user, plan: StudyPlan, org_id: int | None = None) -> Organization:
+def access_fidelity_org(user, plan: StudyPlan, org_id: int | None = None) -> Organization:
     """The organisation asked for, or the user's widest one in the plan's tree; 404 outside scope or
     outside the plan's tree, 403 without the right to its figures (`study.access.access_plan_org`)."""
     return access_plan_org(user, plan, FIDELITY_VIEW, org_id)

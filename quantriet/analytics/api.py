@@ -6,7 +6,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 
 from quantriet.core.api import MAX_ID, TAGS
 
-from .access import fidelity_org, fidelity_plan
+from .access import access_fidelity_org, access_fidelity_plan
 from .components import LABELS, STATES
 from .models import FidelityScore
 
@@ -80,8 +80,8 @@ def plan_fidelity(
     plan_id: int = Path(..., ge=1, le=MAX_ID),
     org: int | None = Query(None, ge=1, le=MAX_ID),
 ):
-    plan = fidelity_plan(request.user, plan_id)
-    organisation = fidelity_org(request.user, plan, org)
+    plan = access_fidelity_plan(request.user, plan_id)
+    organisation = access_fidelity_org(request.user, plan, org)
     rows = FidelityScore.objects.filter(plan=plan).select_related("org", "head")
     own = rows.filter(org=organisation).first()
     if own is None:

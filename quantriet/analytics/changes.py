@@ -7,7 +7,7 @@ the higher app, not by the lower app calling up); they only keep change times â€
 since" through their selectors (``*_changed_since``). `refresh_changed` reads them from the plan's
 watermark (`FidelityRun.checked_at`, less a margin for transactions that
 committed late), refreshes the touched cells' and hosts' subtrees and the chain above, and moves
-the watermark. `manage.py refresh_fidelity --changed --every 30` runs it in a loop (`make run`
+the watermark. `manage.py refresh_fidelity --changed --every 20` runs it in a loop (`make run`
 starts one); a plan that was closed or whose quiz settings changed since, or that has no rows
 yet, is recomputed whole.
 

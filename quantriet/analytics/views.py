@@ -20,7 +20,7 @@ from quantriet.org.tree import ancestors_of
 from quantriet.study.models import Level
 
 from . import dashboard
-from .access import FIDELITY_REFRESH, FIDELITY_VIEW, fidelity_org, fidelity_plan, fidelity_plans
+from .access import FIDELITY_REFRESH, FIDELITY_VIEW, access_fidelity_org, access_fidelity_plan, fidelity_plans
 from .components import COMPONENTS, FLAGS, basis, lam_luot_rule
 from .exports import write_fidelity_xlsx
 from .forms import ConfigForm
@@ -51,8 +51,8 @@ def _breadcrumb(request, plan, org):
 
 
 def plan_dashboard(request, plan_pk):
-    plan = fidelity_plan(request.user, plan_pk)
-    org = fidelity_org(request.user, plan, _org_param(request))
+    plan = access_fidelity_plan(request.user, plan_pk)
+    org = access_fidelity_org(request.user, plan, _org_param(request))
     row = FidelityScore.objects.filter(plan=plan, org=org).select_related("org", "head").first()
     rows = dashboard.subtree_rows(plan, org)
     context = {
@@ -96,8 +96,8 @@ def _rule(plan) -> str:
 
 def tree_children(request, plan_pk, org_pk):
     """htmx: the children of one node of the tree, a page at a time."""
-    plan = fidelity_plan(request.user, plan_pk)
-    org = fidelity_org(request.user, plan, org_pk)
+    plan = access_fidelity_plan(request.user, plan_pk)
+    org = access_fidelity_org(request.user, plan, org_pk)
     nodes = _children(plan, org, request.GET.get("trang"))
     context = {"plan": plan, "parent": org, "nodes": nodes, "rule": _rule(plan)}
     return render(request, "analytics/_tree_nodes.html", context)
@@ -129,16 +129,16 @@ def _table_context(request, rows, org):
 
 def weakest_table(request, plan_pk):
     """htmx: the weakest-units table, filtered, sorted and paged."""
-    plan = fidelity_plan(request.user, plan_pk)
-    org = fidelity_org(request.user, plan, _org_param(request))
+    plan = access_fidelity_plan(request.user, plan_pk)
+    org = access_fidelity_org(request.user, plan, _org_param(request))
     table = _table_context(request, dashboard.subtree_rows(plan, org), org)
     context = {"plan": plan, "org": org, "table": table, "rule": _rule(plan)}
     return render(request, "analytics/_weakest.html", context)
 
 
 def export_xlsx(request, plan_pk):
-    plan = fidelity_plan(request.user, plan_pk)
-    org = fidelity_org(request.user, plan, _org_param(request))
+    plan = access_fidelity_plan(request.user, plan_pk)
+    org = access_fidelity_org(request.user, plan, _org_param(request))
     buffer = io.BytesIO()
     write_fidelity_xlsx(plan, org, buffer)
     return attachment(buffer.getvalue(), f"chi-so-lam-ky-{plan.pk}-{org.code}.xlsx")
@@ -146,10 +146,10 @@ def export_xlsx(request, plan_pk):
 
 def compare(request, plan_pk):
     """Two plans side by side for the children of one organisation."""
-    plan = fidelity_plan(request.user, plan_pk)
-    other = fidelity_plan(request.user, _org_param(request, "other") or 0)
-    org = fidelity_org(request.user, plan, _org_param(request))
-    fidelity_org(request.user, other, org.pk)  # the unit must lie in both plans' trees
+    plan = access_fidelity_plan(request.user, plan_pk)
+    other = access_fidelity_plan(request.user, _org_param(request, "other") or 0)
+    org = access_fidelity_org(request.user, plan, _org_param(request))
+    access_fidelity_org(request.user, other, org.pk)  # the unit must lie in both plans' trees
     ours = {r.org_id: r for r in FidelityScore.objects.filter(plan=plan, parent_org=org).select_related("org")}
     theirs = {r.org_id: r for r in FidelityScore.objects.filter(plan=other, parent_org=org).select_related("org")}
     own = {p.pk: FidelityScore.objects.filter(plan=p, org=org).first() for p in (plan, other)}
@@ -176,13 +176,13 @@ def _start_refresh(request, plan):
 @require_POST
 def refresh(request, plan_pk):
     """Recompute every row of the plan in the background; the job page shows the progress."""
-    plan = fidelity_plan(request.user, plan_pk, FIDELITY_REFRESH)
+    plan = access_fidelity_plan(request.user, plan_pk, FIDELITY_REFRESH)
     return redirect(_start_refresh(request, plan).get_absolute_url())
 
 
 def config(request, plan_pk):
     """The plan's weights and thresholds (its issuer's propaganda staff); saving recomputes the rows."""
-    plan = fidelity_plan(request.user, plan_pk, FIDELITY_REFRESH)
+    plan = access_fidelity_plan(request.user, plan_pk, FIDELITY_REFRESH)
     form = ConfigForm(request.POST or None, initial=ConfigForm.initial_for(plan_settings(plan, timezone.localdate())))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

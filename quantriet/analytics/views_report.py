@@ -15,7 +15,7 @@ from django.urls import path, reverse
 from quantriet.core.files import attachment
 from quantriet.core.text import fold
 
-from .access import fidelity_org, fidelity_plan
+from .access import access_fidelity_org, access_fidelity_plan
 from .models import FidelityScore
 from .report import write_report
 from .views import _org_param
@@ -28,8 +28,8 @@ def _file_names(plan, org) -> tuple[str, str]:
 
 
 def report(request, plan_pk):
-    plan = fidelity_plan(request.user, plan_pk)
-    org = fidelity_org(request.user, plan, _org_param(request))
+    plan = access_fidelity_plan(request.user, plan_pk)
+    org = access_fidelity_org(request.user, plan, _org_param(request))
     if not FidelityScore.objects.filter(plan=plan, org=org).exists():
         messages.warning(
             request,

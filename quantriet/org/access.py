@@ -16,8 +16,17 @@ def access_member(user, member_id, action=VIEW) -> Member:
 
     A member's own study record is theirs to read (the rule `member.study_record` says so)."""
     members = Member.objects.visible_to(user).select_related("cell", "user")
-    themself = (lambda member: member.user_id == user.pk) if action == "member.study_record" else None
+    themself = (lambda member: is_own_record(user, member)) if action == "member.study_record" else None
     return access(members, member_id, user, action, org_of=lambda member: member.cell, also=themself)
+
+
+def is_own_record(user, member) -> bool:
+    return member.user_id == user.pk
+
+
+def may_read_study_record(user, member) -> bool:
+    """`member.study_record` on MEMBER's cell, or MEMBER is USER themself (as `access_member` checks it)."""
+    return is_own_record(user, member) or can(user, "member.study_record", member.cell)
 
 
 def access_position(user, position_id, action=VIEW) -> Position:

@@ -128,8 +128,9 @@ def orgs_where(user, action: str):
 
 
 def widest_where(user, action: str, within: Organization) -> Organization | None:
-    """The widest organisation of WITHIN's subtree where USER may do ACTION: a granted subtree inside
-    WITHIN, or WITHIN itself when a grant covers it; None without such a grant."""
+    """The widest organisation of WITHIN's subtree where USER may do ACTION: WITHIN itself when a
+    grant covers it, else the first (in tree order) of the granted subtrees inside WITHIN — none of
+    which is wider than another; None without such a grant."""
     for granted in paths_where(user, action):
         if granted.startswith(within.path):
             return Organization.objects.get(path=granted)

@@ -42,7 +42,9 @@ def roster_import_start(actor, org: Organization | None, filename: str, data: by
 
 
 def roster_jobs(user):
-    """USER's own roster imports, newest first: private even to the admin (a roster is personal data)."""
+    """USER's own roster imports, newest first. Their pages (with the refused rows) are the uploader's
+    only, even against the admin (a roster is personal data); a superuser sees a job's state on the
+    generic job page and in the admin, as for every job."""
     jobs = Job.objects.visible_to(user).filter(kind=ROSTER_IMPORT_KIND, created_by=user)
     return jobs.defer("payload").order_by("-created_at", "-id")
 

@@ -14,7 +14,7 @@ from quantriet.core.audit import audit_record
 from quantriet.core.files import attachment
 from quantriet.core.text import search_text
 
-from .access import access_member, access_org
+from .access import access_member, access_org, may_read_study_record
 from .forms import RosterUploadForm
 from .models import TITLE_RANK, Member, Organization, Position, attach_parent_names
 from .policy import can, orgs_where, require_anywhere
@@ -113,7 +113,7 @@ def member_detail(request, pk):
         "cell_visible": Organization.objects.visible_to(request.user).filter(pk=member.cell_id).exists(),
         "can_roster": can(request.user, "roster.manage", member.cell),
         # The record itself is served by a higher app (analytics.home.member_record) as an htmx partial.
-        "can_see_record": member.user_id == request.user.pk or can(request.user, "member.study_record", member.cell),
+        "can_see_record": may_read_study_record(request.user, member),
     }
     return render(request, "org/member_detail.html", context)
 
