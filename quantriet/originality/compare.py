@@ -6,52 +6,60 @@ corpus, the shingles found in very many documents. An essay that copies the reso
 caught by `reference_share`, not by pairing.
 """
 
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from .minhash import Sketch, sketch
-from .normalize import Tokens, tokenize, words
-from .shingles import SHINGLE_SIZE, shingle_hashes
+from .normalize import Stream, stream, symbols
+from .shingles import CHAR_SHINGLE_SIZE, char_shingle_hashes
 
-#: Fewer shared shingles than this never make a pair, however short the texts (about two sentences).
-MIN_SHARED = 20
+#: Fewer shared shingles than this never make a pair, however short the texts (about one sentence).
+MIN_SHARED = 50
 #: Shared runs at most this many shingles apart (two or three reworded words) join into one passage.
-PASSAGE_GAP = 10
-#: Shorter passages (after joining) are coincidences of wording, not copying.
-MIN_PASSAGE = 3
+PASSAGE_GAP = 36
+#: Shorter runs of shared shingles (under a dozen letters: "đồng chí d") are chance, and are not
+#: aligned: one would break the chain of a reworded sentence's runs.
+MIN_RUN = 4
+#: Shorter passages (after joining) are coincidences of wording, not copying (with the K - 1
+#: symbols of the last shingle, about five syllables).
+MIN_PASSAGE = 8
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Fingerprint:
-    """A text, the hash of the shingle starting at each of its tokens, and how it was tokenized."""
+    """A text (NFC), the hash of the shingle starting at each symbol of its matching stream, and how it was made."""
 
     text: str
-    hashes: list[int]
-    k: int = SHINGLE_SIZE
+    hashes: np.ndarray  # uint64
+    k: int = CHAR_SHINGLE_SIZE
     options: dict = field(default_factory=dict)
 
-    def tokens(self) -> Tokens:
-        """The tokens with their character spans (computed again: only passages need them)."""
-        return tokenize(self.text, **self.options)
+    def stream(self) -> Stream:
+        """The matching symbols with their character spans (computed again: only passages need them)."""
+        return stream(self.text, **self.options)
 
     def shingles(self, boilerplate: frozenset[int] = frozenset()) -> set[int]:
-        return set(self.hashes).difference(boilerplate)
+        return set(self.hashes.tolist()).difference(boilerplate)
 
     def sketch(self, boilerplate: frozenset[int] = frozenset()) -> Sketch | None:
-        return sketch(self.shingles(boilerplate))
+        return sketch(self.shingles(boilerplate)) if boilerplate else sketch(self.hashes)
 
 
-def fingerprint(text: str, *, k: int = SHINGLE_SIZE, **options) -> Fingerprint:
-    """TEXT tokenized (OPTIONS go to `normalize.words`) and shingled."""
-    return Fingerprint(text, shingle_hashes(words(text, **options), k), k, options)
+def fingerprint(text: str, *, k: int = CHAR_SHINGLE_SIZE, **options) -> Fingerprint:
+    """TEXT as its matching stream (OPTIONS go to `normalize.symbols`), shingled."""
+    text = unicodedata.normalize("NFC", text or "")
+    return Fingerprint(text, char_shingle_hashes(symbols(text, **options), k), k, options)
 
 
 def reference_shingles(texts: Iterable[str], **options) -> frozenset[int]:
     """The shingles of the reference TEXTS (the resolution itself): boilerplate for pairing."""
     found = set()
     for text in texts:
-        found.update(fingerprint(text, **options).hashes)
+        found.update(fingerprint(text, **options).hashes.tolist())
     return frozenset(found)
 
 
@@ -98,15 +106,16 @@ def shared_passages(
 ) -> list[Passage]:
     """The passages of A also found in B (boilerplate aside), in A's order, for a side-by-side view.
 
-    Runs of consecutive shared shingles are aligned greedily, then runs that follow each other in
+    Runs of consecutive shared shingles (MIN_RUN or more) are aligned greedily, then runs that follow each other in
     both texts with at most GAP shingles between them are joined, so a reworded sentence shows as
     one passage rather than a string of fragments.
     """
-    shared = set(a.hashes).intersection(b.hashes).difference(boilerplate)
-    runs = _merge(_aligned_runs(a.hashes, b.hashes, shared), gap)
-    spans_a, spans_b = a.tokens().spans, b.tokens().spans
+    hashes_a, hashes_b = a.hashes.tolist(), b.hashes.tolist()
+    shared = set(hashes_a).intersection(hashes_b).difference(boilerplate)
+    runs = _merge([run for run in _aligned_runs(hashes_a, hashes_b, shared) if run[1] - run[0] >= MIN_RUN], gap)
+    stream_a, stream_b = a.stream(), b.stream()
     return [
-        Passage(_span(spans_a, a.k, start_a, end_a), _span(spans_b, b.k, start_b, end_b))
+        Passage(_span(stream_a, a.k, start_a, end_a), _span(stream_b, b.k, start_b, end_b))
         for start_a, end_a, start_b, end_b in runs
         if end_a - start_a >= MIN_PASSAGE
     ]
@@ -147,6 +156,6 @@ def _merge(runs: list[list[int]], gap: int) -> list[list[int]]:
     return merged
 
 
-def _span(spans: list[tuple[int, int]], k: int, start: int, end: int) -> tuple[int, int]:
-    """The character span of the tokens covered by the K-syllable shingles START..END-1."""
-    return spans[start][0], spans[end - 1 + k - 1][1]
+def _span(found: Stream, k: int, start: int, end: int) -> tuple[int, int]:
+    """The character span of the symbols covered by the K-symbol shingles START..END-1."""
+    return int(found.starts[start]), int(found.ends[end - 1 + k - 1])

@@ -1,32 +1,37 @@
-"""128-slot MinHash sketches by one-permutation hashing, and LSH band keys.
+"""128-slot MinHash sketches by one-permutation hashing, and LSH band keys, as array operations.
 
-Classic MinHash hashes every shingle 128 times (128 universal hash functions); in pure Python
-that is 64,000 multiplications for a 500-syllable essay. One-permutation hashing (Li, Owen and
-Zhang, 2012) hashes each shingle once: the shingle hash (a draw from a 3-independent tabulation
-family, see `shingles`) is the random permutation; its top 7 bits choose one of 128 slots and its
+Classic MinHash hashes every shingle 128 times (128 universal hash functions). One-permutation
+hashing (Li, Owen and Zhang, 2012) hashes each shingle once: the shingle hash (a well-mixed 64-bit
+value, see `shingles`) is the random permutation; its top 7 bits choose one of 128 slots and its
 next 32 bits are the value, and each slot keeps its smallest value. A slot no shingle fell into
 borrows the value of the first filled slot in a fixed pseudo-random probe order of its own
 (optimal densification, Shrivastava 2017), so for every slot P[equal values] = Jaccard, as with
 128 independent permutations. A sketch is 128 unsigned 32-bit values (512 bytes) and the number
 of shingles, which turns the Jaccard estimate into a containment estimate.
 
-LSH: the signature is cut into BANDS bands of ROWS slots; each band is hashed (BLAKE2b, band
-number included) to a 60-bit key. Two texts become candidates when any band key is equal, which
+Many texts are sketched at once (`sketch_many`): the top 39 bits of every shingle hash, prefixed
+with its text's number, are sorted in one go; the first value of each (text, slot) run is that
+slot's minimum, found by binary search, and the count of distinct values is the text's size.
+
+LSH: the signature is cut into BANDS bands of ROWS slots; each band's values are hashed (with the
+band number) to a 60-bit key. Two texts become candidates when any band key is equal, which
 happens with probability 1 - (1 - J**ROWS)**BANDS.
 """
 
 import hashlib
-import sys
-from array import array
 from collections.abc import Collection
 from dataclasses import dataclass
-from itertools import repeat
-from operator import eq, rshift
+
+import numpy as np
+
+from .shingles import mix
 
 NUM_PERM = 128
-_SLOT_SHIFT = 64 - 7  # 2**7 == NUM_PERM
-_VALUE_SHIFT = _SLOT_SHIFT - 32
-_VALUE_MASK = 0xFFFFFFFF
+_SLOT_BITS = 7  # 2**7 == NUM_PERM
+_VALUE_BITS = 32
+_KEPT_BITS = _SLOT_BITS + _VALUE_BITS  # of each 64-bit shingle hash, the top 39 bits matter
+_DROPPED = np.uint64(64 - _KEPT_BITS)
+_VALUE_MASK = np.uint64(2**_VALUE_BITS - 1)
 
 
 def _probe_order(slot: int) -> list[int]:
@@ -35,59 +40,88 @@ def _probe_order(slot: int) -> list[int]:
     return sorted(others, key=lambda other: hashlib.blake2b(bytes([slot, other]), digest_size=8).digest())
 
 
-_PROBES = [_probe_order(slot) for slot in range(NUM_PERM)]
+_PROBES = np.array([_probe_order(slot) for slot in range(NUM_PERM)], dtype=np.intp)
 
 
-@dataclass(frozen=True, slots=True)
 class Sketch:
     """A text's signature (NUM_PERM unsigned 32-bit values) and its number of distinct shingles."""
 
-    signature: array
-    size: int
+    __slots__ = ("signature", "size")
+
+    def __init__(self, signature: np.ndarray, size: int):
+        self.signature = signature
+        self.size = size
+
+    def __eq__(self, other):
+        return isinstance(other, Sketch) and self.size == other.size and np.array_equal(self.signature, other.signature)
+
+    __hash__ = None
+
+    def __repr__(self):
+        return f"Sketch(size={self.size})"
 
     def jaccard(self, other: "Sketch") -> float:
         """Estimated Jaccard similarity: the share of equal slots."""
-        return sum(map(eq, self.signature, other.signature)) / NUM_PERM
+        return int(np.count_nonzero(self.signature == other.signature)) / NUM_PERM
 
     def containment(self, other: "Sketch") -> float:
         """Estimated share of the smaller shingle set found in the other (1 for a text copied whole)."""
-        jaccard = self.jaccard(other)
-        shared = jaccard * (self.size + other.size) / (1 + jaccard)
-        return min(1.0, shared / min(self.size, other.size))
+        return _containment(self.jaccard(other), self.size, other.size)
 
     def to_bytes(self) -> bytes:
-        return _little_endian(self.signature).tobytes()
+        return self.signature.astype("<u4").tobytes()
 
     @classmethod
     def from_bytes(cls, data: bytes, size: int) -> "Sketch":
-        signature = array("I")
-        signature.frombytes(data)
-        return cls(_little_endian(signature), size)
+        return cls(np.frombuffer(data, dtype="<u4").astype(np.uint32), size)
 
 
-def _little_endian(values: array) -> array:
-    """VALUES in little-endian byte order (a copy on big-endian machines), so stored sketches travel."""
-    if sys.byteorder == "little":
-        return values
-    swapped = array("I", values)
-    swapped.byteswap()
-    return swapped
+def _containment(jaccard: float, size_a: int, size_b: int) -> float:
+    shared = jaccard * (size_a + size_b) / (1 + jaccard)
+    return min(1.0, shared / min(size_a, size_b))
 
 
-def sketch(shingles: Collection[int]) -> Sketch | None:
-    """The sketch of a set of 64-bit shingle hashes; None for an empty set."""
-    if not shingles:
-        return None
-    descending = sorted(shingles, reverse=True)
-    # dict() keeps the last value given for a key: the smallest hash of each slot.
-    smallest = dict(zip(map(rshift, descending, repeat(_SLOT_SHIFT)), descending, strict=True))
-    values = array("I")
-    for slot in range(NUM_PERM):
-        value = smallest.get(slot)
-        if value is None:
-            value = smallest[next(other for other in _PROBES[slot] if other in smallest)]
-        values.append((value >> _VALUE_SHIFT) & _VALUE_MASK)
-    return Sketch(values, len(shingles))
+def sketch(shingles: Collection[int] | np.ndarray) -> Sketch | None:
+    """The sketch of a set (or array) of 64-bit shingle hashes; None for an empty one."""
+    hashes = shingles if isinstance(shingles, np.ndarray) else np.fromiter(shingles, np.uint64, len(shingles))
+    [found] = sketch_many(hashes, np.array([0, len(hashes)]))
+    return found
+
+
+def sketch_many(hashes: np.ndarray, offsets: np.ndarray) -> list[Sketch | None]:
+    """The sketch of each text whose shingle hashes are HASHES[offsets[i] : offsets[i + 1]] (None if it has none)."""
+    signatures, sizes = signatures_many(hashes, offsets)
+    return [Sketch(row, int(size)) if size else None for row, size in zip(signatures, sizes.tolist(), strict=True)]
+
+
+def signatures_many(hashes: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The signatures (texts × NUM_PERM uint32) and sizes of the texts of `sketch_many` (a row of zeros: no shingle)."""
+    texts = len(offsets) - 1
+    text_of = np.repeat(np.arange(texts, dtype=np.uint64), np.diff(offsets))
+    keys = (text_of << np.uint64(_KEPT_BITS)) | (hashes >> _DROPPED)
+    keys.sort()
+    distinct = np.ones(len(keys), dtype=bool)
+    np.not_equal(keys[1:], keys[:-1], out=distinct[1:])
+    sizes = np.bincount((keys[distinct] >> np.uint64(_KEPT_BITS)).astype(np.intp), minlength=texts)
+    prefixes = keys >> np.uint64(_VALUE_BITS)  # text and slot
+    wanted = np.arange(texts * NUM_PERM, dtype=np.uint64)
+    first = np.minimum(np.searchsorted(prefixes, wanted), max(len(keys) - 1, 0))
+    if not len(keys):
+        return np.zeros((texts, NUM_PERM), dtype=np.uint32), sizes
+    filled = (prefixes[first] == wanted).reshape(texts, NUM_PERM)
+    signatures = (keys[first] & _VALUE_MASK).astype(np.uint32).reshape(texts, NUM_PERM)
+    for row in np.flatnonzero(~filled.all(axis=1) & (sizes > 0)):
+        _densify(signatures[row], filled[row])
+    signatures[sizes == 0] = 0
+    return signatures, sizes
+
+
+def _densify(signature: np.ndarray, filled: np.ndarray):
+    """Give each empty slot of SIGNATURE (in place) the value of the first filled slot in its probe order."""
+    empty = np.flatnonzero(~filled)
+    probes = _PROBES[empty]
+    donors = probes[np.arange(len(empty)), np.argmax(filled[probes], axis=1)]
+    signature[empty] = signature[donors]
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,17 +137,20 @@ class LshParams:
 
     def band_keys(self, sketch: Sketch) -> list[int]:
         """One 60-bit key per band (the band number is hashed in, so keys of different bands differ)."""
-        raw = sketch.to_bytes()
-        width = 4 * self.rows
-        return [
-            int.from_bytes(
-                hashlib.blake2b(raw[band * width : (band + 1) * width], digest_size=8, salt=bytes([band])).digest(),
-                "little",
-            )
-            >> 4
-            for band in range(self.bands)
-        ]
+        return self.band_keys_many(sketch.signature[None, :])[0].tolist()
+
+    def band_keys_many(self, signatures: np.ndarray) -> np.ndarray:
+        """The band keys (texts × BANDS, int64) of SIGNATURES (texts × NUM_PERM)."""
+        values = signatures[:, : self.bands * self.rows].reshape(len(signatures), self.bands, self.rows)
+        keys = np.broadcast_to(_BAND_SEEDS[: self.bands], values.shape[:2]).copy()
+        for row in range(self.rows):
+            keys ^= values[:, :, row].astype(np.uint64)
+            keys = mix(keys)
+        return (keys >> np.uint64(4)).astype(np.int64)
 
     def probability(self, jaccard: float) -> float:
         """The chance that two texts with this Jaccard similarity share a band key."""
         return 1 - (1 - jaccard**self.rows) ** self.bands
+
+
+_BAND_SEEDS = mix(np.arange(1, NUM_PERM + 1, dtype=np.uint64) * np.uint64(0xD1B54A32D192ED03))

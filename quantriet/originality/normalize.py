@@ -1,4 +1,9 @@
-"""Vietnamese text to syllable tokens, each with its character span.
+"""Vietnamese text to what is compared: a stream of folded letters (the engine), or syllable tokens.
+
+The engine compares the matching stream (`stream`, `symbols`, below): letters and digits folded to
+plain lower-case letters, spaces and punctuation dropped, so unaccented and glued copies match.
+The syllable tokens (`tokenize`, `words`) are the earlier representation, kept to measure against
+(docs/originality.md) and to read a text's vocabulary. Syllables:
 
 Vietnamese writes every syllable as a space-separated word, so a token is a syllable. The text is
 composed to NFC first (files mix NFC and NFD) and the spans point into that NFC text. Punctuation
@@ -13,6 +18,8 @@ Two masks make light disguises useless:
 import re
 import unicodedata
 from dataclasses import dataclass
+
+import numpy as np
 
 from quantriet.core.text import fold
 
@@ -73,3 +80,141 @@ def _word(name: str | None, number: str | None, word: str | None, fold_diacritic
         return NUMBER if mask_numbers else number
     word = word.lower()
     return word.translate(_FOLD) if fold_diacritics else word
+
+
+# ---------------------------------------------------------------- the matching stream
+#
+# What is compared: the text as a stream of symbols, one per letter or digit, folded (no
+# diacritics, đ → d, lower case) with spaces and punctuation dropped. A copy typed without
+# diacritics, or pasted out of a PDF with its spaces lost ("Nghịquyếtcủa Đảng"), gives the same
+# stream as the original. Each symbol keeps the span of the NFC text it stands for, so passages
+# found on the stream are shown on the original text. Names and numbers are masked before the
+# spaces go, as in the syllable tokens: a run of two or more capitalised syllables becomes one NAME
+# symbol, a number one NUMBER symbol. A capitalised syllable here is a capital letter with at most
+# six more letters after it up to the end of the word (Vietnamese syllables have at most seven
+# letters: "nghiêng"), so a glued run ("Nghịquyếtcủa Đảng") is not taken for a name. Everything is
+# array operations over the code points (no regular expression: one over the text cost more than
+# the rest of the engine), and many texts are coded in one pass (`batch_symbols`).
+
+#: Symbols: 0 drops the character; 1–26 the folded letters a–z; 27–36 the ASCII digits; then the masks
+#: and any other letter or digit (other scripts). All fit in 6 bits.
+SYMBOL_NAME, SYMBOL_NUMBER, SYMBOL_OTHER = 37, 38, 39
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
+#: Character classes for the masks.
+_OTHER, _LOWER, _UPPER, _DIGIT, _NUMBER_SEPARATOR, _GAP = range(6)
+_SYLLABLE_LETTERS = 7
+
+
+def _tables() -> tuple[np.ndarray, np.ndarray]:
+    """The symbol and the class of every character of the Basic Multilingual Plane (others are dropped)."""
+    symbols, classes = np.zeros(0x10000, dtype=np.uint8), np.zeros(0x10000, dtype=np.uint8)
+    capitals = set(UPPERCASE)
+    for code in range(0x10000):
+        char = chr(code)
+        if char in " \t\u00a0":
+            classes[code] = _GAP
+        elif char in ".,:/-":
+            classes[code] = _NUMBER_SEPARATOR
+        if not char.isalnum():
+            continue
+        folded = fold(char) if code < 0x2000 else ""
+        symbols[code] = _ALPHABET.index(folded) + 1 if len(folded) == 1 and folded in _ALPHABET else SYMBOL_OTHER
+        if "0" <= char <= "9":
+            classes[code] = _DIGIT
+        elif char.isalpha():
+            classes[code] = _UPPER if char in capitals else _LOWER
+    symbols[0xFFFF] = classes[0xFFFF] = 0  # stands for every character beyond the plane (`np.minimum` below)
+    return symbols, classes
+
+
+_SYMBOLS, _CLASSES = _tables()
+
+
+@dataclass(frozen=True, slots=True)
+class Stream:
+    """The matching symbols of TEXT (NFC), and for each the (start, end) of the characters it stands for."""
+
+    text: str
+    symbols: np.ndarray  # uint8
+    starts: np.ndarray  # int64
+    ends: np.ndarray  # int64
+
+
+def stream(text: str, *, mask_names: bool = True, mask_numbers: bool = True) -> Stream:
+    """TEXT (composed to NFC) as its stream of matching symbols with their character spans."""
+    text = unicodedata.normalize("NFC", text or "")
+    codes, ends = _coded(text, mask_names, mask_numbers)
+    kept = np.flatnonzero(codes)
+    return Stream(text, codes[kept], kept, ends[kept])
+
+
+def symbols(text: str, *, mask_names: bool = True, mask_numbers: bool = True) -> np.ndarray:
+    """Only the symbols of `stream` (the fast path for hashing)."""
+    codes, _ = _coded(unicodedata.normalize("NFC", text or ""), mask_names, mask_numbers)
+    return codes[codes != 0]
+
+
+def batch_symbols(texts: list[str], *, mask_names: bool = True, mask_numbers: bool = True):
+    """The symbols of many TEXTS at once: (all symbols end to end, where each text's symbols start).
+
+    The texts are joined by line breaks (which no mask crosses) and coded in one pass, so a batch
+    costs a few array operations rather than a few per text. OFFSETS has one more entry than TEXTS.
+    """
+    composed = [unicodedata.normalize("NFC", text or "") for text in texts]
+    codes, _ = _coded("\n".join(composed), mask_names, mask_numbers)
+    lengths = np.fromiter(map(len, composed), dtype=np.int64, count=len(composed)) + 1
+    kept = np.concatenate([[0], np.cumsum(codes != 0)])  # symbols before each character
+    offsets = np.zeros(len(composed) + 1, dtype=np.int64)
+    offsets[1:] = kept[np.cumsum(lengths) - 1]  # each text's line break (or the end)
+    return codes[codes != 0], offsets
+
+
+def _coded(text: str, mask_names: bool, mask_numbers: bool):
+    """The symbol of each character of the NFC TEXT (0: dropped), masks applied, and the end of what each covers."""
+    points = np.minimum(np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32), 0xFFFF)
+    codes = _SYMBOLS[points]
+    ends = np.arange(1, len(codes) + 1)
+    classes = _CLASSES[points]
+    for wanted, (starts, stops), symbol in (
+        (mask_names, _name_spans(classes), SYMBOL_NAME),
+        (mask_numbers, _number_spans(classes), SYMBOL_NUMBER),
+    ):
+        if wanted and len(starts):
+            covered = np.zeros(len(codes) + 1, dtype=np.int32)  # +1 after each mask's first character, -1 after its last
+            np.add.at(covered, starts + 1, 1)
+            np.add.at(covered, stops, -1)
+            codes[np.cumsum(covered[:-1]) > 0] = 0
+            codes[starts] = symbol
+            ends[starts] = stops
+    return codes, ends
+
+
+def _runs(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The (starts, stops) of the runs of True in FLAGS."""
+    edges = np.diff(flags.astype(np.int8), prepend=0, append=0)
+    return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+
+
+def _number_spans(classes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Numbers: digits, with single separators between digits ("1.250", "19/10/2022", "2,1")."""
+    digit = classes == _DIGIT
+    inside = digit.copy()
+    inside[1:-1] |= (classes[1:-1] == _NUMBER_SEPARATOR) & digit[:-2] & digit[2:]
+    return _runs(inside)
+
+
+def _name_spans(classes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Runs of two or more capitalised syllables separated by spaces or tabs on one line."""
+    word_starts, word_stops = _runs((classes == _LOWER) | (classes == _UPPER))
+    capitals = np.flatnonzero(classes == _UPPER)
+    word = np.searchsorted(word_starts, capitals, side="right") - 1
+    short = word_stops[word] - capitals <= _SYLLABLE_LETTERS
+    capitals, word = capitals[short], word[short]
+    first = np.ones(len(word), dtype=bool)  # a syllable starts at the first such capital of its word
+    first[1:] = word[1:] != word[:-1]
+    starts, stops = capitals[first], word_stops[word[first]]
+    gaps = np.concatenate([[0], np.cumsum(classes == _GAP)])  # gap characters before each position
+    between = starts[1:] - stops[:-1]
+    linked = (between > 0) & (gaps[starts[1:]] - gaps[stops[:-1]] == between)
+    first_links, link_stops = _runs(linked)  # links i..j-1 join syllables i..j
+    return starts[first_links], stops[link_stops]

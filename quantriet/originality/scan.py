@@ -52,6 +52,17 @@ def scan(
     """
     reference = reference_shingles(references)
     sets = {name: fingerprint(text).shingles(reference) for name, text in progress(texts.items(), "Lấy dấu vân tay")}
+    return scan_sets(sets, threshold=threshold, max_df=max_df, progress=progress)
+
+
+def scan_sets(
+    sets: dict[str, set[int]],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    max_df: int = MAX_DF,
+    progress: Callable[[Iterable, str], Iterable] = _no_progress,
+) -> list[Pair]:
+    """`scan` on the shingle sets of the texts (reference shingles already left out): the two passes."""
     pairs = _pairs(sets, threshold, progress(sorted(sets), "So khớp (lượt 1/2)"))
     frequent = frequent_shingles(_cluster_sets(sets, pairs), max_df)
     sets = {name: shingles - frequent for name, shingles in sets.items()}
