@@ -1,0 +1,150 @@
+"""Many texts at once, for a rescan or a load: sketches on every core, then the near pairs among them.
+
+- `print_many`: each text's sketch with the boilerplate left out, its whole sketch (what a sample
+  library is asked with), its share of reference shingles and its generic report. The texts go
+  to worker processes in chunks of CHUNK (each chunk normalised, shingled and sketched as a few
+  array operations, see `normalize.batch_symbols`); below PARALLEL_FROM texts, or with
+  processes=1, it all runs here (starting a worker costs about a third of a second).
+- `candidate_pairs`: the pairs of texts sharing a band key, found by sorting each band's keys:
+  the same pairs an LSH index would propose, without building one.
+- `likely_pairs`: the candidates whose estimated containment (from the two sketches) reaches
+  LIKELY_FROM. Only these are confirmed exactly (`compare.similarity` on the shingle sets), on
+  submit as in a rescan: a pair with an exact containment of 0.5 is estimated above 0.25 except
+  with vanishing probability (the Jaccard estimate of 128 slots has a standard error under 0.05).
+
+Workers are started with "spawn": they import this library only (no Django, no database
+connection inherited from the parent).
+"""
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .generic import GenericReport, generic_report
+from .minhash import NUM_PERM, LshParams, Sketch, signatures_many
+from .normalize import batch_symbols
+from .shingles import CHAR_SHINGLE_SIZE, char_shingle_hashes
+
+CHUNK = 200
+PARALLEL_FROM = 2000
+#: Candidates estimated below this share of the smaller text are not worth an exact comparison.
+LIKELY_FROM = 0.25
+_PAIR_BLOCK = 100_000  # pairs compared per round of `likely_pairs` (memory: 128 bytes each)
+
+
+@dataclass(frozen=True, slots=True)
+class Printed:
+    """What `print_many` found for N texts, as arrays (row i is text i)."""
+
+    signatures: np.ndarray  # N × NUM_PERM uint32, the boilerplate left out (zeros: no shingle left)
+    sizes: np.ndarray  # N, distinct shingles left (0: no sketch)
+    whole_signatures: np.ndarray
+    whole_sizes: np.ndarray
+    reference_shares: np.ndarray  # N float
+    generic: list[GenericReport]
+
+    def __len__(self):
+        return len(self.sizes)
+
+    def sketch(self, i: int) -> Sketch | None:
+        return Sketch(self.signatures[i], int(self.sizes[i])) if self.sizes[i] else None
+
+    def whole(self, i: int) -> Sketch | None:
+        return Sketch(self.whole_signatures[i], int(self.whole_sizes[i])) if self.whole_sizes[i] else None
+
+
+def print_many(
+    texts: Sequence[str],
+    reference: frozenset[int] = frozenset(),
+    processes: int | None = None,
+    done: Callable[[int], object] = lambda count: None,
+) -> Printed:
+    """`Printed` for TEXTS, the REFERENCE shingles being the boilerplate; PROCESSES defaults to every core.
+
+    DONE is called with the number of texts of each chunk finished, in order (for a progress bar).
+    """
+    reference_array = np.array(sorted(reference), dtype=np.uint64)
+    chunks = [texts[start : start + CHUNK] for start in range(0, len(texts), CHUNK)]
+    processes = processes or os.cpu_count() or 1
+    parts = []
+    if processes == 1 or len(texts) < PARALLEL_FROM:
+        for chunk in chunks:
+            parts.append(_print_chunk(chunk, reference_array))
+            done(len(chunk))
+    else:
+        context = multiprocessing.get_context("spawn")
+        with context.Pool(processes, initializer=_start_worker, initargs=(reference_array,)) as pool:
+            for chunk, part in zip(chunks, pool.imap(_print_chunk_in_worker, chunks), strict=True):
+                parts.append(part)
+                done(len(chunk))
+    if not parts:
+        empty = np.zeros((0, NUM_PERM), dtype=np.uint32)
+        return Printed(empty, np.zeros(0, np.int64), empty, np.zeros(0, np.int64), np.zeros(0), [])
+    columns = list(zip(*parts, strict=True))
+    arrays = [np.concatenate(column) for column in columns[:5]]
+    return Printed(*arrays, [report for part in columns[5] for report in part])
+
+
+_worker_reference: np.ndarray | None = None
+
+
+def _start_worker(reference_array: np.ndarray):
+    global _worker_reference  # noqa: PLW0603 (one per worker process, set once when it starts)
+    _worker_reference = reference_array
+
+
+def _print_chunk_in_worker(texts):
+    return _print_chunk(texts, _worker_reference)
+
+
+def _print_chunk(texts: Sequence[str], reference: np.ndarray):
+    """The columns of `Printed` for one chunk of TEXTS."""
+    symbols, offsets = batch_symbols(list(texts))
+    hashes, offsets = char_shingle_hashes(symbols, CHAR_SHINGLE_SIZE, offsets)
+    whole_signatures, whole_sizes = signatures_many(hashes, offsets)
+    kept, kept_offsets, shares = [], [0], np.zeros(len(texts))
+    for i in range(len(texts)):
+        distinct = np.unique(hashes[offsets[i] : offsets[i + 1]])
+        borrowed = np.isin(distinct, reference, assume_unique=True) if len(reference) else np.zeros(len(distinct), bool)
+        shares[i] = borrowed.mean() if len(distinct) else 0.0
+        kept.append(distinct[~borrowed])
+        kept_offsets.append(kept_offsets[-1] + len(kept[-1]))
+    signatures, sizes = signatures_many(
+        np.concatenate(kept) if kept else np.zeros(0, np.uint64), np.array(kept_offsets, dtype=np.int64)
+    )
+    return signatures, sizes, whole_signatures, whole_sizes, shares, [generic_report(text) for text in texts]
+
+
+def candidate_pairs(band_keys: np.ndarray) -> np.ndarray:
+    """The (i, j) pairs, i < j, of rows of BAND_KEYS (texts × bands) equal in at least one band; M × 2."""
+    found = [np.zeros((0, 2), dtype=np.int64)]
+    for band in range(band_keys.shape[1]):
+        order = np.argsort(band_keys[:, band], kind="stable")
+        keys = band_keys[order, band]
+        gap = 1  # sorted: keys `gap` apart are equal only inside one run of equal keys
+        while gap < len(keys) and len(same := np.flatnonzero(keys[gap:] == keys[:-gap])):
+            found.append(np.stack([order[same], order[same + gap]], axis=1))
+            gap += 1
+    return np.unique(np.sort(np.concatenate(found), axis=1), axis=0)
+
+
+def likely_pairs(signatures: np.ndarray, sizes: np.ndarray, pairs: np.ndarray, minimum: float = LIKELY_FROM):
+    """The PAIRS whose containment estimated from the sketches (as `Sketch.containment`) reaches MINIMUM."""
+    keep = np.zeros(len(pairs), dtype=bool)
+    for start in range(0, len(pairs), _PAIR_BLOCK):
+        a, b = pairs[start : start + _PAIR_BLOCK].T
+        jaccard = (signatures[a] == signatures[b]).sum(axis=1) / NUM_PERM
+        shared = jaccard * (sizes[a] + sizes[b]) / (1 + jaccard)
+        keep[start : start + len(a)] = np.minimum(1.0, shared / np.minimum(sizes[a], sizes[b])) >= minimum
+    return pairs[keep]
+
+
+def band_keys_of(printed_signatures: np.ndarray, sizes: np.ndarray, params: LshParams) -> np.ndarray:
+    """The band keys of the rows with a sketch; rows without one get keys no other row has (-1 - row)."""
+    keys = params.band_keys_many(printed_signatures)
+    missing = np.flatnonzero(sizes == 0)
+    keys[missing] = (-1 - missing)[:, None]
+    return keys
