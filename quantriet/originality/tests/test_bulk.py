@@ -1,0 +1,69 @@
+"""`bulk`: many texts sketched at once (here or on worker processes), pairs found among the sketches."""
+
+import numpy as np
+
+from quantriet.originality import bulk
+from quantriet.originality.compare import fingerprint, reference_share, reference_shingles
+from quantriet.originality.generic import generic_report
+from quantriet.originality.index import Index
+from quantriet.originality.minhash import LshParams
+
+from . import corpus
+
+
+def texts():
+    return [*corpus.texts().values(), "", "Quá ngắn."]
+
+
+def test_print_many_gives_what_each_fingerprint_gives():
+    reference = reference_shingles([corpus.read(corpus.REFERENCE_NAME)])
+    printed = bulk.print_many(texts(), reference, processes=1)
+    assert len(printed) == len(texts())
+    for i, text in enumerate(texts()):
+        found = fingerprint(text)
+        assert printed.sketch(i) == found.sketch(reference) and printed.whole(i) == found.sketch(), i
+        assert printed.reference_shares[i] == reference_share(found, reference)
+        assert printed.generic[i] == generic_report(text)
+    assert printed.sketch(len(texts()) - 1) is None
+
+
+def test_worker_processes_give_the_same_as_one(monkeypatch):
+    reference = reference_shingles([corpus.read(corpus.REFERENCE_NAME)])
+    monkeypatch.setattr(bulk, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(bulk, "CHUNK", 7)
+    finished = []
+    parallel = bulk.print_many(texts(), reference, processes=2, done=finished.append)
+    assert sum(finished) == len(texts()) and len(finished) == -(-len(texts()) // 7)
+    alone = bulk.print_many(texts(), reference, processes=1)
+    for name in ("signatures", "sizes", "whole_signatures", "whole_sizes", "reference_shares"):
+        assert np.array_equal(getattr(parallel, name), getattr(alone, name)), name
+    assert parallel.generic == alone.generic
+
+
+def test_candidate_pairs_are_those_an_index_proposes():
+    params = LshParams()
+    many = texts() + [corpus.read("mau-1-internet.txt")] * 3  # a bucket of four equal texts
+    printed = bulk.print_many(many, processes=1)
+    pairs = bulk.candidate_pairs(bulk.band_keys_of(printed.signatures, printed.sizes, params))
+    index, expected = Index(params), set()
+    for i in range(len(many)):
+        if (found := printed.sketch(i)) is not None:
+            expected |= {(j, i) for j in index.candidates(found)}
+            index.add(i, found)
+    assert {tuple(pair) for pair in pairs.tolist()} == expected
+    likely = {tuple(pair) for pair in bulk.likely_pairs(printed.signatures, printed.sizes, pairs).tolist()}
+    names = list(corpus.texts())
+    sample, copy = names.index("mau-2-internet.txt"), names.index("chep-2a-doi-ten.txt")
+    assert tuple(sorted((sample, copy))) in likely and likely <= expected
+    for a, b in likely:
+        assert printed.sketch(a).containment(printed.sketch(b)) >= bulk.LIKELY_FROM
+
+
+def test_likely_pairs_drop_candidates_estimated_below_the_bar():
+    signatures = np.arange(4 * 128, dtype=np.uint32).reshape(4, 128)
+    signatures[1, :10] = signatures[0, :10]  # J ≈ 0.08: containment estimated at 0.14
+    signatures[2, :60] = signatures[0, :60]  # J ≈ 0.47: 0.64
+    signatures[3, :10] = signatures[0, :10]  # J ≈ 0.08, but 3 is ten times smaller: 0.78
+    sizes = np.array([1000, 1000, 1000, 100])
+    pairs = np.array([[0, 1], [0, 2], [0, 3]])
+    assert bulk.likely_pairs(signatures, sizes, pairs).tolist() == [[0, 2], [0, 3]]
