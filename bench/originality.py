@@ -2,6 +2,7 @@
 
     python -m bench.originality [--docs 150000] [--words 500] [--queries 2000]
                                 [--database sqlite|postgres] [--db-docs N] [--db-queries 1000]
+                                [--e2e-docs 20000] [--rescan-docs N]
 
 A deterministic corpus of N essays of about W syllables is generated on the fly (never held in
 memory): sentences drawn from the syllable frequencies of Chỉ thị 28, stock sentences shared by
@@ -9,9 +10,9 @@ many essays, a header with the author's name and hamlet, figures. Every 50th ess
 planted copy of a random earlier one: a new author and hamlet, 3–12% of syllables replaced,
 0–30% of sentences dropped, two sentences swapped.
 
-Two implementations index the same essays with the same shingles (our tokenizer, 4-syllable
-shingles; datasketch gets the top 32 bits of our 64-bit shingle hashes), the same 128 slots and
-the same 42 bands × 3 rows, each in a fresh subprocess so neither pollutes the other's memory:
+Two implementations index the same essays with the same shingles (our engine's character 8-grams
+of the folded text; datasketch gets the top 32 bits of our 64-bit shingle hashes), the same 128
+slots and the same 42 bands × 3 rows, each in a fresh subprocess so neither pollutes the other's memory:
 
 - ours: `originality.index.Index` in memory (one-permutation MinHash, dict band buckets);
 - datasketch: `MinHash` (shared permutations, `update_batch`) and `MinHashLSH(params=(42, 3))`.
@@ -25,6 +26,29 @@ query also reports it (estimated containment ≥ 0.5). Then `--queries` new essa
 copies of indexed ones) are checked one by one against the full index, from raw text to verdict:
 `ours_query_p95_ms` (and p50, candidates per query); `datasketch_query_p95_ms` is the same path
 with datasketch's MinHash and `query`.
+
+End to end (`--e2e-docs` essays, the first of the same corpus, default 20,000 or --docs if fewer;
+each pipeline in a fresh subprocess, the texts generated before the clock starts): what a user
+waits for, from raw text to indexed, everything included:
+
+- `ours_e2e_docs_per_s`: our engine, one process: NFC, folding, masks, character 8-grams, sketches
+  and band keys by batches of E2E_BATCH texts (`bulk.sketch_texts`), put in the in-memory index;
+- `datasketch_e2e_docs_per_s`: datasketch as an engineer would build it in an afternoon:
+  character 5-grams of the NFC-lowercased text without spaces, `MinHash(num_perm=128)` with
+  `update_batch`, `MinHashLSH(threshold=0.25)`;
+- `rensa_e2e_docs_per_s`: rensa on the same 5-grams: `RMinHash.digest_matrix_from_token_sets` (its
+  batch API) by batches of 1,000 texts, `RMinHashLSH(threshold=0.25, num_perm=128, num_bands=64)`
+  (rensa needs the bands to divide 128; 64 × 2 is the banding nearest a 0.25 threshold);
+- `bare_pass_docs_per_s`: only NFC + lowercase + split over the same texts, the floor no
+  pipeline beats; `ours_vs_datasketch_e2e`, `ours_vs_rensa_e2e`: the ratios.
+
+Rescan (a subprocess of its own, `--rescan-docs` essays, default --docs; 0 skips it): a fresh
+database holds one plan and that many members and essays (the corpus's first texts, created with
+bulk inserts before the clock starts); `rescan_s` is `essays.originality.plan_rescan` on that plan,
+the path of the "Quét lại toàn bộ" job and of `rescan_originality`: reading the essays, sketching
+them on every core, rewriting the plan's index, finding and confirming the pairs, generic reports,
+writing every verdict. `rescan_docs` is the number of essays, `rescan_copies_found` how many
+essays it labelled copies of another essay.
 
 DB phase (a third subprocess, `--db-docs` essays, default `--docs`; 0 skips it): a fresh database
 (SQLite in a temporary file, or PostgreSQL with `--database postgres`, on DATABASE_URL's server),
@@ -153,8 +177,8 @@ class Ours:
         self.index = Index(LshParams(BANDS, ROWS))
         self.sketch = sketch
 
-    def signature(self, shingles: list[int]):
-        return self.sketch(set(shingles))
+    def signature(self, shingles):
+        return self.sketch(shingles)
 
     def insert(self, key: int, signature):
         self.index.add(key, signature)
@@ -176,9 +200,11 @@ class Datasketch:
         self.permutations = MinHash(num_perm=128, seed=1).permutations
         self.index = MinHashLSH(num_perm=128, params=(BANDS, ROWS))
 
-    def signature(self, shingles: list[int]):
+    def signature(self, shingles):
+        import numpy as np
+
         minhash = self.minhash(num_perm=128, seed=1, hashfunc=int, permutations=self.permutations, scheme="affine32")
-        minhash.update_batch([shingle >> 32 for shingle in set(shingles)])
+        minhash.update_batch((np.unique(shingles) >> np.uint64(32)).tolist())
         return minhash
 
     def insert(self, key: int, signature):
@@ -191,11 +217,10 @@ class Datasketch:
         return self.index.query(signature)
 
 
-def shingles_of(text: str) -> list[int]:
-    from quantriet.originality.normalize import words
-    from quantriet.originality.shingles import shingle_hashes
+def shingles_of(text: str):
+    from quantriet.originality.compare import fingerprint
 
-    return shingle_hashes(words(text))
+    return fingerprint(text).hashes
 
 
 def run_worker(kind: str, docs: int, words: int, queries: int) -> dict:
@@ -290,7 +315,7 @@ def run_db_worker(database: str, docs: int, words: int, queries: int) -> dict:
         for start in range(0, docs, DB_CHUNK):
             items = []
             for i in range(start, min(docs, start + DB_CHUNK)):
-                found = sketch(set(shingles_of(corpus.text(i))))
+                found = sketch(shingles_of(corpus.text(i)))
                 items.append((("essay", i), found, params.band_keys(found)))
             with timer() as elapsed:
                 storage.put_many(items)
@@ -312,7 +337,7 @@ def run_db_worker(database: str, docs: int, words: int, queries: int) -> dict:
                 if corpus.is_copy(docs + q) and corpus.source(docs + q) < docs:
                     source = corpus.source(docs + q)
             start = time.perf_counter()
-            found = sketch(set(shingles_of(text)))
+            found = sketch(shingles_of(text))
             matches = index.query(found)
             latencies.append((time.perf_counter() - start) * 1000)
             candidates += len(index.candidates(found))
@@ -332,12 +357,134 @@ def run_db_worker(database: str, docs: int, words: int, queries: int) -> dict:
         }
 
 
-def run_in_subprocess(kind: str, args) -> dict:
+E2E_DOCS = 20_000
+E2E_BATCH = 100
+RENSA_BATCH = 1000
+GRAM = 5
+
+
+def _grams(text: str) -> list[str]:
+    """The character 5-grams of the NFC-lowercased TEXT without spaces (the baselines' shingles)."""
+    import unicodedata
+
+    line = "".join(unicodedata.normalize("NFC", text).lower().split())
+    return [line[i : i + GRAM] for i in range(len(line) - GRAM + 1)]
+
+
+def e2e_ours(texts: list[str]):
+    from quantriet.originality.bulk import sketch_texts
+    from quantriet.originality.index import Index
+    from quantriet.originality.minhash import LshParams
+
+    index = Index(LshParams(BANDS, ROWS))
+    for start in range(0, len(texts), E2E_BATCH):
+        signatures, sizes = sketch_texts(texts[start : start + E2E_BATCH])
+        index.add_many(range(start, start + len(sizes)), signatures, sizes)
+    return index
+
+
+def e2e_datasketch(texts: list[str]):
+    from datasketch import MinHash, MinHashLSH
+
+    index = MinHashLSH(threshold=0.25, num_perm=128)
+    for i, text in enumerate(texts):
+        minhash = MinHash(num_perm=128)
+        minhash.update_batch([gram.encode() for gram in set(_grams(text))])
+        index.insert(i, minhash, check_duplication=False)
+    return index
+
+
+def e2e_rensa(texts: list[str]):
+    from rensa import RMinHash, RMinHashLSH
+
+    index = RMinHashLSH(threshold=0.25, num_perm=128, num_bands=64)
+    for start in range(0, len(texts), RENSA_BATCH):
+        grams = [_grams(text) for text in texts[start : start + RENSA_BATCH]]
+        index.insert_matrix(RMinHash.digest_matrix_from_token_sets(grams, 128, 1), start_key=start)
+    return index
+
+
+def e2e_bare(texts: list[str]):
+    import unicodedata
+
+    return [unicodedata.normalize("NFC", text).lower().split() for text in texts]
+
+
+E2E = {"ours": e2e_ours, "datasketch": e2e_datasketch, "rensa": e2e_rensa, "bare_pass": e2e_bare}
+
+
+def run_e2e_worker(pipeline: str, docs: int, words: int) -> dict:
+    """Time PIPELINE from raw text to indexed over the first DOCS essays (generated before the clock starts)."""
+    corpus = Corpus(words)
+    texts = [corpus.text(i) for i in range(docs)]
+    with timer() as elapsed:
+        E2E[pipeline](texts)
+    log(f"{pipeline} end to end: {docs / elapsed():,.0f} docs/s")
+    name = "bare_pass_docs_per_s" if pipeline == "bare_pass" else f"{pipeline}_e2e_docs_per_s"
+    return {name: round(docs / elapsed())}
+
+
+def run_rescan_worker(database: str, docs: int, words: int) -> dict:
+    """Time the bulk rescan of one plan of DOCS essays in a fresh DATABASE."""
+    with fresh_database(database, "bench_originality_rescan"), redirect_stdout(sys.stderr):
+        _migrate()
+        from quantriet.essays.models import VerdictLabel
+        from quantriet.essays.originality import plan_rescan
+
+        plan = _plan_with_essays(Corpus(words), docs)
+        with timer() as elapsed:
+            counts = plan_rescan(plan)
+        log(f"rescan: {docs:,} essays in {elapsed():.1f} s: {counts}")
+        return {
+            "rescan_docs": docs,
+            "rescan_s": round(elapsed(), 1),
+            "rescan_copies_found": counts[VerdictLabel.COPIES_ESSAY],
+        }
+
+
+def _plan_with_essays(corpus: Corpus, docs: int):
+    """A plan of a one-cell province, DOCS members and an essay each (bulk inserts, no verdict yet)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from quantriet.core.text import fold
+    from quantriet.essays.models import Essay, EssaySource
+    from quantriet.org.models import Member, MemberStatus, Organization, OrgKind
+    from quantriet.study.models import StudyPlan
+
+    province = Organization.objects.add_root(name="Đảng bộ tỉnh", kind=OrgKind.TINH_UY, code="T")
+    cell = Organization.objects.add_child(province, name="Chi bộ ấp Một", kind=OrgKind.CHI_BO, code="T001")
+    plan = StudyPlan.objects.create(issuer=province, title="Kế hoạch học tập Chỉ thị 28")
+    born, joined, now = datetime.date(1980, 1, 1), datetime.date(2010, 1, 1), timezone.now()
+    for start in range(0, docs, DB_CHUNK):
+        members = Member.objects.bulk_create(
+            Member(
+                full_name=f"Đảng viên {i}",
+                full_name_folded=fold(f"Đảng viên {i}"),
+                date_of_birth=born,
+                gender="nam",
+                joined_on=joined,
+                status=MemberStatus.FULL,
+                cell=cell,
+            )
+            for i in range(start, min(docs, start + DB_CHUNK))
+        )
+        Essay.objects.bulk_create(
+            Essay(plan=plan, member=member, cell=cell, text=corpus.text(i), source=EssaySource.TYPED, submitted_at=now)
+            for i, member in zip(range(start, min(docs, start + DB_CHUNK)), members, strict=True)
+        )
+    return plan
+
+
+def run_in_subprocess(kind: str, args, pipeline: str | None = None) -> dict:
     command = [sys.executable, "-m", "bench.originality", "--worker", kind]
     command += ["--docs", str(args.docs), "--words", str(args.words), "--queries", str(args.queries)]
     command += ["--database", args.database, "--db-queries", str(args.db_queries)]
-    if args.db_docs is not None:
-        command += ["--db-docs", str(args.db_docs)]
+    command += ["--e2e-docs", str(args.e2e_docs), "--pipeline", pipeline or ""]
+    for name in ("db_docs", "rescan_docs"):
+        if getattr(args, name) is not None:
+            command += [f"--{name.replace('_', '-')}", str(getattr(args, name))]
     result = subprocess.run(command, cwd=ROOT, stdout=subprocess.PIPE, text=True, check=True)
     return json.loads(result.stdout)
 
@@ -350,11 +497,23 @@ def main(argv=None):
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite", help="the DB phase's backend")
     parser.add_argument("--db-docs", type=int, default=None, help="essays loaded in the DB phase (default --docs)")
     parser.add_argument("--db-queries", type=int, default=1000)
-    parser.add_argument("--worker", choices=["ours", "datasketch", "db"], help=argparse.SUPPRESS)
+    parser.add_argument("--e2e-docs", type=int, default=None, help="essays of the end-to-end runs (default 20,000)")
+    parser.add_argument("--rescan-docs", type=int, default=None, help="essays of the bulk rescan (default --docs)")
+    parser.add_argument("--worker", choices=["ours", "datasketch", "db", "e2e", "rescan"], help=argparse.SUPPRESS)
+    parser.add_argument("--pipeline", choices=[*E2E, ""], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     db_docs = args.docs if args.db_docs is None else args.db_docs
+    rescan_docs = args.docs if args.rescan_docs is None else args.rescan_docs
+    if args.e2e_docs is None:
+        args.e2e_docs = min(args.docs, E2E_DOCS)
     if args.worker == "db":
         sys.__stdout__.write(json.dumps(run_db_worker(args.database, db_docs, args.words, args.db_queries)) + "\n")
+        return
+    if args.worker == "e2e":
+        sys.__stdout__.write(json.dumps(run_e2e_worker(args.pipeline, args.e2e_docs, args.words)) + "\n")
+        return
+    if args.worker == "rescan":
+        sys.__stdout__.write(json.dumps(run_rescan_worker(args.database, rescan_docs, args.words)) + "\n")
         return
     if args.worker:
         sys.__stdout__.write(json.dumps(run_worker(args.worker, args.docs, args.words, args.queries)) + "\n")
@@ -366,6 +525,13 @@ def main(argv=None):
     log(f"datasketch: {json.dumps(theirs)}")
     db = run_in_subprocess("db", args) if db_docs > 0 else {"database": None, "db_docs": 0}
     log(f"db: {json.dumps(db)}")
+    e2e = {"e2e_docs": args.e2e_docs}
+    for pipeline in E2E:
+        e2e.update(run_in_subprocess("e2e", args, pipeline))
+    e2e["ours_vs_datasketch_e2e"] = round(e2e["ours_e2e_docs_per_s"] / e2e["datasketch_e2e_docs_per_s"], 2)
+    e2e["ours_vs_rensa_e2e"] = round(e2e["ours_e2e_docs_per_s"] / e2e["rensa_e2e_docs_per_s"], 2)
+    log(f"e2e: {json.dumps(e2e)}")
+    rescan = run_in_subprocess("rescan", args) if rescan_docs > 0 else {"rescan_docs": 0}
     figures = {"bench": "originality", "docs": args.docs, "words": args.words, "num_perm": 128}
     figures.update({"bands": BANDS, "rows": ROWS, "queries": args.queries})
     figures.update(ours)
@@ -373,6 +539,8 @@ def main(argv=None):
     figures["speedup"] = round(ours["ours_docs_per_s"] / theirs["datasketch_docs_per_s"], 2)
     figures["memory_ratio"] = round(theirs["datasketch_peak_mb"] / max(0.1, ours["ours_peak_mb"]), 2)
     figures.update(db)
+    figures.update(e2e)
+    figures.update(rescan)
     figures["seconds"] = round(time.perf_counter() - started, 1)
     emit(figures)
 

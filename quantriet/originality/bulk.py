@@ -100,10 +100,20 @@ def _print_chunk_in_worker(texts):
     return _print_chunk(texts, _worker_reference)
 
 
+def sketch_texts(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The signatures (texts × NUM_PERM) and sizes of TEXTS, raw text to sketch in a few array operations."""
+    hashes, offsets = _hashes(texts)
+    return signatures_many(hashes, offsets)
+
+
+def _hashes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    symbols, offsets = batch_symbols(list(texts))
+    return char_shingle_hashes(symbols, CHAR_SHINGLE_SIZE, offsets)
+
+
 def _print_chunk(texts: Sequence[str], reference: np.ndarray):
     """The columns of `Printed` for one chunk of TEXTS."""
-    symbols, offsets = batch_symbols(list(texts))
-    hashes, offsets = char_shingle_hashes(symbols, CHAR_SHINGLE_SIZE, offsets)
+    hashes, offsets = _hashes(texts)
     whole_signatures, whole_sizes = signatures_many(hashes, offsets)
     kept, kept_offsets, shares = [], [0], np.zeros(len(texts))
     for i in range(len(texts)):

@@ -6,8 +6,10 @@ benchmark); `db.DatabaseStorage` keeps them in indexed tables so any worker can 
 any band key) and `sketches(keys)`.
 """
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from .minhash import LshParams, Sketch
 
@@ -84,6 +86,13 @@ class Index:
     def add(self, key: Hashable, sketch: Sketch):
         """Index SKETCH under KEY (replacing what KEY had)."""
         self.storage.put(key, sketch, self.params.band_keys(sketch))
+
+    def add_many(self, keys: Sequence[Hashable], signatures: np.ndarray, sizes: np.ndarray):
+        """Index many texts at once (their band keys computed together): KEYS[i] has row i (size 0: skipped)."""
+        band_keys = self.params.band_keys_many(signatures).tolist()
+        for key, signature, size, row in zip(keys, signatures, sizes.tolist(), band_keys, strict=True):
+            if size:
+                self.storage.put(key, Sketch(signature, size), row)
 
     def candidates(self, sketch: Sketch) -> set:
         """Keys of the indexed texts sharing at least one band key with SKETCH."""

@@ -162,11 +162,11 @@ def batch_symbols(texts: list[str], *, mask_names: bool = True, mask_numbers: bo
     """
     composed = [unicodedata.normalize("NFC", text or "") for text in texts]
     codes, _ = _coded("\n".join(composed), mask_names, mask_numbers)
-    lengths = np.fromiter(map(len, composed), dtype=np.int64, count=len(composed)) + 1
-    kept = np.concatenate([[0], np.cumsum(codes != 0)])  # symbols before each character
+    kept = np.flatnonzero(codes)
+    breaks = np.cumsum(np.fromiter(map(len, composed), dtype=np.int64, count=len(composed)) + 1) - 1
     offsets = np.zeros(len(composed) + 1, dtype=np.int64)
-    offsets[1:] = kept[np.cumsum(lengths) - 1]  # each text's line break (or the end)
-    return codes[codes != 0], offsets
+    offsets[1:] = np.searchsorted(kept, breaks)  # each text's line break (or the end)
+    return codes[kept], offsets
 
 
 def _coded(text: str, mask_names: bool, mask_numbers: bool):
@@ -175,46 +175,55 @@ def _coded(text: str, mask_names: bool, mask_numbers: bool):
     codes = _SYMBOLS[points]
     ends = np.arange(1, len(codes) + 1)
     classes = _CLASSES[points]
-    for wanted, (starts, stops), symbol in (
-        (mask_names, _name_spans(classes), SYMBOL_NAME),
-        (mask_numbers, _number_spans(classes), SYMBOL_NUMBER),
+    for wanted, spans, symbol in (
+        (mask_names, _name_spans, SYMBOL_NAME),
+        (mask_numbers, _number_spans, SYMBOL_NUMBER),
     ):
-        if wanted and len(starts):
-            covered = np.zeros(len(codes) + 1, dtype=np.int32)  # +1 after each mask's first character, -1 after its last
-            np.add.at(covered, starts + 1, 1)
-            np.add.at(covered, stops, -1)
-            codes[np.cumsum(covered[:-1]) > 0] = 0
-            codes[starts] = symbol
-            ends[starts] = stops
+        if not wanted:
+            continue
+        starts, stops = spans(classes)
+        codes[_inside(starts + 1, stops)] = 0
+        codes[starts] = symbol
+        ends[starts] = stops
     return codes, ends
 
 
-def _runs(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The (starts, stops) of the runs of True in FLAGS."""
-    edges = np.diff(flags.astype(np.int8), prepend=0, append=0)
-    return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+def _inside(starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
+    """Every position of the ranges [starts[i], stops[i]) (empty ranges allowed), in one array."""
+    lengths = np.maximum(stops - starts, 0)
+    total = int(lengths.sum())
+    firsts = np.cumsum(lengths) - lengths  # where each range begins in the result
+    return np.repeat(starts - firsts, lengths) + np.arange(total)
 
 
 def _number_spans(classes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Numbers: digits, with single separators between digits ("1.250", "19/10/2022", "2,1")."""
-    digit = classes == _DIGIT
-    inside = digit.copy()
-    inside[1:-1] |= (classes[1:-1] == _NUMBER_SEPARATOR) & digit[:-2] & digit[2:]
-    return _runs(inside)
+    digits = np.flatnonzero(classes == _DIGIT)
+    if not len(digits):
+        return digits, digits
+    step = np.diff(digits)
+    joined = (step == 1) | ((step == 2) & (classes[digits[:-1] + 1] == _NUMBER_SEPARATOR))
+    last = np.flatnonzero(~joined)  # the digit ending each number but the last
+    return digits[np.concatenate([[0], last + 1])], digits[np.concatenate([last, [len(digits) - 1]])] + 1
 
 
 def _name_spans(classes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Runs of two or more capitalised syllables separated by spaces or tabs on one line."""
-    word_starts, word_stops = _runs((classes == _LOWER) | (classes == _UPPER))
     capitals = np.flatnonzero(classes == _UPPER)
-    word = np.searchsorted(word_starts, capitals, side="right") - 1
-    short = word_stops[word] - capitals <= _SYLLABLE_LETTERS
-    capitals, word = capitals[short], word[short]
-    first = np.ones(len(word), dtype=bool)  # a syllable starts at the first such capital of its word
-    first[1:] = word[1:] != word[:-1]
-    starts, stops = capitals[first], word_stops[word[first]]
-    gaps = np.concatenate([[0], np.cumsum(classes == _GAP)])  # gap characters before each position
+    if len(capitals) < 2:
+        return capitals[:0], capitals[:0]
+    non_letters = np.flatnonzero(classes - np.uint8(_LOWER) > 1)  # uint8: _OTHER wraps to 255
+    word_stops = np.append(non_letters, len(classes))[np.searchsorted(non_letters, capitals)]
+    short = word_stops - capitals <= _SYLLABLE_LETTERS  # at most seven letters from here to the word's end
+    capitals, word_stops = capitals[short], word_stops[short]
+    first = np.ones(len(capitals), dtype=bool)  # a syllable starts at the first such capital of its word
+    first[1:] = word_stops[1:] != word_stops[:-1]
+    starts, stops = capitals[first], word_stops[first]
+    gaps = np.flatnonzero(classes == _GAP)
     between = starts[1:] - stops[:-1]
-    linked = (between > 0) & (gaps[starts[1:]] - gaps[stops[:-1]] == between)
-    first_links, link_stops = _runs(linked)  # links i..j-1 join syllables i..j
+    gaps_between = np.searchsorted(gaps, starts[1:]) - np.searchsorted(gaps, stops[:-1])
+    linked = np.zeros(len(starts) + 1, dtype=bool)  # links i..j-1 join syllables i..j
+    linked[1:-1] = (between > 0) & (gaps_between == between)
+    edges = np.flatnonzero(linked[1:] != linked[:-1])
+    first_links, link_stops = edges[0::2], edges[1::2]
     return starts[first_links], stops[link_stops]
