@@ -431,6 +431,9 @@ def run_rescan_worker(database: str, docs: int, words: int) -> dict:
         from quantriet.essays.models import VerdictLabel
         from quantriet.essays.originality import plan_rescan
 
+        import logging
+
+        logging.getLogger("quantriet.essays.originality").setLevel(logging.INFO)
         plan = _plan_with_essays(Corpus(words), docs)
         with timer() as elapsed:
             counts = plan_rescan(plan)
@@ -453,8 +456,8 @@ def _plan_with_essays(corpus: Corpus, docs: int):
     from quantriet.org.models import Member, MemberStatus, Organization, OrgKind
     from quantriet.study.models import StudyPlan
 
-    province = Organization.objects.add_root(name="Đảng bộ tỉnh", kind=OrgKind.TINH_UY, code="T")
-    cell = Organization.objects.add_child(province, name="Chi bộ ấp Một", kind=OrgKind.CHI_BO, code="T001")
+    province = Organization.objects.add_root(instance=Organization(name="Đảng bộ tỉnh", kind=OrgKind.TINH_UY, code="T"))
+    cell = Organization.objects.add_child(province, instance=Organization(name="Chi bộ", kind=OrgKind.CHI_BO, code="T1"))
     plan = StudyPlan.objects.create(issuer=province, title="Kế hoạch học tập Chỉ thị 28")
     born, joined, now = datetime.date(1980, 1, 1), datetime.date(2010, 1, 1), timezone.now()
     for start in range(0, docs, DB_CHUNK):

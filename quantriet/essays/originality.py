@@ -27,6 +27,7 @@ Built on the `quantriet.originality` library. Decisions:
 """
 
 import logging
+import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from functools import lru_cache
@@ -49,7 +50,15 @@ from quantriet.originality.compare import (
     reference_shingles,
     similarity,
 )
-from quantriet.originality.bulk import LIKELY_FROM, Printed, band_keys_of, candidate_pairs, likely_pairs, print_many
+from quantriet.originality.bulk import (
+    LIKELY_FROM,
+    Printed,
+    band_keys_of,
+    candidate_pairs,
+    joined,
+    likely_pairs,
+    print_chunks,
+)
 from quantriet.originality.db import DatabaseStorage
 from quantriet.originality.generic import GENERIC_BELOW, GenericReport, generic_report
 from quantriet.originality.index import DEFAULT_THRESHOLD, Index
@@ -332,16 +341,26 @@ def plan_rescan(plan: StudyPlan, progress: Callable[[Iterable, int], Iterable] =
     one (the pairs an LSH query would propose, the same exact comparison), in a fraction of the time.
     PROGRESS wraps each pass (items, total), e.g. in a progress bar. Returns the count per label.
     """
+    clock = _Clock(plan.pk)
     reference = plan_reference(plan)
     rows = list(Essay.objects.filter(plan=plan).order_by("pk").values_list("pk", "text"))
     ids, texts = [pk for pk, _ in rows], [text for _, text in rows]
+    clock.lap("read %s essays", len(ids))
     ticks = iter(progress(range(len(ids)), len(ids)))
-    printed = print_many(texts, reference, done=lambda n: deque(islice(ticks, n), maxlen=0))
+    parts, done = [], 0
+    with transaction.atomic():  # each chunk is stored while the workers sketch the next ones
+        for part in print_chunks(texts, reference):
+            _reindex(plan, ids[done : done + len(part)], part)
+            parts.append(part)
+            done += len(part)
+            deque(islice(ticks, len(part)), maxlen=0)
     deque(ticks, maxlen=0)
-    with transaction.atomic():
-        _reindex_plan(plan, ids, printed)
+    printed = joined(parts)
+    clock.lap("sketched and indexed")
     duplicates = _plan_duplicates(ids, texts, printed, reference)
+    clock.lap("paired %s essays", len(duplicates))
     samples = _plan_samples(texts, printed, reference)
+    clock.lap("compared with the samples")
     counts = dict.fromkeys(VerdictLabel.values, 0)
     held = {v.essay_id: v for v in EssayVerdict.objects.filter(essay__plan=plan)}
     now = timezone.now()
@@ -355,7 +374,20 @@ def plan_rescan(plan: StudyPlan, progress: Callable[[Iterable, int], Iterable] =
     with transaction.atomic():
         EssayVerdict.objects.bulk_update(changed, VERDICT_FIELDS, batch_size=VERDICT_BATCH)
         EssayVerdict.objects.bulk_create(added, batch_size=VERDICT_BATCH)
+    clock.lap("wrote the verdicts")
     return counts
+
+
+class _Clock:
+    """Logs how long each phase of a plan's rescan took (for whoever runs a large one)."""
+
+    def __init__(self, plan_id: int):
+        self.plan_id, self.start = plan_id, time.perf_counter()
+
+    def lap(self, what: str, *args):
+        now = time.perf_counter()
+        log.info(f"rescan plan %s: {what} (%.1f s)", self.plan_id, *args, now - self.start)
+        self.start = now
 
 
 #: What a rescan writes on every verdict, and how many rows per statement.
@@ -366,8 +398,8 @@ VERDICT_FIELDS = [
 VERDICT_BATCH = 1000
 
 
-def _reindex_plan(plan: StudyPlan, ids: list[int], printed: Printed):
-    """Put every essay's sketch (boilerplate aside) in the plan's scope; forget those with none."""
+def _reindex(plan: StudyPlan, ids: list[int], printed: Printed):
+    """Put the sketch (boilerplate aside) of the essays IDS (PRINTED's rows) in the plan's scope; forget those with none."""
     storage = DatabaseStorage(plan_scope(plan.pk))
     keys = band_keys_of(printed.signatures, printed.sizes, Index().params)
     storage.put_many(((ESSAY, ids[i]), printed.sketch(i), keys[i].tolist()) for i in np.flatnonzero(printed.sizes))

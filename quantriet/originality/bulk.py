@@ -18,7 +18,7 @@ connection inherited from the parent).
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,36 +56,37 @@ class Printed:
         return Sketch(self.whole_signatures[i], int(self.whole_sizes[i])) if self.whole_sizes[i] else None
 
 
-def print_many(
-    texts: Sequence[str],
-    reference: frozenset[int] = frozenset(),
-    processes: int | None = None,
-    done: Callable[[int], object] = lambda count: None,
-) -> Printed:
-    """`Printed` for TEXTS, the REFERENCE shingles being the boilerplate; PROCESSES defaults to every core.
+def print_chunks(texts: Sequence[str], reference: frozenset[int] = frozenset(), processes: int | None = None):
+    """`Printed` for each chunk of CHUNK TEXTS in order, as the workers finish them (REFERENCE: the boilerplate).
 
-    DONE is called with the number of texts of each chunk finished, in order (for a progress bar).
+    PROCESSES defaults to every core. The caller can store a chunk while the workers sketch the next.
     """
     reference_array = np.array(sorted(reference), dtype=np.uint64)
     chunks = [texts[start : start + CHUNK] for start in range(0, len(texts), CHUNK)]
     processes = processes or os.cpu_count() or 1
-    parts = []
     if processes == 1 or len(texts) < PARALLEL_FROM:
         for chunk in chunks:
-            parts.append(_print_chunk(chunk, reference_array))
-            done(len(chunk))
-    else:
-        context = multiprocessing.get_context("spawn")
-        with context.Pool(processes, initializer=_start_worker, initargs=(reference_array,)) as pool:
-            for chunk, part in zip(chunks, pool.imap(_print_chunk_in_worker, chunks), strict=True):
-                parts.append(part)
-                done(len(chunk))
+            yield Printed(*_print_chunk(chunk, reference_array))
+        return
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(processes, initializer=_start_worker, initargs=(reference_array,)) as pool:
+        for part in pool.imap(_print_chunk_in_worker, chunks):
+            yield Printed(*part)
+
+
+def print_many(texts: Sequence[str], reference: frozenset[int] = frozenset(), processes: int | None = None) -> Printed:
+    """`Printed` for all TEXTS at once (see `print_chunks`)."""
+    return joined(list(print_chunks(texts, reference, processes)))
+
+
+def joined(parts: list[Printed]) -> Printed:
+    """One `Printed` of PARTS end to end."""
     if not parts:
         empty = np.zeros((0, NUM_PERM), dtype=np.uint32)
         return Printed(empty, np.zeros(0, np.int64), empty, np.zeros(0, np.int64), np.zeros(0), [])
-    columns = list(zip(*parts, strict=True))
-    arrays = [np.concatenate(column) for column in columns[:5]]
-    return Printed(*arrays, [report for part in columns[5] for report in part])
+    names = ("signatures", "sizes", "whole_signatures", "whole_sizes", "reference_shares")
+    arrays = [np.concatenate([getattr(part, name) for part in parts]) for name in names]
+    return Printed(*arrays, [report for part in parts for report in part.generic])
 
 
 _worker_reference: np.ndarray | None = None
@@ -112,19 +113,23 @@ def _hashes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _print_chunk(texts: Sequence[str], reference: np.ndarray):
-    """The columns of `Printed` for one chunk of TEXTS."""
+    """The columns of `Printed` for one chunk of TEXTS (REFERENCE: sorted uint64).
+
+    Sizes count distinct shingles as the sketches do (by their top 39 bits), and so does the
+    reference share: (shingles - those left once the reference's are set aside) / shingles.
+    """
     hashes, offsets = _hashes(texts)
     whole_signatures, whole_sizes = signatures_many(hashes, offsets)
-    kept, kept_offsets, shares = [], [0], np.zeros(len(texts))
-    for i in range(len(texts)):
-        distinct = np.unique(hashes[offsets[i] : offsets[i + 1]])
-        borrowed = np.isin(distinct, reference, assume_unique=True) if len(reference) else np.zeros(len(distinct), bool)
-        shares[i] = borrowed.mean() if len(distinct) else 0.0
-        kept.append(distinct[~borrowed])
-        kept_offsets.append(kept_offsets[-1] + len(kept[-1]))
-    signatures, sizes = signatures_many(
-        np.concatenate(kept) if kept else np.zeros(0, np.uint64), np.array(kept_offsets, dtype=np.int64)
-    )
+    if len(reference):
+        found = np.minimum(np.searchsorted(reference, hashes), len(reference) - 1)
+        kept = reference[found] != hashes
+        text_of = np.repeat(np.arange(len(texts)), np.diff(offsets))
+        kept_offsets = np.zeros(len(offsets), dtype=np.int64)
+        np.cumsum(np.bincount(text_of[kept], minlength=len(texts)), out=kept_offsets[1:])
+        signatures, sizes = signatures_many(hashes[kept], kept_offsets)
+    else:
+        signatures, sizes = whole_signatures, whole_sizes
+    shares = (whole_sizes - sizes) / np.maximum(whole_sizes, 1)
     return signatures, sizes, whole_signatures, whole_sizes, shares, [generic_report(text) for text in texts]
 
 

@@ -11,6 +11,7 @@ would cost a copy of the scope in each of the 42 band rows of every text for lit
 """
 
 from collections.abc import Iterable
+from contextlib import contextmanager
 from itertools import islice
 
 from django.db import connection, transaction
@@ -25,6 +26,24 @@ PUT_MANY_CHUNK = 2000
 #: 999 parameters per statement there; PostgreSQL takes 1000 rows × 6 columns in one).
 BAND_BATCH = 20_000
 SIGNATURE_BATCH = 1000
+
+
+#: The SQLite page cache (KiB) while band rows are inserted in bulk.
+SQLITE_BULK_CACHE_KIB = 256 * 1024
+
+
+@contextmanager
+def _sqlite_cache(cursor):
+    if connection.vendor != "sqlite":
+        yield
+        return
+    cursor.execute("PRAGMA cache_size")
+    (before,) = cursor.fetchone()
+    cursor.execute(f"PRAGMA cache_size = -{SQLITE_BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 class DatabaseStorage:
@@ -82,20 +101,30 @@ class DatabaseStorage:
 
     @staticmethod
     def _insert_bands(rows):
-        """Insert (signature_id, band, key) ROWS with executemany, BAND_BATCH rows per round.
+        """Insert (signature_id, band, key) ROWS: COPY on PostgreSQL, else executemany, BAND_BATCH rows per round.
 
         Band rows are three integers: bulk_create would build a model instance and prepare three
         values per row in Python (18,000 rows/s on SQLite); executemany of one prepared INSERT
-        takes them as tuples (10× faster), on SQLite and PostgreSQL alike.
+        takes them as tuples (10× faster), and PostgreSQL's COPY streams them (faster still). On
+        SQLite the page cache is raised to SQLITE_BULK_CACHE_KIB meanwhile: each row goes into
+        the (band, key) index at a random place, and with the default 2 MB cache most of those
+        places are read again from the file (the rate nearly doubles; the cache is given back).
         """
         meta = OriginalityBand._meta
         quote = connection.ops.quote_name
         columns = ", ".join(quote(meta.get_field(name).column) for name in ("signature", "band", "key"))
-        sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES (%s, %s, %s)"  # noqa: S608 (quoted model names)
+        table = quote(meta.db_table)
         rows = iter(rows)
         with connection.cursor() as cursor:
-            while batch := list(islice(rows, BAND_BATCH)):
-                cursor.executemany(sql, batch)
+            if connection.vendor == "postgresql":
+                with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                return
+            sql = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s)"  # noqa: S608 (quoted model names)
+            with _sqlite_cache(cursor):
+                while batch := list(islice(rows, BAND_BATCH)):
+                    cursor.executemany(sql, batch)
 
     @staticmethod
     def _delete(keys):

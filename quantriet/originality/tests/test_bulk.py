@@ -31,9 +31,9 @@ def test_worker_processes_give_the_same_as_one(monkeypatch):
     reference = reference_shingles([corpus.read(corpus.REFERENCE_NAME)])
     monkeypatch.setattr(bulk, "PARALLEL_FROM", 0)
     monkeypatch.setattr(bulk, "CHUNK", 7)
-    finished = []
-    parallel = bulk.print_many(texts(), reference, processes=2, done=finished.append)
-    assert sum(finished) == len(texts()) and len(finished) == -(-len(texts()) // 7)
+    chunks = list(bulk.print_chunks(texts(), reference, processes=2))
+    assert [len(chunk) for chunk in chunks[:-1]] == [7] * (len(chunks) - 1) and len(chunks) == -(-len(texts()) // 7)
+    parallel = bulk.joined(chunks)
     alone = bulk.print_many(texts(), reference, processes=1)
     for name in ("signatures", "sizes", "whole_signatures", "whole_sizes", "reference_shares"):
         assert np.array_equal(getattr(parallel, name), getattr(alone, name)), name
