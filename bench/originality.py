@@ -428,10 +428,10 @@ def run_rescan_worker(database: str, docs: int, words: int) -> dict:
     """Time the bulk rescan of one plan of DOCS essays in a fresh DATABASE."""
     with fresh_database(database, "bench_originality_rescan"), redirect_stdout(sys.stderr):
         _migrate()
+        import logging
+
         from quantriet.essays.models import VerdictLabel
         from quantriet.essays.originality import plan_rescan
-
-        import logging
 
         logging.getLogger("quantriet.essays.originality").setLevel(logging.INFO)
         plan = _plan_with_essays(Corpus(words), docs)
@@ -457,7 +457,9 @@ def _plan_with_essays(corpus: Corpus, docs: int):
     from quantriet.study.models import StudyPlan
 
     province = Organization.objects.add_root(instance=Organization(name="Đảng bộ tỉnh", kind=OrgKind.TINH_UY, code="T"))
-    cell = Organization.objects.add_child(province, instance=Organization(name="Chi bộ", kind=OrgKind.CHI_BO, code="T1"))
+    cell = Organization.objects.add_child(
+        province, instance=Organization(name="Chi bộ", kind=OrgKind.CHI_BO, code="T1")
+    )
     plan = StudyPlan.objects.create(issuer=province, title="Kế hoạch học tập Chỉ thị 28")
     born, joined, now = datetime.date(1980, 1, 1), datetime.date(2010, 1, 1), timezone.now()
     for start in range(0, docs, DB_CHUNK):

@@ -88,7 +88,10 @@ def markdown(table: dict) -> str:
     from quantriet.originality.tests import quality
 
     kinds = (*quality.KINDS, "overall")
-    lines = ["| biểu diễn | " + " | ".join(kinds) + " | cặp bài thật | thật max | J p99 |", "|" + "---|" * (len(kinds) + 4)]
+    lines = [
+        "| biểu diễn | " + " | ".join(kinds) + " | cặp bài thật | thật max | J p99 |",
+        "|" + "---|" * (len(kinds) + 4),
+    ]
     for name, row in table.items():
         cells = [f"{row[kind]['precision']:.2f} / {row[kind]['recall']:.2f}" for kind in kinds]
         tail = [str(row["honest_pairs"]), f"{row['honest_max']:.2f}", f"{row['unrelated_jaccard_p99']:.3f}"]

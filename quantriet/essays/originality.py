@@ -34,7 +34,6 @@ from functools import lru_cache
 from itertools import count, islice
 
 import numpy as np
-
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -43,13 +42,6 @@ from django_tasks import task
 from quantriet.core.audit import audit_record
 from quantriet.core.jobs import JobError, job_active, job_create, job_run
 from quantriet.core.models import Job
-from quantriet.originality.compare import (
-    Fingerprint,
-    fingerprint,
-    reference_share,
-    reference_shingles,
-    similarity,
-)
 from quantriet.originality.bulk import (
     LIKELY_FROM,
     Printed,
@@ -58,6 +50,13 @@ from quantriet.originality.bulk import (
     joined,
     likely_pairs,
     print_chunks,
+)
+from quantriet.originality.compare import (
+    Fingerprint,
+    fingerprint,
+    reference_share,
+    reference_shingles,
+    similarity,
 )
 from quantriet.originality.db import DatabaseStorage
 from quantriet.originality.generic import GENERIC_BELOW, GenericReport, generic_report
@@ -399,7 +398,10 @@ VERDICT_BATCH = 1000
 
 
 def _reindex(plan: StudyPlan, ids: list[int], printed: Printed):
-    """Put the sketch (boilerplate aside) of the essays IDS (PRINTED's rows) in the plan's scope; forget those with none."""
+    """Put the sketches (boilerplate aside) of the essays IDS (PRINTED's rows) in the plan's scope.
+
+    Essays without a sketch are forgotten.
+    """
     storage = DatabaseStorage(plan_scope(plan.pk))
     keys = band_keys_of(printed.signatures, printed.sizes, Index().params)
     storage.put_many(((ESSAY, ids[i]), printed.sketch(i), keys[i].tolist()) for i in np.flatnonzero(printed.sizes))

@@ -49,11 +49,15 @@ def submitted(plan, users):
         corpus.read("mau-3-internet-dai-hoi.txt"),
     ]
     writers = list(services.essay_writers(plan).order_by("id")[: len(texts)])
-    return [services.essay_submit(users["admin"], plan, member, text) for member, text in zip(writers, texts, strict=True)]
+    return [
+        services.essay_submit(users["admin"], plan, member, text) for member, text in zip(writers, texts, strict=True)
+    ]
 
 
 def verdicts(essays):
-    return {essay.pk: {name: getattr(EssayVerdict.objects.get(essay=essay), name) for name in FIELDS} for essay in essays}
+    return {
+        essay.pk: {name: getattr(EssayVerdict.objects.get(essay=essay), name) for name in FIELDS} for essay in essays
+    }
 
 
 @pytest.mark.parametrize("parallel", [False, True], ids=["here", "workers"])

@@ -8,10 +8,10 @@ import pytest
 
 from quantriet.originality.compare import fingerprint, shared_passages, similarity
 from quantriet.originality.normalize import (
+    _CLASSES,
     SYMBOL_NAME,
     SYMBOL_NUMBER,
     UPPERCASE,
-    _CLASSES,
     _name_spans,
     _number_spans,
     batch_symbols,
