@@ -102,7 +102,7 @@ def _within_texts(hashes: np.ndarray, k: int, offsets: np.ndarray):
 
 
 def mix(values: np.ndarray) -> np.ndarray:
-    """SplitMix64's finalizer of uint64 VALUES (in place): a bijection, every output bit depending on every input bit."""
+    """SplitMix64's finalizer of uint64 VALUES (in place): a bijection; each output bit depends on every input bit."""
     values ^= values >> np.uint64(30)
     values *= np.uint64(0xBF58476D1CE4E5B9)
     values ^= values >> np.uint64(27)
