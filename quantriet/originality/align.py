@@ -38,7 +38,7 @@ for B; `Alignment.score` is the larger: a shortened copy is covered whole.
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -54,8 +54,14 @@ MERGE_GAIN = 0.03
 #: Sentences are cut near their middle above this many folded characters, joined below MIN_SENTENCE.
 MAX_SENTENCE = 300
 MIN_SENTENCE = 20
+#: A line of its own without final punctuation is a heading up to this many folded characters.
+MAX_HEADING = 80
 #: A sentence with fewer unmasked folded characters than this is not matched (too little to tell).
 MIN_MATCHED = 15
+#: The first this many unmasked folded characters of a sentence weigh nothing in the score, so the
+#: short formulas every essay has ("Họ và tên: …", "Thứ nhất, về nhận thức.") weigh little and a
+#: long sentence nearly all it has. Headings weigh nothing.
+MIN_COUNTED = 25
 #: Folded characters inside a window this long found in the boilerplate are masked.
 BOILERPLATE_WINDOW = 20
 GRAM_SIZES = (3, 4)
@@ -138,26 +144,44 @@ def _cut(text: str, start: int, end: int, kept: np.ndarray) -> list[tuple[int, i
     return _cut(text, start, left_end, kept) + _cut(text, cut, end, kept)
 
 
-def _sentences(text: str, kept: np.ndarray) -> list[tuple[int, int]]:
-    """The sentences of TEXT as (start, end) spans; KEPT[p] is the number of folded characters before p."""
+def _ends_line(text: str, end: int) -> bool:
+    """Does the piece ending at END end its line without final punctuation (a heading's ending)?"""
+    return text[end - 1] not in _FINAL and text[end:].lstrip(_BLANKS)[:1] in ("\n", "\r", "")
+
+
+def _starts_line(text: str, start: int) -> bool:
+    return text[:start].rstrip(_BLANKS)[-1:] in ("\n", "\r", "")
+
+
+def _sentences(text: str, kept: np.ndarray) -> list[tuple[int, int, bool]]:
+    """The sentences of TEXT as (start, end, is a heading); KEPT[p] is the number of folded characters before p.
+
+    A piece shorter than MIN_SENTENCE joins the next one ("Thứ nhất, về nhận thức." with the sentence
+    it announces, "I." with its heading), unless it ends its line without punctuation (a heading).
+    A heading is a line of its own without final punctuation, short or in capitals.
+    """
+    joined: list[list[int]] = []
     pieces = [piece for start, end in _segments(text) for piece in _cut(text, start, end, kept)]
-    pieces = [(start, end) for start, end in pieces if kept[end] > kept[start]]
-    joined: list[tuple[int, int]] = []
-    pending = None
     for start, end in pieces:
-        if pending is not None:
-            start = pending
-        if kept[end] - kept[start] < MIN_SENTENCE:
-            pending = start
+        if kept[end] == kept[start]:
             continue
-        pending = None
-        joined.append((start, end))
-    if pending is not None:
-        if joined:
-            joined[-1] = (joined[-1][0], pieces[-1][1])
+        last = joined[-1] if joined else None
+        if last and kept[last[1]] - kept[last[0]] < MIN_SENTENCE and not _ends_line(text, last[1]):
+            last[1] = end
         else:
-            joined.append((pending, pieces[-1][1]))
-    return joined
+            joined.append([start, end])
+    return [(start, end, _is_heading(text, start, end, kept)) for start, end in joined]
+
+
+def _is_heading(text: str, start: int, end: int, kept: np.ndarray) -> bool:
+    if not (_starts_line(text, start) and _ends_line(text, end)):
+        return False
+    piece = text[start:end]
+    return kept[end] - kept[start] <= MAX_HEADING or piece.upper() == piece
+
+
+_FINAL = ".!?…;:"
+_BLANKS = " \t\u00a0"
 
 
 # ---------------------------------------------------------------- prepared texts
@@ -167,28 +191,39 @@ def _sentences(text: str, kept: np.ndarray) -> list[tuple[int, int]]:
 class Boilerplate:
     """The hashes of every BOILERPLATE_WINDOW-character folded window found in the boilerplate, sorted."""
 
-    windows: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint64))
-    #: The grams of the reference sentences (sorted, unique) and in how many sentences each is found.
-    gram_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
-    gram_df: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
-    sentences: int = 0
+    windows: np.ndarray
 
 
-NO_BOILERPLATE = Boilerplate()
+NO_BOILERPLATE = Boilerplate(np.zeros(0, np.uint64))
 
 
 @dataclass(frozen=True, eq=False)
 class Prepared:
-    """A text folded, cut into sentences and turned into grams (cached per text and boilerplate)."""
+    """A text folded, cut into sentences and turned into grams (cached per text and boilerplate).
+
+    Units are what is compared: unit i < n is sentence i, unit n + i is sentences i and i + 1 merged.
+    Each (unit, gram) occurrence is an entry; entries are sorted by gram.
+    """
 
     text: str
     #: (start, end) in TEXT of each sentence.
     spans: list[tuple[int, int]]
-    #: Unmasked folded characters of each sentence: what it weighs in the score.
+    #: Unmasked folded characters of each sentence.
     weights: np.ndarray
-    #: Every gram occurrence: the sentence it belongs to and its id (3- and 4-grams, masked ones left out).
-    gram_sentence: np.ndarray
-    gram_id: np.ndarray
+    #: What each sentence weighs in the score: 0 for a heading, else its unmasked folded characters
+    #: but the first MIN_COUNTED.
+    counted: np.ndarray
+    #: The distinct grams of the text (sorted) and the number of its sentences with each.
+    grams: np.ndarray
+    gram_df: np.ndarray
+    #: The entries: unit, the gram's index in GRAMS, occurrences of the gram in the unit.
+    unit: np.ndarray
+    gram: np.ndarray
+    count: np.ndarray
+
+    @property
+    def units(self) -> int:
+        return max(2 * len(self.spans) - 1, 0)
 
 
 def _folded(text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -212,45 +247,42 @@ def _windows(codes: np.ndarray, size: int) -> np.ndarray:
 
 def _masked(codes: np.ndarray, boilerplate: Boilerplate) -> np.ndarray:
     """Which folded characters lie inside a window also found in the boilerplate."""
-    mask = np.zeros(len(codes), bool)
     if not len(boilerplate.windows):
-        return mask
-    windows = _windows(codes, BOILERPLATE_WINDOW)
-    found = np.flatnonzero(_contains(boilerplate.windows, windows))
-    if len(found):
-        # A found window starting at s masks s .. s + WINDOW - 1: a difference array, summed.
-        marks = np.zeros(len(codes) + 1, np.int32)
-        np.add.at(marks, found, 1)
-        np.add.at(marks, found + BOILERPLATE_WINDOW, -1)
-        mask = np.cumsum(marks[:-1]) > 0
-    return mask
+        return np.zeros(len(codes), bool)
+    found = np.flatnonzero(_contains(boilerplate.windows, _windows(codes, BOILERPLATE_WINDOW)))
+    # A found window starting at s masks s .. s + WINDOW - 1: a difference array, summed.
+    marks = np.zeros(len(codes) + BOILERPLATE_WINDOW, np.int32)
+    np.add.at(marks, found, 1)
+    np.add.at(marks, found + BOILERPLATE_WINDOW, -1)
+    return np.cumsum(marks[: len(codes)]) > 0
 
 
 def _contains(sorted_values: np.ndarray, values: np.ndarray) -> np.ndarray:
-    where = np.searchsorted(sorted_values, values)
-    where[where == len(sorted_values)] = 0
+    if not len(sorted_values):
+        return np.zeros(len(values), bool)
+    where = np.minimum(np.searchsorted(sorted_values, values), len(sorted_values) - 1)
     return sorted_values[where] == values
 
 
-def _grams(codes: np.ndarray, sentence: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _sentence_grams(codes: np.ndarray, sentence: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(sentence, gram id) of every 3- and 4-gram inside one sentence with no masked character."""
     masked_before = np.concatenate([[0], np.cumsum(mask)])
-    sentences, ids, offset = [], [], 0
+    sentences, ids, offset = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], 0
     for size in GRAM_SIZES:
         count = len(codes) - size + 1
         if count > 0:
             gram = codes[:count].copy()
             for k in range(1, size):
                 gram = gram * np.uint64(_BASE) + codes[k : k + count]
-            inside = sentence[:count] == sentence[size - 1 : size - 1 + count]
-            clean = masked_before[size:] == masked_before[:count]
-            keep = inside & clean & (sentence[:count] >= 0)
-            sentences.append(sentence[:count][keep])
+            inside = (sentence[:count] == sentence[size - 1 :]) & (sentence[:count] >= 0)
+            keep = inside & (masked_before[size:] == masked_before[:count])
+            sentences.append(sentence[:count][keep].astype(np.int64))
             ids.append(gram[keep].astype(np.int64) + offset)
         offset += _BASE**size
-    if not ids:
-        return np.zeros(0, np.int32), np.zeros(0, np.int64)
-    return np.concatenate(sentences).astype(np.int32), np.concatenate(ids)
+    return np.concatenate(sentences), np.concatenate(ids)
+
+
+_GRAM_SPACE = sum(_BASE**size for size in GRAM_SIZES)
 
 
 @lru_cache(maxsize=4096)
@@ -260,34 +292,53 @@ def prepare(text: str, boilerplate: Boilerplate = NO_BOILERPLATE) -> Prepared:
     codes, positions = _folded(text)
     # kept[p]: the number of folded characters before position p of TEXT.
     kept = np.searchsorted(positions, np.arange(len(text) + 1))
-    spans = _sentences(text, kept)
+    found = _sentences(text, kept)
+    spans = [(start, end) for start, end, _ in found]
+    headings = np.array([heading for _, _, heading in found], bool)
     sentence = np.full(len(codes), -1, np.int32)
     for number, (start, end) in enumerate(spans):
         sentence[kept[start] : kept[end]] = number
     mask = _masked(codes, boilerplate)
-    unmasked = np.bincount(sentence[~mask & (sentence >= 0)], minlength=len(spans))
-    gram_sentence, gram_id = _grams(codes, sentence, mask)
-    return Prepared(text, spans, unmasked.astype(np.float64), gram_sentence, gram_id)
+    weights = np.bincount(sentence[~mask & (sentence >= 0)], minlength=len(spans)).astype(np.float64)
+    counted = np.where(headings, 0.0, np.maximum(weights - MIN_COUNTED, 0.0))
+    return Prepared(text, spans, weights, counted, *_entries(*_sentence_grams(codes, sentence, mask), len(spans)))
+
+
+def _entries(sentence: np.ndarray, gram: np.ndarray, sentences: int):
+    """The text's distinct grams with their df, and its (unit, gram index, count) entries."""
+    keys, counts = np.unique(sentence * _GRAM_SPACE + gram, return_counts=True)
+    single_unit, single_gram = keys // _GRAM_SPACE, keys % _GRAM_SPACE
+    # A merged unit n + i holds the grams of sentences i and i + 1: each single entry goes to the
+    # merged units before (i - 1) and after (i) its sentence.
+    before, after = single_unit >= 1, single_unit < sentences - 1
+    merged_unit = np.concatenate([sentences + single_unit[before] - 1, sentences + single_unit[after]])
+    merged_gram = np.concatenate([single_gram[before], single_gram[after]])
+    merged_keys, inverse = np.unique(merged_unit * _GRAM_SPACE + merged_gram, return_inverse=True)
+    merged_counts = np.bincount(inverse, np.concatenate([counts[before], counts[after]]), len(merged_keys))
+    unit = np.concatenate([single_unit, merged_keys // _GRAM_SPACE])
+    gram = np.concatenate([single_gram, merged_keys % _GRAM_SPACE])
+    count = np.concatenate([counts, merged_counts]).astype(np.float64)
+    grams, gram_df = np.unique(single_gram, return_counts=True)
+    order = np.argsort(gram, kind="stable")  # the join in `_similarities` needs the entries by gram
+    return grams, gram_df, unit[order], np.searchsorted(grams, gram[order]), count[order]
 
 
 def boilerplate_of(references: Iterable[str] = (), *, corpus: Iterable[str] = (), min_texts: int = 3) -> Boilerplate:
-    """The boilerplate: the REFERENCES (the resolution studied) and the passages found in MIN_TEXTS or more of CORPUS."""
+    """The boilerplate: the REFERENCES (the resolution studied) and the passages found in MIN_TEXTS or more of CORPUS.
+
+    Cached on its arguments: pass the same texts and get the same object (and the cached texts prepared with it).
+    """
     return _boilerplate(tuple(references), tuple(corpus), min_texts)
 
 
 @lru_cache(maxsize=64)
 def _boilerplate(references: tuple[str, ...], corpus: tuple[str, ...], min_texts: int) -> Boilerplate:
-    parts = [_windows(_folded(text)[0], BOILERPLATE_WINDOW) for text in references]
+    parts = [np.zeros(0, np.uint64)] + [_windows(_folded(text)[0], BOILERPLATE_WINDOW) for text in references]
     if corpus:
         per_text = np.concatenate([np.unique(_windows(_folded(text)[0], BOILERPLATE_WINDOW)) for text in corpus])
         values, counts = np.unique(per_text, return_counts=True)
         parts.append(values[counts >= min_texts])
-    if not parts:
-        return NO_BOILERPLATE
-    prepared = [prepare(text) for text in references]
-    keys = [np.unique(p.gram_sentence.astype(np.int64) * (1 << 32) + p.gram_id) & 0xFFFFFFFF for p in prepared]
-    ids, df = np.unique(np.concatenate(keys) if keys else np.zeros(0, np.int64), return_counts=True)
-    return Boilerplate(np.unique(np.concatenate(parts)), ids, df, sum(len(p.spans) for p in prepared))
+    return Boilerplate(np.unique(np.concatenate(parts)))
 
 
 def _as_boilerplate(boilerplate: "Boilerplate | Sequence[str] | None") -> Boilerplate:
@@ -338,103 +389,88 @@ def align(
     found = _as_boilerplate(boilerplate)
     left = a if isinstance(a, Prepared) else prepare(a, found)
     right = b if isinstance(b, Prepared) else prepare(b, found)
-    pairs = _pairs(left, right, threshold, found)
-    return Alignment(pairs, _covered(left, [p.a_sentences for p in pairs]), _covered(right, [p.b_sentences for p in pairs]))
+    pairs = _greedy(left, right, _similarities(left, right), threshold)
+    score_a = _covered(left, [p.a_sentences for p in pairs])
+    return Alignment(pairs, score_a, _covered(right, [p.b_sentences for p in pairs]))
 
 
 def _covered(text: Prepared, sentences: list[tuple[int, ...]]) -> float:
-    total = text.weights.sum()
+    total = text.counted.sum()
     if not total:
         return 0.0
     used = [number for group in sentences for number in group]
-    return float(text.weights[used].sum() / total)
+    return float(text.counted[used].sum() / total)
 
 
-def _vectors(left: Prepared, right: Prepared) -> tuple[np.ndarray, np.ndarray]:
-    """The raw gram counts of every sentence of LEFT and of RIGHT over the pair's common vocabulary."""
-    rows_left = len(left.spans)
-    ids = np.concatenate([left.gram_id, right.gram_id])
-    rows = np.concatenate([left.gram_sentence, right.gram_sentence + rows_left])
-    vocabulary, column = np.unique(ids, return_inverse=True)
-    width = len(vocabulary)
-    counts = np.bincount(rows * width + column, minlength=(rows_left + len(right.spans)) * width)
-    counts = counts.reshape(rows_left + len(right.spans), width).astype(np.float32)
-    return counts[:rows_left], counts[rows_left:], vocabulary
+def _similarities(left: Prepared, right: Prepared) -> np.ndarray:
+    """The cosine of every unit of LEFT with every unit of RIGHT, TF-IDF weighted within the pair.
+
+    Every gram makes the norms; only the grams found in both texts make the dot products, computed
+    as a sparse join: each entry of LEFT meets each entry of RIGHT with the same gram (a few
+    thousand products for two essays, where a dense product would multiply zeros).
+    """
+    shared, index_left, index_right = np.intersect1d(left.grams, right.grams, assume_unique=True, return_indices=True)
+    sentences = len(left.spans) + len(right.spans)
+    gram_left, unit_left, weight_left = _unit_weights(left, index_left, right.gram_df[index_right], sentences)
+    gram_right, unit_right, weight_right = _unit_weights(right, index_right, left.gram_df[index_left], sentences)
+    per_gram = np.bincount(gram_right, minlength=len(shared))
+    repeats = per_gram[gram_left]
+    which_left = np.repeat(np.arange(len(gram_left)), repeats)
+    ends = np.cumsum(repeats)
+    first_right = (np.cumsum(per_gram) - per_gram)[gram_left]
+    which_right = np.arange(ends[-1] if len(ends) else 0) + np.repeat(first_right - (ends - repeats), repeats)
+    cells = unit_left[which_left] * right.units + unit_right[which_right]
+    products = weight_left[which_left] * weight_right[which_right]
+    return np.bincount(cells, products, left.units * right.units).reshape(left.units, right.units)
 
 
-def _weighted(counts: np.ndarray, idf: np.ndarray) -> np.ndarray:
-    """TF-IDF rows (sublinear TF), each of unit length (zero rows stay zero)."""
-    rows = TF(counts) * idf
-    norms = np.linalg.norm(rows, axis=1, keepdims=True)
-    return np.divide(rows, norms, out=np.zeros_like(rows), where=norms > 0)
+def _unit_weights(text: Prepared, shared_index: np.ndarray, other_df: np.ndarray, sentences: int):
+    """TEXT's entries with a shared gram: (the gram's number among the shared ones, unit, weight).
+
+    SHARED_INDEX: the index in TEXT.grams of each shared gram; OTHER_DF: its df in the other text.
+    A weight is the entry's TF-IDF weight in its unit's vector of unit length.
+    """
+    df = text.gram_df.copy()
+    df[shared_index] += other_df
+    number = np.full(len(text.grams), -1)
+    number[shared_index] = np.arange(len(shared_index))
+    weight = np.sqrt(text.count) * np.log1p(sentences / df)[text.gram]
+    norms = np.sqrt(np.bincount(text.unit, weight * weight, text.units))
+    usable = np.concatenate([text.weights, text.weights[:-1] + text.weights[1:]]) >= MIN_MATCHED
+    scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=(norms > 0) & usable)
+    number = number[text.gram]
+    found = number >= 0
+    unit = text.unit[found]
+    return number[found], unit, weight[found] * scale[unit]
 
 
-TF = np.sqrt
-IDF = "log1p"
-USE_REF_DF = False
+def _greedy(left: Prepared, right: Prepared, similarity: np.ndarray, threshold: float) -> list[Pair]:
+    """The pairs of units taken most similar first, each sentence at most once, in A's order.
 
-
-def _idf(present, vocabulary, boilerplate):
-    df = present.sum(axis=0).astype(np.float64)
-    n = len(present)
-    if USE_REF_DF and boilerplate.sentences:
-        where = np.searchsorted(boilerplate.gram_ids, vocabulary)
-        where[where == len(boilerplate.gram_ids)] = 0
-        hit = boilerplate.gram_ids[where] == vocabulary
-        df = df + np.where(hit, boilerplate.gram_df[where], 0)
-        n += boilerplate.sentences
-    if IDF == "log1p":
-        return np.log1p(n / np.maximum(df, 1)).astype(np.float32)
-    if IDF == "log":
-        return np.log((n + 1) / np.maximum(df, 1)).astype(np.float32)
-    if IDF == "sq":
-        return (np.log1p(n / np.maximum(df, 1)) ** 2).astype(np.float32)
-
-
-def _pairs(left: Prepared, right: Prepared, threshold: float, boilerplate) -> list[Pair]:
-    if not len(left.spans) or not len(right.spans) or not len(left.gram_id) or not len(right.gram_id):
+    Merged units against merged units (2:2) are not pairs; a merged unit must beat both single
+    pairs it contains by MERGE_GAIN.
+    """
+    n, m = len(left.spans), len(right.spans)
+    if not n or not m:
         return []
-    counts_left, counts_right, vocabulary = _vectors(left, right)
-    present = np.concatenate([counts_left, counts_right]) > 0
-    idf = _idf(present, vocabulary, boilerplate)
-    usable_left = left.weights >= MIN_MATCHED
-    usable_right = right.weights >= MIN_MATCHED
-    single_left = _weighted(counts_left, idf) * usable_left[:, None]
-    single_right = _weighted(counts_right, idf) * usable_right[:, None]
-    singles = single_left @ single_right.T
-    candidates = [_candidates(singles, threshold, 1, 1)]
-    if len(left.spans) > 1:
-        merged_left = _weighted(counts_left[:-1] + counts_left[1:], idf) @ single_right.T
-        best_single = np.maximum(singles[:-1], singles[1:])
-        candidates.append(_candidates(np.where(merged_left >= best_single + MERGE_GAIN, merged_left, 0), threshold, 2, 1))
-    if len(right.spans) > 1:
-        merged_right = single_left @ _weighted(counts_right[:-1] + counts_right[1:], idf).T
-        best_single = np.maximum(singles[:, :-1], singles[:, 1:])
-        candidates.append(_candidates(np.where(merged_right >= best_single + MERGE_GAIN, merged_right, 0), threshold, 1, 2))
-    return _greedy(left, right, np.concatenate(candidates))
-
-
-def _candidates(similarities: np.ndarray, threshold: float, size_left: int, size_right: int) -> np.ndarray:
-    """(similarity, first sentence of A, sentences of A, first of B, sentences of B) of the entries at THRESHOLD or above."""
-    rows, columns = np.nonzero(similarities >= threshold)
-    found = np.empty((len(rows), 5))
-    found[:, 0] = similarities[rows, columns]
-    found[:, 1], found[:, 2], found[:, 3], found[:, 4] = rows, size_left, columns, size_right
-    return found
-
-
-def _greedy(left: Prepared, right: Prepared, candidates: np.ndarray) -> list[Pair]:
-    """The candidates taken most similar first, each sentence at most once, in A's order."""
-    used_left, used_right = set(), set()
+    similarity = similarity.copy()
+    similarity[n:, m:] = 0
+    singles = similarity[:n, :m]
+    if n > 1:
+        similarity[n:, :m][similarity[n:, :m] < np.maximum(singles[:-1], singles[1:]) + MERGE_GAIN] = 0
+    if m > 1:
+        similarity[:n, m:][similarity[:n, m:] < np.maximum(singles[:, :-1], singles[:, 1:]) + MERGE_GAIN] = 0
+    rows, columns = np.nonzero(similarity >= threshold)
+    order = np.argsort(-similarity[rows, columns], kind="stable")
+    used_left, used_right = np.zeros(n, bool), np.zeros(m, bool)
     pairs = []
-    for similarity, first_left, size_left, first_right, size_right in candidates[np.argsort(-candidates[:, 0], kind="stable")]:
-        a = tuple(range(int(first_left), int(first_left + size_left)))
-        b = tuple(range(int(first_right), int(first_right + size_right)))
-        if used_left.intersection(a) or used_right.intersection(b):
+    for row, column in zip(rows[order].tolist(), columns[order].tolist(), strict=True):
+        a = (row,) if row < n else (row - n, row - n + 1)
+        b = (column,) if column < m else (column - m, column - m + 1)
+        if used_left[list(a)].any() or used_right[list(b)].any():
             continue
-        used_left.update(a)
-        used_right.update(b)
+        used_left[list(a)] = used_right[list(b)] = True
         span_a = (left.spans[a[0]][0], left.spans[a[-1]][1])
         span_b = (right.spans[b[0]][0], right.spans[b[-1]][1])
-        pairs.append(Pair(span_a, span_b, round(float(similarity), 4), a, b))
+        pairs.append(Pair(span_a, span_b, round(float(similarity[row, column]), 4), a, b))
     return sorted(pairs, key=lambda pair: pair.a)
