@@ -8,8 +8,7 @@ and "Nghị quyết của Đảng" all read "nghiquyetcuadang"; every folded cha
 in the original text, so what is shown side by side is the original.
 
 Sentences are cut on the original text: at . ! ? … (also glued to the next sentence's capital),
-at a blank line, and at a line break followed by a capital, a bullet or a number (a line break
-followed by a lower-case letter is a soft wrap, as in text pasted from a PDF). A sentence longer
+and at a line break, unless a lower-case letter follows (a soft wrap, as in text pasted from a PDF). A sentence longer
 than MAX_SENTENCE folded characters is cut at ; : , or a space nearest its middle (at its middle
 when it has none: glued text); one shorter than MIN_SENTENCE ("Thứ nhất, về nhận thức.") is
 joined to the next.
@@ -46,9 +45,11 @@ import numpy as np
 from quantriet.core.text import fold
 
 #: A sentence pair counts as aligned (copied, however reworded) at this cosine or above.
-PAIR_THRESHOLD = 0.4
+PAIR_THRESHOLD = 0.3
 #: A text pair is a copy when at least this share of one side is covered by aligned sentences.
-COPY_THRESHOLD = 0.5
+COPY_THRESHOLD = 0.4
+#: Fewer aligned pairs of counted sentences than this cover nothing: one sentence is a coincidence.
+MIN_PAIRS = 2
 #: A merged (1:2 or 2:1) pair must beat both of its single pairs by this much.
 MERGE_GAIN = 0.03
 #: Sentences are cut near their middle above this many folded characters, joined below MIN_SENTENCE.
@@ -101,8 +102,7 @@ def _code_points(text: str) -> np.ndarray:
 _UPPER = "".join(chr(c) for c in range(0x41, _TABLE_SIZE) if chr(c).isupper())
 _BOUNDARY = re.compile(
     rf"[.!?…]+[\"'”’»)\]]*(?=\s|$|[{_UPPER}])"  # end of sentence, also glued to the next one
-    r"|\n[ \t\u00a0]*(?:\n\s*)+"  # blank line
-    rf"|\n(?=[ \t\u00a0]*(?:[{_UPPER}\-+•*–—]|\d+[.)]))"  # line break before a capital, bullet or number
+    rf"|\n(?![ \t\u00a0]*[^\W\d_](?<![{_UPPER}]))"  # a line break, unless a lower-case letter follows
 )
 _BREAKS = (re.compile(r"[;:]\s*"), re.compile(r",\s*"), re.compile(r"\s+"))
 
@@ -390,16 +390,19 @@ def align(
     left = a if isinstance(a, Prepared) else prepare(a, found)
     right = b if isinstance(b, Prepared) else prepare(b, found)
     pairs = _greedy(left, right, _similarities(left, right), threshold)
-    score_a = _covered(left, [p.a_sentences for p in pairs])
-    return Alignment(pairs, score_a, _covered(right, [p.b_sentences for p in pairs]))
+    counted = [p for p in pairs if left.counted[list(p.a_sentences)].any() and right.counted[list(p.b_sentences)].any()]
+    if len(counted) < MIN_PAIRS:
+        return Alignment(pairs, 0.0, 0.0)
+    return Alignment(
+        pairs, _covered(left, [p.a_sentences for p in pairs]), _covered(right, [p.b_sentences for p in pairs])
+    )
 
 
 def _covered(text: Prepared, sentences: list[tuple[int, ...]]) -> float:
+    """The share of TEXT's counted weight in SENTENCES."""
     total = text.counted.sum()
-    if not total:
-        return 0.0
     used = [number for group in sentences for number in group]
-    return float(text.counted[used].sum() / total)
+    return float(text.counted[used].sum() / total) if total else 0.0
 
 
 def _similarities(left: Prepared, right: Prepared) -> np.ndarray:
@@ -474,3 +477,248 @@ def _greedy(left: Prepared, right: Prepared, similarity: np.ndarray, threshold: 
         span_b = (right.spans[b[0]][0], right.spans[b[-1]][1])
         pairs.append(Pair(span_a, span_b, round(float(similarity[row, column]), 4), a, b))
     return sorted(pairs, key=lambda pair: pair.a)
+
+
+# ---------------------------------------------------------------- the kind of copying
+
+#: The kinds of copying, in the order they are named when several apply ("paraphrased_unaccented").
+KINDS = ("verbatim", "paraphrased", "unaccented", "glued", "spliced")
+#: What each kind is called on screen.
+KIND_LABELS = {
+    "verbatim": "chép nguyên văn",
+    "paraphrased": "diễn đạt lại",
+    "unaccented": "gõ không dấu",
+    "glued": "dính chữ (mất dấu cách)",
+    "spliced": "ghép từ nhiều nguồn",
+}
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Signals:
+    """What the aligned passages of a pair look like, measured on each side (A, B)."""
+
+    #: Share of letters carrying a diacritic (about 0.3 in Vietnamese typed with its marks).
+    diacritics: tuple[float, float]
+    #: Share of aligned letters in sentences typed without diacritics while their match has them.
+    unaccented: tuple[float, float]
+    #: Mean letters per word (about 3.4 in Vietnamese, where every syllable is a word).
+    word_length: tuple[float, float]
+    #: Share of aligned letters in sentences whose spaces were lost while their match has them.
+    glued: tuple[float, float]
+    #: Share of the folded character 4-grams of the smaller side found in the other, over the pairs.
+    reuse: float
+    #: Share of syllables found with the same spelling, diacritics included, on the other side.
+    exact_syllables: float
+    #: Share of syllables found on the other side once both are folded.
+    folded_syllables: float
+
+
+def signals(a: str, b: str, alignment: Alignment) -> Signals:
+    """The measurable signals of the aligned passages of A and B."""
+    letters_a = [_letters(a[p.a[0] : p.a[1]]) for p in alignment.pairs]
+    letters_b = [_letters(b[p.b[0] : p.b[1]]) for p in alignment.pairs]
+    words_a = [_words(a[p.a[0] : p.a[1]]) for p in alignment.pairs]
+    words_b = [_words(b[p.b[0] : p.b[1]]) for p in alignment.pairs]
+    return Signals(
+        diacritics=(_share(letters_a), _share(letters_b)),
+        unaccented=(_unaccented(letters_a, letters_b), _unaccented(letters_b, letters_a)),
+        word_length=(_word_length(words_a), _word_length(words_b)),
+        glued=(_glued(words_a, words_b), _glued(words_b, words_a)),
+        reuse=_reuse(a, b, alignment),
+        exact_syllables=_found(words_a, words_b, lambda word: word.lower()),
+        folded_syllables=_found(words_a, words_b, fold),
+    )
+
+
+def _letters(text: str) -> tuple[int, int]:
+    """(letters, letters with a diacritic) of TEXT."""
+    points = _code_points(text)
+    codes = _CODES[points]
+    return int(((codes >= 1) & (codes <= _LETTERS)).sum()), int(_MARKED[points].sum())
+
+
+def _share(counts: list[tuple[int, int]]) -> float:
+    letters = sum(count for count, _ in counts)
+    return sum(marked for _, marked in counts) / letters if letters else 0.0
+
+
+def _unaccented(side: list[tuple[int, int]], other: list[tuple[int, int]]) -> float:
+    """Share of SIDE's letters in pairs where SIDE has (almost) no diacritics and OTHER has them."""
+    letters = sum(count for count, _ in side)
+    bare = sum(
+        count
+        for (count, marked), (other_count, other_marked) in zip(side, other, strict=True)
+        if count and other_count and marked <= UNACCENTED_SHARE * count and other_marked > MARKED_SHARE * other_count
+    )
+    return bare / letters if letters else 0.0
+
+
+def _words(text: str) -> list[str]:
+    return _LETTER_RUN.findall(text)
+
+
+def _word_length(words: list[list[str]]) -> float:
+    found = [word for group in words for word in group]
+    return sum(map(len, found)) / len(found) if found else 0.0
+
+
+_VOWEL_GROUPS = re.compile(r"[aeiouy]+")
+
+
+def _glued(side: list[list[str]], other: list[list[str]]) -> float:
+    """Share of SIDE's letters in pairs where SIDE has lost its spaces and OTHER has not."""
+    shares = [(_glued_share(words), _glued_share(words_other)) for words, words_other in zip(side, other, strict=True)]
+    letters = [sum(map(len, words)) for words in side]
+    glued = sum(count for count, (own, theirs) in zip(letters, shares, strict=True) if own >= GLUED_WORDS > theirs)
+    return glued / sum(letters) if sum(letters) else 0.0
+
+
+def _glued_share(words: list[str]) -> float:
+    """Share of the letters of WORDS in words with two groups of vowels or more (a Vietnamese syllable has one)."""
+    folded = [fold(word) for word in words]
+    letters = sum(map(len, folded))
+    glued = sum(len(word) for word in folded if len(_VOWEL_GROUPS.findall(word)) > 1)
+    return glued / letters if letters else 0.0
+
+
+def _found(words_a: list[list[str]], words_b: list[list[str]], key) -> float:
+    """Share of the syllables of the pairs found on the other side (as multisets, per pair), by KEY."""
+    from collections import Counter
+
+    found = total = 0
+    for group_a, group_b in zip(words_a, words_b, strict=True):
+        bag_a, bag_b = Counter(map(key, group_a)), Counter(map(key, group_b))
+        found += sum((bag_a & bag_b).values())
+        total += max(sum(bag_a.values()), sum(bag_b.values()))
+    return found / total if total else 0.0
+
+
+def _reuse(a: str, b: str, alignment: Alignment) -> float:
+    """Share of the folded 4-grams of the smaller side of each pair found in the other, weighted by size."""
+    found = total = 0
+    for pair in alignment.pairs:
+        grams_a = _gram_set(a[pair.a[0] : pair.a[1]])
+        grams_b = _gram_set(b[pair.b[0] : pair.b[1]])
+        smaller = min(len(grams_a), len(grams_b))
+        found += len(grams_a & grams_b) if smaller else 0
+        total += smaller
+    return found / total if total else 0.0
+
+
+def _gram_set(text: str) -> set:
+    codes = _folded(text)[0]
+    return set(_windows(codes, 4).tolist())
+
+
+#: A sentence is typed without diacritics when at most this share of its letters has one, while
+#: its match has more than MARKED_SHARE.
+UNACCENTED_SHARE = 0.02
+MARKED_SHARE = 0.1
+#: A sentence has lost its spaces when at least this share of its letters is in words of several
+#: syllables (loanwords like "internet" or "video" make a few percent of a sentence), while its
+#: match has less.
+GLUED_WORDS = 0.2
+#: Glued when at least this share of one side's aligned letters is in sentences that lost their spaces.
+GLUED_PART = 0.05
+#: Unaccented when at least this share of one side's aligned letters is typed without diacritics.
+UNACCENTED_PART = 0.05
+#: Below this reuse of folded 4-grams the passages are reworded, not copied.
+VERBATIM_REUSE = 0.75
+
+
+def classify(a: str, b: str, alignment: Alignment) -> str:
+    """The kind of copying between A and B: "verbatim", or the disguises found joined by "_" in KINDS' order.
+
+    "paraphrased" (reworded), "unaccented" (one side, or part of it, typed without diacritics),
+    "glued" (spaces lost). "spliced" is for a text matched against several sources: `classify_sources`.
+    """
+    found = signals(a, b, alignment)
+    kinds = []
+    if found.reuse < VERBATIM_REUSE:
+        kinds.append("paraphrased")
+    if max(found.unaccented) >= UNACCENTED_PART:
+        kinds.append("unaccented")
+    if max(found.glued) >= GLUED_PART:
+        kinds.append("glued")
+    return "_".join(kinds) or "verbatim"
+
+
+# ---------------------------------------------------------------- several sources
+
+#: A source counts in a splice when at least this share of the text is taken from it.
+SPLICED_PART = 0.15
+
+
+@dataclass(frozen=True, slots=True)
+class SourcePassage:
+    """A passage of the text (its span) taken from a source (its name and the span there)."""
+
+    text: tuple[int, int]
+    source: str
+    source_span: tuple[int, int]
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class Sources:
+    """Where the passages of a text come from."""
+
+    #: "spliced" when two sources or more each give SPLICED_PART of the text, else the kind of
+    #: copying of the one source it copies (see `classify`), "" when it copies none.
+    kind: str
+    #: Source name → the share of the text (its counted weight) best matched in that source.
+    shares: dict[str, float]
+    #: The text's aligned passages, each with the source it matches best, in the text's order.
+    passages: list[SourcePassage]
+
+
+def classify_sources(
+    text: str,
+    sources: Mapping[str, str],
+    *,
+    boilerplate: "Boilerplate | Sequence[str] | None" = None,
+    threshold: float = PAIR_THRESHOLD,
+    copy_threshold: float = COPY_THRESHOLD,
+) -> Sources:
+    """Which passages of TEXT come from which of the SOURCES (name → text), and the kind of copying.
+
+    Each sentence of TEXT goes to the source where its aligned pair is the most similar.
+    """
+    found = _as_boilerplate(boilerplate)
+    prepared = prepare(text, found)
+    alignments = {
+        name: align(prepared, prepare(source, found), threshold=threshold) for name, source in sources.items()
+    }
+    best: dict[int, tuple[float, str, Pair]] = {}
+    for name, alignment in alignments.items():
+        if not alignment.score:
+            continue
+        for pair in alignment.pairs:
+            for sentence in pair.a_sentences:
+                if sentence not in best or pair.similarity > best[sentence][0]:
+                    best[sentence] = (pair.similarity, name, pair)
+    total = prepared.counted.sum()
+    shares = dict.fromkeys(sources, 0.0)
+    for sentence, (_, name, _) in best.items():
+        shares[name] += float(prepared.counted[sentence] / total) if total else 0.0
+    passages = sorted(
+        {(pair.a, name, pair.b, pair.similarity) for _, name, pair in best.values()},
+        key=lambda passage: (passage[0], passage[1]),
+    )
+    return Sources(
+        _sources_kind(text, sources, alignments, shares, copy_threshold),
+        shares,
+        [SourcePassage(*passage) for passage in passages],
+    )
+
+
+def _sources_kind(text, sources, alignments, shares, copy_threshold) -> str:
+    given = [name for name, share in shares.items() if share >= SPLICED_PART]
+    if len(given) >= 2 and sum(shares.values()) >= copy_threshold:
+        return "spliced"
+    copied = [name for name, alignment in alignments.items() if alignment.score >= copy_threshold]
+    if not copied:
+        return ""
+    main = max(copied, key=lambda name: (alignments[name].score, name))
+    return classify(text, sources[main], alignments[main])
