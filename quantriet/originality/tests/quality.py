@@ -9,9 +9,9 @@ Files live in quality/ (plain UTF-8, NFC):
   outline the district's guidance mandates: same headings, same slogans, same quotations of the
   directive, own situation and own commitments. No two of them may be paired;
 - reference/: the directive itself (boilerplate every honest essay may quote);
-- copies/: copies written by hand (the paraphrases, as a member or a chatbot asked to "viết lại"
-  writes them: sentences merged and split, paragraphs reordered, a third to a half of the
-  syllables reworded).
+- copies/: the paraphrases, written by hand as a member or a chatbot asked to "viết lại" writes
+  them: sentences merged and split, paragraphs reordered, a third to a half of the syllables
+  reworded. None is generated, so no synonym list exists here to leak into the engine.
 
 manifest.json lists every copy: its name, its kind (one of KINDS), the texts it copies (its
 sources), and either the file it was written in or the steps that make it, in order, from the
@@ -42,9 +42,11 @@ from pathlib import Path
 FOLDER = Path(__file__).parent / "quality"
 ORIGINALS = FOLDER / "originals"
 HONEST = FOLDER / "honest"
-HAND_COPIES = FOLDER / "copies"
 MANIFEST = FOLDER / "manifest.json"
 
+#: The kinds of copying measured apart: light edits only; without diacritics (wholly, or some
+#: paragraphs and sentences), with typos; spaces lost (in runs or wholly), odd line breaks;
+#: reworded by hand; passages of 2–3 sources; and two combinations.
 KINDS = (
     "verbatim",
     "unaccented",
@@ -283,17 +285,18 @@ def _other_figure(match: re.Match, rng: random.Random) -> str:
 
 def _drop_a_sentence(text: str, rng: random.Random) -> str:
     paragraphs = text.split("\n")
-    long = [i for i, p in enumerate(paragraphs) if i > 2 and len(_SENTENCE_END.split(p)) > 2]
+    long = [i for i, p in enumerate(paragraphs) if i > 2 and len(_FULL_STOP.split(p)) > 2]
     if not long:
         return text
     i = rng.choice(long)
-    sentences = _SENTENCE_END.split(paragraphs[i])
+    sentences = _FULL_STOP.split(paragraphs[i])
     del sentences[rng.randrange(len(sentences))]
     paragraphs[i] = " ".join(sentences)
     return "\n".join(paragraphs)
 
 
 _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+")
+_FULL_STOP = re.compile(r"(?<=[.!?])\s+")
 _FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "D"})
 
 
@@ -380,14 +383,24 @@ def odd_breaks(text: str, rng: random.Random) -> str:
 
 
 def splice(texts: list[str], rng: random.Random) -> str:
-    """One text made of consecutive passages of TEXTS: the first's opening, then a share of each of the others."""
-    parts = []
-    share = len(texts)
+    """One text made of consecutive passages of TEXTS, each about 1/N of its source's words, in order.
+
+    The first source gives its opening (header included), the i-th the passage starting i/N of the
+    way through it; the whole then gets the light edits of `edit`.
+    """
+    parts, share = [], len(texts)
     for i, text in enumerate(texts):
         paragraphs = [p for p in text.split("\n") if p.strip()]
-        size = max(1, round(len(paragraphs) / share))
-        start = 0 if i == 0 else min(len(paragraphs) - size, round(i * len(paragraphs) / share))
-        parts.extend(paragraphs[start : start + size])
+        sizes = [len(p.split()) for p in paragraphs]
+        total, passed, start = sum(sizes), 0, 0
+        while start < len(paragraphs) - 1 and passed + sizes[start] <= i * total / share:
+            passed += sizes[start]
+            start += 1
+        end, taken = start, 0
+        while end < len(paragraphs) and (taken < total / share or end == start):
+            taken += sizes[end]
+            end += 1
+        parts.extend(paragraphs[start:end])
     return edit("\n".join(parts), rng)
 
 
