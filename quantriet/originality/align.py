@@ -46,8 +46,13 @@ from quantriet.core.text import fold
 
 #: A sentence pair counts as aligned (copied, however reworded) at this cosine or above.
 PAIR_THRESHOLD = 0.3
-#: A text pair is a copy when at least this share of one side is covered by aligned sentences.
+#: A text pair is a copy when at least this share of one side is covered by aligned sentences,
 COPY_THRESHOLD = 0.4
+#: or when the aligned sentences weigh at least PASSAGE_WEIGHT (about a paragraph: 180 counted
+#: characters are some 60 syllables) and cover at least PASSAGE_SHARE of one side: a passage of
+#: one source in a text spliced from three.
+PASSAGE_WEIGHT = 180
+PASSAGE_SHARE = 0.2
 #: Fewer aligned pairs of counted sentences than this cover nothing: one sentence is a coincidence.
 MIN_PAIRS = 2
 #: A merged (1:2 or 2:1) pair must beat both of its single pairs by this much.
@@ -369,13 +374,21 @@ class Alignment:
     """The aligned pairs (at or above the threshold, in A's order) and the share of each text they cover."""
 
     pairs: list[Pair]
+    #: The share of each text's counted weight in aligned sentences (0 below MIN_PAIRS pairs).
     score_a: float
     score_b: float
+    #: The counted weight of the aligned sentences on the less covered side (0 below MIN_PAIRS pairs).
+    weight: float = 0.0
 
     @property
     def score(self) -> float:
         """The share of the more covered text: 1 for a text copied whole, or shortened."""
         return max(self.score_a, self.score_b)
+
+    @property
+    def copied(self) -> bool:
+        """Is one text a copy of the other, or of a passage of it (see COPY_THRESHOLD)?"""
+        return self.score >= COPY_THRESHOLD or (self.score >= PASSAGE_SHARE and self.weight >= PASSAGE_WEIGHT)
 
 
 def align(
@@ -393,16 +406,20 @@ def align(
     counted = [p for p in pairs if left.counted[list(p.a_sentences)].any() and right.counted[list(p.b_sentences)].any()]
     if len(counted) < MIN_PAIRS:
         return Alignment(pairs, 0.0, 0.0)
-    return Alignment(
-        pairs, _covered(left, [p.a_sentences for p in pairs]), _covered(right, [p.b_sentences for p in pairs])
-    )
+    weight_a = _weight(left, [p.a_sentences for p in pairs])
+    weight_b = _weight(right, [p.b_sentences for p in pairs])
+    return Alignment(pairs, _part(weight_a, left), _part(weight_b, right), min(weight_a, weight_b))
 
 
-def _covered(text: Prepared, sentences: list[tuple[int, ...]]) -> float:
-    """The share of TEXT's counted weight in SENTENCES."""
+def _weight(text: Prepared, sentences: list[tuple[int, ...]]) -> float:
+    """The counted weight of SENTENCES in TEXT."""
+    return float(text.counted[[number for group in sentences for number in group]].sum())
+
+
+def _part(weight: float, text: Prepared) -> float:
+    """WEIGHT as a share of TEXT's counted weight."""
     total = text.counted.sum()
-    used = [number for group in sentences for number in group]
-    return float(text.counted[used].sum() / total) if total else 0.0
+    return float(weight / total) if total else 0.0
 
 
 def _similarities(left: Prepared, right: Prepared) -> np.ndarray:
@@ -624,7 +641,7 @@ GLUED_PART = 0.05
 #: Unaccented when at least this share of one side's aligned letters is typed without diacritics.
 UNACCENTED_PART = 0.05
 #: Below this reuse of folded 4-grams the passages are reworded, not copied.
-VERBATIM_REUSE = 0.75
+VERBATIM_REUSE = 0.82
 
 
 def classify(a: str, b: str, alignment: Alignment) -> str:
