@@ -218,6 +218,9 @@ class Prepared:
     #: What each sentence weighs in the score: 0 for a heading, else its unmasked folded characters
     #: but the first MIN_COUNTED.
     counted: np.ndarray
+    #: Which units may be matched: a sentence of MIN_MATCHED unmasked folded characters or more,
+    #: two merged sentences of as many together, neither a heading.
+    usable: np.ndarray
     #: The distinct grams of the text (sorted) and the number of its sentences with each.
     grams: np.ndarray
     gram_df: np.ndarray
@@ -306,7 +309,11 @@ def prepare(text: str, boilerplate: Boilerplate = NO_BOILERPLATE) -> Prepared:
     mask = _masked(codes, boilerplate)
     weights = np.bincount(sentence[~mask & (sentence >= 0)], minlength=len(spans)).astype(np.float64)
     counted = np.where(headings, 0.0, np.maximum(weights - MIN_COUNTED, 0.0))
-    return Prepared(text, spans, weights, counted, *_entries(*_sentence_grams(codes, sentence, mask), len(spans)))
+    merged = (weights[:-1] + weights[1:] >= MIN_MATCHED) & ~headings[:-1] & ~headings[1:]
+    usable = np.concatenate([weights >= MIN_MATCHED, merged])
+    return Prepared(
+        text, spans, weights, counted, usable, *_entries(*_sentence_grams(codes, sentence, mask), len(spans))
+    )
 
 
 def _entries(sentence: np.ndarray, gram: np.ndarray, sentences: int):
@@ -456,8 +463,7 @@ def _unit_weights(text: Prepared, shared_index: np.ndarray, other_df: np.ndarray
     number[shared_index] = np.arange(len(shared_index))
     weight = np.sqrt(text.count) * np.log1p(sentences / df)[text.gram]
     norms = np.sqrt(np.bincount(text.unit, weight * weight, text.units))
-    usable = np.concatenate([text.weights, text.weights[:-1] + text.weights[1:]]) >= MIN_MATCHED
-    scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=(norms > 0) & usable)
+    scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=(norms > 0) & text.usable)
     number = number[text.gram]
     found = number >= 0
     unit = text.unit[found]
