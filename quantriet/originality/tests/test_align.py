@@ -54,8 +54,8 @@ hai thanh niên thất nghiệp học nghề sửa xe miễn phí trong sáu th�
 chi bộ.
 """
 
-REFERENCE = """Chỉ thị số 05-CT/HU ngày 12/3/2024 của Ban Thường vụ Huyện ủy về tăng cường trách nhiệm nêu gương của cán \
-bộ, đảng viên trong học tập và làm theo nghị quyết.
+REFERENCE = """Chỉ thị số 05-CT/HU ngày 12/3/2024 của Ban Thường vụ Huyện ủy về tăng cường trách nhiệm nêu gương \
+của cán bộ, đảng viên trong học tập và làm theo nghị quyết.
 1. Mỗi cán bộ, đảng viên phải nêu cao tinh thần trách nhiệm, tiền phong, gương mẫu, nói đi đôi với làm, gắn học tập \
 nghị quyết với thực hiện nhiệm vụ chính trị của địa phương, cơ quan, đơn vị.
 2. Bí thư chi bộ trực tiếp quán triệt nghị quyết, liên hệ tình hình cụ thể của địa phương để đảng viên có cơ sở vận \
@@ -100,8 +100,8 @@ thường chỉ đọc tài liệu, ít thảo luận việc của ấp.
 
 III. KẾ HOẠCH HÀNH ĐỘNG
 Thực hiện phương châm "Đảng viên đi trước, làng nước theo sau", tôi cam kết tự chuyển hai công ruộng nhiễm mặn sang \
-trồng dưa hấu để bà con xem kết quả. Mỗi buổi sinh hoạt chi bộ tôi dành ít nhất ba mươi phút bàn một việc cụ thể của ấp \
-như nạo vét kênh hay giữ nước ngọt. Tôi vận động mười hộ đảng viên cùng làm mô hình tôm lúa trong năm nay.
+trồng dưa hấu để bà con xem kết quả. Mỗi buổi sinh hoạt chi bộ tôi dành ít nhất ba mươi phút bàn một việc cụ thể của \
+ấp như nạo vét kênh hay giữ nước ngọt. Tôi vận động mười hộ đảng viên cùng làm mô hình tôm lúa trong năm nay.
 """
 
 
