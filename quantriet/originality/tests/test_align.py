@@ -1,11 +1,13 @@
 """The sentence aligner on hand-written pairs: a sample and its disguised copies, honest essays apart."""
 
+import itertools
 import re
 import unicodedata
 
 from quantriet.originality.align import (
     COPY_THRESHOLD,
     KIND_LABELS,
+    SPLICED_PART,
     align,
     boilerplate_of,
     classify,
@@ -13,6 +15,8 @@ from quantriet.originality.align import (
     prepare,
     signals,
 )
+
+from . import quality
 
 SAMPLE = """BÀI THU HOẠCH
 Học tập Nghị quyết Hội nghị Trung ương 8 khóa XIII về chiến lược bảo vệ Tổ quốc trong tình hình mới
@@ -256,3 +260,43 @@ def test_empty_and_unrelated_texts():
 
 def test_kinds_are_named_in_vietnamese():
     assert re.fullmatch(r"[^\x00-\x1f]+", KIND_LABELS["unaccented"]) and "không dấu" in KIND_LABELS["unaccented"]
+
+
+# ---------------------------------------------------------------- the quality corpus
+
+
+def test_recall_precision_and_kinds_on_the_quality_corpus():
+    """Every copy against every original and honest essay, and every two of those: found, and its kind named.
+
+    Measured when written: recall 1.000 and precision 1.000 for every kind (91 true pairs of 5,775
+    candidate pairs), no honest pair, every kind named right; paraphrases cover at least 0.68 of
+    their side, honest pairs at most 0.17.
+    """
+    texts, truth = quality.texts(), quality.true_pairs()
+    reference = boilerplate_of(quality.references())
+    bases = sorted([*quality.originals(), *quality.honest()])
+    candidates = [(copy, base) for copy in sorted(quality.copies()) for base in bases]
+    candidates += list(itertools.combinations(bases, 2))
+    found, misnamed = [], []
+    for a, b in candidates:
+        alignment = align(texts[a], texts[b], boilerplate=reference)
+        if alignment.copied:
+            found.append((a, b))
+            kind = truth.get(tuple(sorted((a, b))))
+            if kind not in (None, "spliced") and classify(texts[a], texts[b], alignment) != kind:
+                misnamed.append((a, b, kind))
+    result = quality.measure(found)
+    short = [kind for kind in (*quality.KINDS, "overall") if min(result[kind]["recall"], result[kind]["precision"]) < 1]
+    assert not short and result["honest_false_pairs"] == 0, "\n" + quality.table(result)
+    assert not misnamed
+
+
+def test_spliced_copies_name_their_sources_on_the_quality_corpus():
+    texts, reference = quality.texts(), boilerplate_of(quality.references())
+    bases = {name: texts[name] for name in [*quality.originals(), *quality.honest()]}
+    spliced = {name: entry for name, entry in quality.copies().items() if entry["kind"] == "spliced"}
+    assert len(spliced) >= 8
+    for name, entry in spliced.items():
+        found = classify_sources(texts[name], bases, boilerplate=reference)
+        assert found.kind == "spliced", name
+        assert {source for source, share in found.shares.items() if share >= SPLICED_PART} == set(entry["sources"]), name
