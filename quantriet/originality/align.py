@@ -293,7 +293,7 @@ def _sentence_grams(codes: np.ndarray, sentence: np.ndarray, mask: np.ndarray) -
 _GRAM_SPACE = sum(_BASE**size for size in GRAM_SIZES)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=256)
 def prepare(text: str, boilerplate: Boilerplate = NO_BOILERPLATE) -> Prepared:
     """TEXT folded, cut into sentences and turned into grams, BOILERPLATE masked (cached)."""
     text = text or ""
@@ -317,22 +317,22 @@ def prepare(text: str, boilerplate: Boilerplate = NO_BOILERPLATE) -> Prepared:
 
 
 def _entries(sentence: np.ndarray, gram: np.ndarray, sentences: int):
-    """The text's distinct grams with their df, and its (unit, gram index, count) entries."""
-    keys, counts = np.unique(sentence * _GRAM_SPACE + gram, return_counts=True)
-    single_unit, single_gram = keys // _GRAM_SPACE, keys % _GRAM_SPACE
-    # A merged unit n + i holds the grams of sentences i and i + 1: each single entry goes to the
-    # merged units before (i - 1) and after (i) its sentence.
-    before, after = single_unit >= 1, single_unit < sentences - 1
-    merged_unit = np.concatenate([sentences + single_unit[before] - 1, sentences + single_unit[after]])
-    merged_gram = np.concatenate([single_gram[before], single_gram[after]])
-    merged_keys, inverse = np.unique(merged_unit * _GRAM_SPACE + merged_gram, return_inverse=True)
-    merged_counts = np.bincount(inverse, np.concatenate([counts[before], counts[after]]), len(merged_keys))
-    unit = np.concatenate([single_unit, merged_keys // _GRAM_SPACE])
-    gram = np.concatenate([single_gram, merged_keys % _GRAM_SPACE])
-    count = np.concatenate([counts, merged_counts]).astype(np.float64)
-    grams, gram_df = np.unique(single_gram, return_counts=True)
-    order = np.argsort(gram, kind="stable")  # the join in `_similarities` needs the entries by gram
-    return grams, gram_df, unit[order], np.searchsorted(grams, gram[order]), count[order]
+    """The text's distinct grams with their df, and its (unit, gram index, count) entries sorted by gram.
+
+    A merged unit n + i holds the grams of sentences i and i + 1, so each occurrence of a gram
+    counts in its sentence, in the merged unit before it and in the one after it.
+    """
+    units = max(2 * sentences - 1, 1)
+    before, after = sentence >= 1, sentence < sentences - 1
+    unit = np.concatenate([sentence, sentences + sentence[before] - 1, sentences + sentence[after]])
+    value = np.concatenate([gram, gram[before], gram[after]])
+    keys, count = np.unique(value * units + unit, return_counts=True)
+    unit, value = keys % units, keys // units
+    first = np.concatenate([[True], value[1:] != value[:-1]])[: len(value)]
+    index = np.cumsum(first) - 1
+    single = unit < sentences
+    gram_df = np.bincount(index[single], minlength=int(first.sum())).astype(np.int32)
+    return value[first].astype(np.int32), gram_df, unit.astype(np.int32), index.astype(np.int32), count.astype(np.float32)
 
 
 def boilerplate_of(references: Iterable[str] = (), *, corpus: Iterable[str] = (), min_texts: int = 3) -> Boilerplate:
