@@ -34,6 +34,9 @@ def test_the_corpus_is_well_formed():
         assert entry["kind"] in quality.KINDS, name
         assert entry["sources"] and set(entry["sources"]) <= set(originals) | set(honest), name
         assert set(entry.get("from", [])) <= set(texts), name
+        assert ("file" in entry) != ("steps" in entry), name
+        assert "file" in entry or all(step in quality.STEPS for step in entry["steps"] if step != "splice"), name
+        assert ("splice" in entry.get("steps", [])) == (entry["kind"] == "spliced" and "file" not in entry), name
     kinds = [entry["kind"] for entry in copies.values()]
     assert all(kinds.count(kind) >= 8 for kind in quality.KINDS), {kind: kinds.count(kind) for kind in quality.KINDS}
     assert sum("file" in entry for entry in copies.values() if entry["kind"] == "paraphrased") >= 15
