@@ -36,6 +36,7 @@ for B; `Alignment.score` is the larger: a shortened copy is covered whole.
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -76,14 +77,16 @@ GRAM_SIZES = (3, 4)
 
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 _BASE = len(_ALPHABET) + 1  # code 0 is "dropped"
-_TABLE_SIZE = 0x2000  # Latin, Latin Extended and Vietnamese; beyond it nothing is kept
+_TABLE_SIZE = 0x1F00  # up to Latin Extended Additional (Vietnamese); beyond it nothing is kept
+#: The code points that may fold to a letter or digit, or be a combining mark.
+_LATIN = [*range(0x30, 0x3A), *range(0x41, 0x5B), *range(0x61, 0x7B), *range(0xC0, 0x250), *range(0x300, 0x370)]
 
 
 def _tables() -> tuple[np.ndarray, np.ndarray]:
     """For every code point below _TABLE_SIZE: its folded code (0 = dropped), and whether it carries a diacritic."""
     codes = np.zeros(_TABLE_SIZE + 1, np.uint8)
     marked = np.zeros(_TABLE_SIZE + 1, bool)
-    for point in range(_TABLE_SIZE):
+    for point in [*_LATIN, *range(0x1E00, _TABLE_SIZE)]:
         char = chr(point)
         folded = fold(char)
         if len(folded) == 1 and folded in _ALPHABET:
@@ -235,10 +238,11 @@ class Prepared:
 
 
 def _folded(text: str) -> tuple[np.ndarray, np.ndarray]:
-    """The folded codes of TEXT and the position in TEXT of each."""
+    """The folded codes of TEXT, and for each position p of TEXT the number of folded characters before p."""
     codes = _CODES[_code_points(text)]
-    positions = np.flatnonzero(codes)
-    return codes[positions].astype(np.uint64), positions
+    kept = np.zeros(len(codes) + 1, np.int64)
+    np.cumsum(codes > 0, out=kept[1:])
+    return codes[codes > 0].astype(np.uint64), kept
 
 
 def _windows(codes: np.ndarray, size: int) -> np.ndarray:
@@ -297,9 +301,7 @@ _GRAM_SPACE = sum(_BASE**size for size in GRAM_SIZES)
 def prepare(text: str, boilerplate: Boilerplate = NO_BOILERPLATE) -> Prepared:
     """TEXT folded, cut into sentences and turned into grams, BOILERPLATE masked (cached)."""
     text = text or ""
-    codes, positions = _folded(text)
-    # kept[p]: the number of folded characters before position p of TEXT.
-    kept = np.searchsorted(positions, np.arange(len(text) + 1))
+    codes, kept = _folded(text)
     found = _sentences(text, kept)
     spans = [(start, end) for start, end, _ in found]
     headings = np.array([heading for _, _, heading in found], bool)
@@ -330,9 +332,9 @@ def _entries(sentence: np.ndarray, gram: np.ndarray, sentences: int):
     unit, value = keys % units, keys // units
     first = np.concatenate([[True], value[1:] != value[:-1]])[: len(value)]
     index = np.cumsum(first) - 1
-    single = unit < sentences
-    gram_df = np.bincount(index[single], minlength=int(first.sum())).astype(np.int32)
-    return value[first].astype(np.int32), gram_df, unit.astype(np.int32), index.astype(np.int32), count.astype(np.float32)
+    gram_df = np.bincount(index[unit < sentences], minlength=int(first.sum())).astype(np.int32)
+    grams = value[first].astype(np.int32)
+    return grams, gram_df, unit.astype(np.int32), index.astype(np.int32), count.astype(np.float32)
 
 
 def boilerplate_of(references: Iterable[str] = (), *, corpus: Iterable[str] = (), min_texts: int = 3) -> Boilerplate:
@@ -525,8 +527,6 @@ class Signals:
     diacritics: tuple[float, float]
     #: Share of aligned letters in sentences typed without diacritics while their match has them.
     unaccented: tuple[float, float]
-    #: Mean letters per word (about 3.4 in Vietnamese, where every syllable is a word).
-    word_length: tuple[float, float]
     #: Share of aligned letters in sentences whose spaces were lost while their match has them.
     glued: tuple[float, float]
     #: Share of the folded character 4-grams of the smaller side found in the other, over the pairs.
@@ -546,7 +546,6 @@ def signals(a: str, b: str, alignment: Alignment) -> Signals:
     return Signals(
         diacritics=(_share(letters_a), _share(letters_b)),
         unaccented=(_unaccented(letters_a, letters_b), _unaccented(letters_b, letters_a)),
-        word_length=(_word_length(words_a), _word_length(words_b)),
         glued=(_glued(words_a, words_b), _glued(words_b, words_a)),
         reuse=_reuse(a, b, alignment),
         exact_syllables=_found(words_a, words_b, lambda word: word.lower()),
@@ -581,11 +580,6 @@ def _words(text: str) -> list[str]:
     return _LETTER_RUN.findall(text)
 
 
-def _word_length(words: list[list[str]]) -> float:
-    found = [word for group in words for word in group]
-    return sum(map(len, found)) / len(found) if found else 0.0
-
-
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 
 
@@ -607,8 +601,6 @@ def _glued_share(words: list[str]) -> float:
 
 def _found(words_a: list[list[str]], words_b: list[list[str]], key) -> float:
     """Share of the syllables of the pairs found on the other side (as multisets, per pair), by KEY."""
-    from collections import Counter
-
     found = total = 0
     for group_a, group_b in zip(words_a, words_b, strict=True):
         bag_a, bag_b = Counter(map(key, group_a)), Counter(map(key, group_b))
@@ -702,11 +694,11 @@ def classify_sources(
     *,
     boilerplate: "Boilerplate | Sequence[str] | None" = None,
     threshold: float = PAIR_THRESHOLD,
-    copy_threshold: float = COPY_THRESHOLD,
 ) -> Sources:
     """Which passages of TEXT come from which of the SOURCES (name → text), and the kind of copying.
 
-    Each sentence of TEXT goes to the source where its aligned pair is the most similar.
+    TEXT is aligned with each source; each of its sentences goes to the source where its aligned
+    pair is the most similar (sources with fewer than MIN_PAIRS pairs give nothing).
     """
     found = _as_boilerplate(boilerplate)
     prepared = prepare(text, found)
@@ -729,18 +721,19 @@ def classify_sources(
         {(pair.a, name, pair.b, pair.similarity) for _, name, pair in best.values()},
         key=lambda passage: (passage[0], passage[1]),
     )
-    return Sources(
-        _sources_kind(text, sources, alignments, shares, copy_threshold),
-        shares,
-        [SourcePassage(*passage) for passage in passages],
-    )
+    kind = _sources_kind(text, sources, alignments, shares)
+    return Sources(kind, shares, [SourcePassage(*passage) for passage in passages])
 
 
-def _sources_kind(text, sources, alignments, shares, copy_threshold) -> str:
+def _sources_kind(
+    text: str, sources: Mapping[str, str], alignments: dict[str, Alignment], shares: dict[str, float]
+) -> str:
+    """ "spliced" when two sources or more give SPLICED_PART of TEXT each and COPY_THRESHOLD together,
+    else the kind of copying of the source TEXT copies most, "" when it copies none."""
     given = [name for name, share in shares.items() if share >= SPLICED_PART]
-    if len(given) >= 2 and sum(shares.values()) >= copy_threshold:
+    if len(given) >= 2 and sum(shares.values()) >= COPY_THRESHOLD:
         return "spliced"
-    copied = [name for name, alignment in alignments.items() if alignment.score >= copy_threshold]
+    copied = [name for name, alignment in alignments.items() if alignment.copied]
     if not copied:
         return ""
     main = max(copied, key=lambda name: (alignments[name].score, name))
