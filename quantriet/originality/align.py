@@ -71,6 +71,9 @@ MIN_MATCHED = 15
 MIN_COUNTED = 25
 #: Folded characters inside a window this long found in the boilerplate are masked.
 BOILERPLATE_WINDOW = 20
+#: A sentence this similar to a sentence of a reference text (what is left of it once masked)
+#: quotes the reference loosely: it is boilerplate too.
+NEAR_REFERENCE = 0.4
 GRAM_SIZES = (3, 4)
 
 # ---------------------------------------------------------------- folding
@@ -197,9 +200,12 @@ _BLANKS = " \t\u00a0"
 
 @dataclass(frozen=True, eq=False)
 class Boilerplate:
-    """The hashes of every BOILERPLATE_WINDOW-character folded window found in the boilerplate, sorted."""
+    """What honest texts may share: the reference texts, and passages frequent in a corpus."""
 
+    #: The hashes of every BOILERPLATE_WINDOW-character folded window found in it, sorted.
     windows: np.ndarray
+    #: The reference texts, prepared: a sentence close to one of theirs is boilerplate.
+    references: tuple["Prepared", ...] = ()
 
 
 NO_BOILERPLATE = Boilerplate(np.zeros(0, np.uint64))
@@ -310,12 +316,27 @@ def prepare(text: str, boilerplate: Boilerplate = NO_BOILERPLATE) -> Prepared:
         sentence[kept[start] : kept[end]] = number
     mask = _masked(codes, boilerplate)
     weights = np.bincount(sentence[~mask & (sentence >= 0)], minlength=len(spans)).astype(np.float64)
-    counted = np.where(headings, 0.0, np.maximum(weights - MIN_COUNTED, 0.0))
-    merged = (weights[:-1] + weights[1:] >= MIN_MATCHED) & ~headings[:-1] & ~headings[1:]
+    entries = _entries(*_sentence_grams(codes, sentence, mask), len(spans))
+    prepared = _weighed(text, spans, weights, headings, entries)
+    if boilerplate.references and len(spans):
+        near = np.zeros(len(spans), bool)
+        for reference in boilerplate.references:
+            near |= (
+                _similarities(prepared, reference, singles=True)[: len(spans), : len(reference.spans)].max(
+                    axis=1, initial=0
+                )
+                >= NEAR_REFERENCE
+            )
+        prepared = _weighed(text, spans, np.where(near, 0.0, weights), headings | near, entries)
+    return prepared
+
+
+def _weighed(text: str, spans: list, weights: np.ndarray, apart: np.ndarray, entries: tuple) -> Prepared:
+    """The prepared text, its sentences weighed: those APART (headings) weigh nothing and are not merged."""
+    counted = np.where(apart, 0.0, np.maximum(weights - MIN_COUNTED, 0.0))
+    merged = (weights[:-1] + weights[1:] >= MIN_MATCHED) & ~apart[:-1] & ~apart[1:]
     usable = np.concatenate([weights >= MIN_MATCHED, merged])
-    return Prepared(
-        text, spans, weights, counted, usable, *_entries(*_sentence_grams(codes, sentence, mask), len(spans))
-    )
+    return Prepared(text, spans, weights, counted, usable, *entries)
 
 
 def _entries(sentence: np.ndarray, gram: np.ndarray, sentences: int):
@@ -352,7 +373,7 @@ def _boilerplate(references: tuple[str, ...], corpus: tuple[str, ...], min_texts
         per_text = np.concatenate([np.unique(_windows(_folded(text)[0], BOILERPLATE_WINDOW)) for text in corpus])
         values, counts = np.unique(per_text, return_counts=True)
         parts.append(values[counts >= min_texts])
-    return Boilerplate(np.unique(np.concatenate(parts)))
+    return Boilerplate(np.unique(np.concatenate(parts)), tuple(prepare(text) for text in references))
 
 
 def _as_boilerplate(boilerplate: "Boilerplate | Sequence[str] | None") -> Boilerplate:
@@ -431,17 +452,20 @@ def _part(weight: float, text: Prepared) -> float:
     return float(weight / total) if total else 0.0
 
 
-def _similarities(left: Prepared, right: Prepared) -> np.ndarray:
+def _similarities(left: Prepared, right: Prepared, singles: bool = False) -> np.ndarray:
     """The cosine of every unit of LEFT with every unit of RIGHT, TF-IDF weighted within the pair.
 
     Every gram makes the norms; only the grams found in both texts make the dot products, computed
     as a sparse join: each entry of LEFT meets each entry of RIGHT with the same gram (a few
-    thousand products for two essays, where a dense product would multiply zeros).
+    thousand products for two essays, where a dense product would multiply zeros). SINGLES: only
+    the sentences' units are compared (the merged ones stay 0).
     """
     shared, index_left, index_right = np.intersect1d(left.grams, right.grams, assume_unique=True, return_indices=True)
     sentences = len(left.spans) + len(right.spans)
-    gram_left, unit_left, weight_left = _unit_weights(left, index_left, right.gram_df[index_right], sentences)
-    gram_right, unit_right, weight_right = _unit_weights(right, index_right, left.gram_df[index_left], sentences)
+    gram_left, unit_left, weight_left = _unit_weights(left, index_left, right.gram_df[index_right], sentences, singles)
+    gram_right, unit_right, weight_right = _unit_weights(
+        right, index_right, left.gram_df[index_left], sentences, singles
+    )
     per_gram = np.bincount(gram_right, minlength=len(shared))
     repeats = per_gram[gram_left]
     which_left = np.repeat(np.arange(len(gram_left)), repeats)
@@ -453,7 +477,7 @@ def _similarities(left: Prepared, right: Prepared) -> np.ndarray:
     return np.bincount(cells, products, left.units * right.units).reshape(left.units, right.units)
 
 
-def _unit_weights(text: Prepared, shared_index: np.ndarray, other_df: np.ndarray, sentences: int):
+def _unit_weights(text: Prepared, shared_index: np.ndarray, other_df: np.ndarray, sentences: int, singles: bool):
     """TEXT's entries with a shared gram: (the gram's number among the shared ones, unit, weight).
 
     SHARED_INDEX: the index in TEXT.grams of each shared gram; OTHER_DF: its df in the other text.
@@ -467,7 +491,7 @@ def _unit_weights(text: Prepared, shared_index: np.ndarray, other_df: np.ndarray
     norms = np.sqrt(np.bincount(text.unit, weight * weight, text.units))
     scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=(norms > 0) & text.usable)
     number = number[text.gram]
-    found = number >= 0
+    found = (number >= 0) & (text.unit < len(text.spans)) if singles else number >= 0
     unit = text.unit[found]
     return number[found], unit, weight[found] * scale[unit]
 

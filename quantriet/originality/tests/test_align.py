@@ -6,6 +6,7 @@ import unicodedata
 
 from quantriet.originality.align import (
     COPY_THRESHOLD,
+    Boilerplate,
     KIND_LABELS,
     SPLICED_PART,
     align,
@@ -215,6 +216,41 @@ def test_honest_essays_sharing_outline_quotations_and_slogan_are_not_aligned():
     assert any(quoted in sentence_of(HONEST_A, pair.a) for pair in align(HONEST_A, HONEST_B).pairs)
     assert not any(quoted in sentence_of(HONEST_A, pair.a) for pair in with_reference.pairs)
     assert not align(HONEST_A, SAMPLE).copied and not align(HONEST_B, OTHER_SOURCE).copied
+
+
+#: Two honest essays quoting the same three items of REFERENCE loosely, in their own words.
+LOOSE_A = """BÀI THU HOẠCH
+
+Theo chỉ thị, cán bộ và đảng viên cần đề cao trách nhiệm, đi đầu, làm gương, lời nói đi cùng việc làm, gắn việc học \
+nghị quyết với nhiệm vụ chính trị ở địa phương, đơn vị. Bí thư chi bộ phải tự mình quán triệt nghị quyết và liên hệ với \
+tình hình cụ thể ở địa phương để đảng viên vận dụng vào thực tế, tránh học hình thức, qua loa. Mỗi đảng viên sau đợt \
+học phải làm kế hoạch hành động cá nhân với nội dung cụ thể, thời hạn hoàn thành, được chi bộ kiểm tra hằng quý.
+
+Tôi là y sĩ trạm y tế xã Tân Phú, phụ trách tiêm chủng cho trẻ em dưới năm tuổi. Năm qua tỷ lệ tiêm đủ mũi của xã chỉ \
+đạt 86%, thấp nhất huyện, vì nhiều gia đình đi làm thuê ở Bình Dương mang theo con nhỏ. Tôi sẽ phối hợp với cộng tác \
+viên dân số đến từng nhà có trẻ chưa tiêm đủ mũi vào chiều thứ Sáu hằng tuần.
+"""
+
+LOOSE_B = """BÀI THU HOẠCH
+
+Chỉ thị đòi hỏi cán bộ, đảng viên đề cao trách nhiệm, làm gương, đi đầu, nói đi đôi với làm, gắn học nghị quyết với \
+nhiệm vụ chính trị của địa phương, đơn vị mình. Bí thư chi bộ tự mình quán triệt nghị quyết, liên hệ tình hình cụ thể \
+của địa phương cho đảng viên vận dụng vào thực tế, không học hình thức, qua loa. Sau mỗi đợt học, đảng viên làm kế \
+hoạch hành động cá nhân có nội dung cụ thể, có thời hạn hoàn thành và được chi bộ kiểm tra hằng quý.
+
+Tôi là bí thư chi bộ ấp Cây Gáo, chi bộ có 23 đảng viên, phần lớn làm ruộng và nuôi tôm. Mùa khô năm ngoái nước mặn \
+vào sâu, hơn bốn mươi hộ mất trắng vụ lúa. Tôi vận động mười hộ đảng viên cùng làm mô hình tôm lúa trong năm nay.
+"""
+
+
+def test_sentences_quoting_the_reference_loosely_are_boilerplate_too():
+    assert align(LOOSE_A, LOOSE_B).copied  # the same three items of the directive, in other words
+    windows_only = Boilerplate(boilerplate_of([REFERENCE]).windows)
+    assert align(LOOSE_A, LOOSE_B, boilerplate=windows_only).copied  # few windows of 20 letters are quoted exactly
+    assert align(LOOSE_A, LOOSE_B, boilerplate=[REFERENCE]).score == 0
+    loose = prepare(LOOSE_A, boilerplate_of([REFERENCE]))
+    [sentence] = [n for n, (s, e) in enumerate(loose.spans) if LOOSE_A[s:e].startswith("Bí thư chi bộ phải")]
+    assert loose.counted[sentence] == 0 and prepare(LOOSE_A).counted[sentence] > 50
 
 
 def test_the_reference_is_masked_also_without_diacritics_or_spaces():
