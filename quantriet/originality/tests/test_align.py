@@ -6,9 +6,9 @@ import unicodedata
 
 from quantriet.originality.align import (
     COPY_THRESHOLD,
-    Boilerplate,
     KIND_LABELS,
     SPLICED_PART,
+    Boilerplate,
     align,
     boilerplate_of,
     classify,
@@ -222,8 +222,8 @@ def test_honest_essays_sharing_outline_quotations_and_slogan_are_not_aligned():
 LOOSE_A = """BÀI THU HOẠCH
 
 Theo chỉ thị, cán bộ và đảng viên cần đề cao trách nhiệm, đi đầu, làm gương, lời nói đi cùng việc làm, gắn việc học \
-nghị quyết với nhiệm vụ chính trị ở địa phương, đơn vị. Bí thư chi bộ phải tự mình quán triệt nghị quyết và liên hệ với \
-tình hình cụ thể ở địa phương để đảng viên vận dụng vào thực tế, tránh học hình thức, qua loa. Mỗi đảng viên sau đợt \
+nghị quyết với nhiệm vụ chính trị ở địa phương, đơn vị. Bí thư chi bộ phải tự mình quán triệt nghị quyết và liên hệ \
+với tình hình cụ thể ở địa phương để đảng viên vận dụng vào thực tế, tránh học hình thức, qua loa. Mỗi đảng viên sau đợt \
 học phải làm kế hoạch hành động cá nhân với nội dung cụ thể, thời hạn hoàn thành, được chi bộ kiểm tra hằng quý.
 
 Tôi là y sĩ trạm y tế xã Tân Phú, phụ trách tiêm chủng cho trẻ em dưới năm tuổi. Năm qua tỷ lệ tiêm đủ mũi của xã chỉ \
@@ -335,4 +335,5 @@ def test_spliced_copies_name_their_sources_on_the_quality_corpus():
     for name, entry in spliced.items():
         found = classify_sources(texts[name], bases, boilerplate=reference)
         assert found.kind == "spliced", name
-        assert {source for source, share in found.shares.items() if share >= SPLICED_PART} == set(entry["sources"]), name
+        given = {source for source, share in found.shares.items() if share >= SPLICED_PART}
+        assert given == set(entry["sources"]), name
