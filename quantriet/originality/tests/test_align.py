@@ -223,8 +223,8 @@ LOOSE_A = """BÀI THU HOẠCH
 
 Theo chỉ thị, cán bộ và đảng viên cần đề cao trách nhiệm, đi đầu, làm gương, lời nói đi cùng việc làm, gắn việc học \
 nghị quyết với nhiệm vụ chính trị ở địa phương, đơn vị. Bí thư chi bộ phải tự mình quán triệt nghị quyết và liên hệ \
-với tình hình cụ thể ở địa phương để đảng viên vận dụng vào thực tế, tránh học hình thức, qua loa. Mỗi đảng viên sau đợt \
-học phải làm kế hoạch hành động cá nhân với nội dung cụ thể, thời hạn hoàn thành, được chi bộ kiểm tra hằng quý.
+với tình hình cụ thể ở địa phương để đảng viên vận dụng vào thực tế, tránh học hình thức, qua loa. Mỗi đảng viên sau \
+đợt học phải làm kế hoạch hành động cá nhân với nội dung cụ thể, thời hạn hoàn thành, được chi bộ kiểm tra hằng quý.
 
 Tôi là y sĩ trạm y tế xã Tân Phú, phụ trách tiêm chủng cho trẻ em dưới năm tuổi. Năm qua tỷ lệ tiêm đủ mũi của xã chỉ \
 đạt 86%, thấp nhất huyện, vì nhiều gia đình đi làm thuê ở Bình Dương mang theo con nhỏ. Tôi sẽ phối hợp với cộng tác \
