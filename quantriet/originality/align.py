@@ -204,8 +204,8 @@ class Boilerplate:
 
     #: The hashes of every BOILERPLATE_WINDOW-character folded window found in it, sorted.
     windows: np.ndarray
-    #: The reference texts, prepared: a sentence close to one of theirs is boilerplate.
-    references: tuple["Prepared", ...] = ()
+    #: The sentences of the reference texts: a sentence close to one of them is boilerplate.
+    references: tuple["_Reference", ...] = ()
 
 
 NO_BOILERPLATE = Boilerplate(np.zeros(0, np.uint64))
@@ -321,12 +321,7 @@ def prepare(text: str, boilerplate: Boilerplate = NO_BOILERPLATE) -> Prepared:
     if boilerplate.references and len(spans):
         near = np.zeros(len(spans), bool)
         for reference in boilerplate.references:
-            near |= (
-                _similarities(prepared, reference, singles=True)[: len(spans), : len(reference.spans)].max(
-                    axis=1, initial=0
-                )
-                >= NEAR_REFERENCE
-            )
+            near |= reference.closest(prepared) >= NEAR_REFERENCE
         prepared = _weighed(text, spans, np.where(near, 0.0, weights), headings | near, entries)
     return prepared
 
@@ -373,7 +368,58 @@ def _boilerplate(references: tuple[str, ...], corpus: tuple[str, ...], min_texts
         per_text = np.concatenate([np.unique(_windows(_folded(text)[0], BOILERPLATE_WINDOW)) for text in corpus])
         values, counts = np.unique(per_text, return_counts=True)
         parts.append(values[counts >= min_texts])
-    return Boilerplate(np.unique(np.concatenate(parts)), tuple(prepare(text) for text in references))
+    return Boilerplate(np.unique(np.concatenate(parts)), tuple(_Reference.of(prepare(text)) for text in references))
+
+
+@dataclass(frozen=True, eq=False)
+class _Reference:
+    """The sentences of a reference text as unit-length TF-IDF vectors, the IDF its own.
+
+    Entries (gram index, sentence, weight) sorted by gram, for `_join`.
+    """
+
+    grams: np.ndarray
+    idf: np.ndarray
+    entries: tuple[np.ndarray, np.ndarray, np.ndarray]
+    sentences: int
+
+    @classmethod
+    def of(cls, text: Prepared) -> "_Reference":
+        sentences = len(text.spans)
+        idf = np.log1p(sentences / np.maximum(text.gram_df, 1))
+        single = text.unit < sentences
+        return cls(
+            text.grams, idf, _unit_vectors(text.unit[single], text.gram[single], text.count[single], idf), sentences
+        )
+
+    def closest(self, text: Prepared) -> np.ndarray:
+        """For each sentence of TEXT, its cosine with the closest sentence of the reference (under its IDF)."""
+        shared, index_text, index_self = np.intersect1d(text.grams, self.grams, assume_unique=True, return_indices=True)
+        idf = np.full(len(text.grams), np.log1p(self.sentences))  # a gram the reference lacks weighs the most
+        idf[index_text] = self.idf[index_self]
+        single = text.unit < len(text.spans)
+        gram, unit, weight = _unit_vectors(text.unit[single], text.gram[single], text.count[single], idf)
+        number = np.full(len(text.grams), -1)
+        number[index_text] = np.arange(len(shared))
+        found = number[gram] >= 0
+        number_self = np.full(len(self.grams), -1)
+        number_self[index_self] = np.arange(len(shared))
+        gram_self, unit_self, weight_self = self.entries
+        kept = number_self[gram_self] >= 0
+        similarity = _join(
+            (number[gram[found]], unit[found], weight[found]),
+            (number_self[gram_self[kept]], unit_self[kept], weight_self[kept]),
+            len(shared),
+            (len(text.spans), self.sentences),
+        )
+        return similarity.max(axis=1, initial=0.0)
+
+
+def _unit_vectors(unit: np.ndarray, gram: np.ndarray, count: np.ndarray, idf: np.ndarray):
+    """Entries (gram index, unit, weight) of unit-length TF-IDF vectors: sqrt(count) × IDF, normalised per unit."""
+    weight = np.sqrt(count) * idf[gram]
+    norms = np.sqrt(np.bincount(unit, weight * weight))
+    return gram, unit, weight / norms[unit]
 
 
 def _as_boilerplate(boilerplate: "Boilerplate | Sequence[str] | None") -> Boilerplate:
@@ -452,32 +498,42 @@ def _part(weight: float, text: Prepared) -> float:
     return float(weight / total) if total else 0.0
 
 
-def _similarities(left: Prepared, right: Prepared, singles: bool = False) -> np.ndarray:
+def _similarities(left: Prepared, right: Prepared) -> np.ndarray:
     """The cosine of every unit of LEFT with every unit of RIGHT, TF-IDF weighted within the pair.
 
     Every gram makes the norms; only the grams found in both texts make the dot products, computed
     as a sparse join: each entry of LEFT meets each entry of RIGHT with the same gram (a few
-    thousand products for two essays, where a dense product would multiply zeros). SINGLES: only
-    the sentences' units are compared (the merged ones stay 0).
+    thousand products for two essays, where a dense product would multiply zeros).
     """
     shared, index_left, index_right = np.intersect1d(left.grams, right.grams, assume_unique=True, return_indices=True)
     sentences = len(left.spans) + len(right.spans)
-    gram_left, unit_left, weight_left = _unit_weights(left, index_left, right.gram_df[index_right], sentences, singles)
-    gram_right, unit_right, weight_right = _unit_weights(
-        right, index_right, left.gram_df[index_left], sentences, singles
+    gram_left, unit_left, weight_left = _unit_weights(left, index_left, right.gram_df[index_right], sentences)
+    gram_right, unit_right, weight_right = _unit_weights(right, index_right, left.gram_df[index_left], sentences)
+    return _join(
+        (gram_left, unit_left, weight_left),
+        (gram_right, unit_right, weight_right),
+        len(shared),
+        (left.units, right.units),
     )
-    per_gram = np.bincount(gram_right, minlength=len(shared))
+
+
+def _join(left: tuple, right: tuple, grams: int, shape: tuple[int, int]) -> np.ndarray:
+    """The SHAPE matrix of the dot products of the units of LEFT and RIGHT, given as entries
+    (gram number < GRAMS, unit, weight); RIGHT's entries are sorted by gram number."""
+    gram_left, unit_left, weight_left = left
+    gram_right, unit_right, weight_right = right
+    per_gram = np.bincount(gram_right, minlength=grams)
     repeats = per_gram[gram_left]
     which_left = np.repeat(np.arange(len(gram_left)), repeats)
     ends = np.cumsum(repeats)
     first_right = (np.cumsum(per_gram) - per_gram)[gram_left]
     which_right = np.arange(ends[-1] if len(ends) else 0) + np.repeat(first_right - (ends - repeats), repeats)
-    cells = unit_left[which_left] * right.units + unit_right[which_right]
+    cells = unit_left[which_left] * shape[1] + unit_right[which_right]
     products = weight_left[which_left] * weight_right[which_right]
-    return np.bincount(cells, products, left.units * right.units).reshape(left.units, right.units)
+    return np.bincount(cells, products, shape[0] * shape[1]).reshape(shape)
 
 
-def _unit_weights(text: Prepared, shared_index: np.ndarray, other_df: np.ndarray, sentences: int, singles: bool):
+def _unit_weights(text: Prepared, shared_index: np.ndarray, other_df: np.ndarray, sentences: int):
     """TEXT's entries with a shared gram: (the gram's number among the shared ones, unit, weight).
 
     SHARED_INDEX: the index in TEXT.grams of each shared gram; OTHER_DF: its df in the other text.
@@ -491,7 +547,7 @@ def _unit_weights(text: Prepared, shared_index: np.ndarray, other_df: np.ndarray
     norms = np.sqrt(np.bincount(text.unit, weight * weight, text.units))
     scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=(norms > 0) & text.usable)
     number = number[text.gram]
-    found = (number >= 0) & (text.unit < len(text.spans)) if singles else number >= 0
+    found = number >= 0
     unit = text.unit[found]
     return number[found], unit, weight[found] * scale[unit]
 
