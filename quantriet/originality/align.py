@@ -1,37 +1,52 @@
 """Paraphrase detection: the sentences of two texts aligned, however the copy is disguised.
 
-The second stage after the MinHash candidates: it works on the raw texts on its own.
+The second stage after the MinHash candidates, working on the raw texts on its own (it needs no
+other module of the package): `align(a, b)` pairs the sentences of A with those of B and scores
+how much of each text they cover, `classify` names the kind of copying, `classify_sources` says
+which passages of a text come from which of several sources.
 
-Folding. Each text is folded once (cached): lower case, diacritics and đ/d dropped, and every
-character that is not a letter or a digit removed, so "Nghịquyếtcủa Đảng", "nghi quyet cua dang"
-and "Nghị quyết của Đảng" all read "nghiquyetcuadang"; every folded character keeps its position
-in the original text, so what is shown side by side is the original.
+Folding. Each text is folded once: lower case, diacritics and đ/d dropped, every character that
+is not a letter or a digit removed, so "Nghịquyếtcủa Đảng", "nghi quyet cua dang" and "Nghị quyết
+của Đảng" all read "nghiquyetcuadang"; each folded character keeps its position in the original
+text, so every span returned points into the original, as typed.
 
 Sentences are cut on the original text: at . ! ? … (also glued to the next sentence's capital),
-and at a line break, unless a lower-case letter follows (a soft wrap, as in text pasted from a PDF). A sentence longer
-than MAX_SENTENCE folded characters is cut at ; : , or a space nearest its middle (at its middle
-when it has none: glued text); one shorter than MIN_SENTENCE ("Thứ nhất, về nhận thức.") is
-joined to the next.
+and at a line break unless a lower-case letter follows (a soft wrap, as in text pasted from a
+PDF). A sentence longer than MAX_SENTENCE folded characters is cut at ; : , or a space nearest its
+middle (at its middle when it has none: glued text); a piece shorter than MIN_SENTENCE ("Thứ
+nhất, về nhận thức.") joins the next. A line of its own without final punctuation, short or in
+capitals, is a heading: it weighs nothing and is never merged with a sentence.
 
-Matching. A sentence is the bag of the character 3- and 4-grams of its folded string, weighted by
-TF-IDF within the pair (a gram found in most sentences of the two texts, like "ang", weighs
+Matching. A sentence is the bag of the character 3- and 4-grams of its folded string, weighted
+by TF-IDF within the pair (a gram found in most sentences of the two texts, like "ang", weighs
 little). Each sentence of A is compared (cosine) with each sentence of B, with every two adjacent
 sentences of B merged, and every two adjacent sentences of A merged with each sentence of B (a
 sentence split in two, or two merged in one). Pairs are taken greedily, most similar first, each
-sentence at most once and in any order (paragraphs moved); a merged pair is considered only when it
-beats both of its single pairs by MERGE_GAIN. A pair counts when its cosine is at least
-PAIR_THRESHOLD: a sentence with half of its syllables replaced by synonyms keeps about half of
-its grams, an unrelated sentence on the same subject shares only the common ones.
+sentence at most once and in any order (paragraphs moved); a merged pair must beat both single
+pairs it contains by MERGE_GAIN. A pair counts at PAIR_THRESHOLD or above: a sentence with half of
+its syllables replaced keeps about half of its grams (cosine 0.3 to 0.7), two unrelated sentences
+on the same subject share only the common ones (below 0.25 but for shared formulas).
 
-Boilerplate. The texts every honest essay may quote (the resolution studied, passed as
-`boilerplate`) and, optionally, the passages found in many texts of a corpus are masked: a folded
-character inside a window of BOILERPLATE_WINDOW characters (about five syllables) also found there
-neither matches nor counts. Two honest essays quoting the same headings and paragraphs of the
-resolution so share nothing that counts; stock phrases of three syllables are shorter than the
-window and stay, weighted down by the IDF.
+Boilerplate (`boilerplate=[reference texts]`, or `boilerplate_of(references, corpus=…)`). A
+folded character inside a window of BOILERPLATE_WINDOW characters (about five syllables) found in
+a reference text, or in `min_texts` texts of a corpus, is masked: it neither matches nor counts. A
+sentence whose unmasked rest is still close to a sentence of a reference (NEAR_REFERENCE: a loose
+quotation, reworded) is boilerplate as a whole. Honest essays on one directive so share nothing
+that counts: their quotations are masked, their headings weigh nothing, and the formulas and
+slogans they share make at most one aligned pair, while a copy needs MIN_PAIRS.
 
-Score. The share of A's text (its unmasked folded characters) inside counted pairs, and the same
-for B; `Alignment.score` is the larger: a shortened copy is covered whole.
+Score. `Alignment.score_a` is the share of A's counted weight (unmasked folded characters of its
+sentences, but the first MIN_COUNTED of each) in aligned sentences, `score_b` the same for B,
+`score` the larger (a shortened copy covers the shorter side whole). `Alignment.copied`: a score
+of COPY_THRESHOLD, or of PASSAGE_SHARE with PASSAGE_WEIGHT aligned (one source of a splice).
+
+Measured on the labelled corpus in tests/quality (see test_align.py): every copy against every
+original and honest essay, and every two of those (6,050 pairs): recall and precision 1.000 for
+every kind, no honest pair; paraphrases cover 0.61 to 0.95 of their source, unrelated pairs at
+most 0.17, and no two of the 13 honest essays on one directive have two aligned pairs (score 0).
+Speed (2-core machine, under load), two essays of 500 words: 1.2 ms to align prepared texts (p95
+3.7 ms), about 2 ms to prepare a text with the directive as reference (cached: `prepare`, 256
+texts).
 """
 
 import re
