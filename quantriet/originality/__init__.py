@@ -1,6 +1,6 @@
 """Near-duplicate detection for Vietnamese essays: MinHash signatures and LSH band buckets.
 
-A plain Python library (it imports only `quantriet.core`) with thin models around it:
+A plain Python library (it imports only `quantriet.core`, and numpy in `align`) with thin models around it:
 
 - `normalize`: NFC, case, punctuation, optional diacritic folding, numbers and proper names masked;
   syllable tokens with their character spans.
