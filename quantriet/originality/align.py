@@ -614,6 +614,11 @@ KIND_LABELS = {
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
 
 
+def kind_label(kind: str) -> str:
+    """The kind of copying ("paraphrased_unaccented") as shown on screen ("diễn đạt lại, gõ không dấu")."""
+    return ", ".join(KIND_LABELS[part] for part in kind.split("_") if part)
+
+
 @dataclass(frozen=True, slots=True)
 class Signals:
     """What the aligned passages of a pair look like, measured on each side (A, B)."""
