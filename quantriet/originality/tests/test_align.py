@@ -209,6 +209,7 @@ def test_a_text_spliced_from_two_sources_says_which_passage_came_from_which():
 
 
 def test_honest_essays_sharing_outline_quotations_and_slogan_are_not_aligned():
+    assert align(HONEST_A, HONEST_B).copied  # the title, the outline and the quotation, without the reference
     with_reference = align(HONEST_A, HONEST_B, boilerplate=[REFERENCE])
     assert not with_reference.copied and with_reference.score < COPY_THRESHOLD / 2
     # Without the reference, the quotation of the directive both essays make is aligned.
@@ -256,6 +257,7 @@ def test_sentences_quoting_the_reference_loosely_are_boilerplate_too():
 def test_the_reference_is_masked_also_without_diacritics_or_spaces():
     bare = unaccented(HONEST_A)
     glued = HONEST_B.replace(" ", "")
+    assert align(bare, glued).copied  # the title, the outline and the quotation
     assert not align(bare, glued, boilerplate=[REFERENCE]).copied
     reference = boilerplate_of([REFERENCE])
     quoting = prepare(bare, reference)
@@ -267,7 +269,7 @@ def test_passages_frequent_in_a_corpus_are_boilerplate():
     slogan = 'Thực hiện phương châm "Đảng viên đi trước, làng nước theo sau"'
     corpus = [HONEST_A, HONEST_B, f"{slogan}, tôi nhận giúp hai hộ nghèo sửa nhà.", SAMPLE]
     common = boilerplate_of([REFERENCE], corpus=corpus, min_texts=3)
-    assert not boilerplate_of([REFERENCE]).windows.size == common.windows.size
+    assert common.windows.size > boilerplate_of([REFERENCE]).windows.size
     text = prepare(HONEST_A, common)
     [sentence] = [n for n, (s, e) in enumerate(text.spans) if "làng nước theo sau" in HONEST_A[s:e]]
     assert text.weights[sentence] < prepare(HONEST_A, boilerplate_of([REFERENCE])).weights[sentence]
