@@ -44,9 +44,9 @@ Measured on the labelled corpus in tests/quality (see test_align.py): every copy
 original and honest essay, and every two of those (6,050 pairs): recall and precision 1.000 for
 every kind, no honest pair; paraphrases cover 0.61 to 0.95 of their source, unrelated pairs at
 most 0.17, and no two of the 13 honest essays on one directive have two aligned pairs (score 0).
-Speed (2-core machine, under load), two essays of 500 words: 1.2 ms to align prepared texts (p95
-3.7 ms), about 2 ms to prepare a text with the directive as reference (cached: `prepare`, 256
-texts).
+Speed (2-core machine, under load), two essays of 500 words: about 1.4 ms to align prepared texts
+(p95 under 4 ms), about 2.5 ms to prepare a text with the directive as reference (cached:
+`prepare` keeps 256 texts; pass `Prepared` objects to align one text with many).
 """
 
 import re
