@@ -1,6 +1,6 @@
 """Near-duplicate detection for Vietnamese essays: MinHash signatures and LSH band buckets.
 
-A plain Python library (it imports only `quantriet.core`) with thin models around it:
+A plain Python library (it imports only `quantriet.core`, and numpy in `align`) with thin models around it:
 
 - `normalize`: NFC, case, punctuation, optional diacritic folding, numbers and proper names masked;
   syllable tokens with their character spans.
@@ -11,6 +11,9 @@ A plain Python library (it imports only `quantriet.core`) with thin models aroun
 - `cluster`: near-duplicate pairs grouped by union-find.
 - `generic`: does a text say anything local or personal?
 - `scan`: every near-duplicate pair in a set of texts (the `originality_scan` command).
+- `align`: the second stage on candidate pairs: sentences aligned however the copy is disguised
+  (reworded, without diacritics, spaces lost, reordered), the share of each text copied, the kind
+  of copying, and which passages came from which source.
 
 `db` (the database storage) and `models` are the only modules that import Django.
 """
