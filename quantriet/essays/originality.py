@@ -6,8 +6,9 @@ Built on the `quantriet.originality` library. Decisions:
   pair, and an essay taking most of its shingles from them copies the resolution.
 - Essays are indexed in the database LSH tables under doc_type "essay" and scope "plan:<id>",
   with the boilerplate left out of the sketch; samples under "sample" and scope "samples", whole.
-  LSH only proposes candidates: every candidate is confirmed exactly on the shingle sets,
-  boilerplate aside (containment ≥ THRESHOLD), so what is stored and shown is exact.
+  LSH only proposes candidates: those whose sketches estimate a containment of at least
+  `bulk.LIKELY_FROM` are confirmed exactly on the shingle sets, boilerplate aside (containment ≥
+  THRESHOLD), so what is stored and shown is exact.
 - Near-duplicates are kept symmetric: when essay B is found to pair with A, A's verdict lists B
   too; a resubmission takes the essay out of the lists it no longer belongs to.
 - One label, the most serious finding first: resolution copy, sample copy, copy of another
@@ -15,7 +16,10 @@ Built on the `quantriet.originality` library. Decisions:
 - Two first submissions at the very same moment may not see each other (neither is committed);
   a rescan (`rescan_originality`, or "Quét lại toàn bộ" on the board) recomputes a whole plan
   exactly, as a background job with a progress page (`core.jobs`, kind RESCAN_KIND, key
-  "plan:<id>"); a second request while one runs is sent to it instead of starting another.
+  "plan:<id>"); a second request while one runs is sent to it instead of starting another. It
+  takes the bulk path (`originality.bulk`: every core, pairs found in memory, verdicts written in
+  bulk) and gives the verdicts the submissions would. After an upgrade of the engine emptied the
+  index, `rescan_originality --all` indexes the sample library and rescans every plan.
 - A sample added to the library is checked against the essays already submitted, as a background
   job (RECHECK_KIND, key "sample:<id>"): the sample's whole sketch asks the LSH index of every
   plan at once (no scope) for candidate essays, and only those get their verdict re-run

@@ -1,11 +1,13 @@
 """Near-duplicate detection for Vietnamese essays: MinHash signatures and LSH band buckets.
 
-A plain Python library (it imports only `quantriet.core`, and numpy in `align`) with thin models around it:
+A Python library on numpy arrays (it imports only `quantriet.core` and numpy) with thin models
+around it (docs/originality.md says what it compares and how fast):
 
-- `normalize`: NFC, case, punctuation, optional diacritic folding, numbers and proper names masked;
-  syllable tokens with their character spans.
-- `shingles`: k-syllable shingles hashed to stable 64-bit ints.
-- `minhash`: 128-slot signatures, LSH band keys.
+- `normalize`: the matching stream (letters folded, no diacritics, đ → d, spaces and punctuation
+  dropped, numbers and proper names masked), each symbol with its character span; syllable tokens.
+- `shingles`: character 8-grams of the stream (and syllable shingles) hashed to stable 64-bit ints.
+- `minhash`: 128-slot signatures, LSH band keys, for one text or a batch.
+- `bulk`: many texts at once on every core, and the near pairs among their sketches (a rescan).
 - `index`: incremental add and query over in-memory or database band buckets.
 - `compare`: boilerplate suppression, exact Jaccard and containment, shared passages as spans.
 - `cluster`: near-duplicate pairs grouped by union-find.

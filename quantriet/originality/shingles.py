@@ -1,11 +1,13 @@
-"""Shingles of K consecutive syllables, hashed to stable 64-bit ints.
+"""Shingles hashed to stable 64-bit ints: character shingles of the matching stream (the engine), or syllables.
 
-K = 4 (about two Vietnamese words, since most words have two syllables): three-syllable shingles
-are mostly stock phrases of party writing ("của cấp ủy", "cán bộ đảng viên") that every essay
-shares, while five or more break at every reworded word. Measured on the labelled essays in
-tests/, K = 4 keeps honest essays apart and reworded copies together.
+The engine's shingles are the 8-symbol windows of the matching stream (`normalize.stream`: folded
+letters without spaces), `char_shingle_hashes`, a few array operations for a whole batch of texts;
+docs/originality.md compares them with the alternatives (syllables, other sizes, with spaces).
 
-The hash is simple tabulation hashing over syllables: every syllable gets K random 64-bit words
+Syllable shingles (`shingle_hashes`) are the earlier engine's, kept to measure against. K = 4
+(about two Vietnamese words): three-syllable shingles are mostly stock phrases of party writing
+("của cấp ủy", "cán bộ đảng viên") that every essay shares, while five or more break at every
+reworded word. Their hash is simple tabulation hashing over syllables: every syllable gets K random 64-bit words
 (from keyed BLAKE2b, so the same on every machine and in every run, unlike Python's salted
 `hash()`), and a shingle's hash is the XOR of its i-th syllable's i-th word. This family is
 3-independent, and its values are uniform enough to serve directly as one-permutation MinHash

@@ -67,3 +67,17 @@ def test_likely_pairs_drop_candidates_estimated_below_the_bar():
     sizes = np.array([1000, 1000, 1000, 100])
     pairs = np.array([[0, 1], [0, 2], [0, 3]])
     assert bulk.likely_pairs(signatures, sizes, pairs).tolist() == [[0, 2], [0, 3]]
+
+
+def test_sketch_texts_and_add_many_index_as_one_by_one():
+    many = texts()
+    signatures, sizes = bulk.sketch_texts(many)
+    together, alone = Index(), Index()
+    together.add_many(range(len(many)), signatures, sizes)
+    for i, text in enumerate(many):
+        if (found := fingerprint(text).sketch()) is not None:
+            alone.add(i, found)
+    assert len(together.storage) == len(alone.storage) == len(many) - 2  # "" and "Quá ngắn." have no 8-gram
+    for i, text in enumerate(many[:-2]):
+        found = fingerprint(text).sketch()
+        assert together.candidates(found) == alone.candidates(found), i
