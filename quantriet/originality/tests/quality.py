@@ -216,12 +216,12 @@ def table(result: dict) -> str:
 _LETTERS = "A-Za-zÀ-ỹĐđ"
 _SURNAMES = (
     "Nguyễn Trần Lê Phạm Huỳnh Hoàng Phan Võ Vũ Đặng Bùi Đỗ Hồ Ngô Dương Lý Thạch Kim Sơn Trương Châu Lâm "
-    "Đoàn Tô Mai Trịnh Cao Lưu Triệu Thái Đinh Hà Tăng La Danh Lư Huỳnh"
+    "Đoàn Tô Mai Trịnh Cao Lưu Triệu Thái Đinh Hà Tăng La Danh Lư Kiên"
 ).split()
 _NEW_PEOPLE = [
     "Trịnh Văn Hậu",
     "Lâm Thị Bích Ngọc",
-    "Sơn Thị Sa Rươne",
+    "Sơn Thị Sa Ri",
     "Đặng Minh Khoa",
     "Tô Văn Nghĩa",
     "Cao Thị Thu Hà",
