@@ -13,7 +13,7 @@ from quantriet.essays.models import EssayVerdict, VerdictLabel
 from quantriet.originality.tests import corpus
 from quantriet.tests.matrix import ALL
 
-from .common import ESSAY, essay_plan
+from .common import ESSAY
 
 VERDICT_FIELDS = {
     "label",
@@ -26,13 +26,6 @@ VERDICT_FIELDS = {
     "near_duplicates",
     "computed_at",
 }
-
-
-@pytest.fixture
-def plan(users):
-    plan = essay_plan(users["admin"])
-    plan.documents.update(body=corpus.read(corpus.REFERENCE_NAME))
-    return plan
 
 
 @pytest.fixture

@@ -12,14 +12,7 @@ from quantriet.org.models import Organization
 from quantriet.org.tree import parent_path
 from quantriet.originality.tests import corpus
 
-from .common import essay_plan, member_in
-
-
-@pytest.fixture
-def plan(users):
-    plan = essay_plan(users["admin"])
-    plan.documents.update(body=corpus.read(corpus.REFERENCE_NAME))
-    return plan
+from .common import member_in
 
 
 def submit(plan, member, name, users):

@@ -12,8 +12,6 @@ from quantriet.originality import bulk
 from quantriet.originality.models import OriginalitySignature
 from quantriet.originality.tests import corpus
 
-from .common import essay_plan
-
 FIELDS = ["label", "duplicates", "reference_share", "sample_id", "sample_score", "generic_score", "generic_evidence"]
 
 
@@ -26,13 +24,6 @@ def glued(text: str) -> str:
     """Every three words glued into one, as text pasted out of a PDF."""
     words = text.split(" ")
     return " ".join("".join(words[i : i + 3]) for i in range(0, len(words), 3))
-
-
-@pytest.fixture
-def plan(users):
-    plan = essay_plan(users["admin"])
-    plan.documents.update(body=corpus.read(corpus.REFERENCE_NAME))
-    return plan
 
 
 @pytest.fixture

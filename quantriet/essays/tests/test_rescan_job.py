@@ -20,13 +20,6 @@ from .common import essay_plan, member_in
 
 
 @pytest.fixture
-def plan(users):
-    plan = essay_plan(users["admin"])
-    plan.documents.update(body=corpus.read(corpus.REFERENCE_NAME))
-    return plan
-
-
-@pytest.fixture
 def pair(plan, users):
     """Two near-identical essays whose verdicts were lost: only a rescan finds them again."""
     a = services.essay_submit(users["admin"], plan, member_in("X001"), corpus.read("that-1-lan-long-duc.txt"))

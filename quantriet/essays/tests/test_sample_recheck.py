@@ -4,7 +4,6 @@ Texts are the labelled essays of quantriet/originality/tests/corpus: chep-2a-doi
 mau-2-internet.txt with the names and places swapped; that-3-… is an honest essay.
 """
 
-import pytest
 from django.urls import reverse
 
 from quantriet.core.models import Job, JobStatus
@@ -13,13 +12,6 @@ from quantriet.essays.models import EssayVerdict, SampleEssay, VerdictLabel
 from quantriet.originality.tests import corpus
 
 from .common import essay_plan, member_in
-
-
-@pytest.fixture
-def plan(users):
-    plan = essay_plan(users["admin"])
-    plan.documents.update(body=corpus.read(corpus.REFERENCE_NAME))
-    return plan
 
 
 def verdict(essay):

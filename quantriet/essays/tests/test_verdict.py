@@ -14,14 +14,7 @@ from quantriet.essays import originality, services
 from quantriet.essays.models import EssayVerdict, SampleEssay, VerdictLabel
 from quantriet.originality.tests import corpus
 
-from .common import docx_bytes, essay_plan
-
-
-@pytest.fixture
-def plan(users):
-    plan = essay_plan(users["admin"])
-    plan.documents.update(body=corpus.read(corpus.REFERENCE_NAME))
-    return plan
+from .common import docx_bytes
 
 
 @pytest.fixture
