@@ -77,27 +77,20 @@ def rule(action: str) -> Rule:
 
 def can(user, action: str, org=None) -> bool:
     """Whether USER may do ACTION on ORG (None: at the top of the tree)."""
-    roles = rule(action).roles
     if org is None:
-        return any(is_root_path(path) for path in granted_paths(user, roles))
-    return any(org.path.startswith(path) for path in granted_paths(user, roles))
+        return any(is_root_path(path) for path in paths_where(user, action))
+    return any(org.path.startswith(path) for path in paths_where(user, action))
 
 
 def refusal(action: str, org=None, *, anywhere=False) -> PermissionDenied:
     """The 403 for ACTION on ORG (None: at the top of the tree; ANYWHERE: on no unit at all) saying
     which rights would allow it, and where (the 403 page shows it), then who else may."""
-    where = None if org is not None or anywhere else "cấp tỉnh"
     action_rule = rule(action)
-    denied = role_refusal(action_rule.roles, org, action=action_rule.label, where=where)
-    return PermissionDenied(f"{denied} {action_rule.also}") if action_rule.also else denied
-
-
-def role_refusal(roles, org=None, *, where=None, action="Việc này") -> PermissionDenied:
-    """The sentence of a refusal: ACTION needs one of ROLES on ORG (or WHERE when not an organisation)."""
-    names = [label for value, label in Role.choices if value in roles]
+    names = [label for value, label in Role.choices if value in action_rule.roles]
     listed = f"{', '.join(names[:-1])} hoặc {names[-1]}" if len(names) > 1 else names[0]
-    place = f" của {org.name} (hoặc của cấp trên)" if org is not None else f" {where}" if where else ""
-    return PermissionDenied(f"{action} cần quyền {listed}{place}; tài khoản của bạn chưa được giao quyền đó.")
+    place = f" của {org.name} (hoặc của cấp trên)" if org is not None else "" if anywhere else " cấp tỉnh"
+    sentence = f"{action_rule.label} cần quyền {listed}{place}; tài khoản của bạn chưa được giao quyền đó."
+    return PermissionDenied(f"{sentence} {action_rule.also}" if action_rule.also else sentence)
 
 
 def require(user, action: str, org=None) -> None:
@@ -108,7 +101,7 @@ def require(user, action: str, org=None) -> None:
 
 def holds_anywhere(user, action: str) -> bool:
     """Whether USER may do ACTION somewhere (menus, "create" buttons, pages listing their units)."""
-    return bool(granted_paths(user, rule(action).roles))
+    return bool(paths_where(user, action))
 
 
 def require_anywhere(user, action: str) -> None:
