@@ -481,6 +481,11 @@ class Alignment:
         """Is one text a copy of the other, or of a passage of it (see COPY_THRESHOLD)?"""
         return self.score >= COPY_THRESHOLD or (self.score >= PASSAGE_SHARE and self.weight >= PASSAGE_WEIGHT)
 
+    def reversed(self) -> "Alignment":
+        """The same alignment seen from B: B's sentences aligned with A's."""
+        pairs = [Pair(p.b, p.a, p.similarity, p.b_sentences, p.a_sentences) for p in self.pairs]
+        return Alignment(sorted(pairs, key=lambda pair: pair.a), self.score_b, self.score_a, self.weight)
+
 
 def align(
     a: "str | Prepared",
@@ -761,8 +766,11 @@ def classify(a: str, b: str, alignment: Alignment) -> str:
 
 # ---------------------------------------------------------------- several sources
 
-#: A source counts in a splice when at least this share of the text is taken from it.
+#: A source counts in a splice when at least this share of the text is taken from it and from
+#: none of the other sources (copies of one text cover the same sentences: they are one source).
 SPLICED_PART = 0.15
+#: Two sources of a splice share at most this part of the smaller one's passages.
+SPLICE_OVERLAP = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -776,16 +784,32 @@ class SourcePassage:
 
 
 @dataclass(frozen=True, slots=True)
+class Found:
+    """What a text takes from one source it copies."""
+
+    #: The kind of copying (see `classify`), "spliced" when the text is spliced from this source and others.
+    kind: str
+    #: The share copied: the alignment's score, or for a spliced text the share of it taken from
+    #: all its sources together (each source gives a part, the text is a copy as a whole).
+    similarity: float
+    alignment: Alignment
+
+
+@dataclass(frozen=True, slots=True)
 class Sources:
     """Where the passages of a text come from."""
 
-    #: "spliced" when two sources or more each give SPLICED_PART of the text, else the kind of
-    #: copying of the one source it copies (see `classify`), "" when it copies none.
+    #: "spliced" when two sources or more each give SPLICED_PART of the text that the other does
+    #: not, else the kind of copying of the source it copies most, "" when it copies none.
     kind: str
     #: Source name → the share of the text (its counted weight) best matched in that source.
     shares: dict[str, float]
     #: The text's aligned passages, each with the source it matches best, in the text's order.
     passages: list[SourcePassage]
+    #: The sources the text copies (`Alignment.copied`), name → what it takes from each.
+    found: dict[str, Found]
+    #: The share of the text found in the sources it is spliced from, all together (0 if it is not spliced).
+    copied: float = 0.0
 
 
 def classify_sources(
@@ -805,6 +829,11 @@ def classify_sources(
     alignments = {
         name: align(prepared, prepare(source, found), threshold=threshold) for name, source in sources.items()
     }
+    return sources_of(prepared, sources, alignments)
+
+
+def sources_of(text: Prepared, sources: Mapping[str, str], alignments: Mapping[str, Alignment]) -> Sources:
+    """`classify_sources` on the ALIGNMENTS of TEXT (side A) with each of the SOURCES, already made."""
     best: dict[int, tuple[float, str, Pair]] = {}
     for name, alignment in alignments.items():
         if not alignment.score:
@@ -813,28 +842,50 @@ def classify_sources(
             for sentence in pair.a_sentences:
                 if sentence not in best or pair.similarity > best[sentence][0]:
                     best[sentence] = (pair.similarity, name, pair)
-    total = prepared.counted.sum()
+    total = text.counted.sum()
     shares = dict.fromkeys(sources, 0.0)
     for sentence, (_, name, _) in best.items():
-        shares[name] += float(prepared.counted[sentence] / total) if total else 0.0
+        shares[name] += float(text.counted[sentence] / total) if total else 0.0
     passages = sorted(
         {(pair.a, name, pair.b, pair.similarity) for _, name, pair in best.values()},
         key=lambda passage: (passage[0], passage[1]),
     )
-    kind = _sources_kind(text, sources, alignments, shares)
-    return Sources(kind, shares, [SourcePassage(*passage) for passage in passages])
+    copied = {name: alignment for name, alignment in alignments.items() if alignment.copied}
+    covered = {name: _covered(alignment) for name, alignment in copied.items()}
+    # A source covering (nearly) all that the sources cover together is a copy of the whole text,
+    # not a part of a splice (an original copied whole by one member and in part by two others).
+    whole = _share_of(text, set().union(*covered.values())) if covered else 0.0
+    parts = {name: found for name, found in covered.items() if _share_of(text, found) <= whole - SPLICED_PART}
+    share = _share_of(text, set().union(*parts.values())) if parts else 0.0
+    spliced = share >= COPY_THRESHOLD and _several_sources(text, list(parts.values()))
+    found = {
+        name: Found("spliced", max(alignment.score, share), alignment)
+        if spliced and name in parts
+        else Found(classify(text.text, sources[name], alignment), alignment.score, alignment)
+        for name, alignment in copied.items()
+    }
+    kind = "spliced" if spliced else ""
+    if found and not spliced:
+        kind = found[max(found, key=lambda name: (found[name].similarity, name))].kind
+    return Sources(kind, shares, [SourcePassage(*passage) for passage in passages], found, share if spliced else 0.0)
 
 
-def _sources_kind(
-    text: str, sources: Mapping[str, str], alignments: dict[str, Alignment], shares: dict[str, float]
-) -> str:
-    """ "spliced" when two sources or more give SPLICED_PART of TEXT each and COPY_THRESHOLD together,
-    else the kind of copying of the source TEXT copies most, "" when it copies none."""
-    given = [name for name, share in shares.items() if share >= SPLICED_PART]
-    if len(given) >= 2 and sum(shares.values()) >= COPY_THRESHOLD:
-        return "spliced"
-    copied = [name for name, alignment in alignments.items() if alignment.copied]
-    if not copied:
-        return ""
-    main = max(copied, key=lambda name: (alignments[name].score, name))
-    return classify(text, sources[main], alignments[main])
+def _covered(alignment: Alignment) -> set[int]:
+    """The sentences of side A in the aligned pairs."""
+    return {sentence for pair in alignment.pairs for sentence in pair.a_sentences}
+
+
+def _share_of(text: Prepared, sentences: set[int]) -> float:
+    return _part(float(text.counted[sorted(sentences)].sum()), text)
+
+
+def _several_sources(text: Prepared, covered: list[set[int]]) -> bool:
+    """Do two of the COVERED sentence sets each hold SPLICED_PART of TEXT that the other does not, and
+    overlap little (a paraphrase and a copy of one source leave different gaps, but cover mostly the same)?"""
+    return any(
+        _share_of(text, one - other) >= SPLICED_PART
+        and _share_of(text, other - one) >= SPLICED_PART
+        and _share_of(text, one & other) <= SPLICE_OVERLAP * min(_share_of(text, one), _share_of(text, other))
+        for i, one in enumerate(covered)
+        for other in covered[i + 1 :]
+    )

@@ -10,28 +10,46 @@ paired with nothing is a cluster of its own). Headings that honest essays quote 
 are found in many unrelated texts; the passages of a sample essay that thirty members copied are
 found in one cluster only, so a popular sample does not hide its own copies. The pairs are found
 twice: once to learn the clusters, once with their frequent shingles set aside.
+
+The second stage (`align`) then looks at every pair sharing at least SECOND_STAGE_FROM of the
+shorter text's shingles (exactly; proposed by the sketches of all pairs, a folder holding a few
+thousand texts at most): their sentences are aligned, the reference texts and the passages found
+in more than MAX_DF clusters masked, and a pair whose aligned sentences cover THRESHOLD of one text
+(a paraphrase), or a text spliced from several sources covered THRESHOLD by them together, is
+reported too. Every pair says what kind of copying it is (`align.KINDS`).
 """
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import numpy as np
+
+from . import align
+from .bulk import likely_pairs
 from .cluster import clusters
 from .compare import fingerprint, frequent_shingles, reference_share, reference_shingles, similarity
 from .index import DEFAULT_THRESHOLD, Index
-from .minhash import LshParams, sketch
+from .minhash import LshParams, signatures_many, sketch
 
 SCAN_PARAMS = LshParams(bands=64, rows=2)
 MAX_DF = 2
 #: A text with this share of its shingles taken from the reference texts copies the resolution.
 REFERENCE_SHARE = 0.5
+#: Pairs sharing at least this share of the shorter text's 8-grams go to the second stage: a
+#: paraphrase keeps about a third of its source's, two honest essays on one directive a tenth.
+SECOND_STAGE_FROM = 0.15
+#: The pairs whose sketches estimate at least this much are counted exactly (the estimate of a
+#: 128-slot sketch is within ±0.05 of a containment of 0.15 most of the time).
+ESTIMATED_FROM = 0.08
 
 
 @dataclass(frozen=True, slots=True)
 class Pair:
     a: str
     b: str
-    similarity: float  # containment: the share of the shorter text found in the other
+    similarity: float  # the share of the shorter text found in the other, or aligned with it (see the module)
     jaccard: float
+    kind: str = "verbatim"  # the kind of copying (align.KINDS joined by "_"), as `align.classify` names it
 
 
 def _no_progress(items: Iterable, _label: str) -> Iterable:
@@ -52,7 +70,18 @@ def scan(
     """
     reference = reference_shingles(references)
     sets = {name: fingerprint(text).shingles(reference) for name, text in progress(texts.items(), "Lấy dấu vân tay")}
-    return scan_sets(sets, threshold=threshold, max_df=max_df, progress=progress)
+    sure, _ = _first_stage(sets, threshold, max_df, progress)
+    related = _related(sets, SECOND_STAGE_FROM)
+    # Aligned once with the references as boilerplate to learn the families of copies (a text and
+    # those that copy most of it, whatever the disguise), then again with the passages found in
+    # more than MAX_DF families as boilerplate too: stock phrases, and quotations of a directive
+    # given to nobody as a reference.
+    _, partners = _alignments(texts, related, align.boilerplate_of(references), progress)
+    family = [(p.a, p.b) for p in sure] + [(a, b) for a, b in related if partners[a][b].score >= threshold]
+    groups = _clusters(sets, family)
+    corpus = ["\n".join(texts[name] for name in group) for group in groups]
+    boilerplate = align.boilerplate_of(references, corpus=corpus, min_texts=max_df + 1)
+    return _confirmed(texts, related, sure, _alignments(texts, related, boilerplate, progress), threshold)
 
 
 def scan_sets(
@@ -62,11 +91,75 @@ def scan_sets(
     max_df: int = MAX_DF,
     progress: Callable[[Iterable, str], Iterable] = _no_progress,
 ) -> list[Pair]:
-    """`scan` on the shingle sets of the texts (reference shingles already left out): the two passes."""
+    """The first stage alone on the shingle sets of the texts (reference shingles already left out)."""
+    return _first_stage(sets, threshold, max_df, progress)[0]
+
+
+def _first_stage(sets: dict[str, set[int]], threshold: float, max_df: int, progress):
+    """The pairs of the two passes, and the sets without the shingles frequent in the clusters of the first."""
     pairs = _pairs(sets, threshold, progress(sorted(sets), "So khớp (lượt 1/2)"))
-    frequent = frequent_shingles(_cluster_sets(sets, pairs), max_df)
+    groups = _clusters(sets, ((p.a, p.b) for p in pairs))
+    frequent = frequent_shingles([set().union(*(sets[name] for name in group)) for group in groups], max_df)
     sets = {name: shingles - frequent for name, shingles in sets.items()}
-    return _pairs(sets, threshold, progress(sorted(sets), "So khớp (lượt 2/2)"))
+    return _pairs(sets, threshold, progress(sorted(sets), "So khớp (lượt 2/2)")), sets
+
+
+def _alignments(texts, related: dict, boilerplate, progress):
+    """For the RELATED pairs: name → the text prepared, and name → other name → the alignment of the
+    two (name on side A)."""
+    names = sorted({name for pair in related for name in pair})
+    prepared = {name: align.prepare(texts[name], boilerplate) for name in progress(names, "Đối chiếu câu")}
+    partners: dict[str, dict[str, align.Alignment]] = {name: {} for name in names}
+    for a, b in related:
+        alignment = align.align(prepared[a], prepared[b])
+        partners[a][b], partners[b][a] = alignment, alignment.reversed()
+    return prepared, partners
+
+
+def _confirmed(texts, related: dict, sure: list[Pair], aligned, threshold: float) -> list[Pair]:
+    """SURE and the RELATED pairs the alignment (ALIGNED) confirms, with their kind of copying, most similar first."""
+    exact = {(pair.a, pair.b): pair for pair in sure}
+    prepared, partners = aligned
+    found = {
+        name: align.sources_of(prepared[name], {other: texts[other] for other in others}, others).found
+        for name, others in partners.items()
+    }
+    pairs = []
+    for (a, b), score in related.items():
+        seen = [finding for finding in (found[a].get(b), found[b].get(a)) if finding is not None]
+        best = max([finding.similarity for finding in seen], default=0.0)
+        if (a, b) in exact:
+            kind = _kind_of(seen) or align.classify(texts[a], texts[b], partners[a][b])
+            pairs.append(Pair(a, b, max(exact[a, b].similarity, best), score.jaccard, kind))
+        elif seen and best >= threshold:
+            pairs.append(Pair(a, b, best, score.jaccard, _kind_of(seen)))
+    return sorted(pairs, key=lambda p: (-p.similarity, p.a, p.b))
+
+
+def _kind_of(seen: list[align.Found]) -> str:
+    """The kind of copying of a pair seen from each side: spliced if either side is, else the first side's."""
+    kinds = [finding.kind for finding in seen]
+    return "spliced" if "spliced" in kinds else (kinds[0] if kinds else "")
+
+
+def _related(sets: dict[str, set[int]], minimum: float) -> dict[tuple[str, str], object]:
+    """(a, b) → exact similarity, a < b, of every pair of SETS sharing at least MINIMUM of the shorter one.
+
+    The sketches of every pair estimate first (ESTIMATED_FROM); only those are counted exactly.
+    """
+    names = sorted(name for name, shingles in sets.items() if shingles)
+    if len(names) < 2:
+        return {}
+    arrays = [np.fromiter(sets[name], np.uint64, len(sets[name])) for name in names]
+    offsets = np.concatenate([[0], np.cumsum([len(array) for array in arrays])])
+    signatures, sizes = signatures_many(np.concatenate(arrays), offsets)
+    everything = np.stack(np.triu_indices(len(names), 1), axis=1).astype(np.int64)
+    found = {}
+    for i, j in likely_pairs(signatures, sizes, everything, ESTIMATED_FROM).tolist():
+        score = similarity(sets[names[i]], sets[names[j]])
+        if score.containment >= minimum:
+            found[names[i], names[j]] = score
+    return found
 
 
 def _pairs(sets: dict[str, set[int]], threshold: float, names: Iterable[str]) -> list[Pair]:
@@ -86,12 +179,11 @@ def _pairs(sets: dict[str, set[int]], threshold: float, names: Iterable[str]) ->
     return sorted(pairs, key=lambda p: (-p.similarity, p.a, p.b))
 
 
-def _cluster_sets(sets: dict[str, set[int]], pairs: list[Pair]) -> list[set[int]]:
-    """The shingles of each cluster of near-duplicates; an unpaired text is a cluster of its own."""
-    groups = clusters((p.a, p.b) for p in pairs)
+def _clusters(sets: dict[str, set[int]], pairs: Iterable[tuple[str, str]]) -> list[list[str]]:
+    """The clusters of the PAIRS graph (lists of names); an unpaired text is a cluster of its own."""
+    groups = clusters(pairs)
     grouped = {name for group in groups for name in group}
-    merged = [set().union(*(sets[name] for name in group)) for group in groups]
-    return merged + [shingles for name, shingles in sets.items() if name not in grouped]
+    return groups + [[name] for name in sorted(sets) if name not in grouped]
 
 
 def reference_copies(texts: dict[str, str], references: Iterable[str], minimum: float = REFERENCE_SHARE):

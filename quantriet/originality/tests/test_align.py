@@ -208,6 +208,31 @@ def test_a_text_spliced_from_two_sources_says_which_passage_came_from_which():
     assert classify_sources(HONEST_A, {"sample": SAMPLE, "other": OTHER_SOURCE}).kind == ""
 
 
+def test_copies_of_one_source_are_not_a_splice_of_it():
+    """Seen from a sample: a member copied it whole, another paraphrased it, a third took its first half."""
+    copy = SAMPLE.replace("Hòa Lợi", "Long Sơn")
+    half = "\n\n".join([*SAMPLE.split("\n\n")[:2], OTHER_SOURCE.split("\n\n")[2]])
+    found = classify_sources(SAMPLE, {"copy": copy, "paraphrase": PARAPHRASE, "half": half})
+    assert found.kind == "verbatim" and found.copied == 0
+    assert found.found["copy"].kind == "verbatim" and found.found["copy"].similarity == 1.0
+    assert found.found["paraphrase"].kind == "paraphrased"
+    # The text spliced from the sample and another one is spliced, whatever else copies the sample.
+    spliced = classify_sources(half, {"sample": SAMPLE, "copy": copy, "other": OTHER_SOURCE})
+    assert spliced.kind == "spliced" and spliced.copied > 0.9
+    kinds = {name: found.kind for name, found in spliced.found.items()}
+    assert kinds == dict.fromkeys(["sample", "copy", "other"], "spliced")
+    assert all(found.similarity == spliced.copied for found in spliced.found.values())
+
+
+def test_an_alignment_seen_from_the_other_side():
+    alignment = align(PARAPHRASE, SAMPLE)
+    seen = alignment.reversed()
+    assert (seen.score_a, seen.score_b, seen.weight) == (alignment.score_b, alignment.score_a, alignment.weight)
+    assert sorted((p.b, p.a) for p in seen.pairs) == sorted((p.a, p.b) for p in alignment.pairs)
+    assert [p.a for p in seen.pairs] == sorted(p.a for p in seen.pairs)
+    assert all(SAMPLE[p.a[0] : p.a[1]] and PARAPHRASE[p.b[0] : p.b[1]] for p in seen.pairs)
+
+
 def test_honest_essays_sharing_outline_quotations_and_slogan_are_not_aligned():
     assert align(HONEST_A, HONEST_B).copied  # the title, the outline and the quotation, without the reference
     with_reference = align(HONEST_A, HONEST_B, boilerplate=[REFERENCE])

@@ -5,7 +5,7 @@ import docx
 import pytest
 from django.core.management import CommandError, call_command
 
-from . import corpus
+from . import corpus, quality
 
 
 @pytest.fixture
@@ -36,7 +36,8 @@ def test_json_output_is_exactly_the_pairs(folder):
     assert out == json.dumps(document, ensure_ascii=False) + "\n"
     assert list(document) == ["pairs"]
     rows = document["pairs"]
-    assert all(list(row) == ["a", "b", "similarity"] and row["a"] < row["b"] for row in rows)
+    assert all(list(row) == ["a", "b", "similarity", "kind"] and row["a"] < row["b"] for row in rows)
+    assert {row["kind"] for row in rows} == {"verbatim"}  # names and words changed, passages moved: no disguise
     assert all(row["similarity"] == round(row["similarity"], 3) and 0.5 <= row["similarity"] <= 1 for row in rows)
     assert [row["similarity"] for row in rows] == sorted((row["similarity"] for row in rows), reverse=True)
     expected = {tuple(sorted(n.replace("chep-2a-doi-ten.txt", "chep-2a-doi-ten.docx") for n in pair))
@@ -60,6 +61,28 @@ def test_human_report_is_vietnamese(folder):
     out, _ = run(folder)
     assert "Đã đọc 21 bài" in out and "15 cặp bài gần trùng lặp" in out
     assert "Nhóm 1 (4 bài): chep-1a-doi-tu.txt, chep-1b-dao-doan.txt, chep-1c-rut-gon.txt, mau-1-internet.txt" in out
+    assert "chep-1a-doi-tu.txt  ↔  mau-1-internet.txt  (chép nguyên văn)" in out
+
+
+def test_disguised_copies_are_paired_with_the_kind_of_copying(tmp_path):
+    """A paraphrase, a copy typed without diacritics and one spliced from three texts, among honest essays."""
+    texts = quality.texts()
+    copies = quality.copies()
+    chosen = ["para-01-kl21-giao-vien.txt", "copy-unaccented-01.txt", "copy-spliced-01.txt"]
+    names = set(chosen) | {source for name in chosen for source in copies[name]["sources"]}
+    names |= set(sorted(quality.honest())[:4])
+    for name in names:
+        (tmp_path / name).write_text(texts[name], encoding="utf-8")
+    reference = tmp_path.parent / f"{tmp_path.name}-chi-thi.txt"
+    reference.write_text("\n".join(quality.references()), encoding="utf-8")
+    rows = json.loads(run(tmp_path, "--json", "--reference", reference)[0])["pairs"]
+    found = {(row["a"], row["b"]): row["kind"] for row in rows}
+    expected = {
+        tuple(sorted((name, source))): copies[name]["kind"] for name in chosen for source in copies[name]["sources"]
+    }
+    assert found == expected
+    out, _ = run(tmp_path, "--reference", reference)
+    assert "(diễn đạt lại)" in out and "(gõ không dấu)" in out and "(ghép từ nhiều nguồn)" in out
 
 
 def test_no_pairs_and_bad_arguments(tmp_path):

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from quantriet.core.files import extract_text
+from quantriet.originality.align import kind_label
 from quantriet.originality.cluster import clusters
 from quantriet.originality.index import DEFAULT_THRESHOLD
 from quantriet.originality.scan import MAX_DF, reference_copies, scan
@@ -16,8 +17,8 @@ EXTENSIONS = {".txt", ".docx"}
 
 class Command(BaseCommand):
     help = (
-        "Tìm các cặp bài gần trùng lặp (chép, sửa từ, đảo đoạn, rút gọn, đổi tên người và địa danh) "
-        "trong mọi tệp .txt (UTF-8) và .docx của một thư mục."
+        "Tìm các cặp bài gần trùng lặp (chép, sửa từ, đảo đoạn, rút gọn, đổi tên người và địa danh, "
+        "gõ không dấu, dính chữ, diễn đạt lại, ghép nhiều nguồn) trong mọi tệp .txt (UTF-8) và .docx của một thư mục."
     )
 
     def add_arguments(self, parser):
@@ -26,7 +27,10 @@ class Command(BaseCommand):
             "--threshold",
             type=float,
             default=DEFAULT_THRESHOLD,
-            help=f"Ngưỡng trùng lặp, từ 0 đến 1: tỉ lệ bài ngắn hơn có trong bài kia (mặc định {DEFAULT_THRESHOLD})",
+            help=(
+                "Ngưỡng trùng lặp, từ 0 đến 1: tỉ lệ bài ngắn hơn có trong bài kia, hoặc được diễn đạt lại "
+                f"từ bài kia (mặc định {DEFAULT_THRESHOLD})"
+            ),
         )
         parser.add_argument("--json", action="store_true", help='In {"pairs": [...]} thay cho báo cáo')
         parser.add_argument(
@@ -95,7 +99,7 @@ class Command(BaseCommand):
 
     def write_json(self, pairs):
         rows = sorted(
-            ({"a": p.a, "b": p.b, "similarity": round(p.similarity, 3)} for p in pairs),
+            ({"a": p.a, "b": p.b, "similarity": round(p.similarity, 3), "kind": p.kind} for p in pairs),
             key=lambda row: (-row["similarity"], row["a"], row["b"]),
         )
         self.stdout.write(json.dumps({"pairs": rows}, ensure_ascii=False))
@@ -109,7 +113,7 @@ class Command(BaseCommand):
         else:
             out(f"\n{len(pairs)} cặp bài gần trùng lặp:")
             for pair in pairs:
-                out(f"  {_percent(pair.similarity):>6}  {pair.a}  ↔  {pair.b}")
+                out(f"  {_percent(pair.similarity):>6}  {pair.a}  ↔  {pair.b}  ({kind_label(pair.kind)})")
             out("\nNhóm bài gần trùng lặp:")
             for number, group in enumerate(clusters((p.a, p.b) for p in pairs), 1):
                 out(f"  Nhóm {number} ({len(group)} bài): {', '.join(group)}")
