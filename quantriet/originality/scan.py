@@ -19,7 +19,7 @@ in more than MAX_DF clusters masked, and a pair whose aligned sentences cover TH
 reported too. Every pair says what kind of copying it is (`align.KINDS`).
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,7 +27,7 @@ import numpy as np
 from . import align
 from .bulk import likely_pairs
 from .cluster import clusters
-from .compare import fingerprint, frequent_shingles, reference_share, reference_shingles, similarity
+from .compare import Similarity, fingerprint, frequent_shingles, reference_share, reference_shingles, similarity
 from .index import DEFAULT_THRESHOLD, Index
 from .minhash import LshParams, signatures_many, sketch
 
@@ -70,18 +70,66 @@ def scan(
     """
     reference = reference_shingles(references)
     sets = {name: fingerprint(text).shingles(reference) for name, text in progress(texts.items(), "Lấy dấu vân tay")}
-    sure, _ = _first_stage(sets, threshold, max_df, progress)
-    related = _related(sets, SECOND_STAGE_FROM)
+    first, _ = _first_stage(sets, threshold, max_df, progress)
+    found = _related(sets, SECOND_STAGE_FROM) | {(p.a, p.b): Similarity(p.jaccard, p.similarity, 0) for p in first}
+    related = {pair: score.containment for pair, score in found.items()}
+    sure = {(p.a, p.b): p.similarity for p in first}
     # Aligned once with the references as boilerplate to learn the families of copies (a text and
     # those that copy most of it, whatever the disguise), then again with the passages found in
     # more than MAX_DF families as boilerplate too: stock phrases, and quotations of a directive
     # given to nobody as a reference.
     _, partners = _alignments(texts, related, align.boilerplate_of(references), progress)
-    family = [(p.a, p.b) for p in sure] + [(a, b) for a, b in related if partners[a][b].score >= threshold]
+    family = [*sure, *((a, b) for a, b in related if partners[a][b].score >= threshold)]
     groups = _clusters(sets, family)
     corpus = ["\n".join(texts[name] for name in group) for group in groups]
     boilerplate = align.boilerplate_of(references, corpus=corpus, min_texts=max_df + 1)
-    return _confirmed(texts, related, sure, _alignments(texts, related, boilerplate, progress), threshold)
+    confirmed = confirm(texts, related, boilerplate=boilerplate, sure=sure, threshold=threshold, progress=progress)
+    pairs = [Pair(a, b, c.similarity, found[a, b].jaccard, c.kind) for (a, b), c in confirmed.items()]
+    return sorted(pairs, key=lambda p: (-p.similarity, p.a, p.b))
+
+
+@dataclass(frozen=True, slots=True)
+class Confirmed:
+    """A pair the second stage confirms: how much is copied (see the module), and how."""
+
+    similarity: float
+    kind: str
+
+
+def confirm(
+    texts: Mapping[Hashable, str],
+    related: Mapping[tuple[Hashable, Hashable], float],
+    *,
+    boilerplate: align.Boilerplate = align.NO_BOILERPLATE,
+    sure: Mapping[tuple[Hashable, Hashable], float] | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    copies: Collection[Hashable] | None = None,
+    progress: Callable[[Iterable, str], Iterable] = _no_progress,
+) -> dict[tuple[Hashable, Hashable], Confirmed]:
+    """The RELATED pairs of TEXTS (pair → exact containment) that are copies, with their similarity and kind.
+
+    A pair is a copy when it is SURE (pair → its first-stage similarity: kept whatever the
+    alignment), or when the sentence alignment, seen from either text with all its related texts
+    (`align.sources_of`: a text spliced from several), finds at least THRESHOLD copied. COPIES: the
+    texts whose side counts (default all; a library sample is not spliced from the essays that copy it).
+    """
+    sure = sure or {}
+    prepared, partners = _alignments(texts, related, boilerplate, progress)
+    found = {
+        name: align.sources_of(prepared[name], {other: texts[other] for other in others}, others).found
+        for name, others in partners.items()
+        if copies is None or name in copies
+    }
+    confirmed = {}
+    for a, b in related:
+        seen = [finding for finding in (found.get(a, {}).get(b), found.get(b, {}).get(a)) if finding is not None]
+        best = max([finding.similarity for finding in seen], default=0.0)
+        if (a, b) in sure:
+            kind = _kind_of(seen) or align.classify(texts[a], texts[b], partners[a][b])
+            confirmed[a, b] = Confirmed(max(sure[a, b], best), kind)
+        elif seen and best >= threshold:
+            confirmed[a, b] = Confirmed(best, _kind_of(seen))
+    return confirmed
 
 
 def scan_sets(
@@ -104,7 +152,7 @@ def _first_stage(sets: dict[str, set[int]], threshold: float, max_df: int, progr
     return _pairs(sets, threshold, progress(sorted(sets), "So khớp (lượt 2/2)")), sets
 
 
-def _alignments(texts, related: dict, boilerplate, progress):
+def _alignments(texts, related, boilerplate, progress):
     """For the RELATED pairs: name → the text prepared, and name → other name → the alignment of the
     two (name on side A)."""
     names = sorted({name for pair in related for name in pair})
@@ -114,26 +162,6 @@ def _alignments(texts, related: dict, boilerplate, progress):
         alignment = align.align(prepared[a], prepared[b])
         partners[a][b], partners[b][a] = alignment, alignment.reversed()
     return prepared, partners
-
-
-def _confirmed(texts, related: dict, sure: list[Pair], aligned, threshold: float) -> list[Pair]:
-    """SURE and the RELATED pairs the alignment (ALIGNED) confirms, with their kind of copying, most similar first."""
-    exact = {(pair.a, pair.b): pair for pair in sure}
-    prepared, partners = aligned
-    found = {
-        name: align.sources_of(prepared[name], {other: texts[other] for other in others}, others).found
-        for name, others in partners.items()
-    }
-    pairs = []
-    for (a, b), score in related.items():
-        seen = [finding for finding in (found[a].get(b), found[b].get(a)) if finding is not None]
-        best = max([finding.similarity for finding in seen], default=0.0)
-        if (a, b) in exact:
-            kind = _kind_of(seen) or align.classify(texts[a], texts[b], partners[a][b])
-            pairs.append(Pair(a, b, max(exact[a, b].similarity, best), score.jaccard, kind))
-        elif seen and best >= threshold:
-            pairs.append(Pair(a, b, best, score.jaccard, _kind_of(seen)))
-    return sorted(pairs, key=lambda p: (-p.similarity, p.a, p.b))
 
 
 def _kind_of(seen: list[align.Found]) -> str:
