@@ -26,6 +26,7 @@ from quantriet.core.api import MAX_ID, TAGS, Pages, TextIn
 from . import services
 from .access import access_essay_plan
 from .models import Essay, EssayVerdict
+from .text import word_count
 
 router = Router(tags=[TAGS["essays"]])
 
@@ -124,7 +125,7 @@ class VersionOut(Schema):
 
     @staticmethod
     def resolve_words(version):
-        return len(version.text.split())
+        return word_count(version.text)
 
 
 class EssayDetailOut(EssayOut):

@@ -16,6 +16,8 @@ from quantriet.core.models import StoredFile
 from quantriet.org.models import Member, Organization, granted_q
 from quantriet.study.models import StudyPlan
 
+from .text import word_count
+
 
 class EssaySource(models.TextChoices):
     TYPED = "go_truc_tiep", "Gõ trực tiếp"
@@ -61,7 +63,7 @@ class Essay(models.Model):
 
     @property
     def words(self):
-        return len(self.text.split())
+        return word_count(self.text)
 
 
 def essay_file_path(instance, filename):
@@ -239,8 +241,9 @@ VERDICT_EXPLANATIONS = {
 class EssayVerdict(models.Model):
     """What the originality check found in an essay's current text; replaced at every submission.
 
-    ``duplicates`` is a list of {"essay": id, "score": containment} for the near-duplicate essays
-    of the same plan (kept symmetric: each lists the other); ``reference_share`` is the share of
+    ``duplicates`` is a list of {"essay": id, "score": similarity, "kind": kind of copying} for the
+    near-duplicate essays of the same plan (kept symmetric: each lists the other; the kinds are
+    `originality.align.KINDS` joined by "_", shown by `align.kind_label`); ``reference_share`` is the share of
     the essay's shingles found in the plan's documents; ``generic_evidence`` holds what
     `originality.generic` found (names, figures, commitments).
     """
@@ -253,6 +256,7 @@ class EssayVerdict(models.Model):
         SampleEssay, verbose_name="bài mẫu gần nhất", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     sample_score = models.FloatField("mức trùng bài mẫu", default=0)
+    sample_kind = models.CharField("cách chép bài mẫu", max_length=60, blank=True, default="")
     generic_score = models.FloatField("mức liên hệ cụ thể", default=0)
     generic_evidence = models.JSONField("căn cứ liên hệ", default=dict, blank=True)
     computed_at = models.DateTimeField("kiểm tra lúc", default=timezone.now, db_index=True)

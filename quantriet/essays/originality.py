@@ -34,6 +34,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import count, islice
 
@@ -46,14 +47,16 @@ from django_tasks import task
 from quantriet.core.audit import audit_record
 from quantriet.core.jobs import JobError, job_active, job_create, job_run
 from quantriet.core.models import Job
+from quantriet.originality import align
 from quantriet.originality.bulk import (
-    LIKELY_FROM,
     Printed,
     band_keys_of,
     candidate_pairs,
     joined,
+    likely_across,
     likely_pairs,
     print_chunks,
+    sketch_texts,
 )
 from quantriet.originality.compare import (
     Fingerprint,
@@ -65,22 +68,28 @@ from quantriet.originality.compare import (
 from quantriet.originality.db import DatabaseStorage
 from quantriet.originality.generic import GENERIC_BELOW, GenericReport, generic_report
 from quantriet.originality.index import DEFAULT_THRESHOLD, Index
-from quantriet.originality.scan import REFERENCE_SHARE
+from quantriet.originality.models import OriginalitySignature
+from quantriet.originality.scan import ESTIMATED_FROM, REFERENCE_SHARE, SECOND_STAGE_FROM, Confirmed, confirm
 from quantriet.study.models import StudyPlan
 
 from .models import Essay, EssayVerdict, SampleEssay, VerdictLabel
-from .text import clean_text
+from .text import clean_text, word_count
 
 log = logging.getLogger(__name__)
 
 ESSAY, SAMPLE = "essay", "sample"
-SAMPLES_SCOPE = "samples"
 #: Kinds of the background jobs (core.Job) of this module.
 RESCAN_KIND, RECHECK_KIND = "essays.rescan", "essays.sample_recheck"
 #: At most this many essay ids are kept in a recheck job's result (and so in its audit entry).
 MAX_LISTED = 1000
 #: An essay (or sample) is reported when this share of the shorter text is found in the other.
 THRESHOLD = DEFAULT_THRESHOLD
+#: The essays of one cell are all compared with each other (neighbours copy each other, and a
+#: paraphrase shares too little to be proposed by the LSH bands) when the cell has at most this many.
+CELL_WHOLE_MAX = 500
+#: An essay covering at least this share of another copies all of it: the other is not spliced
+#: from it (see `_seen_from`), so its side need not be looked at.
+WHOLE = 1 - align.SPLICED_PART
 
 
 def plan_scope(plan_id: int) -> str:
@@ -105,6 +114,11 @@ def plan_reference(plan: StudyPlan) -> frozenset[int]:
     return _reference(tuple(body for _, body in plan_reference_texts(plan)))
 
 
+def plan_boilerplate(plan: StudyPlan) -> align.Boilerplate:
+    """PLAN's documents as the sentence aligner's boilerplate (cached per process on their text)."""
+    return align.boilerplate_of(tuple(body for _, body in plan_reference_texts(plan)))
+
+
 # ---------------------------------------------------------------- the sample library
 
 
@@ -118,8 +132,7 @@ def sample_add(actor, title: str, text: str, source_url: str = "") -> SampleEssa
     sample = SampleEssay.objects.create(
         title=title.strip()[:300], text=clean_text(text), source_url=source_url.strip(), uploaded_by=actor
     )
-    index_sample(sample)
-    audit_record(actor, "essay.sample_add", sample, None, {"title": sample.title, "words": len(sample.text.split())})
+    audit_record(actor, "essay.sample_add", sample, None, {"title": sample.title, "words": word_count(sample.text)})
     job = job_create(
         actor,
         RECHECK_KIND,
@@ -136,10 +149,37 @@ def sample_key(sample_id: int) -> str:
     return f"sample:{sample_id}"
 
 
-def index_sample(sample: SampleEssay):
-    found = fingerprint(sample.text).sketch()
-    if found is not None:
-        Index(storage=DatabaseStorage(SAMPLES_SCOPE)).add((SAMPLE, sample.pk), found)
+@dataclass(frozen=True, slots=True)
+class SampleTable:
+    """The whole sketch of every sample of the library, to compare an essay with all of them at once."""
+
+    ids: list[int]
+    signatures: np.ndarray
+    sizes: np.ndarray
+
+    def likely(self, signatures: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+        """(row, sample id) of the rows of SIGNATURES estimated to share ESTIMATED_FROM with a sample."""
+        found = likely_across(signatures, sizes, self.signatures, self.sizes, ESTIMATED_FROM)
+        ids = np.array(self.ids, dtype=np.int64)
+        return np.stack([found[:, 0], ids[found[:, 1]]], axis=1) if len(found) else found
+
+
+_sample_tables: dict[tuple[int, ...], SampleTable] = {}
+
+
+def sample_table() -> SampleTable:
+    """The library's sketches, made again (in this process) only when a sample was added or removed.
+
+    A sample is not edited once in the library (the pages add and list; the admin shows it read only).
+    """
+    ids = tuple(SampleEssay.objects.order_by("pk").values_list("pk", flat=True))
+    table = _sample_tables.get(ids)
+    if table is None:
+        texts = dict(SampleEssay.objects.filter(pk__in=ids).values_list("pk", "text"))
+        signatures, sizes = sketch_texts([texts[pk] for pk in ids])
+        _sample_tables.clear()
+        _sample_tables[ids] = table = SampleTable(list(ids), signatures, sizes)
+    return table
 
 
 # ---------------------------------------------------------------- the verdict
@@ -157,39 +197,89 @@ def _index_essay(essay: Essay, reference: frozenset[int]) -> tuple[Fingerprint, 
     return printed, found
 
 
-def _duplicates(essay: Essay, printed: Fingerprint, found, reference: frozenset[int]) -> list[dict]:
-    """The essays of the same plan sharing at least THRESHOLD of the shorter text, confirmed exactly.
+def _related_texts(essay: Essay, printed: Fingerprint, found, reference, essays: bool = True) -> dict:
+    """The texts that share at least SECOND_STAGE_FROM of the shorter one's shingles with ESSAY, boilerplate aside.
 
-    The LSH candidates whose sketches estimate them below LIKELY_FROM are not compared (see `bulk`).
+    (ESSAY, id) or (SAMPLE, id) → (text, exact containment). Essays of the plan are proposed by the
+    LSH index, and those of the same cell all (when ESSAYS); samples by comparing the essay's whole
+    sketch with every sample's. The proposals estimated below ESTIMATED_FROM are not compared.
     """
-    if found is None:
-        return []
-    storage = DatabaseStorage(plan_scope(essay.plan_id))
-    candidates = [key for key in Index(storage=storage).candidates(found) if key[0] == ESSAY and key[1] != essay.pk]
-    sketches = storage.sketches(candidates)
-    keys = [doc_id for (_, doc_id), other in sketches.items() if found.containment(other) >= LIKELY_FROM]
+    proposed = {ESSAY: [], SAMPLE: []}
+    if essays and found is not None:
+        storage = DatabaseStorage(plan_scope(essay.plan_id))
+        keys = {key for key in Index(storage=storage).candidates(found) if key[0] == ESSAY}
+        keys |= {(ESSAY, pk) for pk in _cell_mates(essay)}
+        keys.discard((ESSAY, essay.pk))
+        sketches = storage.sketches(keys)
+        proposed[ESSAY] = [pk for (_, pk), other in sketches.items() if found.containment(other) >= ESTIMATED_FROM]
+    whole = printed.sketch()
+    if whole is not None:
+        likely = sample_table().likely(whole.signature[None, :], np.array([whole.size]))
+        proposed[SAMPLE] = likely[:, 1].tolist()
+    essays_found = Essay.objects.filter(plan_id=essay.plan_id, pk__in=proposed[ESSAY]).values_list("pk", "text")
+    samples_found = SampleEssay.objects.filter(pk__in=proposed[SAMPLE]).values_list("pk", "text")
+    texts = {(ESSAY, pk): text for pk, text in essays_found} | {(SAMPLE, pk): text for pk, text in samples_found}
     mine = printed.shingles(reference)
-    result = []
-    for pk, text in Essay.objects.filter(plan_id=essay.plan_id, pk__in=keys).values_list("pk", "text"):
-        score = similarity(mine, fingerprint(text).shingles(reference)).containment
-        if score >= THRESHOLD:
-            result.append({"essay": pk, "score": round(score, 3)})
-    return sorted(result, key=lambda d: (-d["score"], d["essay"]))
+    shares = {key: similarity(mine, fingerprint(text).shingles(reference)).containment for key, text in texts.items()}
+    return {key: (texts[key], share) for key, share in shares.items() if share >= SECOND_STAGE_FROM}
 
 
-def _best_sample(printed: Fingerprint, reference: frozenset[int]) -> tuple[SampleEssay | None, float]:
-    found = printed.sketch()
-    if found is None:
-        return None, 0.0
-    index = Index(storage=DatabaseStorage(SAMPLES_SCOPE))
-    keys = [doc_id for doc_type, doc_id in index.candidates(found) if doc_type == SAMPLE]
-    mine = printed.shingles(reference)
-    best, best_score = None, 0.0
-    for sample in SampleEssay.objects.filter(pk__in=keys).order_by("pk"):
-        score = similarity(mine, fingerprint(sample.text).shingles(reference)).containment
-        if score > best_score:
-            best, best_score = sample, score
-    return best, round(best_score, 3)
+def _cell_mates(essay: Essay) -> list[int]:
+    """The other essays of ESSAY's plan written in its cell, when the cell has at most CELL_WHOLE_MAX."""
+    mates = list(
+        Essay.objects.filter(plan_id=essay.plan_id, cell_id=essay.cell_id).values_list("pk", flat=True)[
+            : CELL_WHOLE_MAX + 1
+        ]
+    )
+    return mates if len(mates) <= CELL_WHOLE_MAX else []
+
+
+def _findings(key: tuple, text: str, related: dict, boilerplate: align.Boilerplate) -> dict[tuple, Confirmed]:
+    """Of the RELATED texts (key → (text, containment)), those the text KEY copies or is copied by (`scan.confirm`)."""
+    pairs = {(key, other): share for other, (_, share) in related.items()}
+    confirmed = confirm(
+        {key: text, **{other: other_text for other, (other_text, _) in related.items()}},
+        pairs,
+        boilerplate=boilerplate,
+        sure={pair: share for pair, share in pairs.items() if share >= THRESHOLD},
+        threshold=THRESHOLD,
+        copies={key, *(other for other in related if other[0] == ESSAY)},
+    )
+    return {other: found for (_, other), found in confirmed.items()}
+
+
+def _duplicates_of(findings: dict[tuple, Confirmed]) -> list[dict]:
+    """The essays among FINDINGS as a verdict lists them: most similar first."""
+    listed = [_listed(pk, found) for (doc_type, pk), found in findings.items() if doc_type == ESSAY]
+    return sorted(listed, key=lambda d: (-d["score"], d["essay"]))
+
+
+def _listed(pk: int, found: Confirmed) -> dict:
+    return {"essay": pk, "score": round(found.similarity, 3), "kind": found.kind}
+
+
+def _best_sample(findings: dict[tuple, Confirmed]) -> tuple[SampleEssay | None, float, str]:
+    """The sample among FINDINGS the essay copies most: (sample, similarity, kind of copying)."""
+    samples = {pk: found for (doc_type, pk), found in findings.items() if doc_type == SAMPLE}
+    if not samples:
+        return None, 0.0, ""
+    pk = max(samples, key=lambda pk: (samples[pk].similarity, -pk))
+    return SampleEssay.objects.get(pk=pk), round(samples[pk].similarity, 3), samples[pk].kind
+
+
+def _seen_from(other_id: int, reference, boilerplate) -> dict[tuple, Confirmed]:
+    """What the essay OTHER_ID copies or is copied by, seen from its side with all that it resembles.
+
+    A text spliced from three essays takes a third of each: seen from each source it is only a
+    passage, seen from the splice (with its other sources) a copy. `essay_check` asks this of the
+    essays it shares only a part with, as the bulk rescan looks at every pair from both sides.
+    """
+    other = Essay.objects.filter(pk=other_id).first()
+    if other is None:
+        return {}
+    printed = fingerprint(other.text)
+    related = _related_texts(other, printed, printed.sketch(reference), reference)
+    return _findings((ESSAY, other.pk), other.text, related, boilerplate)
 
 
 def label_for(verdict: EssayVerdict) -> str:
@@ -205,26 +295,22 @@ def label_for(verdict: EssayVerdict) -> str:
     return VerdictLabel.ORIGINAL
 
 
-def _verdict(essay: Essay, printed: Fingerprint, duplicates: list[dict], reference: frozenset[int]) -> EssayVerdict:
+def _verdict(essay: Essay, printed: Fingerprint, duplicates: list[dict], best, reference) -> EssayVerdict:
     verdict = EssayVerdict.objects.filter(essay=essay).first() or EssayVerdict(essay=essay)
-    _fill(
-        verdict,
-        duplicates,
-        reference_share(printed, reference),
-        _best_sample(printed, reference),
-        generic_report(essay.text),
-        timezone.now(),
-    )
+    _fill(verdict, duplicates, reference_share(printed, reference), best, generic_report(essay.text), timezone.now())
     verdict.save()
     return verdict
 
 
 def _fill(verdict: EssayVerdict, duplicates: list[dict], share: float, best, report: GenericReport, now):
-    """Set every finding of VERDICT and its label (not saved)."""
-    sample, sample_score = best
+    """Set every finding of VERDICT and its label (not saved). BEST: (sample, similarity, kind)."""
+    sample, sample_score, sample_kind = best
     verdict.duplicates = duplicates
     verdict.reference_share = round(share, 3)
-    verdict.sample, verdict.sample_score = (sample, sample_score) if sample_score >= THRESHOLD else (None, 0.0)
+    if sample_score >= THRESHOLD:
+        verdict.sample, verdict.sample_score, verdict.sample_kind = sample, sample_score, sample_kind
+    else:
+        verdict.sample, verdict.sample_score, verdict.sample_kind = None, 0.0, ""
     verdict.generic_score = report.score
     verdict.generic_evidence = {
         "names": report.names[:20],
@@ -238,22 +324,58 @@ def _fill(verdict: EssayVerdict, duplicates: list[dict], share: float, best, rep
 @transaction.atomic
 def essay_check(essay: Essay) -> EssayVerdict:
     """Index ESSAY's current text and replace its verdict; keep the other essays' lists symmetric."""
-    reference = plan_reference(essay.plan)
+    reference, boilerplate = plan_reference(essay.plan), plan_boilerplate(essay.plan)
     printed, found = _index_essay(essay, reference)
-    duplicates = _duplicates(essay, printed, found, reference)
+    related = _related_texts(essay, printed, found, reference)
+    findings = _findings((ESSAY, essay.pk), essay.text, related, boilerplate)
     previous = EssayVerdict.objects.filter(essay=essay).values_list("duplicates", flat=True).first() or []
-    verdict = _verdict(essay, printed, duplicates, reference)
-    scores = {d["essay"]: d["score"] for d in duplicates}
-    touched = scores.keys() | {d["essay"] for d in previous}
+    # The essays sharing a part with this one (or paired with its earlier text), seen from their side.
+    sharing = {pk for doc_type, pk in related if doc_type == ESSAY} | {d["essay"] for d in previous}
+    whole = {pk for (doc_type, pk), found in findings.items() if doc_type == ESSAY and found.covered[1] >= WHOLE}
+    elsewhere = []
+    for other_id in sorted(sharing - whole):
+        seen = _seen_from(other_id, reference, boilerplate)
+        if (ESSAY, essay.pk) in seen:
+            theirs = seen.pop((ESSAY, essay.pk))
+            mine = findings.get((ESSAY, other_id))
+            findings[(ESSAY, other_id)] = mine.joined(theirs) if mine else theirs
+        elsewhere += [(other_id, pk, found) for (doc_type, pk), found in seen.items() if doc_type == ESSAY]
+    duplicates = _duplicates_of(findings)
+    verdict = _verdict(essay, printed, duplicates, _best_sample(findings), reference)
+    listed = {d["essay"]: d for d in duplicates}
+    touched = listed.keys() | {d["essay"] for d in previous}
     for other in EssayVerdict.objects.select_for_update().filter(essay_id__in=touched).order_by("pk"):
         kept = [d for d in other.duplicates if d["essay"] != essay.pk]
-        if other.essay_id in scores:
-            kept.append({"essay": essay.pk, "score": scores[other.essay_id]})
+        if other.essay_id in listed:
+            kept.append({**listed[other.essay_id], "essay": essay.pk})
         other.duplicates = sorted(kept, key=lambda d: (-d["score"], d["essay"]))
         other.label = label_for(other)
         other.computed_at = verdict.computed_at  # its pairs changed: the fidelity rollups look for this
         other.save(update_fields=["duplicates", "label", "computed_at"])
+    _pair_elsewhere(elsewhere, verdict.computed_at)
     return verdict
+
+
+def _pair_elsewhere(pairs: list[tuple[int, int, Confirmed]], now):
+    """List the (essay, essay, finding) PAIRS on both verdicts, joined with what they list already: a
+    splice whose last source just came in is a copy of its earlier sources too."""
+    wanted: dict[int, dict[int, Confirmed]] = {}
+    for a, b, found in pairs:
+        wanted.setdefault(a, {})[b] = found
+        wanted.setdefault(b, {})[a] = found
+    for verdict in EssayVerdict.objects.select_for_update().filter(essay_id__in=wanted).order_by("pk"):
+        listed = {d["essay"]: d for d in verdict.duplicates}
+        for pk, found in wanted[verdict.essay_id].items():
+            held = listed.get(pk)
+            if held is not None:
+                found = Confirmed(held["score"], held.get("kind", "verbatim")).joined(found)
+            listed[pk] = _listed(pk, found)
+        duplicates = sorted(listed.values(), key=lambda d: (-d["score"], d["essay"]))
+        if duplicates != verdict.duplicates:
+            verdict.duplicates = duplicates
+            verdict.label = label_for(verdict)
+            verdict.computed_at = now
+            verdict.save(update_fields=["duplicates", "label", "computed_at"])
 
 
 @transaction.atomic
@@ -271,16 +393,41 @@ def essay_recheck(essay_id: int) -> tuple[EssayVerdict | None, str | None]:
     if previous is None:
         return essay_check(essay), None
     reference = plan_reference(essay.plan)
-    return _verdict(essay, fingerprint(essay.text), previous.duplicates, reference), previous.label
+    printed = fingerprint(essay.text)
+    related = _related_texts(essay, printed, None, reference, essays=False)
+    findings = _findings((ESSAY, essay.pk), essay.text, related, plan_boilerplate(essay.plan))
+    return _verdict(essay, printed, previous.duplicates, _best_sample(findings), reference), previous.label
 
 
 def sample_candidates(sample: SampleEssay) -> list[int]:
-    """Ids of the essays of any plan that the LSH index proposes for SAMPLE (not yet confirmed)."""
-    found = fingerprint(sample.text).sketch()
-    if found is None:
+    """Ids of the essays of any plan whose stored sketch is estimated to share ESTIMATED_FROM with SAMPLE.
+
+    Every essay's sketch is read (in batches) and compared with the sample's whole sketch, as an
+    essay submitted now is compared with every sample: a paraphrase shares too little to be
+    proposed by the LSH bands. Not yet confirmed.
+    """
+    signatures, sizes = sketch_texts([sample.text])
+    if not sizes[0]:
         return []
-    index = Index(storage=DatabaseStorage())  # no scope: every plan's essays
-    return sorted(doc_id for doc_type, doc_id in index.candidates(found) if doc_type == ESSAY)
+    found = []
+    rows = OriginalitySignature.objects.filter(doc_type=ESSAY).values_list("doc_id", "sketch", "size")
+    for batch in _batches(rows.iterator(chunk_size=SKETCH_BATCH), SKETCH_BATCH):
+        ids = np.array([doc_id for doc_id, _, _ in batch], dtype=np.int64)
+        stored = np.frombuffer(b"".join(bytes(data) for _, data, _ in batch), dtype="<u4").reshape(len(batch), -1)
+        stored_sizes = np.array([size for _, _, size in batch], dtype=np.int64)
+        likely = likely_across(stored.astype(np.uint32), stored_sizes, signatures, sizes, ESTIMATED_FROM)
+        found.extend(ids[likely[:, 0]].tolist())
+    return sorted(found)
+
+
+#: Stored sketches read per round of `sample_candidates`.
+SKETCH_BATCH = 5000
+
+
+def _batches(items: Iterable, size: int):
+    items = iter(items)
+    while batch := list(islice(items, size)):
+        yield batch
 
 
 def sample_recheck(sample: SampleEssay, progress: Callable[[int, int], None] | None = None) -> dict:
@@ -346,8 +493,8 @@ def plan_rescan(plan: StudyPlan, progress: Callable[[Iterable, int], Iterable] =
     """
     clock = _Clock(plan.pk)
     reference = plan_reference(plan)
-    rows = list(Essay.objects.filter(plan=plan).order_by("pk").values_list("pk", "text"))
-    ids, texts = [pk for pk, _ in rows], [text for _, text in rows]
+    rows = list(Essay.objects.filter(plan=plan).order_by("pk").values_list("pk", "text", "cell_id"))
+    ids, texts, cells = [row[0] for row in rows], [row[1] for row in rows], [row[2] for row in rows]
     clock.lap("read %s essays", len(ids))
     ticks = iter(progress(range(len(ids)), len(ids)))
     parts, done = [], 0
@@ -360,10 +507,8 @@ def plan_rescan(plan: StudyPlan, progress: Callable[[Iterable, int], Iterable] =
     deque(ticks, maxlen=0)
     printed = joined(parts)
     clock.lap("sketched and indexed")
-    duplicates = _plan_duplicates(ids, texts, printed, reference)
-    clock.lap("paired %s essays", len(duplicates))
-    samples = _plan_samples(texts, printed, reference)
-    clock.lap("compared with the samples")
+    duplicates, samples = _plan_findings(ids, texts, cells, printed, reference, plan_boilerplate(plan))
+    clock.lap("paired %s essays, %s with a sample", len(duplicates), len(samples))
     counts = dict.fromkeys(VerdictLabel.values, 0)
     held = {v.essay_id: v for v in EssayVerdict.objects.filter(essay__plan=plan)}
     now = timezone.now()
@@ -371,7 +516,7 @@ def plan_rescan(plan: StudyPlan, progress: Callable[[Iterable, int], Iterable] =
     for i, pk in progress(enumerate(ids), len(ids)):
         verdict = held.get(pk) or EssayVerdict(essay_id=pk)
         share = float(printed.reference_shares[i])
-        _fill(verdict, duplicates.get(pk, []), share, samples.get(i, (None, 0.0)), printed.generic[i], now)
+        _fill(verdict, duplicates.get(pk, []), share, samples.get(pk, (None, 0.0, "")), printed.generic[i], now)
         (changed if verdict.pk else added).append(verdict)
         counts[verdict.label] += 1
     with transaction.atomic():
@@ -395,8 +540,8 @@ class _Clock:
 
 #: What a rescan writes on every verdict, and how many rows per statement.
 VERDICT_FIELDS = [
-    "label", "duplicates", "reference_share", "sample", "sample_score", "generic_score", "generic_evidence",
-    "computed_at",
+    "label", "duplicates", "reference_share", "sample", "sample_score", "sample_kind", "generic_score",
+    "generic_evidence", "computed_at",
 ]  # fmt: skip
 VERDICT_BATCH = 1000
 
@@ -413,53 +558,63 @@ def _reindex(plan: StudyPlan, ids: list[int], printed: Printed):
         storage.remove((ESSAY, ids[i]))
 
 
-def _plan_duplicates(ids, texts, printed: Printed, reference) -> dict[int, list[dict]]:
-    """Essay id → its near-duplicates among IDS, as `_duplicates` finds them, both ways."""
+def _plan_findings(ids, texts, cells, printed: Printed, reference, boilerplate):
+    """Essay id → its near-duplicates among IDS, and essay id → (best sample, similarity, kind), as
+    `essay_check` finds them: the same proposals (LSH band pairs of the essays, the essays of each
+    cell with each other, every sample compared whole), the same exact comparison, the same second
+    stage (`scan.confirm`), both ways. CELLS: the cell of each essay.
+    """
     keys = band_keys_of(printed.signatures, printed.sizes, Index().params)
-    pairs = likely_pairs(printed.signatures, printed.sizes, candidate_pairs(keys))
-    shingles = {}
-    found: dict[int, list[dict]] = {}
-    for a, b in pairs.tolist():
-        for i in (a, b):
-            if i not in shingles:
-                shingles[i] = fingerprint(texts[i]).shingles(reference)
-        score = similarity(shingles[a], shingles[b]).containment
-        if score >= THRESHOLD:
-            found.setdefault(ids[a], []).append({"essay": ids[b], "score": round(score, 3)})
-            found.setdefault(ids[b], []).append({"essay": ids[a], "score": round(score, 3)})
-    return {pk: sorted(listed, key=lambda d: (-d["score"], d["essay"])) for pk, listed in found.items()}
+    proposed = np.unique(np.concatenate([candidate_pairs(keys), _cell_pairs(cells)]), axis=0)
+    pairs = likely_pairs(printed.signatures, printed.sizes, proposed, ESTIMATED_FROM).tolist()
+    table = sample_table()
+    with_samples = table.likely(printed.whole_signatures, printed.whole_sizes).tolist()
+    sample_texts = dict(SampleEssay.objects.filter(pk__in={pk for _, pk in with_samples}).values_list("pk", "text"))
+    shingles: dict[tuple, set[int]] = {}
+
+    def shingles_of(key, text):
+        if key not in shingles:
+            shingles[key] = fingerprint(text).shingles(reference)
+        return shingles[key]
+
+    related, found_texts = {}, {}
+    proposals = [((ESSAY, ids[a]), texts[a], (ESSAY, ids[b]), texts[b]) for a, b in pairs]
+    proposals += [((ESSAY, ids[i]), texts[i], (SAMPLE, pk), sample_texts[pk]) for i, pk in with_samples]
+    for key_a, text_a, key_b, text_b in proposals:
+        share = similarity(shingles_of(key_a, text_a), shingles_of(key_b, text_b)).containment
+        if share >= SECOND_STAGE_FROM:
+            related[key_a, key_b] = share
+            found_texts[key_a], found_texts[key_b] = text_a, text_b
+    confirmed = confirm(
+        found_texts,
+        related,
+        boilerplate=boilerplate,
+        sure={pair: share for pair, share in related.items() if share >= THRESHOLD},
+        threshold=THRESHOLD,
+        copies={key for key in found_texts if key[0] == ESSAY},
+    )
+    duplicates: dict[int, dict[tuple, Confirmed]] = {}
+    for ((_, a), (doc_type, b)), found in confirmed.items():
+        duplicates.setdefault(a, {})[(doc_type, b)] = found
+        if doc_type == ESSAY:
+            duplicates.setdefault(b, {})[(ESSAY, a)] = found
+    listed = {pk: _duplicates_of(findings) for pk, findings in duplicates.items()}
+    samples = {pk: best for pk, findings in duplicates.items() if (best := _best_sample(findings))[0] is not None}
+    return {pk: found for pk, found in listed.items() if found}, samples
 
 
-def _plan_samples(texts, printed: Printed, reference) -> dict[int, tuple[SampleEssay, float]]:
-    """Essay index → (best sample, score) as `_best_sample` finds it, for the essays with a sample candidate."""
-    samples = {sample.pk: sample for sample in SampleEssay.objects.order_by("pk")}
-    if not samples:
-        return {}
-    # Sketched here from their texts (a few hundred), so a rescan does not depend on the samples' index.
-    params = Index().params
-    prints = {pk: fingerprint(sample.text) for pk, sample in samples.items()}
-    sketches = {pk: found for pk, printed_sample in prints.items() if (found := printed_sample.sketch()) is not None}
-    sample_ids = list(sketches)
-    sample_keys = params.band_keys_many(np.array([sketch.signature for sketch in sketches.values()]))
-    essay_keys = band_keys_of(printed.whole_signatures, printed.whole_sizes, params)
-    candidates: dict[int, set[int]] = {}
-    for band in range(params.bands):
-        by_key = {}
-        for row, key in enumerate(sample_keys[:, band].tolist()):
-            by_key.setdefault(key, []).append(sample_ids[row])
-        for i in np.flatnonzero(np.isin(essay_keys[:, band], sample_keys[:, band])).tolist():
-            candidates.setdefault(i, set()).update(by_key[int(essay_keys[i, band])])
-    theirs = {pk: prints[pk].shingles(reference) for pk in sample_ids}
-    best = {}
-    for i, pks in candidates.items():
-        mine = fingerprint(texts[i]).shingles(reference)
-        top, top_score = None, 0.0
-        for pk in sorted(pks):
-            score = similarity(mine, theirs[pk]).containment
-            if score > top_score:
-                top, top_score = samples[pk], score
-        best[i] = (top, round(top_score, 3))
-    return best
+def _cell_pairs(cells: list[int]) -> np.ndarray:
+    """The (i, j) pairs, i < j, of essays of one cell, for the cells of at most CELL_WHOLE_MAX essays."""
+    by_cell: dict[int, list[int]] = {}
+    for i, cell in enumerate(cells):
+        by_cell.setdefault(cell, []).append(i)
+    found = [np.zeros((0, 2), dtype=np.int64)]
+    for members in by_cell.values():
+        if 1 < len(members) <= CELL_WHOLE_MAX:
+            rows = np.array(members, dtype=np.int64)
+            first, second = np.triu_indices(len(rows), 1)
+            found.append(np.stack([rows[first], rows[second]], axis=1))
+    return np.concatenate(found)
 
 
 def plan_rescan_start(actor, plan: StudyPlan) -> tuple[Job, bool]:

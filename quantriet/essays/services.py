@@ -49,7 +49,7 @@ from .models import (
     band_label,
 )
 from .originality import essay_check
-from .text import clean_text
+from .text import clean_text, word_count
 
 #: Shortest and longest essay accepted (a real thu hoạch runs to some 500 words).
 MIN_WORDS = 50
@@ -114,7 +114,7 @@ def submission_refusal(plan: StudyPlan, member, essay=None, at=None) -> Validati
 def _check_text(text: str):
     if len(text) > MAX_CHARS:
         raise ValidationError(f"Bài thu hoạch quá dài (tối đa {MAX_CHARS:,} ký tự).".replace(",", "."), "invalid")
-    words = len(text.split())
+    words = word_count(text)
     if words < MIN_WORDS:
         raise ValidationError(f"Bài thu hoạch quá ngắn: {words} từ, cần ít nhất {MIN_WORDS} từ.", "invalid")
 

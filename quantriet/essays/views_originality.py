@@ -38,6 +38,7 @@ from quantriet.originality.compare import fingerprint, shared_passages
 from . import originality
 from .access import access_essay, access_essay_plan, access_sample
 from .models import Essay, EssayVerdict, SampleEssay
+from .text import word_count
 
 KIND_ESSAY, KIND_SAMPLE, KIND_DOCUMENT = "bai", "mau", "van-ban"
 
@@ -55,7 +56,7 @@ def _sample_from_post(request):
         text = extract_text(upload.name, upload.read())
     if not title:
         raise ValidationError("Hãy nhập tiêu đề bài mẫu.")
-    if len(text.split()) < 50:
+    if word_count(text) < 50:
         raise ValidationError("Bài mẫu quá ngắn (cần ít nhất 50 từ).")
     url = request.POST.get("source_url", "").strip()
     if url and not url.startswith(("http://", "https://")):

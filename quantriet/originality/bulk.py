@@ -152,9 +152,36 @@ def likely_pairs(signatures: np.ndarray, sizes: np.ndarray, pairs: np.ndarray, m
     for start in range(0, len(pairs), _PAIR_BLOCK):
         a, b = pairs[start : start + _PAIR_BLOCK].T
         jaccard = (signatures[a] == signatures[b]).sum(axis=1) / NUM_PERM
-        shared = jaccard * (sizes[a] + sizes[b]) / (1 + jaccard)
-        keep[start : start + len(a)] = np.minimum(1.0, shared / np.minimum(sizes[a], sizes[b])) >= minimum
+        keep[start : start + len(a)] = _estimate(jaccard, sizes[a], sizes[b]) >= minimum
     return pairs[keep]
+
+
+def likely_across(
+    signatures: np.ndarray, sizes: np.ndarray, others: np.ndarray, other_sizes: np.ndarray, minimum: float
+):
+    """The (i, j) of every row i of SIGNATURES and row j of OTHERS whose estimated containment reaches MINIMUM.
+
+    Every row against every other one (a sample library against a plan's essays), in blocks of
+    _PAIR_BLOCK comparisons of two sketches; rows of size 0 (no sketch) match nothing.
+    """
+    found = [np.zeros((0, 2), dtype=np.int64)]
+    if not len(others):
+        return found[0]
+    block = max(1, _PAIR_BLOCK // len(others))
+    for start in range(0, len(signatures), block):
+        part = signatures[start : start + block]
+        jaccard = (part[:, None, :] == others[None, :, :]).sum(axis=2) / NUM_PERM
+        estimate = _estimate(jaccard, sizes[start : start + block, None], other_sizes[None, :])
+        rows, columns = np.nonzero(estimate >= minimum)
+        found.append(np.stack([rows + start, columns], axis=1))
+    return np.concatenate(found)
+
+
+def _estimate(jaccard: np.ndarray, size_a: np.ndarray, size_b: np.ndarray) -> np.ndarray:
+    """The containment (share of the smaller set in the other) a Jaccard estimate means for sets of these sizes."""
+    shared = jaccard * (size_a + size_b) / (1 + jaccard)
+    smaller = np.minimum(size_a, size_b)
+    return np.where(smaller > 0, np.minimum(1.0, shared / np.maximum(smaller, 1)), 0.0)
 
 
 def band_keys_of(printed_signatures: np.ndarray, sizes: np.ndarray, params: LshParams) -> np.ndarray:

@@ -94,6 +94,14 @@ class Confirmed:
 
     similarity: float
     kind: str
+    #: The share of each text of the pair (a, b) covered by the sentences the two have aligned.
+    covered: tuple[float, float] = (0.0, 0.0)
+
+    def joined(self, other: "Confirmed") -> "Confirmed":
+        """The pair as found here and as OTHER (from the other side): the larger similarity, and
+        spliced if either side finds a splice (as `confirm` joins the two sides)."""
+        kind = "spliced" if "spliced" in (self.kind, other.kind) else self.kind
+        return Confirmed(max(self.similarity, other.similarity), kind, self.covered)
 
 
 def confirm(
@@ -124,11 +132,12 @@ def confirm(
     for a, b in related:
         seen = [finding for finding in (found.get(a, {}).get(b), found.get(b, {}).get(a)) if finding is not None]
         best = max([finding.similarity for finding in seen], default=0.0)
+        covered = (partners[a][b].score_a, partners[a][b].score_b)
         if (a, b) in sure:
             kind = _kind_of(seen) or align.classify(texts[a], texts[b], partners[a][b])
-            confirmed[a, b] = Confirmed(max(sure[a, b], best), kind)
+            confirmed[a, b] = Confirmed(max(sure[a, b], best), kind, covered)
         elif seen and best >= threshold:
-            confirmed[a, b] = Confirmed(best, _kind_of(seen))
+            confirmed[a, b] = Confirmed(best, _kind_of(seen), covered)
     return confirmed
 
 

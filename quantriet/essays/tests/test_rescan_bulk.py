@@ -12,7 +12,10 @@ from quantriet.originality import bulk
 from quantriet.originality.models import OriginalitySignature
 from quantriet.originality.tests import corpus
 
-FIELDS = ["label", "duplicates", "reference_share", "sample_id", "sample_score", "generic_score", "generic_evidence"]
+FIELDS = [
+    "label", "duplicates", "reference_share", "sample_id", "sample_score", "sample_kind", "generic_score",
+    "generic_evidence",
+]  # fmt: skip
 
 
 def unaccented(text: str) -> str:
@@ -69,15 +72,15 @@ def test_the_rescan_gives_the_verdicts_of_the_submissions(plan, submitted, monke
 
 
 def test_after_the_upgrade_the_command_rebuilds_the_index_and_every_verdict(plan, submitted):
-    """The migration empties the index; `rescan_originality --all` indexes samples and essays again."""
+    """The migration empties the index; `rescan_originality --all` indexes the essays of every plan again."""
     on_submit = verdicts(submitted)
     OriginalitySignature.objects.all().delete()
     EssayVerdict.objects.all().delete()
     out = io.StringIO()
     call_command("rescan_originality", "--all", stdout=out, stderr=io.StringIO())
-    assert "Đã lập lại chỉ mục 1 bài mẫu." in out.getvalue() and f"== Kế hoạch {plan.pk}" in out.getvalue()
+    assert f"== Kế hoạch {plan.pk}" in out.getvalue()
     assert verdicts(submitted) == on_submit
-    assert OriginalitySignature.objects.filter(doc_type=originality.SAMPLE).count() == 1
+    assert not OriginalitySignature.objects.filter(doc_type=originality.SAMPLE).exists()  # compared whole
     assert OriginalitySignature.objects.filter(scope=originality.plan_scope(plan.pk)).count() == len(submitted)
     # A new copy of the sample, submitted now, is found through the rebuilt index.
     member = services.essay_writers(plan).exclude(essays__plan=plan).first()

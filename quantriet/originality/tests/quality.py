@@ -188,6 +188,17 @@ def measure(found: Iterable[tuple[str, str]]) -> dict:
     return result
 
 
+def short_of(result: dict, target: float) -> list[str]:
+    """The kinds (and "overall") whose recall or precision in RESULT is below TARGET."""
+    return [kind for kind in (*KINDS, "overall") if min(result[kind]["recall"], result[kind]["precision"]) < target]
+
+
+def misnamed(found: dict[tuple[str, str], str]) -> list[tuple]:
+    """The true pairs among FOUND (pair → kind of copying named) whose kind is not the copy's."""
+    truth = true_pairs()
+    return [(pair, truth[pair], kind) for pair, kind in found.items() if pair in truth and truth[pair] != kind]
+
+
 def _score(hits: int, false: int, expected: int) -> dict:
     return {
         "recall": hits / expected if expected else 1.0,

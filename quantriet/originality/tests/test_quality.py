@@ -17,14 +17,9 @@ TARGET = 0.98
 def test_every_kind_of_copy_is_found_and_named_and_honest_essays_stay_apart():
     pairs = scan(quality.texts(), references=quality.references())
     result = quality.measure((pair.a, pair.b) for pair in pairs)
-    short = [
-        kind for kind in (*quality.KINDS, "overall") if min(result[kind]["recall"], result[kind]["precision"]) < TARGET
-    ]
-    assert not short and result["honest_false_pairs"] == 0, "\n" + quality.table(result)
-    truth = quality.true_pairs()
-    misnamed = [(pair.a, pair.b, truth[pair.a, pair.b], pair.kind) for pair in pairs if (pair.a, pair.b) in truth]
-    misnamed = [row for row in misnamed if row[2] != row[3]]
-    assert len(misnamed) <= (1 - TARGET) * len(truth), misnamed
+    assert not quality.short_of(result, TARGET) and result["honest_false_pairs"] == 0, "\n" + quality.table(result)
+    misnamed = quality.misnamed({(pair.a, pair.b): pair.kind for pair in pairs})
+    assert len(misnamed) <= (1 - TARGET) * len(quality.true_pairs()), misnamed
 
 
 def test_the_corpus_is_well_formed():

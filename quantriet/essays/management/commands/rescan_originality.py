@@ -1,21 +1,21 @@
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from quantriet.essays.models import Essay, SampleEssay, VerdictLabel
-from quantriet.essays.originality import index_sample, plan_rescan, plan_rescan_start
+from quantriet.essays.models import Essay, VerdictLabel
+from quantriet.essays.originality import plan_rescan, plan_rescan_start
 from quantriet.study.models import StudyPlan
 
 
 class Command(BaseCommand):
     help = (
         "Kiểm tra lại trùng lặp mọi bài thu hoạch của một kế hoạch (lập lại chỉ mục, tính lại kết luận); "
-        "với --all: lập lại chỉ mục thư viện bài mẫu và quét lại mọi kế hoạch (sau khi nâng cấp bộ máy kiểm tra)."
+        "với --all: quét lại mọi kế hoạch (sau khi nâng cấp bộ máy kiểm tra)."
     )
 
     def add_arguments(self, parser):
         which = parser.add_mutually_exclusive_group(required=True)
         which.add_argument("--plan", type=int, help="Mã kế hoạch học tập")
-        which.add_argument("--all", action="store_true", help="Thư viện bài mẫu và mọi kế hoạch có bài thu hoạch")
+        which.add_argument("--all", action="store_true", help="Mọi kế hoạch có bài thu hoạch")
         parser.add_argument(
             "--background",
             action="store_true",
@@ -24,7 +24,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, plan, background, **options):
         if options["all"]:
-            self.index_samples()
             plans = list(StudyPlan.objects.filter(pk__in=Essay.objects.values("plan_id")).order_by("pk"))
         else:
             found = StudyPlan.objects.filter(pk=plan).first()
@@ -54,10 +53,3 @@ class Command(BaseCommand):
         counts = plan_rescan(plan, progress)
         for value, label in VerdictLabel.choices:
             self.stdout.write(f"{label}: {counts[value]}")
-
-    def index_samples(self):
-        """Index the whole sample library again (after an upgrade of the engine emptied the index)."""
-        samples = list(SampleEssay.objects.order_by("pk"))
-        for sample in tqdm(samples, desc="Bài mẫu", unit="bài", file=self.stderr._out, disable=not samples):
-            index_sample(sample)
-        self.stdout.write(f"Đã lập lại chỉ mục {len(samples)} bài mẫu.")
