@@ -70,6 +70,14 @@ class VerdictOut(Schema):
     sample_score: float = Field(..., description="Mức trùng với bài mẫu trên mạng gần nhất (0–1; 0 khi dưới ngưỡng)")
     generic_score: float = Field(..., description="Mức liên hệ cụ thể: địa danh, đơn vị, số liệu, cam kết (0–1)")
     near_duplicates: int = Field(..., description="Số bài gần trùng trong cùng kế hoạch (không nêu bài nào)")
+    copying: str = Field(
+        ...,
+        description=(
+            "Cách chép của phát hiện nêu trong kết luận (bài mẫu, bài khác): verbatim, unaccented, glued, "
+            "paraphrased, spliced, hoặc nhiều cách nối bằng «_» (paraphrased_unaccented); rỗng khi không chép"
+        ),
+    )
+    copying_text: str = Field(..., description="Cách chép bằng tiếng Việt (chép nguyên văn, gõ không dấu, …)")
     computed_at: datetime
 
     @staticmethod

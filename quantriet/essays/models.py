@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from quantriet.core.models import StoredFile
 from quantriet.org.models import Member, Organization, granted_q
+from quantriet.originality.align import kind_label
 from quantriet.study.models import StudyPlan
 
 from .text import word_count
@@ -272,6 +273,24 @@ class EssayVerdict(models.Model):
     @property
     def flagged(self) -> bool:
         return self.label != VerdictLabel.ORIGINAL
+
+    @property
+    def copying(self) -> str:
+        """The kind of copying of the finding the label names (`originality.align.KINDS` joined by "_"), or ""."""
+        if self.label == VerdictLabel.COPIES_SAMPLE:
+            return self.sample_kind
+        if self.label == VerdictLabel.COPIES_ESSAY and self.duplicates:
+            return self.duplicates[0].get("kind", "")
+        return ""
+
+    @property
+    def copying_text(self) -> str:
+        """`copying` in Vietnamese ("diễn đạt lại, gõ không dấu")."""
+        return kind_label(self.copying) if self.copying else ""
+
+    @property
+    def sample_kind_text(self) -> str:
+        return kind_label(self.sample_kind) if self.sample_kind else ""
 
     @property
     def explanation(self) -> str:

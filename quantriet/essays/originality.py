@@ -5,10 +5,19 @@ Built on the `quantriet.originality` library. Decisions:
   boilerplate for pairing, so two honest essays quoting the same resolution headings are not a
   pair, and an essay taking most of its shingles from them copies the resolution.
 - Essays are indexed in the database LSH tables under doc_type "essay" and scope "plan:<id>",
-  with the boilerplate left out of the sketch; samples under "sample" and scope "samples", whole.
-  LSH only proposes candidates: those whose sketches estimate a containment of at least
-  `bulk.LIKELY_FROM` are confirmed exactly on the shingle sets, boilerplate aside (containment ≥
-  THRESHOLD), so what is stored and shown is exact.
+  with the boilerplate left out of the sketch. Candidates, proposed by their sketches and then
+  compared exactly on the shingle sets (boilerplate aside): the essays of the plan the LSH index
+  proposes, the essays of the same cell (all of them, up to CELL_WHOLE_MAX: neighbours copy each
+  other), and every sample of the library (compared whole from the samples' texts: a library is a
+  few hundred texts). Those sharing at least `scan.SECOND_STAGE_FROM` of the shorter text go to
+  the second stage (`scan.confirm`: sentences aligned, the plan's documents as boilerplate): a
+  pair is reported when THRESHOLD of one text is copied, verbatim or disguised (typed without
+  diacritics, spaces lost, reworded), or when a text spliced from several is copied THRESHOLD as
+  a whole. Each pair, and the sample found, keeps its kind of copying (`align.KINDS`).
+- A splice is seen from its own side: when an essay is checked, the essays it shares a part with
+  are looked at from their side too (`_seen_from`), so a splice whose last source comes in is
+  paired with all of its sources, as the bulk rescan (which looks at every pair from both sides)
+  finds it.
 - Near-duplicates are kept symmetric: when essay B is found to pair with A, A's verdict lists B
   too; a resubmission takes the essay out of the lists it no longer belongs to.
 - One label, the most serious finding first: resolution copy, sample copy, copy of another
@@ -21,13 +30,13 @@ Built on the `quantriet.originality` library. Decisions:
   bulk) and gives the verdicts the submissions would. After an upgrade of the engine emptied the
   index, `rescan_originality --all` indexes the sample library and rescans every plan.
 - A sample added to the library is checked against the essays already submitted, as a background
-  job (RECHECK_KIND, key "sample:<id>"): the sample's whole sketch asks the LSH index of every
-  plan at once (no scope) for candidate essays, and only those get their verdict re-run
-  (`essay_recheck`: the sample and resolution parts and the label; the pairs with other essays
-  come from the essays' index, which a sample does not change). An essay submitted before the
-  sample was known so becomes "Chép bài mẫu trên mạng". The essays' sketches leave the plan's
-  documents out and the sample's does not, so a sample made mostly of the resolution is found
-  less surely; an essay copying it is labelled a copy of the resolution anyway.
+  job (RECHECK_KIND, key "sample:<id>"): the sample's whole sketch is compared with every stored
+  essay sketch of every plan (read in batches), and the essays estimated close get their verdict
+  re-run (`essay_recheck`: the sample and resolution parts and the label; the pairs with other
+  essays are kept, a sample does not change them). An essay submitted before the sample was
+  known so becomes "Chép bài mẫu trên mạng". The essays' sketches leave the plan's documents out
+  and the sample's does not, so a sample made mostly of the resolution is found less surely; an
+  essay copying it is labelled a copy of the resolution anyway.
 """
 
 import logging

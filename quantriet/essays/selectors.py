@@ -9,6 +9,7 @@ from django.db.models import Count, F, Q, Sum
 
 from quantriet.org.models import attach_parent_names
 from quantriet.org.policy import can
+from quantriet.originality.align import kind_label
 from quantriet.study.models import PlanStatus
 
 from .models import Essay, EssayVerdict, Grade, Rubric, VerdictLabel
@@ -17,7 +18,8 @@ from .models import Essay, EssayVerdict, Grade, Rubric, VerdictLabel
 def near_duplicates(user, verdicts) -> dict[int, list[dict]]:
     """For each of VERDICTS (by essay id), its near-duplicate essays, most similar first.
 
-    Each is {"essay": id, "score": share, "author": "Nguyễn Văn An", "unit": "Chi bộ …, Đảng bộ xã …"};
+    Each is {"essay": id, "score": share, "kind_text": "diễn đạt lại", "author": "Nguyễn Văn An",
+    "unit": "Chi bộ …, Đảng bộ xã …"};
     author and unit are None for an essay USER may not see (another scope's essays stay hidden).
     Three queries whatever the number of verdicts.
     """
@@ -35,6 +37,7 @@ def near_duplicates(user, verdicts) -> dict[int, list[dict]]:
                 {
                     "essay": d["essay"],
                     "score": d["score"],
+                    "kind_text": kind_label(d["kind"]) if d.get("kind") else "",
                     "author": other.member.full_name if other else None,
                     "unit": other.cell.name_with_parent if other else None,
                 }

@@ -33,7 +33,7 @@ from quantriet.core.files import extract_text
 from quantriet.core.models import Job
 from quantriet.core.people import person_name
 from quantriet.org.policy import require
-from quantriet.originality.compare import fingerprint, shared_passages
+from quantriet.originality import align
 
 from . import originality
 from .access import access_essay, access_essay_plan, access_sample
@@ -153,14 +153,14 @@ def _merged(spans):
 
 
 def _other(request, essay, kind, other_pk):
-    """(title, text or None when out of the viewer's sight, boilerplate) of the text to compare with."""
-    reference = originality.plan_reference(essay.plan)
+    """(title, text or None when out of the viewer's sight, boilerplate, the object) of the text to compare with."""
+    reference = originality.plan_boilerplate(essay.plan)
     if kind == KIND_SAMPLE:
         sample = access_sample(request.user, other_pk, beside=essay)
         return f"Bài mẫu: {sample.title}", sample.text, reference, sample
     if kind == KIND_DOCUMENT:
         document = get_object_or_404(essay.plan.documents.all(), pk=other_pk)
-        return f"Văn bản: {document}", document.body, frozenset(), document
+        return f"Văn bản: {document}", document.body, align.NO_BOILERPLATE, document
     if kind == KIND_ESSAY:
         verdict = EssayVerdict.objects.filter(essay=essay).first()
         if verdict is None or other_pk not in {d["essay"] for d in verdict.duplicates}:
@@ -183,17 +183,33 @@ def _legend(spans_a, spans_b) -> list[dict]:
     return [{"number": number, "in_b": number in in_b} for _, _, number in _merged(spans_a)]
 
 
+def _kind_found(verdict, kind: str, other_pk: int) -> str:
+    """The kind of copying the verdict found between the essay and the other text ("" if none)."""
+    if verdict is None:
+        return ""
+    if kind == KIND_SAMPLE and verdict.sample_id == other_pk:
+        return verdict.sample_kind
+    if kind == KIND_ESSAY:
+        return next((d.get("kind", "") for d in verdict.duplicates if d["essay"] == other_pk), "")
+    return ""
+
+
 @require_GET
 def compare(request, essay_pk, kind, other_pk):
-    """The essay and the text it matched, in two columns, the shared passages highlighted."""
+    """The essay and the text it matched, in two columns, the sentences aligned with each other highlighted.
+
+    The sentences are aligned however the copy is disguised (`originality.align`: typed without
+    diacritics, spaces lost, reworded, moved): each pair has one number on both sides.
+    """
     essay = access_essay(request.user, essay_pk, "essay.grade")
     title, other_text, boilerplate, other = _other(request, essay, kind, other_pk)
-    mine_fp = fingerprint(essay.text)
-    other_fp = fingerprint(unicodedata.normalize("NFC", other_text or ""))
-    passages = shared_passages(mine_fp, other_fp, boilerplate)
+    other_text = unicodedata.normalize("NFC", other_text or "")
+    pairs = align.align(essay.text, other_text, boilerplate=boilerplate).pairs
     hidden = kind == KIND_ESSAY and other is None
-    spans_a = [(p.a[0], p.a[1], i) for i, p in enumerate(passages, 1)]
-    spans_b = [] if hidden else [(p.b[0], p.b[1], i) for i, p in enumerate(passages, 1)]
+    spans_a = [(p.a[0], p.a[1], i) for i, p in enumerate(pairs, 1)]
+    spans_b = [] if hidden else [(p.b[0], p.b[1], i) for i, p in enumerate(pairs, 1)]
+    verdict = EssayVerdict.objects.filter(essay=essay).first()
+    found = _kind_found(verdict, kind, other_pk)
     context = {
         "essay": essay,
         "plan": essay.plan,
@@ -201,11 +217,12 @@ def compare(request, essay_pk, kind, other_pk):
         "title": title,
         "author": _author(essay),
         "hidden": hidden,
-        "passages": len(passages),
+        "passages": len(pairs),
         "legend": _legend(spans_a, spans_b),
-        "mine": highlight(mine_fp.text, spans_a, "a"),
-        "theirs": None if hidden else highlight(other_fp.text, spans_b, "b"),
-        "verdict": EssayVerdict.objects.filter(essay=essay).first(),
+        "mine": highlight(essay.text, spans_a, "a"),
+        "theirs": None if hidden else highlight(other_text, spans_b, "b"),
+        "verdict": verdict,
+        "copying": align.kind_label(found) if found else "",
     }
     return render(request, "essays/compare.html", context)
 

@@ -1,12 +1,14 @@
 """Paraphrase detection: the sentences of two texts aligned, however the copy is disguised.
 
-The second stage after the MinHash candidates, working on the raw texts on its own (it needs no
-other module of the package): `align(a, b)` pairs the sentences of A with those of B and scores
-how much of each text they cover, `classify` names the kind of copying, `classify_sources` says
-which passages of a text come from which of several sources.
+The second stage after the MinHash candidates, working on the raw texts (of the package it only
+reads the folding of `normalize`): `align(a, b)` pairs the sentences of A with those of B and
+scores how much of each text they cover, `classify` names the kind of copying, `classify_sources`
+(and `sources_of`) says which passages of a text come from which of several sources, and whether
+it is spliced from them.
 
-Folding. Each text is folded once: lower case, diacritics and đ/d dropped, every character that
-is not a letter or a digit removed, so "Nghịquyếtcủa Đảng", "nghi quyet cua dang" and "Nghị quyết
+Folding. Each text is folded once (`normalize.letters_and_digits`, the engine's own folding
+without its masks: names and figures count here): lower case, diacritics and đ/d dropped, every
+character that is not a letter or a digit removed, so "Nghịquyếtcủa Đảng", "nghi quyet cua dang" and "Nghị quyết
 của Đảng" all read "nghiquyetcuadang"; each folded character keeps its position in the original
 text, so every span returned points into the original, as typed.
 
@@ -60,6 +62,8 @@ import numpy as np
 
 from quantriet.core.text import fold
 
+from .normalize import letters_and_digits
+
 #: A sentence pair counts as aligned (copied, however reworded) at this cosine or above.
 PAIR_THRESHOLD = 0.3
 #: A text pair is a copy when at least this share of one side is covered by aligned sentences,
@@ -93,29 +97,24 @@ GRAM_SIZES = (3, 4)
 
 # ---------------------------------------------------------------- folding
 
-_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
-_BASE = len(_ALPHABET) + 1  # code 0 is "dropped"
-_TABLE_SIZE = 0x1F00  # up to Latin Extended Additional (Vietnamese); beyond it nothing is kept
-#: The code points that may fold to a letter or digit, or be a combining mark.
-_LATIN = [*range(0x30, 0x3A), *range(0x41, 0x5B), *range(0x61, 0x7B), *range(0xC0, 0x250), *range(0x300, 0x370)]
+_BASE = 37  # the symbols of `normalize.letters_and_digits`: 1–36, code 0 is "dropped"
+_TABLE_SIZE = 0x1F00  # up to Latin Extended Additional (Vietnamese)
+_LETTERS = 26
 
 
-def _tables() -> tuple[np.ndarray, np.ndarray]:
-    """For every code point below _TABLE_SIZE: its folded code (0 = dropped), and whether it carries a diacritic."""
-    codes = np.zeros(_TABLE_SIZE + 1, np.uint8)
+def _marked_table() -> np.ndarray:
+    """For every code point below _TABLE_SIZE: does it carry a diacritic (a letter folding to another, or a mark)?"""
     marked = np.zeros(_TABLE_SIZE + 1, bool)
-    for point in [*_LATIN, *range(0x1E00, _TABLE_SIZE)]:
+    for point in range(0xC0, _TABLE_SIZE):
         char = chr(point)
         folded = fold(char)
-        if len(folded) == 1 and folded in _ALPHABET:
-            codes[point] = _ALPHABET.index(folded) + 1
-            marked[point] = folded.isalpha() and folded != char.lower()
-        marked[point] |= unicodedata.combining(char) > 0
-    return codes, marked
+        marked[point] = (len(folded) == 1 and folded.isalpha() and folded != char.lower()) or unicodedata.combining(
+            char
+        ) > 0
+    return marked
 
 
-_CODES, _MARKED = _tables()
-_LETTERS = 26
+_MARKED = _marked_table()
 
 
 def _code_points(text: str) -> np.ndarray:
@@ -260,7 +259,7 @@ class Prepared:
 
 def _folded(text: str) -> tuple[np.ndarray, np.ndarray]:
     """The folded codes of TEXT, and for each position p of TEXT the number of folded characters before p."""
-    codes = _CODES[_code_points(text)]
+    codes = letters_and_digits(text)
     kept = np.zeros(len(codes) + 1, np.int64)
     np.cumsum(codes > 0, out=kept[1:])
     return codes[codes > 0].astype(np.uint64), kept
@@ -660,9 +659,8 @@ def signals(a: str, b: str, alignment: Alignment) -> Signals:
 
 def _letters(text: str) -> tuple[int, int]:
     """(letters, letters with a diacritic) of TEXT."""
-    points = _code_points(text)
-    codes = _CODES[points]
-    return int(((codes >= 1) & (codes <= _LETTERS)).sum()), int(_MARKED[points].sum())
+    codes = letters_and_digits(text)
+    return int(((codes >= 1) & (codes <= _LETTERS)).sum()), int(_MARKED[_code_points(text)].sum())
 
 
 def _share(counts: list[tuple[int, int]]) -> float:

@@ -7,10 +7,10 @@
   processes=1, it all runs here (starting a worker costs about a third of a second).
 - `candidate_pairs`: the pairs of texts sharing a band key, found by sorting each band's keys:
   the same pairs an LSH index would propose, without building one.
-- `likely_pairs`: the candidates whose estimated containment (from the two sketches) reaches
-  LIKELY_FROM. Only these are confirmed exactly (`compare.similarity` on the shingle sets), on
-  submit as in a rescan: a pair with an exact containment of 0.5 is estimated above 0.25 except
-  with vanishing probability (the Jaccard estimate of 128 slots has a standard error under 0.05).
+- `likely_pairs`: the candidates whose estimated containment (from the two sketches) reaches a
+  minimum (`scan.ESTIMATED_FROM`). Only these are compared exactly (`compare.similarity` on the
+  shingle sets), on submit as in a rescan; `likely_across` does the same for every row of one
+  set of sketches against every row of another (the sample library against a plan's essays).
 
 Workers are started with "spawn": they import this library only (no Django, no database
 connection inherited from the parent).
@@ -30,8 +30,6 @@ from .shingles import CHAR_SHINGLE_SIZE, char_shingle_hashes
 
 CHUNK = 200
 PARALLEL_FROM = 2000
-#: Candidates estimated below this share of the smaller text are not worth an exact comparison.
-LIKELY_FROM = 0.25
 _PAIR_BLOCK = 100_000  # pairs compared per round of `likely_pairs` (memory: 128 bytes each)
 
 
@@ -146,7 +144,7 @@ def candidate_pairs(band_keys: np.ndarray) -> np.ndarray:
     return np.unique(np.sort(np.concatenate(found), axis=1), axis=0)
 
 
-def likely_pairs(signatures: np.ndarray, sizes: np.ndarray, pairs: np.ndarray, minimum: float = LIKELY_FROM):
+def likely_pairs(signatures: np.ndarray, sizes: np.ndarray, pairs: np.ndarray, minimum: float):
     """The PAIRS whose containment estimated from the sketches (as `Sketch.containment`) reaches MINIMUM."""
     keep = np.zeros(len(pairs), dtype=bool)
     for start in range(0, len(pairs), _PAIR_BLOCK):

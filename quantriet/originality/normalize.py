@@ -1,6 +1,6 @@
 """Vietnamese text to what is compared: a stream of folded letters (the engine), or syllable tokens.
 
-The engine compares the matching stream (`stream`, `symbols`, below): letters and digits folded to
+The engine compares the matching stream (`symbols`, `batch_symbols`, below): letters and digits folded to
 plain lower-case letters, spaces and punctuation dropped, so unaccented and glued copies match.
 The syllable tokens (`tokenize`, `words`) are the earlier representation, kept to measure against
 (docs/originality.md) and to read a text's vocabulary. Syllables:
@@ -130,27 +130,9 @@ def _tables() -> tuple[np.ndarray, np.ndarray]:
 _SYMBOLS, _CLASSES = _tables()
 
 
-@dataclass(frozen=True, slots=True)
-class Stream:
-    """The matching symbols of TEXT (NFC), and for each the (start, end) of the characters it stands for."""
-
-    text: str
-    symbols: np.ndarray  # uint8
-    starts: np.ndarray  # int64
-    ends: np.ndarray  # int64
-
-
-def stream(text: str, *, mask_names: bool = True, mask_numbers: bool = True) -> Stream:
-    """TEXT (composed to NFC) as its stream of matching symbols with their character spans."""
-    text = unicodedata.normalize("NFC", text or "")
-    codes, ends = _coded(text, mask_names, mask_numbers)
-    kept = np.flatnonzero(codes)
-    return Stream(text, codes[kept], kept, ends[kept])
-
-
 def symbols(text: str, *, mask_names: bool = True, mask_numbers: bool = True) -> np.ndarray:
-    """Only the symbols of `stream` (the fast path for hashing)."""
-    codes, _ = _coded(unicodedata.normalize("NFC", text or ""), mask_names, mask_numbers)
+    """TEXT (composed to NFC) as its stream of matching symbols."""
+    codes = _coded(unicodedata.normalize("NFC", text or ""), mask_names, mask_numbers)
     return codes[codes != 0]
 
 
@@ -161,7 +143,7 @@ def batch_symbols(texts: list[str], *, mask_names: bool = True, mask_numbers: bo
     costs a few array operations rather than a few per text. OFFSETS has one more entry than TEXTS.
     """
     composed = [unicodedata.normalize("NFC", text or "") for text in texts]
-    codes, _ = _coded("\n".join(composed), mask_names, mask_numbers)
+    codes = _coded("\n".join(composed), mask_names, mask_numbers)
     kept = np.flatnonzero(codes)
     breaks = np.cumsum(np.fromiter(map(len, composed), dtype=np.int64, count=len(composed)) + 1) - 1
     offsets = np.zeros(len(composed) + 1, dtype=np.int64)
@@ -169,11 +151,17 @@ def batch_symbols(texts: list[str], *, mask_names: bool = True, mask_numbers: bo
     return codes[kept], offsets
 
 
-def _coded(text: str, mask_names: bool, mask_numbers: bool):
-    """The symbol of each character of the NFC TEXT (0: dropped), masks applied, and the end of what each covers."""
+def letters_and_digits(text: str) -> np.ndarray:
+    """The symbol of each character of TEXT without masks: 1–26 the folded letters, 27–36 the digits, 0
+    anything else (other scripts included). What the sentence aligner (`align`) reads."""
+    codes = _SYMBOLS[np.minimum(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32), 0xFFFF)]
+    return np.where(codes < SYMBOL_NAME, codes, 0).astype(np.uint8)
+
+
+def _coded(text: str, mask_names: bool, mask_numbers: bool) -> np.ndarray:
+    """The symbol of each character of the NFC TEXT (0: dropped), masks applied (on the first character of each)."""
     points = np.minimum(np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32), 0xFFFF)
     codes = _SYMBOLS[points]
-    ends = np.arange(1, len(codes) + 1)
     classes = _CLASSES[points]
     for wanted, spans, symbol in (
         (mask_names, _name_spans, SYMBOL_NAME),
@@ -184,8 +172,7 @@ def _coded(text: str, mask_names: bool, mask_numbers: bool):
         starts, stops = spans(classes)
         codes[_inside(starts + 1, stops)] = 0
         codes[starts] = symbol
-        ends[starts] = stops
-    return codes, ends
+    return codes
 
 
 def _inside(starts: np.ndarray, stops: np.ndarray) -> np.ndarray:

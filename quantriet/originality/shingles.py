@@ -1,6 +1,6 @@
 """Shingles hashed to stable 64-bit ints: character shingles of the matching stream (the engine), or syllables.
 
-The engine's shingles are the 8-symbol windows of the matching stream (`normalize.stream`: folded
+The engine's shingles are the 8-symbol windows of the matching stream (`normalize.symbols`: folded
 letters without spaces), `char_shingle_hashes`, a few array operations for a whole batch of texts;
 docs/originality.md compares them with the alternatives (syllables, other sizes, with spaces).
 

@@ -24,6 +24,8 @@ VERDICT_FIELDS = {
     "sample_score",
     "generic_score",
     "near_duplicates",
+    "copying",
+    "copying_text",
     "computed_at",
 }
 

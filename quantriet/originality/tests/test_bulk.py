@@ -10,6 +10,9 @@ from quantriet.originality.minhash import LshParams
 
 from . import corpus
 
+#: The bar of these tests: a containment estimated at 0.25.
+BAR = 0.25
+
 
 def texts():
     return [*corpus.texts().values(), "", "Quá ngắn."]
@@ -51,12 +54,12 @@ def test_candidate_pairs_are_those_an_index_proposes():
             expected |= {(j, i) for j in index.candidates(found)}
             index.add(i, found)
     assert {tuple(pair) for pair in pairs.tolist()} == expected
-    likely = {tuple(pair) for pair in bulk.likely_pairs(printed.signatures, printed.sizes, pairs).tolist()}
+    likely = {tuple(pair) for pair in bulk.likely_pairs(printed.signatures, printed.sizes, pairs, BAR).tolist()}
     names = list(corpus.texts())
     sample, copy = names.index("mau-2-internet.txt"), names.index("chep-2a-doi-ten.txt")
     assert tuple(sorted((sample, copy))) in likely and likely <= expected
     for a, b in likely:
-        assert printed.sketch(a).containment(printed.sketch(b)) >= bulk.LIKELY_FROM
+        assert printed.sketch(a).containment(printed.sketch(b)) >= BAR
 
 
 def test_likely_pairs_drop_candidates_estimated_below_the_bar():
@@ -66,7 +69,21 @@ def test_likely_pairs_drop_candidates_estimated_below_the_bar():
     signatures[3, :10] = signatures[0, :10]  # J ≈ 0.08, but 3 is ten times smaller: 0.78
     sizes = np.array([1000, 1000, 1000, 100])
     pairs = np.array([[0, 1], [0, 2], [0, 3]])
-    assert bulk.likely_pairs(signatures, sizes, pairs).tolist() == [[0, 2], [0, 3]]
+    assert bulk.likely_pairs(signatures, sizes, pairs, BAR).tolist() == [[0, 2], [0, 3]]
+    assert bulk.likely_pairs(signatures, sizes, pairs, 0.1).tolist() == [[0, 1], [0, 2], [0, 3]]
+
+
+def test_likely_across_compares_every_row_with_every_other_row(monkeypatch):
+    monkeypatch.setattr(bulk, "_PAIR_BLOCK", 3)  # several blocks
+    ours = np.arange(4 * 128, dtype=np.uint32).reshape(4, 128)
+    theirs = np.arange(10_000, 10_000 + 2 * 128, dtype=np.uint32).reshape(2, 128)
+    ours[1, :60] = theirs[0, :60]  # J ≈ 0.47
+    ours[3, :] = theirs[1, :]  # the same text
+    sizes, their_sizes = np.array([1000, 1000, 0, 1000]), np.array([1000, 1000])
+    ours[2, :] = theirs[1, :]  # size 0: no sketch, matches nothing
+    found = bulk.likely_across(ours, sizes, theirs, their_sizes, BAR)
+    assert sorted(map(tuple, found.tolist())) == [(1, 0), (3, 1)]
+    assert bulk.likely_across(ours, sizes, theirs[:0], their_sizes[:0], BAR).shape == (0, 2)
 
 
 def test_sketch_texts_and_add_many_index_as_one_by_one():

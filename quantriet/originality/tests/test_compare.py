@@ -5,7 +5,6 @@ from quantriet.originality.compare import (
     frequent_shingles,
     reference_share,
     reference_shingles,
-    shared_passages,
     similarity,
 )
 from quantriet.originality.scan import REFERENCE_SHARE
@@ -42,33 +41,6 @@ def test_similarity_needs_enough_shared_shingles():
     assert similarity(set(range(MIN_SHARED - 1)), set(range(MIN_SHARED - 1))).containment == 0.0
     full = similarity(set(range(100)), set(range(50, 250)))
     assert (full.shared, full.containment, round(full.jaccard, 3)) == (50, 0.5, 0.2)
-
-
-def test_shared_passages_map_back_to_both_texts():
-    original = corpus.read("that-1-lan-long-duc.txt")
-    copy = corpus.read("chep-that-1.txt")
-    passages = shared_passages(fingerprint(original), fingerprint(copy))
-    assert passages
-    sentence = "Một số đảng viên trẻ đi làm công nhân ở Bình Dương nên không học được."
-    for text, side in ((original, "a"), (copy, "b")):
-        spans = [getattr(p, side) for p in passages]
-        start = text.index(sentence)
-        assert any(s <= start and start + len(sentence) <= e for s, e in spans), side
-        assert all(0 <= s < e <= len(text) for s, e in spans)
-    # The reworded sentence ("tham dự" for "dự", "chi hội phó" for "chi hội trưởng") stays one passage.
-    figures = original.index("31 đảng viên")
-    [(a_start, a_end)] = [p.a for p in passages if p.a[0] <= figures < p.a[1]]
-    assert "19 đồng chí" in original[a_start:a_end] and "sơ sài" in original[a_start:a_end]
-
-
-def test_passages_skip_boilerplate_and_follow_reordered_paragraphs():
-    sample = fingerprint(corpus.read("mau-1-internet.txt"))
-    reordered = fingerprint(corpus.read("chep-1b-dao-doan.txt"))
-    passages = shared_passages(sample, reordered)
-    assert len(passages) >= 5
-    assert [p.a for p in passages] == sorted(p.a for p in passages)
-    assert [p.b for p in passages] != sorted(p.b for p in passages)  # paragraphs moved
-    assert shared_passages(sample, reordered, boilerplate=frozenset(sample.hashes)) == []
 
 
 def test_clusters_group_pairs_by_union_find():
