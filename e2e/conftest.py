@@ -20,6 +20,8 @@ from playwright.sync_api import expect, sync_playwright
 
 from quantriet.org.demo import ROOT_CODE
 from quantriet.org.models import Organization
+from quantriet.study.demo import PLAN_SYMBOL
+from quantriet.study.models import StudyPlan
 
 TEST_SCALE = 0.01  # the root conftest's scale
 CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium")) if p and os.path.exists(p)), None)
@@ -118,3 +120,12 @@ def new_context(browser, server):
 @pytest.fixture
 def page(new_context):
     return new_context().new_page()
+
+
+@pytest.fixture
+def essay_demo(server):
+    """The essays demo (sample library, the plan's essays, the quiz) on top of the province: the plan."""
+    out = io.StringIO()
+    call_command("seed_demo", scale=TEST_SCALE, essays=True, quiet=True, stdout=out)
+    assert "bài thu hoạch" in out.getvalue() and "Đã tạo bài kiểm tra" in out.getvalue()
+    return StudyPlan.objects.get(symbol=PLAN_SYMBOL)

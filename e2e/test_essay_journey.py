@@ -13,13 +13,10 @@ of essays and quizzes expect an empty library and no essays. The flush at the en
 takes it away again, and the e2e conftest puts back the province alone.
 """
 
-import io
 import re
 from decimal import Decimal
 
-import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from quantriet.essays import demo as essays_demo
@@ -27,10 +24,7 @@ from quantriet.essays.models import Essay, EssaySource, Grade, SampleEssay, Verd
 from quantriet.essays.services import rubric_ensure
 from quantriet.org.models import Organization
 from quantriet.org.tree import parent_path
-from quantriet.study.demo import PLAN_SYMBOL
-from quantriet.study.models import StudyPlan
 
-from .conftest import TEST_SCALE
 from .test_browse import log_in
 
 SAMPLE_TITLE = essays_demo.SAMPLES[1][0]  # "Bài thu hoạch về trách nhiệm nêu gương …", mau-2 of the corpus
@@ -49,14 +43,6 @@ def copied_essay(member) -> str:
         .replace(swaps["cell"], member.cell.name)
         .replace(swaps["commune"], commune.name)
     )
-
-
-@pytest.fixture
-def essay_demo(server):
-    out = io.StringIO()
-    call_command("seed_demo", scale=TEST_SCALE, essays=True, quiet=True, stdout=out)
-    assert "bài thu hoạch" in out.getvalue() and "Đã tạo bài kiểm tra" in out.getvalue()
-    return StudyPlan.objects.get(symbol=PLAN_SYMBOL)
 
 
 def test_the_demo_has_essays_of_every_kind_half_graded(essay_demo):

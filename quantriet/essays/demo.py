@@ -33,6 +33,7 @@ from quantriet.org.demo import ROOT_CODE
 from quantriet.org.models import Organization, Title
 from quantriet.org.tree import parent_path
 from quantriet.originality.compare import fingerprint, similarity
+from quantriet.originality.scan import SECOND_STAGE_FROM, confirm
 from quantriet.study.demo import PLAN_SYMBOL
 from quantriet.study.models import StudyPlan
 
@@ -44,8 +45,8 @@ CORPUS = Path(__file__).resolve().parent.parent / "originality" / "tests" / "cor
 #: Essays at the test scale, and never more than this many (``make run`` stays fast); in between, one
 #: essay per 150 members who must write.
 MIN_ESSAYS, MAX_ESSAYS = 40, 300
-#: Composed essays are drawn again while they share this much with an earlier one (the engine flags 0.5).
-DISTINCT_BELOW = 0.4
+#: A composed essay is drawn again, up to this many times, while the engine would pair it with an earlier one.
+DRAWS = 8
 #: Share of the members who must write that have already submitted (the deadline is ahead).
 SUBMITTED_SHARE = 0.7
 
@@ -426,6 +427,26 @@ GENERIC = [
     "tiễn|phù hợp với thực tiễn], [đáp ứng|phản ánh] [nguyện vọng|lợi ích] của [nhân dân|quần chúng]; [vì vậy|do "
     "đó] [mỗi người|từng đảng viên] [phải|cần] [nghiêm túc|tự giác] [học tập|nghiên cứu], [hiểu đúng|nắm chắc] "
     "và [làm theo|thực hiện] [cho tốt|một cách hiệu quả].",
+    "[Chỉ thị đã chỉ rõ|Văn bản nêu rõ] [những tồn tại, hạn chế|các mặt còn yếu] trong [công tác học tập, quán "
+    "triệt|việc học tập nghị quyết] [thời gian qua|những năm gần đây], [đồng thời|cùng với đó] [đề ra|xác định] "
+    "[các nhóm giải pháp|nhiều giải pháp] [cụ thể|thiết thực]. Đây là [cơ sở|căn cứ] [quan trọng|cần thiết] để "
+    "[các cấp ủy|tổ chức đảng các cấp] [lãnh đạo, chỉ đạo|tổ chức thực hiện] [trong thời gian tới|từ nay về sau].",
+    "[Về nhận thức|Về tư tưởng], [tôi luôn|bản thân luôn] [xác định|ý thức được] [học tập lý luận|việc học tập] "
+    "là [nhiệm vụ|trách nhiệm] [của người đảng viên|của mỗi cán bộ, đảng viên], [là điều kiện|là yêu cầu] để "
+    "[hoàn thành tốt|thực hiện tốt] [nhiệm vụ được giao|công việc được phân công] và [giữ vững|củng cố] [lập "
+    "trường|bản lĩnh] [chính trị|tư tưởng].",
+    "[Để thực hiện có hiệu quả|Nhằm đưa chỉ thị vào cuộc sống], [cần|phải] [tăng cường|đẩy mạnh] [công tác "
+    "tuyên truyền|tuyên truyền, phổ biến], [đa dạng hóa|đổi mới] [hình thức|cách thức] [học tập|tổ chức học "
+    "tập], [gắn|kết hợp] [lý luận với thực tiễn|học với làm] và [thường xuyên|định kỳ] [kiểm tra, đôn đốc|sơ "
+    "kết, đánh giá] [việc thực hiện|kết quả thực hiện].",
+    "[Mỗi người|Từng cán bộ, đảng viên] [cần|phải] [đề cao|nêu cao] [tinh thần tự học|ý thức tự học], [tự rèn "
+    "luyện|tự tu dưỡng], [không ngừng|luôn luôn] [học hỏi|trau dồi] [kiến thức|hiểu biết], [khiêm tốn|cầu thị] "
+    "[lắng nghe|tiếp thu] [ý kiến góp ý|sự góp ý] của [đồng chí, đồng nghiệp|tập thể] để [tiến bộ|hoàn thiện "
+    "bản thân].",
+    "[Tóm lại|Nhìn chung], [việc học tập|đợt học tập] [chỉ thị|nghị quyết] [lần này|vừa qua] [có ý nghĩa|mang ý "
+    "nghĩa] [rất quan trọng|hết sức quan trọng], [giúp|tạo điều kiện cho] [cán bộ, đảng viên|mỗi người] [nâng "
+    "cao|củng cố] [nhận thức|trách nhiệm], [góp phần|đóng góp vào] [thực hiện thắng lợi|hoàn thành] [nhiệm vụ "
+    "chính trị|các mục tiêu] [của địa phương|của đơn vị].",
 ]
 
 
@@ -445,7 +466,8 @@ class EssayDemo:
         self.today = timezone.localdate()
         self.communes = {}
         self.reference = originality.plan_reference(plan)
-        self.honest_prints, self.generic_prints = [], []
+        self.boilerplate = originality.plan_boilerplate(plan)
+        self.honest_drawn, self.generic_drawn = [], []
 
     def commune_of(self, cell) -> Organization:
         key = parent_path(cell.path)
@@ -474,20 +496,34 @@ class EssayDemo:
         }
 
     def honest(self, member) -> str:
-        """A composed honest essay, drawn again (up to a few times) while it is too close to an earlier one."""
-        return self._distinct(lambda: self._honest(member), self.honest_prints)
+        """A composed honest essay, drawn again (up to DRAWS times) while the engine would pair it with an earlier one.
+
+        The essays are composed from one pool of sentences with their wording varied: two drawn
+        with the same sentences are paraphrases of each other, as the engine rightly says.
+        """
+        return self._distinct(lambda: self._honest(member), self.honest_drawn)
 
     def generic(self, member) -> str:
-        return self._distinct(self._generic, self.generic_prints)
+        return self._distinct(self._generic, self.generic_drawn)
 
-    def _distinct(self, make, prints):
-        for _ in range(8):
+    def _distinct(self, make, drawn: list[tuple[str, set[int]]]) -> str:
+        for _ in range(DRAWS):
             text = make()
             shingles = fingerprint(text).shingles(self.reference)
-            if all(similarity(shingles, other).containment < DISTINCT_BELOW for other in prints):
+            if not self._paired(text, shingles, drawn):
                 break
-        prints.append(shingles)
+        drawn.append((text, shingles))
         return text
+
+    def _paired(self, text: str, shingles: set[int], drawn: list[tuple[str, set[int]]]) -> bool:
+        """Would the engine pair TEXT with one of the DRAWN texts (the same two stages as on submit)?"""
+        shares = {(-1, i): similarity(shingles, other).containment for i, (_, other) in enumerate(drawn)}
+        related = {pair: share for pair, share in shares.items() if share >= SECOND_STAGE_FROM}
+        if not related:
+            return False
+        texts = {-1: text, **{i: drawn[i][0] for _, i in related}}
+        sure = {pair: share for pair, share in related.items() if share >= originality.THRESHOLD}
+        return bool(confirm(texts, related, boilerplate=self.boilerplate, sure=sure))
 
     def _honest(self, member) -> str:
         r = self.rng
@@ -513,7 +549,7 @@ class EssayDemo:
     def _generic(self) -> str:
         r = self.rng
         head = r.choice(["BÀI THU HOẠCH\nHọc tập, quán triệt chỉ thị, nghị quyết của Đảng", "Bài thu hoạch cá nhân"])
-        return "\n\n".join([head, *(expand(r, p) for p in r.sample(GENERIC, k=4))])
+        return "\n\n".join([head, *(expand(r, p) for p in r.sample(GENERIC, k=2))])
 
     def sample_copy(self, member, sample: SampleEssay, source: str) -> str:
         """The sample with the copier's own name and places written in, lightly reworded."""
