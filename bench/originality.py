@@ -44,11 +44,16 @@ waits for, from raw text to indexed, everything included:
 
 Rescan (a subprocess of its own, `--rescan-docs` essays, default --docs; 0 skips it): a fresh
 database holds one plan and that many members and essays (the corpus's first texts, created with
-bulk inserts before the clock starts); `rescan_s` is `essays.originality.plan_rescan` on that plan,
-the path of the "Quét lại toàn bộ" job and of `rescan_originality`: reading the essays, sketching
-them on every core, rewriting the plan's index, finding and confirming the pairs, generic reports,
-writing every verdict. `rescan_docs` is the number of essays, `rescan_copies_found` how many
-essays it labelled copies of another essay.
+bulk inserts before the clock starts), in cells of CELL_SIZE members; `rescan_s` is
+`essays.originality.plan_rescan` on that plan, the path of the "Quét lại toàn bộ" job and of
+`rescan_originality`: reading the essays, sketching them on every core, rewriting the plan's index,
+finding the pairs (LSH bands, and every pair of each cell), confirming them (both stages), generic
+reports, writing every verdict. `rescan_docs` is the number of essays, `rescan_copies_found` how
+many essays it labelled copies of another essay. Then VERDICT_QUERIES new essays (fresh, or planted
+copies) are submitted by new members of random cells and each checked as on submit,
+`essays.originality.essay_check` from raw text to the stored verdict (index, candidates from the
+bands, the cell and the sample library, exact comparison, sentence alignment, the neighbours' side):
+`ours_verdict_p50_ms`, `ours_verdict_p95_ms`; `ours_verdict_copies_flagged` is "flagged/planted".
 
 DB phase (a third subprocess, `--db-docs` essays, default `--docs`; 0 skips it): a fresh database
 (SQLite in a temporary file, or PostgreSQL with `--database postgres`, on DATABASE_URL's server),
@@ -434,52 +439,107 @@ def run_rescan_worker(database: str, docs: int, words: int) -> dict:
         from quantriet.essays.originality import plan_rescan
 
         logging.getLogger("quantriet.essays.originality").setLevel(logging.INFO)
-        plan = _plan_with_essays(Corpus(words), docs)
+        corpus = Corpus(words)
+        plan = _plan_with_essays(corpus, docs)
         with timer() as elapsed:
             counts = plan_rescan(plan)
         log(f"rescan: {docs:,} essays in {elapsed():.1f} s: {counts}")
+        latencies, flagged = _verdict_latencies(plan, corpus, docs)
         return {
             "rescan_docs": docs,
             "rescan_s": round(elapsed(), 1),
             "rescan_copies_found": counts[VerdictLabel.COPIES_ESSAY],
+            "verdict_queries": len(latencies),
+            "ours_verdict_p50_ms": round(percentile(latencies, 50), 1),
+            "ours_verdict_p95_ms": round(percentile(latencies, 95), 1),
+            "ours_verdict_copies_flagged": flagged,
         }
 
 
-def _plan_with_essays(corpus: Corpus, docs: int):
-    """A plan of a one-cell province, DOCS members and an essay each (bulk inserts, no verdict yet)."""
-    import datetime
+#: Essays submitted after the rescan, each checked as on submit (`essay_check`), timed one by one.
+VERDICT_QUERIES = 200
 
+
+def _verdict_latencies(plan, corpus: "Corpus", docs: int) -> tuple[list[float], str]:
+    """The time of `essay_check` (raw text to the stored verdict, both stages) for new essays of PLAN.
+
+    Each is written by a new member of a cell of the plan, as the essays after the first DOCS of
+    the corpus (fresh, or planted copies of earlier ones); returns the latencies and how many of
+    the planted copies were flagged ("n/m").
+    """
+    from quantriet.essays.models import Essay, EssaySource, EssayVerdict, VerdictLabel
+    from quantriet.essays.originality import essay_check
+    from quantriet.org.models import Organization
+
+    cells = list(Organization.objects.filter(pk__in=Essay.objects.filter(plan=plan).values("cell_id")))
+    rng = random.Random(SEED + 3)
+    members = _members(docs, [rng.choice(cells) for _ in range(VERDICT_QUERIES)])
+    latencies, copies, flagged = [], 0, 0
+    for q, member in enumerate(members):
+        i = docs + q
+        essay = Essay.objects.create(
+            plan=plan, member=member, cell=member.cell, text=corpus.text(i), source=EssaySource.TYPED
+        )
+        with timer() as elapsed:
+            essay_check(essay)
+        latencies.append(elapsed() * 1000)
+        if corpus.is_copy(i) and corpus.source(i) < docs:
+            copies += 1
+            flagged += EssayVerdict.objects.get(essay=essay).label == VerdictLabel.COPIES_ESSAY
+    return latencies, f"{flagged}/{copies}"
+
+
+#: Members per cell of the benchmark's province (a party cell has tens of members).
+CELL_SIZE = 50
+
+
+def _plan_with_essays(corpus: Corpus, docs: int):
+    """A plan of a province of cells of CELL_SIZE members, DOCS members and an essay each (bulk
+    inserts, no verdict yet)."""
     from django.utils import timezone
 
-    from quantriet.core.text import fold
     from quantriet.essays.models import Essay, EssaySource
-    from quantriet.org.models import Member, MemberStatus, Organization, OrgKind
+    from quantriet.org.models import Organization, OrgKind
     from quantriet.study.models import StudyPlan
 
     province = Organization.objects.add_root(instance=Organization(name="Đảng bộ tỉnh", kind=OrgKind.TINH_UY, code="T"))
-    cell = Organization.objects.add_child(
-        province, instance=Organization(name="Chi bộ", kind=OrgKind.CHI_BO, code="T1")
-    )
-    plan = StudyPlan.objects.create(issuer=province, title="Kế hoạch học tập Chỉ thị 28")
-    born, joined, now = datetime.date(1980, 1, 1), datetime.date(2010, 1, 1), timezone.now()
-    for start in range(0, docs, DB_CHUNK):
-        members = Member.objects.bulk_create(
-            Member(
-                full_name=f"Đảng viên {i}",
-                full_name_folded=fold(f"Đảng viên {i}"),
-                date_of_birth=born,
-                gender="nam",
-                joined_on=joined,
-                status=MemberStatus.FULL,
-                cell=cell,
-            )
-            for i in range(start, min(docs, start + DB_CHUNK))
+    cells = [
+        Organization.objects.add_child(
+            province, instance=Organization(name=f"Chi bộ {n}", kind=OrgKind.CHI_BO, code=f"T{n}")
         )
+        for n in range(1, docs // CELL_SIZE + 2)
+    ]
+    plan = StudyPlan.objects.create(issuer=province, title="Kế hoạch học tập Chỉ thị 28")
+    now = timezone.now()
+    for start in range(0, docs, DB_CHUNK):
+        members = _members(start, [cells[i // CELL_SIZE] for i in range(start, min(docs, start + DB_CHUNK))])
         Essay.objects.bulk_create(
-            Essay(plan=plan, member=member, cell=cell, text=corpus.text(i), source=EssaySource.TYPED, submitted_at=now)
-            for i, member in zip(range(start, min(docs, start + DB_CHUNK)), members, strict=True)
+            Essay(plan=plan, member=m, cell=m.cell, text=corpus.text(i), source=EssaySource.TYPED, submitted_at=now)
+            for i, m in zip(range(start, start + len(members)), members, strict=True)
         )
     return plan
+
+
+def _members(first: int, cells: list) -> list:
+    """New members numbered from FIRST, one in each of CELLS (in order), bulk inserted."""
+    import datetime
+
+    from quantriet.core.text import fold
+    from quantriet.org.models import Member, MemberStatus
+
+    born, joined = datetime.date(1980, 1, 1), datetime.date(2010, 1, 1)
+    return Member.objects.bulk_create(
+        Member(
+            full_name=f"Đảng viên {i}",
+            full_name_folded=fold(f"Đảng viên {i}"),
+            date_of_birth=born,
+            gender="nam",
+            joined_on=joined,
+            status=MemberStatus.FULL,
+            cell=cell,
+        )
+        for i, cell in enumerate(cells, first)
+    )
 
 
 def run_in_subprocess(kind: str, args, pipeline: str | None = None) -> dict:

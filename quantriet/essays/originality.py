@@ -65,6 +65,7 @@ from quantriet.originality.bulk import (
     likely_across,
     likely_pairs,
     print_chunks,
+    shingle_arrays,
     sketch_texts,
 )
 from quantriet.originality.compare import (
@@ -73,6 +74,7 @@ from quantriet.originality.compare import (
     reference_share,
     reference_shingles,
     similarity,
+    similarity_of_arrays,
 )
 from quantriet.originality.db import DatabaseStorage
 from quantriet.originality.generic import GENERIC_BELOW, GenericReport, generic_report
@@ -579,21 +581,18 @@ def _plan_findings(ids, texts, cells, printed: Printed, reference, boilerplate):
     table = sample_table()
     with_samples = table.likely(printed.whole_signatures, printed.whole_sizes).tolist()
     sample_texts = dict(SampleEssay.objects.filter(pk__in={pk for _, pk in with_samples}).values_list("pk", "text"))
-    shingles: dict[tuple, set[int]] = {}
-
-    def shingles_of(key, text):
-        if key not in shingles:
-            shingles[key] = fingerprint(text).shingles(reference)
-        return shingles[key]
-
+    involved = {(ESSAY, ids[i]): texts[i] for pair in pairs for i in pair}
+    involved |= {(ESSAY, ids[i]): texts[i] for i, _ in with_samples}
+    involved |= {(SAMPLE, pk): text for pk, text in sample_texts.items()}
+    shingles = dict(zip(involved, shingle_arrays(list(involved.values()), reference), strict=True))
+    proposals = [((ESSAY, ids[a]), (ESSAY, ids[b])) for a, b in pairs]
+    proposals += [((ESSAY, ids[i]), (SAMPLE, pk)) for i, pk in with_samples]
     related, found_texts = {}, {}
-    proposals = [((ESSAY, ids[a]), texts[a], (ESSAY, ids[b]), texts[b]) for a, b in pairs]
-    proposals += [((ESSAY, ids[i]), texts[i], (SAMPLE, pk), sample_texts[pk]) for i, pk in with_samples]
-    for key_a, text_a, key_b, text_b in proposals:
-        share = similarity(shingles_of(key_a, text_a), shingles_of(key_b, text_b)).containment
+    for key_a, key_b in proposals:
+        share = similarity_of_arrays(shingles[key_a], shingles[key_b]).containment
         if share >= SECOND_STAGE_FROM:
             related[key_a, key_b] = share
-            found_texts[key_a], found_texts[key_b] = text_a, text_b
+            found_texts[key_a], found_texts[key_b] = involved[key_a], involved[key_b]
     confirmed = confirm(
         found_texts,
         related,

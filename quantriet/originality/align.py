@@ -53,8 +53,7 @@ Speed (2-core machine, under load), two essays of 500 words: about 1.4 ms to ali
 
 import re
 import unicodedata
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -615,7 +614,6 @@ KIND_LABELS = {
     "glued": "dính chữ (mất dấu cách)",
     "spliced": "ghép từ nhiều nguồn",
 }
-_LETTER_RUN = re.compile(r"[^\W\d_]+")
 
 
 def kind_label(kind: str) -> str:
@@ -635,98 +633,131 @@ class Signals:
     glued: tuple[float, float]
     #: Share of the folded character 4-grams of the smaller side found in the other, over the pairs.
     reuse: float
-    #: Share of syllables found with the same spelling, diacritics included, on the other side.
-    exact_syllables: float
-    #: Share of syllables found on the other side once both are folded.
-    folded_syllables: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Counts:
+    """Of a passage: its letters, those with a diacritic, those in words of several syllables (glued)."""
+
+    letters: int
+    marked: int
+    glued: int
+
+
+@dataclass(frozen=True, eq=False)
+class _Measures:
+    """A text's running counts, so that any passage is measured by two subtractions.
+
+    For each position p of the text: the letters, letters with a diacritic and glued letters
+    before p; KEPT[p], the folded characters before p; GRAMS[i], the folded 4-gram starting at
+    folded character i.
+    """
+
+    letters: np.ndarray
+    marked: np.ndarray
+    glued: np.ndarray
+    kept: np.ndarray
+    grams: np.ndarray
+
+    def counts(self, start: int, end: int) -> _Counts:
+        return _Counts(*(int(running[end] - running[start]) for running in (self.letters, self.marked, self.glued)))
+
+    def grams_of(self, start: int, end: int) -> np.ndarray:
+        """The distinct folded 4-grams inside START..END (sorted)."""
+        return np.unique(self.grams[self.kept[start] : max(self.kept[end] - 3, self.kept[start])])
+
+
+@lru_cache(maxsize=256)
+def _measures(text: str) -> _Measures:
+    codes = letters_and_digits(text)
+    letter = (codes >= 1) & (codes <= _LETTERS)
+    folded, kept = _folded(text)
+    return _Measures(
+        _running(letter),
+        _running(_MARKED[_code_points(text)]),
+        _running(_glued_mask(codes, letter)),
+        kept,
+        _windows(folded, 4),
+    )
+
+
+def _running(flags: np.ndarray) -> np.ndarray:
+    counts = np.zeros(len(flags) + 1, np.int64)
+    np.cumsum(flags, out=counts[1:])
+    return counts
 
 
 def signals(a: str, b: str, alignment: Alignment) -> Signals:
     """The measurable signals of the aligned passages of A and B."""
-    letters_a = [_letters(a[p.a[0] : p.a[1]]) for p in alignment.pairs]
-    letters_b = [_letters(b[p.b[0] : p.b[1]]) for p in alignment.pairs]
-    words_a = [_words(a[p.a[0] : p.a[1]]) for p in alignment.pairs]
-    words_b = [_words(b[p.b[0] : p.b[1]]) for p in alignment.pairs]
+    measures_a, measures_b = _measures(a), _measures(b)
+    side_a = [measures_a.counts(*p.a) for p in alignment.pairs]
+    side_b = [measures_b.counts(*p.b) for p in alignment.pairs]
     return Signals(
-        diacritics=(_share(letters_a), _share(letters_b)),
-        unaccented=(_unaccented(letters_a, letters_b), _unaccented(letters_b, letters_a)),
-        glued=(_glued(words_a, words_b), _glued(words_b, words_a)),
-        reuse=_reuse(a, b, alignment),
-        exact_syllables=_found(words_a, words_b, lambda word: word.lower()),
-        folded_syllables=_found(words_a, words_b, fold),
+        diacritics=(_share(side_a), _share(side_b)),
+        unaccented=(_unaccented(side_a, side_b), _unaccented(side_b, side_a)),
+        glued=(_glued(side_a, side_b), _glued(side_b, side_a)),
+        reuse=_reuse(measures_a, measures_b, alignment),
     )
 
 
-def _letters(text: str) -> tuple[int, int]:
-    """(letters, letters with a diacritic) of TEXT."""
-    codes = letters_and_digits(text)
-    return int(((codes >= 1) & (codes <= _LETTERS)).sum()), int(_MARKED[_code_points(text)].sum())
+def _share(counts: list[_Counts]) -> float:
+    letters = sum(count.letters for count in counts)
+    return sum(count.marked for count in counts) / letters if letters else 0.0
 
 
-def _share(counts: list[tuple[int, int]]) -> float:
-    letters = sum(count for count, _ in counts)
-    return sum(marked for _, marked in counts) / letters if letters else 0.0
-
-
-def _unaccented(side: list[tuple[int, int]], other: list[tuple[int, int]]) -> float:
+def _unaccented(side: list[_Counts], other: list[_Counts]) -> float:
     """Share of SIDE's letters in pairs where SIDE has (almost) no diacritics and OTHER has them."""
-    letters = sum(count for count, _ in side)
+    letters = sum(count.letters for count in side)
     bare = sum(
-        count
-        for (count, marked), (other_count, other_marked) in zip(side, other, strict=True)
-        if count and other_count and marked <= UNACCENTED_SHARE * count and other_marked > MARKED_SHARE * other_count
+        own.letters
+        for own, theirs in zip(side, other, strict=True)
+        if own.letters
+        and theirs.letters
+        and own.marked <= UNACCENTED_SHARE * own.letters
+        and theirs.marked > MARKED_SHARE * theirs.letters
     )
     return bare / letters if letters else 0.0
 
 
-def _words(text: str) -> list[str]:
-    return _LETTER_RUN.findall(text)
+#: The symbols of the vowels a, e, i, o, u, y (`normalize.letters_and_digits`: a is 1).
+_VOWELS = np.array([ord(vowel) - ord("a") + 1 for vowel in "aeiouy"], np.uint8)
 
 
-_VOWEL_GROUPS = re.compile(r"[aeiouy]+")
+def _glued_mask(codes: np.ndarray, letter: np.ndarray) -> np.ndarray:
+    """Which characters are letters of a word (a run of letters) with two groups of vowels or more:
+    a Vietnamese syllable has one, so such a word is syllables glued together (or a loanword)."""
+    if not letter.any():
+        return np.zeros(len(codes), bool)
+    starts = letter & ~np.concatenate([[False], letter[:-1]])
+    word = np.cumsum(starts) - 1
+    vowel = np.isin(codes, _VOWELS)
+    group = vowel & ~(np.concatenate([[False], vowel[:-1]]) & ~starts)
+    groups = np.bincount(word[group], minlength=int(starts.sum()))
+    return letter & (groups[np.maximum(word, 0)] > 1)
 
 
-def _glued(side: list[list[str]], other: list[list[str]]) -> float:
+def _glued(side: list[_Counts], other: list[_Counts]) -> float:
     """Share of SIDE's letters in pairs where SIDE has lost its spaces and OTHER has not."""
-    shares = [(_glued_share(words), _glued_share(words_other)) for words, words_other in zip(side, other, strict=True)]
-    letters = [sum(map(len, words)) for words in side]
-    glued = sum(count for count, (own, theirs) in zip(letters, shares, strict=True) if own >= GLUED_WORDS > theirs)
-    return glued / sum(letters) if sum(letters) else 0.0
-
-
-def _glued_share(words: list[str]) -> float:
-    """Share of the letters of WORDS in words with two groups of vowels or more (a Vietnamese syllable has one)."""
-    folded = [fold(word) for word in words]
-    letters = sum(map(len, folded))
-    glued = sum(len(word) for word in folded if len(_VOWEL_GROUPS.findall(word)) > 1)
+    letters = sum(count.letters for count in side)
+    glued = sum(
+        own.letters
+        for own, theirs in zip(side, other, strict=True)
+        if own.letters
+        and own.glued >= GLUED_WORDS * own.letters
+        and theirs.glued < GLUED_WORDS * max(theirs.letters, 1)
+    )
     return glued / letters if letters else 0.0
 
 
-def _found(words_a: list[list[str]], words_b: list[list[str]], key) -> float:
-    """Share of the syllables of the pairs found on the other side (as multisets, per pair), by KEY."""
-    found = total = 0
-    for group_a, group_b in zip(words_a, words_b, strict=True):
-        bag_a, bag_b = Counter(map(key, group_a)), Counter(map(key, group_b))
-        found += sum((bag_a & bag_b).values())
-        total += max(sum(bag_a.values()), sum(bag_b.values()))
-    return found / total if total else 0.0
-
-
-def _reuse(a: str, b: str, alignment: Alignment) -> float:
+def _reuse(a: _Measures, b: _Measures, alignment: Alignment) -> float:
     """Share of the folded 4-grams of the smaller side of each pair found in the other, weighted by size."""
     found = total = 0
     for pair in alignment.pairs:
-        grams_a = _gram_set(a[pair.a[0] : pair.a[1]])
-        grams_b = _gram_set(b[pair.b[0] : pair.b[1]])
+        grams_a, grams_b = a.grams_of(*pair.a), b.grams_of(*pair.b)
         smaller = min(len(grams_a), len(grams_b))
-        found += len(grams_a & grams_b) if smaller else 0
+        found += len(np.intersect1d(grams_a, grams_b, assume_unique=True)) if smaller else 0
         total += smaller
     return found / total if total else 0.0
-
-
-def _gram_set(text: str) -> set:
-    codes = _folded(text)[0]
-    return set(_windows(codes, 4).tolist())
 
 
 #: A sentence is typed without diacritics when at most this share of its letters has one, while
@@ -830,8 +861,17 @@ def classify_sources(
     return sources_of(prepared, sources, alignments)
 
 
-def sources_of(text: Prepared, sources: Mapping[str, str], alignments: Mapping[str, Alignment]) -> Sources:
-    """`classify_sources` on the ALIGNMENTS of TEXT (side A) with each of the SOURCES, already made."""
+def sources_of(
+    text: Prepared,
+    sources: Mapping[str, str],
+    alignments: Mapping[str, Alignment],
+    kind_of: Callable[[str], str] | None = None,
+) -> Sources:
+    """`classify_sources` on the ALIGNMENTS of TEXT (side A) with each of the SOURCES, already made.
+
+    KIND_OF(name): the kind of copying between TEXT and that source (default `classify`; a caller
+    looking at a pair from both sides gives the one it computed, `classify` being symmetric).
+    """
     best: dict[int, tuple[float, str, Pair]] = {}
     for name, alignment in alignments.items():
         if not alignment.score:
@@ -859,7 +899,11 @@ def sources_of(text: Prepared, sources: Mapping[str, str], alignments: Mapping[s
     found = {
         name: Found("spliced", max(alignment.score, share), alignment)
         if spliced and name in parts
-        else Found(classify(text.text, sources[name], alignment), alignment.score, alignment)
+        else Found(
+            classify(text.text, sources[name], alignment) if kind_of is None else kind_of(name),
+            alignment.score,
+            alignment,
+        )
         for name, alignment in copied.items()
     }
     kind = "spliced" if spliced else ""

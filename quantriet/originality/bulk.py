@@ -105,6 +105,22 @@ def sketch_texts(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return signatures_many(hashes, offsets)
 
 
+def shingle_arrays(texts: Sequence[str], reference: frozenset[int] = frozenset()) -> list[np.ndarray]:
+    """The shingle set of each of TEXTS, REFERENCE's left out, as a sorted array of distinct hashes.
+
+    The texts are shingled by chunks of CHUNK in a few array operations (as `print_chunks` does),
+    for exact comparisons of many pairs (`compare.similarity_of_arrays`).
+    """
+    reference_array = np.array(sorted(reference), dtype=np.uint64)
+    found = []
+    for start in range(0, len(texts), CHUNK):
+        hashes, offsets = _hashes(texts[start : start + CHUNK])
+        for i in range(len(offsets) - 1):
+            shingles = np.unique(hashes[offsets[i] : offsets[i + 1]])
+            found.append(shingles[~np.isin(shingles, reference_array, assume_unique=True)])
+    return found
+
+
 def _hashes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     symbols, offsets = batch_symbols(list(texts))
     return char_shingle_hashes(symbols, CHAR_SHINGLE_SIZE, offsets)

@@ -75,7 +75,15 @@ class Similarity:
 
 def similarity(a: set[int], b: set[int]) -> Similarity:
     """Exact similarity of two shingle sets; 0 unless they share at least MIN_SHARED shingles."""
-    shared = len(a & b)
+    return _similarity(len(a & b), len(a), len(b))
+
+
+def similarity_of_arrays(a: np.ndarray, b: np.ndarray) -> Similarity:
+    """`similarity` of two sets given as sorted arrays of distinct shingles (`bulk.shingle_arrays`)."""
+    return _similarity(len(np.intersect1d(a, b, assume_unique=True)), len(a), len(b))
+
+
+def _similarity(shared: int, size_a: int, size_b: int) -> Similarity:
     if shared < MIN_SHARED:
         return Similarity(0.0, 0.0, shared)
-    return Similarity(shared / (len(a) + len(b) - shared), shared / min(len(a), len(b)), shared)
+    return Similarity(shared / (size_a + size_b - shared), shared / min(size_a, size_b), shared)

@@ -72,7 +72,7 @@ def test_the_legend_lists_exactly_the_numbered_marks(pair, client_as):
     text = page[page.index('id="mine"') :]
     marked = re.findall(r'<mark id="a-(\d+)" class="passage" data-passage="(\d+)"', text)
     assert marked and all(a == b for a, b in marked)
-    listed = re.findall(r'<mark class="passage" data-passage="(\d+)">đoạn (\d+)</mark>', legend)
+    listed = re.findall(r'<mark class="passage" data-passage="(\d+)">câu (\d+)</mark>', legend)
     assert [n for n, _ in listed] == [a for a, _ in marked] and all(a == b for a, b in listed)
     assert "tô đậm" not in page  # the marks are highlighted, not bold
 

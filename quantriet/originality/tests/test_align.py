@@ -163,7 +163,7 @@ def test_a_copy_typed_without_diacritics_is_found_and_shown_as_typed():
     assert classify(copy, SAMPLE, alignment) == "unaccented"
     assert classify(SAMPLE, copy, align(SAMPLE, copy)) == "unaccented"  # whichever side is bare
     found = signals(copy, SAMPLE, alignment)
-    assert found.diacritics[0] == 0 and found.diacritics[1] > 0.2 and found.folded_syllables > 0.95
+    assert found.diacritics[0] == 0 and found.diacritics[1] > 0.2 and found.reuse > 0.95
 
 
 def test_a_copy_partly_typed_without_diacritics_is_unaccented():
