@@ -467,6 +467,8 @@ def _verdict_latencies(plan, corpus: "Corpus", docs: int) -> tuple[list[float], 
     the corpus (fresh, or planted copies of earlier ones); returns the latencies and how many of
     the planted copies were flagged ("n/m").
     """
+    from django.utils import timezone
+
     from quantriet.essays.models import Essay, EssaySource, EssayVerdict, VerdictLabel
     from quantriet.essays.originality import essay_check
     from quantriet.org.models import Organization
@@ -474,11 +476,12 @@ def _verdict_latencies(plan, corpus: "Corpus", docs: int) -> tuple[list[float], 
     cells = list(Organization.objects.filter(pk__in=Essay.objects.filter(plan=plan).values("cell_id")))
     rng = random.Random(SEED + 3)
     members = _members(docs, [rng.choice(cells) for _ in range(VERDICT_QUERIES)])
+    now = timezone.now()
     latencies, copies, flagged = [], 0, 0
     for q, member in enumerate(members):
         i = docs + q
         essay = Essay.objects.create(
-            plan=plan, member=member, cell=member.cell, text=corpus.text(i), source=EssaySource.TYPED
+            plan=plan, member=member, cell=member.cell, text=corpus.text(i), source=EssaySource.TYPED, submitted_at=now
         )
         with timer() as elapsed:
             essay_check(essay)

@@ -65,7 +65,6 @@ from quantriet.originality.bulk import (
     likely_across,
     likely_pairs,
     print_chunks,
-    shingle_arrays,
     sketch_texts,
 )
 from quantriet.originality.compare import (
@@ -74,13 +73,19 @@ from quantriet.originality.compare import (
     reference_share,
     reference_shingles,
     similarity,
-    similarity_of_arrays,
 )
 from quantriet.originality.db import DatabaseStorage
 from quantriet.originality.generic import GENERIC_BELOW, GenericReport, generic_report
 from quantriet.originality.index import DEFAULT_THRESHOLD, Index
 from quantriet.originality.models import OriginalitySignature
-from quantriet.originality.scan import ESTIMATED_FROM, REFERENCE_SHARE, SECOND_STAGE_FROM, Confirmed, confirm
+from quantriet.originality.scan import (
+    ESTIMATED_FROM,
+    REFERENCE_SHARE,
+    SECOND_STAGE_FROM,
+    Confirmed,
+    confirm,
+    confirm_proposals,
+)
 from quantriet.study.models import StudyPlan
 
 from .models import Essay, EssayVerdict, SampleEssay, VerdictLabel
@@ -576,7 +581,9 @@ def _plan_findings(ids, texts, cells, printed: Printed, reference, boilerplate):
     stage (`scan.confirm`), both ways. CELLS: the cell of each essay.
     """
     keys = band_keys_of(printed.signatures, printed.sizes, Index().params)
-    proposed = np.unique(np.concatenate([candidate_pairs(keys), _cell_pairs(cells)]), axis=0)
+    proposed = np.concatenate([candidate_pairs(keys), _cell_pairs(cells)])
+    proposed = np.unique(proposed[:, 0] * len(ids) + proposed[:, 1])  # each pair once (i < j in both)
+    proposed = np.stack([proposed // len(ids), proposed % len(ids)], axis=1) if len(ids) else proposed.reshape(0, 2)
     pairs = likely_pairs(printed.signatures, printed.sizes, proposed, ESTIMATED_FROM).tolist()
     table = sample_table()
     with_samples = table.likely(printed.whole_signatures, printed.whole_sizes).tolist()
@@ -584,22 +591,15 @@ def _plan_findings(ids, texts, cells, printed: Printed, reference, boilerplate):
     involved = {(ESSAY, ids[i]): texts[i] for pair in pairs for i in pair}
     involved |= {(ESSAY, ids[i]): texts[i] for i, _ in with_samples}
     involved |= {(SAMPLE, pk): text for pk, text in sample_texts.items()}
-    shingles = dict(zip(involved, shingle_arrays(list(involved.values()), reference), strict=True))
     proposals = [((ESSAY, ids[a]), (ESSAY, ids[b])) for a, b in pairs]
     proposals += [((ESSAY, ids[i]), (SAMPLE, pk)) for i, pk in with_samples]
-    related, found_texts = {}, {}
-    for key_a, key_b in proposals:
-        share = similarity_of_arrays(shingles[key_a], shingles[key_b]).containment
-        if share >= SECOND_STAGE_FROM:
-            related[key_a, key_b] = share
-            found_texts[key_a], found_texts[key_b] = involved[key_a], involved[key_b]
-    confirmed = confirm(
-        found_texts,
-        related,
+    _, confirmed = confirm_proposals(
+        involved,
+        proposals,
+        reference=reference,
         boilerplate=boilerplate,
-        sure={pair: share for pair, share in related.items() if share >= THRESHOLD},
         threshold=THRESHOLD,
-        copies={key for key in found_texts if key[0] == ESSAY},
+        copies={key for key in involved if key[0] == ESSAY},
     )
     duplicates: dict[int, dict[tuple, Confirmed]] = {}
     for ((_, a), (doc_type, b)), found in confirmed.items():

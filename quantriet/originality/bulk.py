@@ -105,6 +105,18 @@ def sketch_texts(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return signatures_many(hashes, offsets)
 
 
+def map_in_workers(function, chunks: list, processes: int | None = None) -> list:
+    """FUNCTION (a module-level function of this package) over CHUNKS, on every core, results in order.
+
+    Workers are spawned (no database connection inherited); with one core, or one chunk, it all runs here.
+    """
+    processes = min(processes or os.cpu_count() or 1, len(chunks))
+    if processes <= 1:
+        return [function(chunk) for chunk in chunks]
+    with multiprocessing.get_context("spawn").Pool(processes) as pool:
+        return pool.map(function, chunks)
+
+
 def shingle_arrays(texts: Sequence[str], reference: frozenset[int] = frozenset()) -> list[np.ndarray]:
     """The shingle set of each of TEXTS, REFERENCE's left out, as a sorted array of distinct hashes.
 

@@ -19,15 +19,24 @@ in more than MAX_DF clusters masked, and a pair whose aligned sentences cover TH
 reported too. Every pair says what kind of copying it is (`align.KINDS`).
 """
 
+import os
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
 from . import align
-from .bulk import likely_pairs
+from .bulk import likely_pairs, map_in_workers, shingle_arrays
 from .cluster import clusters
-from .compare import Similarity, fingerprint, frequent_shingles, reference_share, reference_shingles, similarity
+from .compare import (
+    Similarity,
+    fingerprint,
+    frequent_shingles,
+    reference_share,
+    reference_shingles,
+    similarity,
+    similarity_of_arrays,
+)
 from .index import DEFAULT_THRESHOLD, Index
 from .minhash import LshParams, signatures_many, sketch
 
@@ -175,6 +184,63 @@ def _first_stage(sets: dict[str, set[int]], threshold: float, max_df: int, progr
     frequent = frequent_shingles([set().union(*(sets[name] for name in group)) for group in groups], max_df)
     sets = {name: shingles - frequent for name, shingles in sets.items()}
     return _pairs(sets, threshold, progress(sorted(sets), "So khớp (lượt 2/2)")), sets
+
+
+#: Below this many proposed pairs, `confirm_proposals` works here rather than in worker processes.
+PARALLEL_PAIRS = 2000
+
+
+def confirm_proposals(
+    texts: Mapping[Hashable, str],
+    proposals: Iterable[tuple[Hashable, Hashable]],
+    *,
+    reference: frozenset[int] = frozenset(),
+    boilerplate: align.Boilerplate = align.NO_BOILERPLATE,
+    threshold: float = DEFAULT_THRESHOLD,
+    copies: Collection[Hashable] | None = None,
+) -> tuple[dict, dict]:
+    """Of the PROPOSALS (pairs of keys of TEXTS), those sharing SECOND_STAGE_FROM exactly (REFERENCE's
+    shingles left out), and those `confirm` confirms (with the sure ones at THRESHOLD): (related
+    pair → containment, confirmed pair → `Confirmed`).
+
+    The proposals fall apart into groups of texts linked by them, which are independent: with
+    PARALLEL_PAIRS proposals or more, the groups are shared out to one worker process per core.
+    """
+    proposals = list(proposals)
+    groups = clusters(proposals)
+    chunks = [([], []) for _ in range(max(1, min(len(groups), 2 * (os.cpu_count() or 1))))]
+    for group in sorted(groups, key=len, reverse=True):
+        keys, _ = min(chunks, key=lambda chunk: len(chunk[0]))  # the lightest chunk takes the next group
+        keys.extend(group)
+    chunk_of = {key: i for i, (keys, _) in enumerate(chunks) for key in keys}
+    for pair in proposals:
+        chunks[chunk_of[pair[0]]][1].append(pair)
+    tasks = [
+        ({key: texts[key] for key in keys}, pairs, reference, boilerplate, threshold, copies)
+        for keys, pairs in chunks
+        if pairs
+    ]
+    work = map_in_workers if len(proposals) >= PARALLEL_PAIRS else lambda function, items: list(map(function, items))
+    related, confirmed = {}, {}
+    for found_related, found_confirmed in work(_confirm_chunk, tasks):
+        related |= found_related
+        confirmed |= found_confirmed
+    return related, confirmed
+
+
+def _confirm_chunk(task) -> tuple[dict, dict]:
+    """`confirm_proposals` on one share of the groups (in a worker process, or here)."""
+    texts, proposals, reference, boilerplate, threshold, copies = task
+    shingles = dict(zip(texts, shingle_arrays(list(texts.values()), reference), strict=True))
+    related = {}
+    for a, b in proposals:
+        share = similarity_of_arrays(shingles[a], shingles[b]).containment
+        if share >= SECOND_STAGE_FROM:
+            related[a, b] = share
+    involved = {key: texts[key] for pair in related for key in pair}
+    sure = {pair: share for pair, share in related.items() if share >= threshold}
+    copies = None if copies is None else set(copies) & involved.keys()
+    return related, confirm(involved, related, boilerplate=boilerplate, sure=sure, threshold=threshold, copies=copies)
 
 
 def _alignments(texts, related, boilerplate, progress):

@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from quantriet.essays import originality, services
 from quantriet.essays.models import EssayVerdict, VerdictLabel
-from quantriet.originality import bulk
+from quantriet.originality import bulk, scan
 from quantriet.originality.models import OriginalitySignature
 from quantriet.originality.tests import corpus
 
@@ -62,8 +62,9 @@ def test_the_rescan_gives_the_verdicts_of_the_submissions(plan, submitted, monke
         VerdictLabel.COPIES_ESSAY, VerdictLabel.COPIES_ESSAY, VerdictLabel.ORIGINAL, VerdictLabel.COPIES_SAMPLE,
         VerdictLabel.ORIGINAL, VerdictLabel.COPIES_RESOLUTION, VerdictLabel.GENERIC,
     ]  # fmt: skip
-    if parallel:
+    if parallel:  # sketches and second stage in worker processes
         monkeypatch.setattr(bulk, "PARALLEL_FROM", 0)
+        monkeypatch.setattr(scan, "PARALLEL_PAIRS", 0)
     EssayVerdict.objects.filter(essay=submitted[0]).delete()
     EssayVerdict.objects.filter(essay=submitted[1]).update(label=VerdictLabel.ORIGINAL, duplicates=[])
     counts = originality.plan_rescan(plan)

@@ -15,6 +15,7 @@ import pytest
 from quantriet.essays import originality, services
 from quantriet.essays.models import EssayVerdict, VerdictLabel
 from quantriet.org.models import Member
+from quantriet.originality import scan
 from quantriet.originality.cluster import clusters
 from quantriet.originality.tests import quality
 
@@ -59,7 +60,8 @@ def assert_quality(found: dict[tuple[str, str], str]):
     assert len(misnamed) <= (1 - TARGET) * len(quality.true_pairs()), misnamed
 
 
-def test_copies_of_neighbours_are_found_on_submit_and_by_the_rescan_with_their_kind(corpus_plan, users):
+def test_copies_of_neighbours_are_found_on_submit_and_by_the_rescan_with_their_kind(corpus_plan, users, monkeypatch):
+    monkeypatch.setattr(scan, "PARALLEL_PAIRS", 0)
     families = clusters(quality.true_pairs())
     in_families = {name for family in families for name in family}
     groups = [sorted(set(quality.honest()) - in_families), *families]
@@ -74,7 +76,7 @@ def test_copies_of_neighbours_are_found_on_submit_and_by_the_rescan_with_their_k
     assert len({essay.cell_id for essay in essays.values()}) == len(groups)
     on_submit = pairs_found(essays)
     assert_quality(on_submit)
-    originality.plan_rescan(corpus_plan)
+    originality.plan_rescan(corpus_plan)  # the second stage in worker processes
     assert pairs_found(essays) == on_submit
 
 

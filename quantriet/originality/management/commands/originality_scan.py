@@ -34,6 +34,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--json", action="store_true", help='In {"pairs": [...]} thay cho báo cáo')
         parser.add_argument(
+            "--kind",
+            action="store_true",
+            help="Với --json: thêm cách chép của mỗi cặp (verbatim, unaccented, glued, paraphrased, spliced)",
+        )
+        parser.add_argument(
             "--reference",
             action="append",
             default=[],
@@ -60,7 +65,7 @@ class Command(BaseCommand):
             texts, references=references, threshold=threshold, max_df=options["max_df"], progress=self.progress
         )
         if options["json"]:
-            self.write_json(pairs)
+            self.write_json(pairs, with_kind=options["kind"])
         else:
             self.write_report(
                 folder, texts, pairs, threshold, reference_copies(texts, references) if references else []
@@ -97,9 +102,12 @@ class Command(BaseCommand):
             raise CommandError(f"Không đọc được văn bản gốc {path}.")
         return text
 
-    def write_json(self, pairs):
+    def write_json(self, pairs, with_kind: bool):
         rows = sorted(
-            ({"a": p.a, "b": p.b, "similarity": round(p.similarity, 3), "kind": p.kind} for p in pairs),
+            (
+                {"a": p.a, "b": p.b, "similarity": round(p.similarity, 3)} | ({"kind": p.kind} if with_kind else {})
+                for p in pairs
+            ),
             key=lambda row: (-row["similarity"], row["a"], row["b"]),
         )
         self.stdout.write(json.dumps({"pairs": rows}, ensure_ascii=False))
