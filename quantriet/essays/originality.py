@@ -242,11 +242,8 @@ def _related_texts(essay: Essay, printed: Fingerprint, found, reference, essays:
 
 def _cell_mates(essay: Essay) -> list[int]:
     """The other essays of ESSAY's plan written in its cell, when the cell has at most CELL_WHOLE_MAX."""
-    mates = list(
-        Essay.objects.filter(plan_id=essay.plan_id, cell_id=essay.cell_id).values_list("pk", flat=True)[
-            : CELL_WHOLE_MAX + 1
-        ]
-    )
+    mates = Essay.objects.filter(plan_id=essay.plan_id, cell_id=essay.cell_id).order_by()  # the (plan, cell) index
+    mates = list(mates.values_list("pk", flat=True)[: CELL_WHOLE_MAX + 1])
     return mates if len(mates) <= CELL_WHOLE_MAX else []
 
 
@@ -582,9 +579,8 @@ def _plan_findings(ids, texts, cells, printed: Printed, reference, boilerplate):
     """
     keys = band_keys_of(printed.signatures, printed.sizes, Index().params)
     proposed = np.concatenate([candidate_pairs(keys), _cell_pairs(cells)])
-    proposed = np.unique(proposed[:, 0] * len(ids) + proposed[:, 1])  # each pair once (i < j in both)
-    proposed = np.stack([proposed // len(ids), proposed % len(ids)], axis=1) if len(ids) else proposed.reshape(0, 2)
-    pairs = likely_pairs(printed.signatures, printed.sizes, proposed, ESTIMATED_FROM).tolist()
+    pairs = sorted(set(map(tuple, likely_pairs(printed.signatures, printed.sizes, proposed, ESTIMATED_FROM).tolist())))
+    log.info("rescan: %s pairs proposed, %s estimated from %s", len(proposed), len(pairs), ESTIMATED_FROM)
     table = sample_table()
     with_samples = table.likely(printed.whole_signatures, printed.whole_sizes).tolist()
     sample_texts = dict(SampleEssay.objects.filter(pk__in={pk for _, pk in with_samples}).values_list("pk", "text"))
