@@ -6,7 +6,8 @@ Runs `originality.scan.scan` over every text of `quantriet/originality/tests/qua
 honest essays on one directive, and their copies: verbatim, unaccented, glued, paraphrased, spliced,
 and combinations), with the directive as reference, at the scan's default threshold unless told.
 Prints one JSON line: per kind `<kind>_recall` and `<kind>_precision`, overall recall and precision,
-the number of honest pairs found (must be 0), the corpus size and the seconds the scan took.
+the number of honest pairs found (must be 0), the true pairs found whose kind of copying is named
+wrong (`kinds_misnamed`), the corpus size and the seconds the scan took.
 """
 
 import argparse
@@ -37,6 +38,7 @@ def main(argv=None):
     figures["overall_recall"] = round(result["overall"]["recall"], 4)
     figures["overall_precision"] = round(result["overall"]["precision"], 4)
     figures["honest_false_pairs"] = result["honest_false_pairs"]
+    figures["kinds_misnamed"] = len(quality.misnamed({(pair.a, pair.b): pair.kind for pair in pairs}))
     figures["docs"] = len(texts)
     figures["pairs_expected"] = result["overall"]["expected"]
     figures["seconds"] = round(elapsed(), 2)
