@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "quantriet.study",
     "quantriet.essays",
     "quantriet.quizzes",
+    "quantriet.plans",
     "quantriet.analytics",
     "quantriet.demo",
 ]

@@ -34,3 +34,8 @@ def ancestors_of(path: str, *, top: str = "") -> list[str]:
 def ancestor_paths(paths, *, top: str = "") -> list[str]:
     """PATHS themselves and every path above them (up to the root, or to TOP included), sorted."""
     return sorted({path[:end] for path in paths for end in range(len(top) or STEPLEN, len(path) + 1, STEPLEN)})
+
+
+def is_within(path: str, ancestor: str) -> bool:
+    """Whether the node at PATH is the one at ANCESTOR or below it."""
+    return bool(ancestor) and path.startswith(ancestor)

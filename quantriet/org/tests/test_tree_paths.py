@@ -4,7 +4,7 @@ import pytest
 
 from quantriet.org.demo import ROOT_CODE
 from quantriet.org.models import Organization
-from quantriet.org.tree import ancestor_paths, ancestors_of, is_root_path, parent_path, path_length
+from quantriet.org.tree import ancestor_paths, ancestors_of, is_root_path, is_within, parent_path, path_length
 
 
 @pytest.fixture
@@ -53,3 +53,8 @@ def test_ancestor_paths_include_the_paths_themselves(tree):
         *sorted(c.path for c in cells),
     ]
     assert ancestor_paths([]) == []
+
+
+def test_within_is_the_node_or_below_it():
+    assert is_within("00010002", "0001") and is_within("0001", "0001")
+    assert not is_within("00020001", "0001") and not is_within("0001", "00010002") and not is_within("0001", "")

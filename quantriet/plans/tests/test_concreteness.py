@@ -1,0 +1,132 @@
+"""The concreteness check on hand-made programmes: concrete, pasted from the level above, restating it."""
+
+from datetime import date
+from decimal import Decimal
+
+from quantriet.plans.concreteness import CONCRETE_FROM, COPIED_FLAG, Programme, Task, concreteness
+
+PROVINCE, COMMUNE, CELL, OTHER_CELL = "0001", "00010003", "000100030005", "000100030006"
+
+RESOLUTION = (
+    "Nghị quyết số 57-NQ/TW về đột phá phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số "
+    "quốc gia.\nNâng cao nhận thức, đột phá về đổi mới tư duy, xác định quyết tâm chính trị mạnh mẽ, quyết "
+    "liệt lãnh đạo, chỉ đạo, tạo xung lực mới cho phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển "
+    "đổi số quốc gia.\nKhẩn trương, quyết liệt hoàn thiện thể chế; xóa bỏ mọi tư tưởng, quan niệm, rào cản "
+    "đang cản trở sự phát triển.\nPhát triển hạ tầng số, bảo đảm kết nối băng rộng đến mọi thôn, ấp; phổ cập "
+    "kỹ năng số cho người dân.\n"
+)
+
+PROVINCE_PROGRAMME = Programme(
+    PROVINCE,
+    "Chương trình hành động của Ban Chấp hành Đảng bộ tỉnh thực hiện Nghị quyết số 57-NQ/TW. Mục đích: quán "
+    "triệt sâu sắc nghị quyết, cụ thể hóa thành các nhiệm vụ của các cấp ủy, chính quyền trong toàn tỉnh.",
+    (
+        Task("Tổ chức học tập, quán triệt nghị quyết đến toàn thể cán bộ, đảng viên trong Đảng bộ tỉnh.",
+             lead_org_path=PROVINCE, deadline=date(2025, 6, 30), product="Báo cáo kết quả học tập"),
+        Task("Xây dựng đề án phát triển hạ tầng số của tỉnh giai đoạn 2025 - 2030, trình Ban Thường vụ Tỉnh ủy.",
+             lead_org_path=PROVINCE, deadline=date(2025, 12, 31), product="Đề án được phê duyệt"),
+        Task("Các huyện, xã chỉ đạo phổ cập kỹ năng số cho người dân, ưu tiên người cao tuổi và đồng bào dân tộc.",
+             lead_org_path=PROVINCE, deadline=date(2026, 12, 31), product="Kế hoạch phổ cập kỹ năng số"),
+        Task("Đẩy mạnh cung cấp dịch vụ công trực tuyến toàn trình, nâng tỷ lệ hồ sơ nộp trực tuyến.",
+             lead_org_path=PROVINCE, deadline=date(2026, 12, 31), product="Báo cáo sơ kết hằng năm"),
+    ),
+)  # fmt: skip
+
+COMMUNE_PROGRAMME = Programme(
+    COMMUNE,
+    "Chương trình hành động của Đảng ủy xã Long Đức thực hiện Nghị quyết số 57-NQ/TW. Xã có 9 ấp, 2.140 hộ; "
+    "mới 38% hộ có người biết dùng điện thoại thông minh để nộp hồ sơ trực tuyến, ấp Kinh Xáng và ấp Rạch Cốc "
+    "chưa có sóng 4G ổn định. Đảng ủy xác định nhiệm vụ trọng tâm là đưa dịch vụ công đến tận ấp.",
+    (
+        Task("Mở lớp hướng dẫn dùng ứng dụng VNeID và Cổng dịch vụ công cho người dân tại nhà văn hóa 9 ấp, "
+             "mỗi ấp hai buổi vào tối thứ Bảy.", lead_org_path="000100030002", lead_person="Trần Văn Thanh",
+             deadline=date(2025, 9, 30), product="18 buổi hướng dẫn, danh sách người tham dự",
+             indicator="Số người dân được hướng dẫn", target=Decimal(900), unit="người"),
+        Task("Thành lập tổ công nghệ số cộng đồng ở mỗi ấp, do bí thư chi bộ ấp làm tổ trưởng, đoàn viên thanh "
+             "niên làm thành viên.", lead_org_path=COMMUNE, deadline=date(2025, 7, 31),
+             product="Quyết định thành lập 9 tổ", indicator="Số tổ hoạt động", target=Decimal(9), unit="tổ"),
+        Task("Đề nghị nhà mạng lắp trạm phát sóng tại ấp Kinh Xáng và ấp Rạch Cốc, Ủy ban nhân dân xã bố trí mặt bằng.",
+             lead_org_path=COMMUNE, lead_person="Lê Thị Hồng",
+             deadline=date(2025, 12, 31), product="Hai trạm phát sóng đi vào hoạt động",
+             indicator="Số ấp có sóng 4G ổn định", target=Decimal(9), unit="ấp"),
+        Task("Nâng tỷ lệ hồ sơ thủ tục hành chính của xã nộp trực tuyến từ 38% lên 70% vào cuối năm 2026.",
+             lead_org_path="000100030001", deadline=date(2026, 12, 31), product="Báo cáo quý của bộ phận một cửa",
+             indicator="Tỷ lệ hồ sơ nộp trực tuyến", target=Decimal(70), unit="%"),
+    ),
+)  # fmt: skip
+
+#: The commune's programme pasted by a cell: the name at the top changed, nothing else.
+PASTED = Programme(
+    CELL,
+    COMMUNE_PROGRAMME.preamble.replace("Đảng ủy xã Long Đức", "Chi bộ ấp Phú Thọ", 1),
+    COMMUNE_PROGRAMME.tasks,
+)
+
+#: A cell's programme restating the province's duties, reworded a little, led by the province.
+RESTATING = Programme(
+    OTHER_CELL,
+    "Chương trình hành động của Chi bộ ấp Tân Lập thực hiện Nghị quyết số 57-NQ/TW. Mục đích: quán triệt sâu "
+    "sắc nghị quyết, cụ thể hóa thành nhiệm vụ của cấp ủy, chính quyền trong toàn tỉnh.",
+    (
+        Task("Tổ chức học tập, quán triệt nghị quyết đến toàn thể cán bộ, đảng viên trong Đảng bộ.",
+             lead_org_path=PROVINCE, deadline=date(2025, 6, 30), product="Báo cáo kết quả học tập"),
+        Task("Xây dựng đề án phát triển hạ tầng số giai đoạn 2025 - 2030, trình Ban Thường vụ.",
+             lead_org_path=PROVINCE, product="Đề án được phê duyệt"),
+        Task("Chỉ đạo phổ cập kỹ năng số cho người dân, ưu tiên người cao tuổi và đồng bào dân tộc.",
+             lead_org_path=PROVINCE, product="Kế hoạch phổ cập kỹ năng số"),
+        Task("Đẩy mạnh cung cấp dịch vụ công trực tuyến toàn trình, nâng tỷ lệ hồ sơ nộp trực tuyến.",
+             lead_org_path=PROVINCE, product="Báo cáo sơ kết hằng năm"),
+    ),
+)  # fmt: skip
+
+
+def check(programme, *others):
+    return concreteness(programme, {f"p{i}": other for i, other in enumerate(others)}, [RESOLUTION])
+
+
+def test_a_concrete_programme_scores_high_and_is_not_flagged():
+    found = check(COMMUNE_PROGRAMME, PROVINCE_PROGRAMME)
+    assert found.copied < 0.2 and found.complete == 1.0 and found.own == 1.0 and found.local == 1.0
+    assert found.score >= 80 and found.flags == ()
+    assert {"Kinh Xáng", "Rạch Cốc", "2.140"} <= set(found.evidence)
+
+
+def test_a_programme_pasted_from_the_level_above_is_flagged_with_its_passages():
+    found = check(PASTED, PROVINCE_PROGRAMME, COMMUNE_PROGRAMME)
+    assert found.copied >= COPIED_FLAG and "sao_chep" in found.flags
+    assert found.own == 0.0  # the tasks are the commune's, led by the commune
+    assert found.score < CONCRETE_FROM and "chua_cu_the" in found.flags
+    assert {passage.source for passage in found.passages} == {"p1"}
+    for passage in found.passages:
+        ours, theirs = PASTED.text[slice(*passage.text)], COMMUNE_PROGRAMME.text[slice(*passage.source_span)]
+        assert ours.split()[-3:] == theirs.split()[-3:]
+    assert found.evidence == ()  # its own names are all in what it copied
+
+
+def test_restating_the_province_is_copied_and_not_the_units_own_work():
+    found = check(RESTATING, PROVINCE_PROGRAMME)
+    assert found.copied >= COPIED_FLAG and found.own == 0.0 and found.complete == 0.0
+    assert found.flags == ("sao_chep", "chua_cu_the")
+
+
+def test_quoting_the_resolution_is_not_copying_a_programme():
+    quoting = Programme(
+        COMMUNE,
+        COMMUNE_PROGRAMME.preamble + "\n" + RESOLUTION,
+        COMMUNE_PROGRAMME.tasks,
+    )
+    other = Programme(CELL, "Chương trình của chi bộ.\n" + RESOLUTION, ())
+    assert check(quoting, other).copied == 0.0
+    assert concreteness(quoting, {"other": other}).copied > 0.3  # without the resolution as boilerplate
+
+
+def test_the_measures_of_tasks():
+    task = COMMUNE_PROGRAMME.tasks[0]
+    assert task.complete and task.led_within(COMMUNE) and not task.led_within(OTHER_CELL)
+    vague = Task("Tăng cường công tác chuyển đổi số.", lead_org_path=COMMUNE, product="Báo cáo")
+    assert not vague.complete  # no deadline, no indicator
+    assert not Task("x", lead_org_path=PROVINCE).led_within(COMMUNE)
+    assert Task("x", lead_org_path=CELL, lead_person="Nguyễn Văn An").led_within(COMMUNE)
+    assert not Task("x", lead_person="Nguyễn Văn An").led_within(CELL)  # whose person: unknown
+    empty = check(Programme(COMMUNE, "Chương trình.", ()))
+    assert (empty.complete, empty.own, empty.copied) == (0.0, 0.0, 0.0)
