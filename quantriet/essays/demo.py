@@ -10,7 +10,11 @@ What they write, drawn from one seeded random generator:
 - most are honest, composed from pools of sentences with alternative wordings, about the
   writer's own job, place, figures and commitments. They are composed rather than copied from
   one honest essay with names and figures changed, because the engine masks names and numbers:
-  such variants would rightly be flagged as copies of each other;
+  such variants would rightly be flagged as copies of each other. Composed essays are still
+  variations of one pool, which the engine's second stage pairs as paraphrases when they share
+  their sentences: each is drawn again while the engine would pair it with an earlier one, and
+  when the pool is spent the member has not written yet (so at larger scales fewer essays than
+  the target are submitted: 129 at `make run`'s scale);
 - some copy a sample essay from the library with the names and places swapped (and lightly
   reworded), a few are near-identical pairs (one member copies a colleague's essay), one or two
   copy the directive itself, a few are generic (no place, figure or commitment of their own).
@@ -495,25 +499,27 @@ class EssayDemo:
             **{name: r.randint(low, high) for name, (low, high) in figures.items()},
         }
 
-    def honest(self, member) -> str:
-        """A composed honest essay, drawn again (up to DRAWS times) while the engine would pair it with an earlier one.
+    def honest(self, member) -> str | None:
+        """A composed honest essay the engine would pair with no earlier one, or None (see `_distinct`).
 
         The essays are composed from one pool of sentences with their wording varied: two drawn
         with the same sentences are paraphrases of each other, as the engine rightly says.
         """
         return self._distinct(lambda: self._honest(member), self.honest_drawn)
 
-    def generic(self, member) -> str:
+    def generic(self, member) -> str | None:
         return self._distinct(self._generic, self.generic_drawn)
 
-    def _distinct(self, make, drawn: list[tuple[str, set[int]]]) -> str:
+    def _distinct(self, make, drawn: list[tuple[str, set[int]]]) -> str | None:
+        """A text from MAKE the engine would not pair with the DRAWN ones, drawn up to DRAWS times;
+        None when the pool is spent (that member has not submitted yet: a demo's honest essays stay honest)."""
         for _ in range(DRAWS):
             text = make()
             shingles = fingerprint(text).shingles(self.reference)
             if not self._paired(text, shingles, drawn):
-                break
-        drawn.append((text, shingles))
-        return text
+                drawn.append((text, shingles))
+                return text
+        return None
 
     def _paired(self, text: str, shingles: set[int], drawn: list[tuple[str, set[int]]]) -> bool:
         """Would the engine pair TEXT with one of the DRAWN texts (the same two stages as on submit)?"""
@@ -674,6 +680,8 @@ def seed_essays(actor=None) -> dict:
             text = demo.generic(member)
         else:
             text, original = demo.honest(member), True
+        if text is None:
+            continue
         essay = services.essay_submit(actor, plan, member, text)
         essays.append(essay)
         if original:
