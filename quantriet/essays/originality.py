@@ -72,7 +72,6 @@ from quantriet.originality.compare import (
     fingerprint,
     reference_share,
     reference_shingles,
-    similarity,
 )
 from quantriet.originality.db import DatabaseStorage
 from quantriet.originality.generic import GENERIC_BELOW, GenericReport, generic_report
@@ -81,9 +80,7 @@ from quantriet.originality.models import OriginalitySignature
 from quantriet.originality.scan import (
     ESTIMATED_FROM,
     REFERENCE_SHARE,
-    SECOND_STAGE_FROM,
     Confirmed,
-    confirm,
     confirm_proposals,
 )
 from quantriet.study.models import StudyPlan
@@ -213,12 +210,12 @@ def _index_essay(essay: Essay, reference: frozenset[int]) -> tuple[Fingerprint, 
     return printed, found
 
 
-def _related_texts(essay: Essay, printed: Fingerprint, found, reference, essays: bool = True) -> dict:
-    """The texts that share at least SECOND_STAGE_FROM of the shorter one's shingles with ESSAY, boilerplate aside.
+def _proposed(essay: Essay, printed: Fingerprint, found, essays: bool = True) -> dict[tuple, str]:
+    """The texts to compare ESSAY with: (ESSAY, id) or (SAMPLE, id) → text.
 
-    (ESSAY, id) or (SAMPLE, id) → (text, exact containment). Essays of the plan are proposed by the
-    LSH index, and those of the same cell all (when ESSAYS); samples by comparing the essay's whole
-    sketch with every sample's. The proposals estimated below ESTIMATED_FROM are not compared.
+    Essays of the plan are proposed by the LSH index, and those of the same cell all (when
+    ESSAYS); samples by comparing the essay's whole sketch with every sample's. Those estimated
+    below ESTIMATED_FROM are left out.
     """
     proposed = {ESSAY: [], SAMPLE: []}
     if essays and found is not None:
@@ -234,10 +231,7 @@ def _related_texts(essay: Essay, printed: Fingerprint, found, reference, essays:
         proposed[SAMPLE] = likely[:, 1].tolist()
     essays_found = Essay.objects.filter(plan_id=essay.plan_id, pk__in=proposed[ESSAY]).values_list("pk", "text")
     samples_found = SampleEssay.objects.filter(pk__in=proposed[SAMPLE]).values_list("pk", "text")
-    texts = {(ESSAY, pk): text for pk, text in essays_found} | {(SAMPLE, pk): text for pk, text in samples_found}
-    mine = printed.shingles(reference)
-    shares = {key: similarity(mine, fingerprint(text).shingles(reference)).containment for key, text in texts.items()}
-    return {key: (texts[key], share) for key, share in shares.items() if share >= SECOND_STAGE_FROM}
+    return {(ESSAY, pk): text for pk, text in essays_found} | {(SAMPLE, pk): text for pk, text in samples_found}
 
 
 def _cell_mates(essay: Essay) -> list[int]:
@@ -247,18 +241,20 @@ def _cell_mates(essay: Essay) -> list[int]:
     return mates if len(mates) <= CELL_WHOLE_MAX else []
 
 
-def _findings(key: tuple, text: str, related: dict, boilerplate: align.Boilerplate) -> dict[tuple, Confirmed]:
-    """Of the RELATED texts (key → (text, containment)), those the text KEY copies or is copied by (`scan.confirm`)."""
-    pairs = {(key, other): share for other, (_, share) in related.items()}
-    confirmed = confirm(
-        {key: text, **{other: other_text for other, (other_text, _) in related.items()}},
-        pairs,
+def _findings(essay: Essay, printed: Fingerprint, found, reference, boilerplate, essays: bool = True):
+    """What ESSAY copies or is copied by among its proposals (`_proposed`), as the rescan finds it
+    (`scan.confirm_proposals`): (the keys of the texts sharing SECOND_STAGE_FROM with it, key → `Confirmed`)."""
+    key = (ESSAY, essay.pk)
+    others = _proposed(essay, printed, found, essays)
+    related, confirmed = confirm_proposals(
+        {key: essay.text, **others},
+        [(key, other) for other in others],
+        reference=reference,
         boilerplate=boilerplate,
-        sure={pair: share for pair, share in pairs.items() if share >= THRESHOLD},
         threshold=THRESHOLD,
-        copies={key, *(other for other in related if other[0] == ESSAY)},
+        copies={key, *(other for other in others if other[0] == ESSAY)},
     )
-    return {other: found for (_, other), found in confirmed.items()}
+    return {other for _, other in related}, {other: found for (_, other), found in confirmed.items()}
 
 
 def _duplicates_of(findings: dict[tuple, Confirmed]) -> list[dict]:
@@ -291,8 +287,7 @@ def _seen_from(other_id: int, reference, boilerplate) -> dict[tuple, Confirmed]:
     if other is None:
         return {}
     printed = fingerprint(other.text)
-    related = _related_texts(other, printed, printed.sketch(reference), reference)
-    return _findings((ESSAY, other.pk), other.text, related, boilerplate)
+    return _findings(other, printed, printed.sketch(reference), reference, boilerplate)[1]
 
 
 def label_for(verdict: EssayVerdict) -> str:
@@ -339,8 +334,7 @@ def essay_check(essay: Essay) -> EssayVerdict:
     """Index ESSAY's current text and replace its verdict; keep the other essays' lists symmetric."""
     reference, boilerplate = plan_reference(essay.plan), plan_boilerplate(essay.plan)
     printed, found = _index_essay(essay, reference)
-    related = _related_texts(essay, printed, found, reference)
-    findings = _findings((ESSAY, essay.pk), essay.text, related, boilerplate)
+    related, findings = _findings(essay, printed, found, reference, boilerplate)
     previous = EssayVerdict.objects.filter(essay=essay).values_list("duplicates", flat=True).first() or []
     # The essays sharing a part with this one (or paired with its earlier text), seen from their side.
     sharing = {pk for doc_type, pk in related if doc_type == ESSAY} | {d["essay"] for d in previous}
@@ -407,8 +401,7 @@ def essay_recheck(essay_id: int) -> tuple[EssayVerdict | None, str | None]:
         return essay_check(essay), None
     reference = plan_reference(essay.plan)
     printed = fingerprint(essay.text)
-    related = _related_texts(essay, printed, None, reference, essays=False)
-    findings = _findings((ESSAY, essay.pk), essay.text, related, plan_boilerplate(essay.plan))
+    _, findings = _findings(essay, printed, None, reference, plan_boilerplate(essay.plan), essays=False)
     return _verdict(essay, printed, previous.duplicates, _best_sample(findings), reference), previous.label
 
 
