@@ -28,7 +28,7 @@ Built on the `quantriet.originality` library. Decisions:
   "plan:<id>"); a second request while one runs is sent to it instead of starting another. It
   takes the bulk path (`originality.bulk`: every core, pairs found in memory, verdicts written in
   bulk) and gives the verdicts the submissions would. After an upgrade of the engine emptied the
-  index, `rescan_originality --all` indexes the sample library and rescans every plan.
+  index, `rescan_originality --all` rescans every plan (the sample library needs no index).
 - A sample added to the library is checked against the essays already submitted, as a background
   job (RECHECK_KIND, key "sample:<id>"): the sample's whole sketch is compared with every stored
   essay sketch of every plan (read in batches), and the essays estimated close get their verdict
@@ -267,13 +267,13 @@ def _listed(pk: int, found: Confirmed) -> dict:
     return {"essay": pk, "score": round(found.similarity, 3), "kind": found.kind}
 
 
-def _best_sample(findings: dict[tuple, Confirmed]) -> tuple[SampleEssay | None, float, str]:
-    """The sample among FINDINGS the essay copies most: (sample, similarity, kind of copying)."""
+def _best_sample(findings: dict[tuple, Confirmed]) -> tuple[int | None, float, str]:
+    """The sample among FINDINGS the essay copies most: (its id, similarity, kind of copying)."""
     samples = {pk: found for (doc_type, pk), found in findings.items() if doc_type == SAMPLE}
     if not samples:
         return None, 0.0, ""
     pk = max(samples, key=lambda pk: (samples[pk].similarity, -pk))
-    return SampleEssay.objects.get(pk=pk), round(samples[pk].similarity, 3), samples[pk].kind
+    return pk, round(samples[pk].similarity, 3), samples[pk].kind
 
 
 def _seen_from(other_id: int, reference, boilerplate) -> dict[tuple, Confirmed]:
@@ -311,14 +311,14 @@ def _verdict(essay: Essay, printed: Fingerprint, duplicates: list[dict], best, r
 
 
 def _fill(verdict: EssayVerdict, duplicates: list[dict], share: float, best, report: GenericReport, now):
-    """Set every finding of VERDICT and its label (not saved). BEST: (sample, similarity, kind)."""
-    sample, sample_score, sample_kind = best
+    """Set every finding of VERDICT and its label (not saved). BEST: (sample id, similarity, kind)."""
+    sample_id, sample_score, sample_kind = best
     verdict.duplicates = duplicates
     verdict.reference_share = round(share, 3)
     if sample_score >= THRESHOLD:
-        verdict.sample, verdict.sample_score, verdict.sample_kind = sample, sample_score, sample_kind
+        verdict.sample_id, verdict.sample_score, verdict.sample_kind = sample_id, sample_score, sample_kind
     else:
-        verdict.sample, verdict.sample_score, verdict.sample_kind = None, 0.0, ""
+        verdict.sample_id, verdict.sample_score, verdict.sample_kind = None, 0.0, ""
     verdict.generic_score = report.score
     verdict.generic_evidence = {
         "names": report.names[:20],
@@ -493,8 +493,8 @@ def plan_rescan(plan: StudyPlan, progress: Callable[[Iterable, int], Iterable] =
 
     The bulk path (`originality.bulk`): every essay is sketched on every core, the plan's index is
     rewritten with bulk inserts, the near pairs are found among the sketches in memory and confirmed
-    exactly, and the verdicts are written in bulk: the same verdicts as checking the essays one by
-    one (the pairs an LSH query would propose, the same exact comparison), in a fraction of the time.
+    (`_plan_findings`), and the verdicts are written in bulk: the same verdicts as checking the
+    essays one by one (the same proposals, exact comparison and second stage), in a fraction of the time.
     PROGRESS wraps each pass (items, total), e.g. in a progress bar. Returns the count per label.
     """
     clock = _Clock(plan.pk)

@@ -109,9 +109,8 @@ class Confirmed:
 
     def joined(self, other: "Confirmed") -> "Confirmed":
         """The pair as found here and as OTHER (from the other side): the larger similarity, and
-        spliced if either side finds a splice (as `confirm` joins the two sides)."""
-        kind = "spliced" if "spliced" in (self.kind, other.kind) else self.kind
-        return Confirmed(max(self.similarity, other.similarity), kind, self.covered)
+        the kind as `confirm` joins the two sides."""
+        return Confirmed(max(self.similarity, other.similarity), _joined_kind(self.kind, other.kind), self.covered)
 
 
 def confirm(
@@ -159,10 +158,10 @@ def confirm(
         best = max([finding.similarity for finding in seen], default=0.0)
         covered = (partners[a][b].score_a, partners[a][b].score_b)
         if (a, b) in sure:
-            kind = _kind_of(seen) or kind_between(a, b)
+            kind = _joined_kind(*(finding.kind for finding in seen)) or kind_between(a, b)
             confirmed[a, b] = Confirmed(max(sure[a, b], best), kind, covered)
         elif seen and best >= threshold:
-            confirmed[a, b] = Confirmed(best, _kind_of(seen), covered)
+            confirmed[a, b] = Confirmed(best, _joined_kind(*(finding.kind for finding in seen)), covered)
     return confirmed
 
 
@@ -255,9 +254,8 @@ def _alignments(texts, related, boilerplate, progress):
     return prepared, partners
 
 
-def _kind_of(seen: list[align.Found]) -> str:
+def _joined_kind(*kinds: str) -> str:
     """The kind of copying of a pair seen from each side: spliced if either side is, else the first side's."""
-    kinds = [finding.kind for finding in seen]
     return "spliced" if "spliced" in kinds else (kinds[0] if kinds else "")
 
 
