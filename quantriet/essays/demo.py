@@ -40,6 +40,7 @@ from quantriet.originality.compare import fingerprint, similarity
 from quantriet.originality.scan import SECOND_STAGE_FROM, confirm
 from quantriet.study.demo import PLAN_SYMBOL
 from quantriet.study.models import StudyPlan
+from quantriet.study.reference import plan_boilerplate, plan_reference
 
 from . import originality, services
 from .models import Essay, EssayVersion, Grade, SampleEssay, VerdictLabel
@@ -469,8 +470,8 @@ class EssayDemo:
         self.actor = actor
         self.today = timezone.localdate()
         self.communes = {}
-        self.reference = originality.plan_reference(plan)
-        self.boilerplate = originality.plan_boilerplate(plan)
+        self.reference = plan_reference(plan)
+        self.boilerplate = plan_boilerplate(plan)
         self.honest_drawn, self.generic_drawn = [], []
 
     def commune_of(self, cell) -> Organization:

@@ -44,7 +44,6 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import count, islice
 
 import numpy as np
@@ -71,7 +70,6 @@ from quantriet.originality.compare import (
     Fingerprint,
     fingerprint,
     reference_share,
-    reference_shingles,
 )
 from quantriet.originality.db import DatabaseStorage
 from quantriet.originality.generic import GENERIC_BELOW, GenericReport, generic_report
@@ -84,6 +82,7 @@ from quantriet.originality.scan import (
     confirm_proposals,
 )
 from quantriet.study.models import StudyPlan
+from quantriet.study.reference import plan_boilerplate, plan_reference
 
 from .models import Essay, EssayVerdict, SampleEssay, VerdictLabel
 from .text import clean_text, word_count
@@ -107,29 +106,6 @@ WHOLE = 1 - align.SPLICED_PART
 
 def plan_scope(plan_id: int) -> str:
     return f"plan:{plan_id}"
-
-
-# ---------------------------------------------------------------- the reference of a plan
-
-
-def plan_reference_texts(plan: StudyPlan) -> list[tuple[int, str]]:
-    """(document id, full text) of the documents PLAN studies."""
-    return [(pk, body) for pk, body in plan.documents.order_by("pk").values_list("pk", "body") if body]
-
-
-@lru_cache(maxsize=32)
-def _reference(bodies: tuple[str, ...]) -> frozenset[int]:
-    return reference_shingles(bodies)
-
-
-def plan_reference(plan: StudyPlan) -> frozenset[int]:
-    """The shingles of PLAN's documents (cached per process on their text: resolutions are long)."""
-    return _reference(tuple(body for _, body in plan_reference_texts(plan)))
-
-
-def plan_boilerplate(plan: StudyPlan) -> align.Boilerplate:
-    """PLAN's documents as the sentence aligner's boilerplate (cached per process on their text)."""
-    return align.boilerplate_of(tuple(body for _, body in plan_reference_texts(plan)))
 
 
 # ---------------------------------------------------------------- the sample library

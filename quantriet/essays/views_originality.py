@@ -34,6 +34,7 @@ from quantriet.core.models import Job
 from quantriet.core.people import person_name
 from quantriet.org.policy import require
 from quantriet.originality import align
+from quantriet.study.reference import plan_boilerplate
 
 from . import originality
 from .access import access_essay, access_essay_plan, access_sample
@@ -154,7 +155,7 @@ def _merged(spans):
 
 def _other(request, essay, kind, other_pk):
     """(title, text or None when out of the viewer's sight, boilerplate, the object) of the text to compare with."""
-    reference = originality.plan_boilerplate(essay.plan)
+    reference = plan_boilerplate(essay.plan)
     if kind == KIND_SAMPLE:
         sample = access_sample(request.user, other_pk, beside=essay)
         return f"Bài mẫu: {sample.title}", sample.text, reference, sample

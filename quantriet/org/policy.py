@@ -60,6 +60,16 @@ POLICY: dict[str, Rule] = {
     "sample.manage": Rule(PROPAGANDA, "Quản lý thư viện bài mẫu"),
     "quiz.bank": Rule(PROPAGANDA, "Soạn ngân hàng câu hỏi"),
     "quiz.results": Rule(COMMITTEE, "Xem kết quả kiểm tra"),
+    "programme.write": Rule(COMMITTEE, "Soạn thảo chương trình hành động"),
+    "programme.approve": Rule(
+        frozenset({Role.ADMIN, Role.LEADER}), "Thông qua, đưa vào thực hiện, tổng kết chương trình hành động"
+    ),
+    "programme.report": Rule(
+        COMMITTEE,
+        "Báo cáo tiến độ nhiệm vụ của chương trình hành động",
+        also="Người chủ trì nhiệm vụ cũng báo cáo được tiến độ nhiệm vụ mình chủ trì.",
+    ),
+    "programme.follow": Rule(COMMITTEE | {Role.INSPECTION}, "Theo dõi chương trình hành động các cấp"),
     "fidelity.view": Rule(COMMITTEE | {Role.INSPECTION}, "Xem chỉ số làm kỹ"),
     "fidelity.refresh": Rule(PROPAGANDA, "Tính lại chỉ số làm kỹ"),
 }

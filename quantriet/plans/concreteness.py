@@ -37,6 +37,8 @@ WEIGHTS = {"copied": 0.4, "complete": 0.25, "local": 0.2, "own": 0.15}
 COPIED_FLAG = 0.5
 #: Below this score a programme is flagged "chua_cu_the".
 CONCRETE_FROM = 50
+#: The flags a programme can carry, with the words pages, exports and the report show.
+FLAGS = {"sao_chep": "Sao chép", "chua_cu_the": "Chưa cụ thể hóa"}
 #: This many of the unit's own names and figures make its content local.
 LOCAL_ENOUGH = 4
 
@@ -92,6 +94,9 @@ class Concreteness:
     passages: list[align.SourcePassage] = field(default_factory=list)
     #: The unit's own names and figures found in what it did not copy.
     evidence: tuple[str, ...] = ()
+    #: The programmes it takes passages from: (name, share of this programme, kind of copying — ""
+    #: when what it takes is too little to be a copy), largest share first.
+    sources: tuple[tuple[str, float, str], ...] = ()
 
 
 def concreteness(programme: Programme, others: Mapping[str, Programme], references: Sequence[str] = ()) -> Concreteness:
@@ -110,8 +115,13 @@ def concreteness(programme: Programme, others: Mapping[str, Programme], referenc
     measures = {"copied": 1 - copied, "complete": complete, "local": local, "own": own}
     score = round(100 * sum(WEIGHTS[name] * value for name, value in measures.items()))
     flags = ("sao_chep",) * (copied >= COPIED_FLAG) + ("chua_cu_the",) * (score < CONCRETE_FROM)
+    sources = sorted(
+        ((name, round(share, 3), found.found[name].kind if name in found.found else "")
+         for name, share in found.shares.items() if share > 0),
+        key=lambda source: (-source[1], source[0]),
+    )  # fmt: skip
     return Concreteness(round(copied, 3), round(complete, 3), round(local, 3), round(own, 3), score, flags,
-                        found.passages, tuple(evidence))  # fmt: skip
+                        found.passages, tuple(evidence), tuple(sources))  # fmt: skip
 
 
 def _local_evidence(text: str, copied: list[tuple[int, int]]) -> list[str]:

@@ -1,0 +1,127 @@
+"""The concreteness check of a stored programme (plans.concreteness), kept on its row.
+
+What a programme is compared with:
+- the programmes of the organisations above it for the same plan, always (what a unit pastes is
+  most often the level above's);
+- the programmes of other units the originality index proposes (its sketch, boilerplate aside,
+  estimated to share ESTIMATED_FROM with theirs), and those of its sibling units estimated so —
+  but never those of the units below it (they copy it, not the reverse), nor those written after it
+  (of two units with the same programme, the one that wrote it first is not accused of copying).
+The resolution studied (the plan's documents) is boilerplate: quoting it is not copying.
+"""
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from quantriet.org.tree import ancestors_of, parent_path
+from quantriet.originality.compare import fingerprint
+from quantriet.originality.db import DatabaseStorage
+from quantriet.originality.index import Index
+from quantriet.originality.scan import ESTIMATED_FROM
+from quantriet.study.reference import plan_reference, plan_reference_texts
+
+from . import concreteness
+from .models import Programme
+
+PROGRAMME = "programme"
+
+
+def programme_scope(plan_id: int) -> str:
+    return f"programmes:{plan_id}"
+
+
+def as_programme(programme: Programme) -> concreteness.Programme:
+    """PROGRAMME's stored preamble and tasks as the check reads them (a lead person counts through their cell)."""
+    tasks = programme.tasks.select_related("lead_org", "lead_person__cell").order_by("number", "pk")
+    return concreteness.Programme(
+        programme.org.path,
+        programme.preamble,
+        tuple(
+            concreteness.Task(
+                task.content,
+                lead_org_path=_lead_path(task),
+                lead_person=task.lead_person.full_name if task.lead_person else "",
+                deadline=task.deadline,
+                product=task.product,
+                indicator=task.indicator,
+                target=task.target,
+                unit=task.unit,
+            )
+            for task in tasks
+        ),
+    )
+
+
+def _lead_path(task) -> str:
+    if task.lead_org is not None:
+        return task.lead_org.path
+    return task.lead_person.cell.path if task.lead_person is not None and task.lead_person.cell else ""
+
+
+def _index(programme: Programme, text: str):
+    """Put PROGRAMME's sketch (its plan's documents aside) in the plan's scope; the sketch (None: too short)."""
+    found = fingerprint(text).sketch(plan_reference(programme.plan))
+    storage = DatabaseStorage(programme_scope(programme.plan_id))
+    if found is None:
+        storage.remove((PROGRAMME, programme.pk))
+    else:
+        Index(storage=storage).add((PROGRAMME, programme.pk), found)
+    return found
+
+
+def _earlier(programme: Programme) -> Q:
+    return Q(created_at__lt=programme.created_at) | Q(created_at=programme.created_at, pk__lt=programme.pk)
+
+
+def _compared(programme: Programme, found) -> list[Programme]:
+    """The programmes PROGRAMME is compared with (see the module's docstring)."""
+    same_plan = Programme.objects.filter(plan_id=programme.plan_id).exclude(pk=programme.pk)
+    above = list(same_plan.filter(org__path__in=ancestors_of(programme.org.path)).select_related("org"))
+    proposed = []
+    if found is not None:
+        storage = DatabaseStorage(programme_scope(programme.plan_id))
+        keys = {key for key in Index(storage=storage).candidates(found) if key[0] == PROGRAMME}
+        org = programme.org
+        siblings = same_plan.filter(org__path__startswith=parent_path(org.path), org__depth=org.depth)
+        keys |= {(PROGRAMME, pk) for pk in siblings.values_list("pk", flat=True)}
+        keys -= {(PROGRAMME, p.pk) for p in above} | {(PROGRAMME, programme.pk)}
+        likely = [pk for (_, pk), other in storage.sketches(keys).items() if found.containment(other) >= ESTIMATED_FROM]
+        others = same_plan.filter(pk__in=likely).filter(_earlier(programme))
+        others = others.exclude(org__path__startswith=programme.org.path).select_related("org")
+        proposed = list(others)
+    return above + proposed
+
+
+@transaction.atomic
+def programme_check(programme: Programme) -> concreteness.Concreteness:
+    """Check PROGRAMME's concreteness against the others (`_compared`) and keep it on its row."""
+    mine = as_programme(programme)
+    found = _index(programme, mine.text)
+    compared = _compared(programme, found)
+    references = tuple(body for _, body in plan_reference_texts(programme.plan))
+    result = concreteness.concreteness(mine, {str(p.pk): as_programme(p) for p in compared}, references)
+    programme.concreteness = result.score
+    programme.copied_share = result.copied
+    programme.complete_share, programme.local_share, programme.own_share = result.complete, result.local, result.own
+    programme.flags = list(result.flags)
+    programme.copied_from = [
+        {"programme": int(name), "share": share, "kind": kind} for name, share, kind in result.sources
+    ]
+    programme.evidence = list(result.evidence)
+    programme.checked_at = timezone.now()
+    programme.save(update_fields=CHECK_FIELDS)
+    return result
+
+
+CHECK_FIELDS = [
+    "concreteness",
+    "copied_share",
+    "complete_share",
+    "local_share",
+    "own_share",
+    "flags",
+    "copied_from",
+    "evidence",
+    "checked_at",
+]
