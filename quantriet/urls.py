@@ -24,5 +24,6 @@ urlpatterns = [
     path("van-ban/", include("quantriet.documents.urls")),
     path("thu-hoach/", include("quantriet.essays.urls")),
     path("kiem-tra/", include("quantriet.quizzes.urls")),
+    path("chuong-trinh/", include("quantriet.plans.urls")),
     path("chi-so-lam-ky/", include("quantriet.analytics.urls")),
 ]

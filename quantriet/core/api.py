@@ -15,6 +15,7 @@ TAGS = {
     "essays": "Bài thu hoạch",
     "quizzes": "Bài kiểm tra",
     "fidelity": "Chỉ số làm kỹ",
+    "plans": "Chương trình hành động, cam kết",
 }
 
 #: Ids beyond the 64-bit range are malformed input (422), not a server error.

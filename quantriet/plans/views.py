@@ -1,0 +1,3 @@
+"""Pages of action programmes."""
+
+urlpatterns = []
