@@ -3,7 +3,8 @@
 The apps below analytics never call it (docs/architecture.md, "Layout": a rollup is refreshed by
 the higher app, not by the lower app calling up); they only keep change times —
 ``Attendance.updated_at``, ``Conference.updated_at``, ``Essay.submitted_at``, ``Grade.graded_at``,
-``EssayVerdict.computed_at``, ``QuizResult.updated_at`` — all indexed, and answer "what changed
+``EssayVerdict.computed_at``, ``QuizResult.updated_at``, ``Programme.updated_at`` and
+``checked_at`` — all indexed, and answer "what changed
 since" through their selectors (``*_changed_since``). `refresh_changed` reads them from the plan's
 watermark (`FidelityRun.checked_at`, less a margin for transactions that
 committed late), refreshes the touched cells' and hosts' subtrees and the chain above, and moves
@@ -23,6 +24,7 @@ from django.utils import timezone
 
 from quantriet.essays import selectors as essays
 from quantriet.org.selectors import orgs_outermost
+from quantriet.plans import selectors as plans
 from quantriet.quizzes import selectors as quizzes
 from quantriet.study import selectors as study
 from quantriet.study.models import PlanStatus, StudyPlan
@@ -41,13 +43,15 @@ def _passed_since(day, since) -> bool:
 
 
 def changed_orgs(plan: StudyPlan, since) -> set[int]:
-    """Cells whose members' figures changed since SINCE, the units of conferences that changed, and
-    the units whose deadline passed since SINCE without a conference (now overdue)."""
+    """Cells whose members' figures changed since SINCE, the units of conferences and of action
+    programmes that changed, and the units whose deadline passed since SINCE without a conference
+    (now overdue)."""
     cells = set(study.obligations_fallen_due_since(plan, since))
     cells.update(study.attendance_changed_since(plan, since))
     cells.update(essays.essays_changed_since(plan, since))
     cells.update(quizzes.quiz_results_changed_since(plan, since))
     cells.update(study.conferences_changed_since(plan, since))
+    cells.update(plans.programmes_changed_since(plan, since))
     return cells
 
 

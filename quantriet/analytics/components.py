@@ -32,10 +32,10 @@ class Component:
 
 
 COMPONENTS = (
-    Component("on_time", "Tổ chức đúng hạn, đúng trình tự", 15),
+    Component("on_time", "Tổ chức đúng hạn, đúng trình tự", 10),
     Component("secretary", "Bí thư chủ trì và trực tiếp quán triệt", 10),
     Component("local", "Có liên hệ tình hình địa phương, không chép của cấp trên", 10),
-    Component("duration", "Thời lượng so với cấp trên", 10),
+    Component("duration", "Thời lượng so với cấp trên", 5),
     Component("attendance", "Tỷ lệ đảng viên dự học", 15),
     Component("unexcused", "Không vắng mặt không lý do", 5),
     Component("essays", "Tỷ lệ nộp bài thu hoạch", 10),
@@ -43,11 +43,15 @@ COMPONENTS = (
     Component("original", "Tỷ lệ bài thu hoạch độc lập", 5),
     Component("quiz_mean", "Điểm bình quân bài kiểm tra", 5),
     Component("quiz_pass", "Tỷ lệ đạt bài kiểm tra", 5),
+    Component("concreteness", "Chương trình hành động cụ thể hóa, không sao chép", 10),
 )
 COMPONENT_KEYS = tuple(c.key for c in COMPONENTS)
 DEFAULT_WEIGHTS = {c.key: c.weight for c in COMPONENTS}
 LABELS = {c.key: c.label for c in COMPONENTS}
 CONFERENCE_KEYS = ("on_time", "secretary", "local", "duration")
+#: Components of the unit's own work that its figures below do not change (kept as they are when
+#: an ancestor's row is re-added from its children's).
+OWN_KEYS = (*CONFERENCE_KEYS, "concreteness")
 
 #: Where a unit stands with its own conference (the rows' ``state``), with the words every page shows.
 HELD, NOT_DUE, OVERDUE = "da_to_chuc", "chua_den_han", "qua_han"
@@ -69,6 +73,7 @@ FLAGS = {
     "khong_bi_thu": "Bí thư không chủ trì hoặc không trực tiếp quán triệt",
     "thieu_lien_he": "Thiếu liên hệ thực tế",
     "chep_lien_he": "Liên hệ chép của cấp trên",
+    "ctr_sao_chep": "Chương trình hành động sao chép, chưa cụ thể hóa",
 }
 
 
@@ -274,8 +279,19 @@ def decay(index: float | None, parent_index: float | None) -> float | None:
     return round(parent_index - index, 1)
 
 
-def flags(index, parent_index, facts: ConferenceFacts | None, components: dict, settings: Settings, today) -> list:
-    """The warnings a unit carries; none for a unit not yet due (`state`), whatever its figures so far."""
+def concreteness(programme: dict | None) -> float | None:
+    """The unit's own action programme, once put forward (plans.selectors.concreteness_under): its
+    concreteness score as 0–1; None without one (a unit is not judged on a programme it has not
+    put forward: no deadline for it is set)."""
+    return None if programme is None else programme["score"] / 100
+
+
+def flags(index, parent_index, facts: ConferenceFacts | None, components: dict, settings: Settings, today,
+          programme_flags=()) -> list:  # fmt: skip
+    """The warnings a unit carries; none for a unit not yet due (`state`), whatever its figures so far.
+
+    PROGRAMME_FLAGS: its own action programme's (plans.concreteness.FLAGS); a programme flagged
+    "sao_chep" is flagged here too, with both of its failings named."""
     if state(facts, today) == NOT_DUE:
         return []
     found = []
@@ -295,4 +311,6 @@ def flags(index, parent_index, facts: ConferenceFacts | None, components: dict, 
         found.append("chep_lien_he")
     elif components.get("local") is not None and components["local"] < 0.5:
         found.append("thieu_lien_he")
+    if "sao_chep" in programme_flags:
+        found.append("ctr_sao_chep")
     return found

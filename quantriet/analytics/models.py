@@ -123,6 +123,8 @@ class FidelityScore(models.Model):
         help_text="chua_den_han: chưa tổ chức, chưa qua hạn — không chấm chỉ số, không gắn cờ.",
     )
     components = models.JSONField(default=dict)
+    #: The flags of the organisation's own action programme (plans.concreteness.FLAGS), when judged.
+    programme_flags = models.JSONField(default=list)
     index = models.FloatField("chỉ số làm kỹ", null=True, blank=True)
     parent_index = models.FloatField(null=True, blank=True)
     decay = models.FloatField("mức suy giảm so với cấp trên", null=True, blank=True)

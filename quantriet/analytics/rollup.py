@@ -20,6 +20,7 @@ from quantriet.org import selectors as org_selectors
 from quantriet.org.models import Organization
 from quantriet.org.tree import ancestor_paths, ancestors_of, parent_path
 from quantriet.originality.compare import fingerprint, reference_share, reference_shingles
+from quantriet.plans import selectors as plans
 from quantriet.quizzes import selectors as quizzes
 from quantriet.study import selectors as study
 from quantriet.study.models import LEVEL_OF_KIND, PlanStatus, StudyPlan
@@ -44,6 +45,7 @@ class Node:
     own: fc.Counts = field(default_factory=fc.Counts)
     total: fc.Counts = field(default_factory=fc.Counts)
     components: dict = field(default_factory=dict)
+    programme_flags: list = field(default_factory=list)
     index: float | None = None
 
 
@@ -90,6 +92,7 @@ def compute(plan: StudyPlan, root: Organization, settings, today, progress=_no_p
     _conference_facts(plan, nodes, root)
     progress(2, 5)
     _member_counts(plan, nodes, {"path__startswith": root.path}, today)
+    programmes = plans.concreteness_under(plan, root.path)
     progress(3, 5)
     for node in sorted(nodes.values(), key=lambda n: -n.depth):
         parent = nodes.get(node.parent_org_id)
@@ -98,7 +101,9 @@ def compute(plan: StudyPlan, root: Organization, settings, today, progress=_no_p
         node.components = {
             **fc.conference_components(node.facts, today),
             **fc.member_components(node.total, settings.essays_due),
+            "concreteness": fc.concreteness(programmes.get(node.org_id)),
         }
+        node.programme_flags = programmes.get(node.org_id, {}).get("flags", [])
         node.index = fc.judged_index(node.components, settings.weights, node.facts, today)
     parent_index = _parent_index(plan, root)
     return [_row(plan, node, nodes, parent_index, settings, today, started) for node in _top_down(nodes)]
@@ -294,6 +299,7 @@ def _row(plan, node: Node, nodes, root_parent_index, settings, today, started) -
         conference_id=node.conference_id if node.facts and node.facts.held_on else None,
         inherited=node.inherited,
         components=node.components,
+        programme_flags=node.programme_flags,
         index=node.index,
         refreshed_at=started,
         **{name: getattr(facts, name) for name in _FACT_FIELDS},
@@ -321,7 +327,7 @@ def _judge(row: FidelityScore, parent_index, settings, today) -> None:
     row.state = fc.state(facts, today)
     row.parent_index = parent_index
     row.decay = fc.decay(row.index, parent_index)
-    row.flags = fc.flags(row.index, parent_index, facts, row.components, settings, today)
+    row.flags = fc.flags(row.index, parent_index, facts, row.components, settings, today, row.programme_flags)
     row.lam_luot = "lam_luot" in row.flags
 
 
@@ -338,7 +344,7 @@ def _refresh_ancestors(plan, root, issuer, settings, today) -> None:
         for name in fc.COUNT_FIELDS:
             setattr(row, name, getattr(total, name))
         row.components = {
-            **{key: row.components.get(key) for key in fc.CONFERENCE_KEYS},
+            **{key: row.components.get(key) for key in fc.OWN_KEYS},
             **fc.member_components(total, settings.essays_due),
         }
         row.index = fc.judged_index(row.components, settings.weights, row_facts(row), today)

@@ -55,7 +55,8 @@ class Programme(WorkflowDocument):
     approval_ref = models.CharField("nghị quyết, biên bản thông qua", max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(default=timezone.now)
+    #: When its content was saved or it moved in the workflow (the fidelity follower reads it).
+    updated_at = models.DateTimeField(default=timezone.now, db_index=True)
     # The concreteness check (plans.check), stored; None: not checked yet.
     concreteness = models.PositiveSmallIntegerField("mức độ cụ thể hóa", null=True, blank=True)
     copied_share = models.FloatField("tỷ lệ sao chép", null=True, blank=True)
@@ -67,7 +68,7 @@ class Programme(WorkflowDocument):
     copied_from = models.JSONField(default=list, blank=True)
     #: The unit's own names and figures found in what it did not copy.
     evidence = models.JSONField(default=list, blank=True)
-    checked_at = models.DateTimeField(null=True, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     objects = ProgrammeQuerySet.as_manager()
 

@@ -204,6 +204,8 @@ def programme_transition(actor, programme: Programme, name: str, comment: str = 
         if approved_on > timezone.localdate():
             raise ValidationError("Ngày thông qua không thể sau hôm nay.")
     workflow.transition(programme, name, actor, comment=comment, access=access_programme)
+    programme.updated_at = timezone.now()
+    programme.save(update_fields=["updated_at"])
     if name == APPROVE:
         programme.approved_on, programme.approval_ref = approved_on, approval_ref.strip()
         programme.save(update_fields=["approved_on", "approval_ref"])

@@ -56,15 +56,16 @@ def test_a_thorough_cell(tree):
     assert a.components["duration"] == pytest.approx(120 / 180)
     assert (a.members, a.expected, a.attended, a.unexcused) == (4, 4, 4, 0)
     assert a.components["attendance"] == 1.0 and a.components["unexcused"] == 1.0
-    # No essays or quiz in this plan: those components drop out and the weights renormalise.
+    # No essays, quiz or action programme in this plan: those components drop out and the weights renormalise.
     assert {k for k, v in a.components.items() if v is None} == {
+        "concreteness",
         "essays",
         "grade",
         "original",
         "quiz_mean",
         "quiz_pass",
     }
-    assert a.index == pytest.approx(100 * (15 + 10 + 10 + 10 * 120 / 180 + 15 + 5) / 65, abs=0.05)
+    assert a.index == pytest.approx(100 * (10 + 10 + 10 + 5 * 120 / 180 + 15 + 5) / 55, abs=0.05)
 
 
 def test_a_skimming_cell_is_flagged_against_its_commune(tree):
@@ -75,7 +76,7 @@ def test_a_skimming_cell_is_flagged_against_its_commune(tree):
     assert b.components["duration"] == pytest.approx(45 / 180)
     assert (b.attended, b.unexcused) == (2, 1)
     assert b.components["attendance"] == 0.5 and b.components["unexcused"] == 0.75
-    expected = (15 * (1 - 2 / 30) + 10 * 0.25 + 15 * 0.5 + 5 * 0.75) / 65 * 100
+    expected = (10 * (1 - 2 / 30) + 5 * 0.25 + 15 * 0.5 + 5 * 0.75) / 55 * 100
     assert b.index == pytest.approx(expected, abs=0.05)
     assert b.parent_index == c.index
     assert b.decay == pytest.approx(c.index - b.index, abs=0.05)

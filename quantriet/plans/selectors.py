@@ -1,0 +1,102 @@
+"""Reads of programmes that pages, the API and other apps (analytics) need.
+
+The concreteness a unit is judged on is its own programme's, once the unit has put it forward
+(under consultation or later): a draft is work in progress and is not judged.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from quantriet.core.models import DRAFT
+from quantriet.org.models import Organization
+from quantriet.org.tree import path_length
+
+from .models import RUNNING_STATES, Programme, ProgrammeTask, TaskStatus
+
+
+def judged(programmes):
+    """The programmes whose concreteness counts: put forward (not drafts) and checked."""
+    return programmes.exclude(state=DRAFT).filter(concreteness__isnull=False)
+
+
+def concreteness_under(plan, path: str) -> dict[int, dict]:
+    """For each organisation under PATH with a judged programme for PLAN: its score (0–100) and flags."""
+    rows = judged(Programme.objects.filter(plan=plan, org__path__startswith=path))
+    return {
+        org_id: {"score": score, "flags": flags}
+        for org_id, score, flags in rows.values_list("org_id", "concreteness", "flags")
+    }
+
+
+def programmes_changed_since(plan, since) -> list[int]:
+    """Organisations whose programme for PLAN was saved, checked or moved in the workflow since SINCE."""
+    changed = Programme.objects.filter(plan=plan).filter(Q(updated_at__gte=since) | Q(checked_at__gte=since))
+    return list(changed.values_list("org_id", flat=True))
+
+
+def overdue_q(today: date) -> Q:
+    """Tasks past their deadline, not done, of a programme being carried out."""
+    return Q(deadline__lt=today, programme__state__in=RUNNING_STATES) & ~Q(status=TaskStatus.DONE)
+
+
+def escalated_q(today: date, after_days: int) -> Q:
+    """Overdue tasks AFTER_DAYS past their deadline: the level above is told."""
+    return overdue_q(today) & Q(deadline__lt=today - timedelta(days=after_days))
+
+
+@dataclass
+class TreeRow:
+    """One organisation of a programme tree: its programme (None: none yet) and task counts."""
+
+    org: Organization
+    programme: Programme | None
+    tasks: int = 0
+    done: int = 0
+    overdue: int = 0
+    #: Programmes of the organisations below it (the whole subtree), and how many are flagged.
+    below: int = 0
+    below_flagged: int = 0
+    children: list = field(default_factory=list)
+
+
+def programme_tree(plan, org: Organization, today: date | None = None) -> tuple[TreeRow, list[TreeRow]]:
+    """ORG's row and its direct children's, each with its programme for PLAN and its task counts,
+    and for each child how many programmes its subtree holds (a few grouped queries, whatever the size)."""
+    today = today or timezone.localdate()
+    children = Organization.objects.active().filter(path__startswith=org.path, depth=org.depth + 1)
+    children = list(children.order_by("path"))
+    shown = [org, *children]
+    programmes = {p.org_id: p for p in Programme.objects.filter(plan=plan, org__in=shown).select_related("org")}
+    counts = (
+        ProgrammeTask.objects.filter(programme__in=programmes.values())
+        .values("programme_id")
+        .annotate(
+            total=Count("id"),
+            done=Count("id", filter=Q(status=TaskStatus.DONE)),
+            overdue=Count("id", filter=overdue_q(today)),
+        )
+    )
+    by_programme = {row["programme_id"]: row for row in counts}
+    rows = {}
+    for unit in shown:
+        programme = programmes.get(unit.pk)
+        row = TreeRow(unit, programme)
+        if programme is not None and programme.pk in by_programme:
+            found = by_programme[programme.pk]
+            row.tasks, row.done, row.overdue = found["total"], found["done"], found["overdue"]
+        rows[unit.path] = row
+    _count_below(plan, org, rows)
+    return rows[org.path], [rows[child.path] for child in children]
+
+
+def _count_below(plan, org: Organization, rows: dict[str, TreeRow]) -> None:
+    """Add to each child row the programmes (and flagged ones) of the units below it."""
+    below = Programme.objects.filter(plan=plan, org__path__startswith=org.path, org__depth__gt=org.depth + 1)
+    for path, flags in below.values_list("org__path", "flags"):
+        child = rows.get(path[: path_length(org.depth + 1)])
+        if child is not None:
+            child.below += 1
+            child.below_flagged += "sao_chep" in flags
