@@ -126,6 +126,8 @@ class Settings:
     margin: float = 15.0  # points below the parent that flag "làm lướt"
     floor: float = 50.0  # index below which a unit is flagged whatever its parent
     recipients: dict = field(default_factory=dict)  # level → the report's "Nơi nhận:" lines (report.py)
+    #: Days overdue after which a programme's task shows on the level above's to-do list.
+    escalate_after_days: int = 7
 
 
 #: What each member component is a rate or a mean of: (the counted field or None for a mean, the

@@ -31,6 +31,15 @@ class ConfigForm(forms.Form):
         error_messages={"min_value": "Từ 0 đến 100.", "max_value": "Từ 0 đến 100."},
     )
 
+    escalate_after_days = VnIntegerField(
+        label="Báo lên cấp trên khi nhiệm vụ của chương trình hành động quá hạn quá (ngày)",
+        required=False,
+        min_value=0,
+        max_value=365,
+        help_text="Để trống: 7 ngày.",
+        error_messages={"min_value": "Từ 0 đến 365 ngày.", "max_value": "Từ 0 đến 365 ngày."},
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for component in COMPONENTS:
@@ -55,7 +64,13 @@ class ConfigForm(forms.Form):
     def initial_for(settings) -> dict:
         weights = {WEIGHT_PREFIX + key: value for key, value in settings.weights.items()}
         recipients = {RECIPIENTS_PREFIX + level: "\n".join(lines) for level, lines in settings.recipients.items()}
-        return {"margin": settings.margin, "floor": settings.floor, **weights, **recipients}
+        return {
+            "margin": settings.margin,
+            "floor": settings.floor,
+            "escalate_after_days": settings.escalate_after_days,
+            **weights,
+            **recipients,
+        }
 
     def recipient_fields(self):
         return [self[RECIPIENTS_PREFIX + level.value] for level in Level]

@@ -22,6 +22,11 @@ class FidelityConfig(models.Model):
     weights = models.JSONField("trọng số", default=dict)
     margin = models.FloatField("thấp hơn cấp trên quá (điểm) thì gắn cờ làm lướt", default=15)
     floor = models.FloatField("chỉ số dưới mức này thì gắn cờ làm lướt", default=50)
+    escalate_after_days = models.PositiveSmallIntegerField(
+        "báo lên cấp trên khi nhiệm vụ quá hạn quá (ngày)",
+        default=7,
+        help_text="Nhiệm vụ của chương trình hành động quá hạn quá số ngày này thì hiện trong việc cần làm của cấp trên.",
+    )
     recipients = models.JSONField(
         "nơi nhận báo cáo theo cấp",
         default=dict,
@@ -46,6 +51,7 @@ class FidelityConfig(models.Model):
             margin=self.margin,
             floor=self.floor,
             recipients=dict(self.recipients),
+            escalate_after_days=self.escalate_after_days,
         )
 
 

@@ -186,7 +186,8 @@ def config(request, plan_pk):
     form = ConfigForm(request.POST or None, initial=ConfigForm.initial_for(plan_settings(plan, timezone.localdate())))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        config_save(request.user, plan, form.weights(), data["margin"], data["floor"], form.recipients())
+        escalate = data["escalate_after_days"]
+        config_save(request.user, plan, form.weights(), data["margin"], data["floor"], form.recipients(), escalate)
         messages.success(request, "Đã lưu cấu hình; chỉ số đang được tính lại theo cấu hình mới.")
         return redirect(_start_refresh(request, plan).get_absolute_url())
     status = 400 if form.errors else 200

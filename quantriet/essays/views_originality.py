@@ -25,8 +25,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from quantriet.core.files import extract_text
@@ -34,6 +32,7 @@ from quantriet.core.models import Job
 from quantriet.core.people import person_name
 from quantriet.org.policy import require
 from quantriet.originality import align
+from quantriet.originality.sidebyside import side_by_side
 from quantriet.study.reference import plan_boilerplate
 
 from . import originality
@@ -125,34 +124,6 @@ def rescan(request, plan_pk):
 # ---------------------------------------------------------------- side by side
 
 
-def highlight(text: str, spans, prefix: str) -> str:
-    """TEXT escaped, with each (start, end, number) span wrapped in <mark>, line breaks as <br>."""
-    out, last = [], 0
-    for start, end, number in _merged(spans):
-        out.append(_escaped(text[last:start]))
-        out.append(
-            f'<mark id="{prefix}-{number}" class="passage" data-passage="{number}">{_escaped(text[start:end])}</mark>'
-        )
-        last = end
-    out.append(_escaped(text[last:]))
-    return mark_safe("".join(out))  # noqa: S308 - every piece of text went through escape()
-
-
-def _escaped(text: str) -> str:
-    return escape(text).replace("\n", "<br>\n")
-
-
-def _merged(spans):
-    """Spans sorted, overlapping ones joined (keeping the first's number)."""
-    merged = []
-    for start, end, number in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end, number])
-    return merged
-
-
 def _other(request, essay, kind, other_pk):
     """(title, text or None when out of the viewer's sight, boilerplate, the object) of the text to compare with."""
     reference = plan_boilerplate(essay.plan)
@@ -178,12 +149,6 @@ def _author(essay) -> str:
     return f"{essay.member.full_name} — {essay.cell.name_with_parent}"
 
 
-def _legend(spans_a, spans_b) -> list[dict]:
-    """The numbered passages as they are marked: a number merged into another one is not shown."""
-    in_b = {number for _, _, number in _merged(spans_b)}
-    return [{"number": number, "in_b": number in in_b} for _, _, number in _merged(spans_a)]
-
-
 def _kind_found(verdict, kind: str, other_pk: int) -> str:
     """The kind of copying the verdict found between the essay and the other text ("" if none)."""
     if verdict is None:
@@ -207,8 +172,7 @@ def compare(request, essay_pk, kind, other_pk):
     other_text = unicodedata.normalize("NFC", other_text or "")
     pairs = align.align(essay.text, other_text, boilerplate=boilerplate).pairs
     hidden = kind == KIND_ESSAY and other is None
-    spans_a = [(p.a[0], p.a[1], i) for i, p in enumerate(pairs, 1)]
-    spans_b = [] if hidden else [(p.b[0], p.b[1], i) for i, p in enumerate(pairs, 1)]
+    shown = side_by_side(essay.text, other_text, pairs, hide_theirs=hidden)
     verdict = EssayVerdict.objects.filter(essay=essay).first()
     found = _kind_found(verdict, kind, other_pk)
     context = {
@@ -218,10 +182,10 @@ def compare(request, essay_pk, kind, other_pk):
         "title": title,
         "author": _author(essay),
         "hidden": hidden,
-        "passages": len(pairs),
-        "legend": _legend(spans_a, spans_b),
-        "mine": highlight(essay.text, spans_a, "a"),
-        "theirs": None if hidden else highlight(other_text, spans_b, "b"),
+        "passages": shown.passages,
+        "legend": shown.legend,
+        "mine": shown.mine,
+        "theirs": shown.theirs,
         "verdict": verdict,
         "copying": align.kind_label(found) if found else "",
     }

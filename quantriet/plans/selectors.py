@@ -100,3 +100,61 @@ def _count_below(plan, org: Organization, rows: dict[str, TreeRow]) -> None:
         if child is not None:
             child.below += 1
             child.below_flagged += "sao_chep" in flags
+
+
+def programme_children(plan, org: Organization, own: Programme | None) -> list[Programme]:
+    """The programmes of ORG's direct child organisations, and those hanging under OWN (ORG's
+    programme) from further below where the levels between have none, in tree order."""
+    below = Q(org__path__startswith=org.path, org__depth=org.depth + 1)
+    if own is not None:
+        below |= Q(parent=own)
+    return list(
+        Programme.objects.filter(plan=plan).filter(below).exclude(org=org).select_related("org").order_by("org__path")
+    )
+
+
+def overdue_on_todo(tops, today: date, delays: dict[int, int], default_delay: int, shown: int = 20):
+    """The overdue tasks a leader of TOPS must see: those of their own units' programmes at once,
+    and those of the units directly below once overdue for longer than the plan's delay (DELAYS:
+    plan id → days; DEFAULT_DELAY for the others) — escalated to the level above. (The first SHOWN,
+    most overdue first, each with `escalated` set; the total.)"""
+    if not tops:
+        return [], 0
+    below = Q()
+    for top in tops:
+        below |= Q(programme__org__path__startswith=top.path, programme__org__depth=top.depth + 1)
+    late = Q(deadline__lt=today - timedelta(days=default_delay)) & ~Q(programme__plan_id__in=list(delays))
+    for plan_id, days in delays.items():
+        late |= Q(programme__plan_id=plan_id, deadline__lt=today - timedelta(days=days))
+    tasks = ProgrammeTask.objects.filter(overdue_q(today)).filter(Q(programme__org__in=tops) | (below & late))
+    total = tasks.count()
+    top_ids = {top.pk for top in tops}
+    found = list(
+        tasks.select_related("programme__org", "programme__plan", "lead_org", "lead_person").order_by("deadline", "pk")[
+            :shown
+        ]
+    )
+    for task in found:
+        task.escalated = task.programme.org_id not in top_ids
+        task.days_late = (today - task.deadline).days
+    return found, total
+
+
+def overdue_by_head(plan, org: Organization, today: date) -> list[tuple[str, list[ProgrammeTask]]]:
+    """PLAN's overdue tasks in ORG's subtree, grouped by who answers for them: the lead person,
+    else the lead unit, else the unit whose programme it is (most overdue first in each group)."""
+    tasks = ProgrammeTask.objects.filter(
+        overdue_q(today), programme__plan=plan, programme__org__path__startswith=org.path
+    )
+    tasks = tasks.select_related("programme__org", "lead_org", "lead_person").order_by("deadline", "pk")
+    groups: dict[str, list] = {}
+    for task in tasks:
+        task.days_late = (today - task.deadline).days
+        groups.setdefault(accountable(task), []).append(task)
+    return sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))
+
+
+def accountable(task: ProgrammeTask) -> str:
+    if task.lead_person is not None:
+        return task.lead_person.full_name
+    return (task.lead_org or task.programme.org).name

@@ -1,0 +1,81 @@
+"""Probes of the programmes' actions for the permission matrix driven by the policy
+(quantriet/tests/test_policy_matrix.py): drafting and editing (`programme.write`), deciding
+(`programme.approve`), reporting progress (`programme.report`, also the task's lead person) on the
+programme's unit, following a plan's programmes (`programme.follow`) on the organisation shown."""
+
+from datetime import date
+
+from django.urls import reverse
+
+from quantriet.org.models import Organization
+from quantriet.plans import services
+from quantriet.plans.models import Programme
+from quantriet.plans.tests.test_concreteness import COMMUNE_PROGRAMME
+from quantriet.tests.policy import Probe
+
+from .common import demo_plan, places, store
+
+
+def programme_probes(users) -> list[Probe]:
+    plan, where = demo_plan(), places(users)
+    secretary = users["xa1.bithu"]
+    draft = store(secretary, plan, where["commune"], COMMUNE_PROGRAMME)
+    running = store(secretary, plan, where["cell"], COMMUNE_PROGRAMME, person=users["dangvien1"].member)
+    services.programme_transition(secretary, running, "submit")
+    services.programme_transition(
+        secretary, running, "approve", approved_on=date(2026, 11, 20), approval_ref="Biên bản"
+    )
+    services.programme_transition(secretary, draft, "submit")
+    led = running.tasks.filter(lead_person=users["dangvien1"].member).first()
+    unled = running.tasks.filter(lead_person__isnull=True).first()
+
+    def seen(programme):
+        return lambda user: Programme.objects.visible_to(user).filter(pk=programme.pk).exists()
+
+    def org_seen(org):
+        return lambda user: Organization.objects.visible_to(user).filter(pk=org.pk).exists()
+
+    def leads(user):
+        return led.lead_person.user_id == user.pk
+
+    url = {
+        "edit": reverse("plans:edit", args=[draft.pk]),
+        "return": reverse("plans:transition", args=[draft.pk, "return"]),
+        "report": reverse("plans:task_report", args=[led.pk]),
+        "tree": reverse("plans:tree", args=[plan.pk]),
+        "overdue": reverse("plans:overdue", args=[plan.pk]),
+        "api": f"/api/v1/plans/{plan.pk}/programmes",
+    }
+    report = {"status": "dang_thuc_hien", "reported_on": "2026-12-01", "note": "Đã làm một phần"}
+    commune = where["commune"]
+    return [
+        Probe("programme.write", url["edit"], commune, seen(draft)),
+        Probe(
+            "programme.write",
+            reverse("plans:transition", args=[draft.pk, "withdraw"]),
+            commune,
+            seen(draft),
+            "post",
+            ok=302,
+        ),  # fmt: skip
+        Probe(
+            "programme.approve", url["return"], commune, seen(draft), "post", {"comment": "Bổ sung chỉ tiêu"}, ok=302
+        ),  # fmt: skip
+        Probe("programme.report", url["report"], running.org, seen(running), "post", report, ok=302, also=leads),
+        Probe(
+            "programme.report",
+            reverse("plans:task_report", args=[unled.pk]),
+            running.org,
+            seen(running),
+            "post",
+            report,
+            ok=302,
+        ),  # fmt: skip
+        Probe("programme.follow", f"{url['tree']}?org={commune.pk}", commune, org_seen(commune)),
+        Probe("programme.follow", f"{url['overdue']}?org={running.org.pk}", running.org, org_seen(running.org)),
+        Probe("programme.follow", f"{url['api']}?org={commune.pk}", commune, org_seen(commune), api=True),
+    ]
+
+
+def probes(users) -> list[Probe]:
+    return programme_probes(users)
