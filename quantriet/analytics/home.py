@@ -1,10 +1,11 @@
 """The landing page ("/"), by what the person must do, and the member's study record.
 
 It sits in analytics, the highest app it reads from, and reads every app through its
-`selectors.py` (org, study, essays, quizzes, analytics): a lower app never imports a higher one.
+`selectors.py` (org, study, essays, quizzes, plans, analytics): a lower app never imports a higher one.
 
 - A leader (a grant, or secretary/deputy of a unit) first sees their work: obligations overdue
-  and due in their subtrees, today's conferences, essays waiting for a grade; then the current
+  and due in their subtrees, today's conferences, essays waiting for a grade, overdue tasks of
+  their units' action programmes and those escalated from the units below; then the current
   plans' fidelity summary with the flagged units below ("làm lướt" or overdue).
 - Provincial staff and admins (a grant on a top organisation) see that summary first.
 - A member sees their next conference, the essay and the quiz due, and their results.
@@ -26,10 +27,13 @@ from quantriet.essays import selectors as essays
 from quantriet.org.access import access_member
 from quantriet.org.models import attach_parent_names
 from quantriet.org.selectors import orgs_outermost
+from quantriet.plans import selectors as plans
 from quantriet.quizzes import selectors as quizzes
 from quantriet.study import selectors as study
 
 from . import selectors
+from .components import Settings
+from .models import FidelityConfig
 
 
 def _work(user, tops, today, shown):
@@ -44,7 +48,16 @@ def _work(user, tops, today, shown):
         "more": overdue + due - len(obligations),
         "conferences": list(study.conferences_on(tops, today)),
         "ungraded": essays.ungraded_by_plan(user, tops),
+        "tasks": _overdue_tasks(tops, today),
     }
+
+
+def _overdue_tasks(tops, today) -> dict:
+    """Overdue tasks of the leader's own programmes, and those escalated from the units below
+    after each plan's delay (its fidelity configuration)."""
+    delays = dict(FidelityConfig.objects.values_list("plan_id", "escalate_after_days"))
+    found, total = plans.overdue_on_todo(tops, today, delays, Settings().escalate_after_days)
+    return {"list": found, "more": total - len(found)}
 
 
 def _mine(member, today, now):

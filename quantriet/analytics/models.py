@@ -25,7 +25,7 @@ class FidelityConfig(models.Model):
     escalate_after_days = models.PositiveSmallIntegerField(
         "báo lên cấp trên khi nhiệm vụ quá hạn quá (ngày)",
         default=7,
-        help_text="Nhiệm vụ của chương trình hành động quá hạn quá số ngày này thì hiện trong việc cần làm của cấp trên.",
+        help_text="Nhiệm vụ quá hạn quá số ngày này thì hiện trong việc cần làm của cấp trên.",
     )
     recipients = models.JSONField(
         "nơi nhận báo cáo theo cấp",

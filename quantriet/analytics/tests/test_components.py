@@ -197,6 +197,31 @@ class TestNotYetDue:
         assert fc.judged_index({"attendance": 0.5}, fc.DEFAULT_WEIGHTS, None, TODAY) == 50.0
 
 
+class TestProgramme:
+    """The unit's own action programme: its concreteness as a component, its copy flag on the row."""
+
+    settings = fc.Settings(margin=15, floor=50)
+
+    def test_a_programme_put_forward_is_a_component_none_is_left_out(self):
+        assert fc.concreteness({"score": 33, "flags": ["sao_chep"]}) == pytest.approx(0.33)
+        assert fc.concreteness(None) is None
+        present = {"attendance": 1.0, "concreteness": 0.33}
+        weights = fc.DEFAULT_WEIGHTS
+        expected = (
+            100
+            * (weights["attendance"] + 0.33 * weights["concreteness"])
+            / (weights["attendance"] + weights["concreteness"])
+        )
+        assert fc.composite(present, weights) == pytest.approx(expected, abs=0.05)
+
+    def test_a_pasted_programme_flags_the_unit_once_judged(self):
+        facts = held(held_on=date(2026, 6, 25))
+        assert "ctr_sao_chep" in fc.flags(80.0, 80.0, facts, {}, self.settings, TODAY, ("sao_chep", "chua_cu_the"))
+        assert "ctr_sao_chep" not in fc.flags(80.0, 80.0, facts, {}, self.settings, TODAY, ("chua_cu_the",))
+        not_due = held(held_on=None, deadline=date(2026, 7, 10))
+        assert fc.flags(80.0, 80.0, not_due, {}, self.settings, TODAY, ("sao_chep",)) == []
+
+
 class TestRuleInWords:
     def test_the_rule_names_both_thresholds_of_the_plan(self):
         text = fc.lam_luot_rule(fc.Settings(margin=12.5, floor=40))
