@@ -4,9 +4,10 @@ What a programme is compared with:
 - the programmes of the organisations above it for the same plan, always (what a unit pastes is
   most often the level above's);
 - the programmes of other units the originality index proposes (its sketch, boilerplate aside,
-  estimated to share ESTIMATED_FROM with theirs), and those of its sibling units estimated so —
-  but never those of the units below it (they copy it, not the reverse), nor those written after it
-  (of two units with the same programme, the one that wrote it first is not accused of copying).
+  estimated to share ESTIMATED_FROM with theirs), and those of its sibling units estimated so, the
+  COMPARED_MAX nearest — but never those of the units below it (they copy it, not the reverse), nor
+  those written after it (of two units with the same programme, the one that wrote it first is not
+  accused of copying).
 The resolution studied (the plan's documents) is boilerplate: quoting it is not copying.
 """
 
@@ -22,9 +23,13 @@ from quantriet.originality.scan import ESTIMATED_FROM
 from quantriet.study.reference import plan_reference, plan_reference_texts
 
 from . import concreteness
-from .models import Programme
+from .models import Programme, ProgrammeTask
 
 PROGRAMME = "programme"
+#: Besides those above, at most this many programmes are compared: the most similar by sketch.
+#: Programmes on one resolution all resemble each other a little; the ones a unit pastes from
+#: resemble it most (a paste shares most of its 8-grams), so the nearest few are the ones to align.
+COMPARED_MAX = 10
 
 
 def programme_scope(plan_id: int) -> str:
@@ -33,11 +38,15 @@ def programme_scope(plan_id: int) -> str:
 
 def as_programme(programme: Programme) -> concreteness.Programme:
     """PROGRAMME's stored preamble and tasks as the check reads them (a lead person counts through their cell)."""
-    tasks = programme.tasks.select_related("lead_org", "lead_person__cell").order_by("number", "pk")
-    return concreteness.Programme(
-        programme.org.path,
-        programme.preamble,
-        tuple(
+    return as_programmes([programme])[programme.pk]
+
+
+def as_programmes(programmes: list[Programme]) -> dict[int, concreteness.Programme]:
+    """`as_programme` of each of PROGRAMMES (with their org loaded), their tasks read in one query."""
+    tasks: dict[int, list] = {programme.pk: [] for programme in programmes}
+    rows = ProgrammeTask.objects.filter(programme__in=list(tasks)).select_related("lead_org", "lead_person__cell")
+    for task in rows.order_by("programme_id", "number", "pk"):
+        tasks[task.programme_id].append(
             concreteness.Task(
                 task.content,
                 lead_org_path=_lead_path(task),
@@ -48,9 +57,11 @@ def as_programme(programme: Programme) -> concreteness.Programme:
                 target=task.target,
                 unit=task.unit,
             )
-            for task in tasks
-        ),
-    )
+        )
+    return {
+        programme.pk: concreteness.Programme(programme.org.path, programme.preamble, tuple(tasks[programme.pk]))
+        for programme in programmes
+    }
 
 
 def _lead_path(task) -> str:
@@ -75,22 +86,23 @@ def _earlier(programme: Programme) -> Q:
 
 
 def _compared(programme: Programme, found) -> list[Programme]:
-    """The programmes PROGRAMME is compared with (see the module's docstring)."""
+    """The programmes PROGRAMME is compared with (see the module's docstring): those above, and at
+    most COMPARED_MAX others, the most similar by sketch."""
     same_plan = Programme.objects.filter(plan_id=programme.plan_id).exclude(pk=programme.pk)
     above = list(same_plan.filter(org__path__in=ancestors_of(programme.org.path)).select_related("org"))
-    proposed = []
-    if found is not None:
-        storage = DatabaseStorage(programme_scope(programme.plan_id))
-        keys = {key for key in Index(storage=storage).candidates(found) if key[0] == PROGRAMME}
-        org = programme.org
-        siblings = same_plan.filter(org__path__startswith=parent_path(org.path), org__depth=org.depth)
-        keys |= {(PROGRAMME, pk) for pk in siblings.values_list("pk", flat=True)}
-        keys -= {(PROGRAMME, p.pk) for p in above} | {(PROGRAMME, programme.pk)}
-        likely = [pk for (_, pk), other in storage.sketches(keys).items() if found.containment(other) >= ESTIMATED_FROM]
-        others = same_plan.filter(pk__in=likely).filter(_earlier(programme))
-        others = others.exclude(org__path__startswith=programme.org.path).select_related("org")
-        proposed = list(others)
-    return above + proposed
+    if found is None:
+        return above
+    storage = DatabaseStorage(programme_scope(programme.plan_id))
+    keys = {key for key in Index(storage=storage).candidates(found) if key[0] == PROGRAMME}
+    org = programme.org
+    siblings = same_plan.filter(org__path__startswith=parent_path(org.path), org__depth=org.depth)
+    keys |= {(PROGRAMME, pk) for pk in siblings.values_list("pk", flat=True)}
+    keys -= {(PROGRAMME, p.pk) for p in above} | {(PROGRAMME, programme.pk)}
+    estimates = {pk: found.containment(other) for (_, pk), other in storage.sketches(keys).items()}
+    likely = [pk for pk, estimate in estimates.items() if estimate >= ESTIMATED_FROM]
+    allowed = same_plan.filter(pk__in=likely).filter(_earlier(programme)).exclude(org__path__startswith=org.path)
+    nearest = sorted(allowed.values_list("pk", flat=True), key=lambda pk: (-estimates[pk], pk))[:COMPARED_MAX]
+    return above + list(same_plan.filter(pk__in=nearest).select_related("org"))
 
 
 @transaction.atomic
@@ -100,7 +112,8 @@ def programme_check(programme: Programme) -> concreteness.Concreteness:
     found = _index(programme, mine.text)
     compared = _compared(programme, found)
     references = tuple(body for _, body in plan_reference_texts(programme.plan))
-    result = concreteness.concreteness(mine, {str(p.pk): as_programme(p) for p in compared}, references)
+    others = as_programmes(compared)
+    result = concreteness.concreteness(mine, {str(pk): other for pk, other in others.items()}, references)
     programme.concreteness = result.score
     programme.copied_share = result.copied
     programme.complete_share, programme.local_share, programme.own_share = result.complete, result.local, result.own

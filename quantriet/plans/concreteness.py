@@ -4,10 +4,12 @@ Chỉ thị 28 asks every committee for its own programme, "thực chất, sát 
 failure to expose is a commune or cell that pastes the programme of the level above, changes the
 name at the top and files it. Four measures, each from 0 to 1:
 
-- **copied** (a): the share of the programme found in the parent's programme or in other units'
-  programmes: sentences aligned however reworded (`originality.align`), the resolution studied
-  masked as boilerplate (quoting the resolution is not copying a programme); with the passages, to
-  show side by side;
+- **copied** (a): the share of the programme found in the programmes it copies — the parent's, or
+  other units' — sentences aligned however reworded (`originality.align`), the resolution studied
+  masked as boilerplate (quoting the resolution is not copying a programme); a programme counts as
+  copied from only when the pair is a copy (`Alignment.copied`), so sentences that merely resemble
+  those of many programmes on the same resolution do not add up; with the passages, to show side
+  by side;
 - **complete** (b): the share of tasks with a lead (a unit or a person), a deadline, a product and
   a measurable indicator (a target and its unit);
 - **local** (c): the unit's own places, units, people and figures (`originality.generic`) in what
@@ -94,8 +96,8 @@ class Concreteness:
     passages: list[align.SourcePassage] = field(default_factory=list)
     #: The unit's own names and figures found in what it did not copy.
     evidence: tuple[str, ...] = ()
-    #: The programmes it takes passages from: (name, share of this programme, kind of copying — ""
-    #: when what it takes is too little to be a copy), largest share first.
+    #: The programmes it copies (`align.Alignment.copied`): (name, share of this programme best
+    #: matched there, kind of copying), largest share first.
     sources: tuple[tuple[str, float, str], ...] = ()
 
 
@@ -106,8 +108,13 @@ def concreteness(programme: Programme, others: Mapping[str, Programme], referenc
     found = align.classify_sources(
         text, {name: other.text for name, other in others.items()}, boilerplate=align.boilerplate_of(tuple(references))
     )
-    copied = min(1.0, sum(found.shares.values()))
-    evidence = _local_evidence(text, [passage.text for passage in found.passages])
+    # Only the programmes it copies count (the pair aligned over COPY_THRESHOLD of one side, or a
+    # passage of it): a sentence that merely resembles one of many programmes on the same resolution
+    # is not copied, and a hundred such resemblances must not add up to a copy.
+    copied_sources = {name: found.shares.get(name, 0.0) for name in found.found}
+    copied = min(1.0, sum(copied_sources.values()))
+    passages = [passage for passage in found.passages if passage.source in found.found]
+    evidence = _local_evidence(text, [passage.text for passage in passages])
     local = min(1.0, len(evidence) / LOCAL_ENOUGH)
     tasks = programme.tasks
     complete = sum(task.complete for task in tasks) / len(tasks) if tasks else 0.0
@@ -116,12 +123,11 @@ def concreteness(programme: Programme, others: Mapping[str, Programme], referenc
     score = round(100 * sum(WEIGHTS[name] * value for name, value in measures.items()))
     flags = ("sao_chep",) * (copied >= COPIED_FLAG) + ("chua_cu_the",) * (score < CONCRETE_FROM)
     sources = sorted(
-        ((name, round(share, 3), found.found[name].kind if name in found.found else "")
-         for name, share in found.shares.items() if share > 0),
+        ((name, round(share, 3), found.found[name].kind) for name, share in copied_sources.items() if share > 0),
         key=lambda source: (-source[1], source[0]),
-    )  # fmt: skip
+    )
     return Concreteness(round(copied, 3), round(complete, 3), round(local, 3), round(own, 3), score, flags,
-                        found.passages, tuple(evidence), tuple(sources))  # fmt: skip
+                        passages, tuple(evidence), tuple(sources))  # fmt: skip
 
 
 def _local_evidence(text: str, copied: list[tuple[int, int]]) -> list[str]:

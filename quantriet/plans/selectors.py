@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Count, Q
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from quantriet.core.models import DRAFT
 from quantriet.org.models import Organization
 from quantriet.org.tree import path_length
 
+from .concreteness import COPIED_FLAG
 from .models import RUNNING_STATES, Programme, ProgrammeTask, TaskStatus
 
 
@@ -93,13 +95,18 @@ def programme_tree(plan, org: Organization, today: date | None = None) -> tuple[
 
 
 def _count_below(plan, org: Organization, rows: dict[str, TreeRow]) -> None:
-    """Add to each child row the programmes (and flagged ones) of the units below it."""
+    """Add to each child row the programmes (and those flagged as copied) of the units below it,
+    counted in the database grouped by the child's path (a province holds thousands)."""
     below = Programme.objects.filter(plan=plan, org__path__startswith=org.path, org__depth__gt=org.depth + 1)
-    for path, flags in below.values_list("org__path", "flags"):
-        child = rows.get(path[: path_length(org.depth + 1)])
+    grouped = (
+        below.annotate(child=Substr("org__path", 1, path_length(org.depth + 1)))
+        .values("child")
+        .annotate(total=Count("id"), flagged=Count("id", filter=Q(copied_share__gte=COPIED_FLAG)))
+    )
+    for found in grouped:
+        child = rows.get(found["child"])
         if child is not None:
-            child.below += 1
-            child.below_flagged += "sao_chep" in flags
+            child.below, child.below_flagged = found["total"], found["flagged"]
 
 
 def programme_children(plan, org: Organization, own: Programme | None) -> list[Programme]:

@@ -3,6 +3,8 @@
 from datetime import date
 from decimal import Decimal
 
+import pytest
+
 from quantriet.plans.concreteness import CONCRETE_FROM, COPIED_FLAG, Programme, Task, concreteness
 
 PROVINCE, COMMUNE, CELL, OTHER_CELL = "0001", "00010003", "000100030005", "000100030006"
@@ -130,3 +132,19 @@ def test_the_measures_of_tasks():
     assert not Task("x", lead_person="Nguyễn Văn An").led_within(CELL)  # whose person: unknown
     empty = check(Programme(COMMUNE, "Chương trình.", ()))
     assert (empty.complete, empty.own, empty.copied) == (0.0, 0.0, 0.0)
+
+
+def test_sentences_resembling_many_programmes_do_not_add_up_to_a_copy():
+    """Each of four programmes shares one task with the commune's, amid its own content: none is a
+    copy of the other, and four small resemblances are not a copy either."""
+    others = {
+        f"cell-{number}": Programme(
+            f"00010004000{number}", PROVINCE_PROGRAMME.preamble, (task, *PROVINCE_PROGRAMME.tasks)
+        )
+        for number, task in enumerate(COMMUNE_PROGRAMME.tasks, start=1)
+    }
+    found = concreteness(COMMUNE_PROGRAMME, others, [RESOLUTION])
+    assert found.copied < COPIED_FLAG and "sao_chep" not in found.flags
+    # What is counted as copied comes from the sources named as copied, each a copy pair on its own.
+    assert found.copied == pytest.approx(sum(share for _, share, _ in found.sources), abs=0.01)
+    assert len(found.sources) < len(others)
