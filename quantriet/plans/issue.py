@@ -15,7 +15,7 @@ Decisions where the reference is silent or unconfirmed:
 - The trích yếu is the programme's title without a leading "Chương trình hành động".
 - Preamble lines in capitals ("I. MỤC ĐÍCH, YÊU CẦU") are set as headings; the tasks' section
   heading continues their Roman numbering ("II. NHIỆM VỤ CỤ THỂ"), or is unnumbered.
-- The "Chỉ tiêu" cell reads "indicator: target unit" ("Tỷ lệ hồ sơ nộp trực tuyến: 70 %"), the
+- The "Chỉ tiêu" cell reads "indicator: target unit" ("Tỷ lệ hồ sơ nộp trực tuyến: 70%"), the
   target with a decimal comma and no thousands points, so that `plans.importing` reads it back.
 - The table is set in 11 pt (eight columns on a portrait page) and the budget in millions of
   đồng ("Kinh phí (triệu đồng)": 45.000.000 đồng is "45", 1.500.000 is "1,5"), as programmes do.
@@ -30,12 +30,14 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from quantriet.core.models import DRAFT
 from quantriet.core.numbers import format_decimal
 from quantriet.core.officialdoc import (
     body,
     first_paragraph,
     grid,
     heading,
+    keep_row_together,
     new_document,
     paragraph,
     set_widths,
@@ -45,7 +47,6 @@ from quantriet.core.officialdoc import (
 )
 from quantriet.core.text import fold, vn_date
 from quantriet.core.workflow import CONSULTATION
-from quantriet.core.models import DRAFT
 from quantriet.documents.symbols import parse_symbol
 from quantriet.org.letterhead import STANDING_KINDS, committee_name, official_header, official_signature
 from quantriet.org.models import CELL_KINDS
@@ -68,7 +69,7 @@ TASK_HEADERS = [
     "Chỉ tiêu",
     "Kinh phí (triệu đồng)",
 ]
-TASK_WIDTHS_MM = [12, 42, 23, 17, 22, 18, 16, 15]
+TASK_WIDTHS_MM = [12, 38, 23, 17, 22, 18, 20, 15]
 #: The task table's type size: eight columns in 12 pt would break dates and amounts mid-number.
 TASK_PT = 11
 MILLION = 1_000_000
@@ -77,10 +78,11 @@ _ROMAN_HEADING = re.compile(r"^([IVX]+)\.\s")
 
 
 def target_text(task) -> str:
-    """ "Tỷ lệ hồ sơ nộp trực tuyến: 70 %", "900 người", or the indicator alone."""
-    measure = " ".join(part for part in (format_decimal(task.target), task.unit) if part)
-    if task.target is None:
-        measure = ""
+    """ "Tỷ lệ hồ sơ nộp trực tuyến: 70%", "900 người", or the indicator alone."""
+    measure = ""
+    if task.target is not None:
+        unit = task.unit.strip()
+        measure = format_decimal(task.target) + (unit if unit.startswith("%") else f" {unit}" if unit else "")
     return ": ".join(part for part in (task.indicator.strip(), measure) if part)
 
 
@@ -180,7 +182,10 @@ def programme_docx(programme: Programme, today=None) -> bytes:
     numeral = f"{_ROMAN[numbered]}. " if 0 < numbered < len(_ROMAN) else ""
     heading(document, f"{numeral}NHIỆM VỤ CỤ THỂ")
     if tasks:
-        grid(document, TASK_HEADERS, [task_line(n, t) for n, t in enumerate(tasks, start=1)], TASK_WIDTHS_MM, size=TASK_PT)
+        lines = [task_line(number, task) for number, task in enumerate(tasks, start=1)]
+        table = grid(document, TASK_HEADERS, lines, TASK_WIDTHS_MM, size=TASK_PT)
+        for row in table.rows:  # a task is read whole: its row moves to the next page rather than split
+            keep_row_together(row)
     else:
         body(document, "(Chưa có nhiệm vụ.)", italic=True)
     if org.kind in CELL_KINDS:
