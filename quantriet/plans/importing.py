@@ -134,8 +134,7 @@ def _positions(header: list[str], problems: Problems, row: int = 1) -> dict[str,
         if key is None:
             continue
         if key in positions:
-            if header[positions[key]] != title:  # a merged header cell repeats itself: not a second column
-                problems.add(row, title, DUPLICATE_COLUMN)
+            problems.add(row, title, DUPLICATE_COLUMN)
             continue
         positions[key] = index
     if "content" not in positions or not any(key in positions for key in _TASK_TABLE_NEEDS):
@@ -306,21 +305,23 @@ class Leads:
     def person_of(self, text: str) -> list[Member]:
         return self.people.get(_person_form(text), [])
 
-    def resolve(self, text: str, person_text: str = "") -> tuple[Organization | None, Member | None, str]:
-        """(organisation, member, problem) for a lead cell TEXT (and a separate person cell)."""
+    def resolve(self, text: str, person_text: str = "") -> tuple[Organization | None, Member | None, dict]:
+        """(organisation, member, problems by column key) for a lead cell TEXT and a separate person cell."""
         org = person = None
+        problems = {}
         if text:
             org, person, problem = self._lead(text)
             if problem:
-                return None, None, problem
+                problems["lead"] = problem
         if person_text:
             people = self.person_of(person_text)
             if not people:
-                return None, None, self._no_person(person_text)
-            if len(people) > 1:
-                return None, None, self._several(person_text, people)
-            person = people[0]
-        return org, person, ""
+                problems["lead_person"] = self._no_person(person_text)
+            elif len(people) > 1:
+                problems["lead_person"] = self._several(person_text, people)
+            else:
+                person = people[0]
+        return org, person, problems
 
     def _lead(self, text):
         orgs = self.org_of(text)
@@ -388,10 +389,9 @@ def _read_rows(org: Organization, header: list[str], positions: dict[str, int], 
         task = TaskInput(content=texts.get("content", ""))
         if not task.content:
             fail("content", "chưa có nội dung nhiệm vụ.")
-        lead, person, problem = leads.resolve(texts.get("lead", ""), texts.get("lead_person", ""))
-        if problem:
-            fail("lead" if texts.get("lead") else "lead_person", problem)
-        task.lead_org, task.lead_person = lead, person
+        task.lead_org, task.lead_person, found = leads.resolve(texts.get("lead", ""), texts.get("lead_person", ""))
+        for key, message in found.items():
+            fail(key, message)
         for key in ("coordinating", "product", "indicator", "unit"):
             value = texts.get(key, "")
             if key in MAX_LENGTHS and len(value) > MAX_LENGTHS[key]:
@@ -467,6 +467,15 @@ def _text(part) -> str:
     return nfc(printable(part.text))
 
 
+def _header_texts(cells) -> list[str]:
+    """A header row's titles, a cell merged across columns counted once (blank in the columns it spans)."""
+    seen, titles = set(), []
+    for cell in cells:
+        titles.append("" if id(cell._tc) in seen else _text(cell))
+        seen.add(id(cell._tc))
+    return titles
+
+
 def _is_heading_row(cells, texts) -> bool:
     """A section row of a Word table: one merged cell, or only a Roman numeral, a letter or a line in capitals."""
     if len({id(cell._tc) for cell in cells}) == 1:
@@ -520,14 +529,14 @@ def _docx(programme: Programme, name: str, data: bytes) -> Imported:
         rows = [row.cells for row in table.rows]
         positions = None
         for index, cells in enumerate(rows[:3]):  # the header may sit under a title row
-            positions = _positions([_text(cell) for cell in cells], problems, index + 1)
+            positions = _positions(_header_texts(cells), problems, index + 1)
             if positions is not None:
                 break
         if positions is None:
             problems = Problems(TITLES.values())
             continue
         problems.refuse()
-        header = [_text(cell) for cell in rows[index]]
+        header = _header_texts(rows[index])
         body = []
         for number, cells in enumerate(rows[index + 1 :], start=index + 2):
             texts = [_text(cell) for cell in cells]

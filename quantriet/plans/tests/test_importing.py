@@ -233,6 +233,17 @@ def test_bad_excel_rows_name_the_row_and_column(users, where, programme):
     assert _problems(programme, "ct.xlsx", xlsx_file([["a", "b"]], header=["Họ và tên", "Ngày sinh"])) == [
         f"Tệp: {NO_TASK_TABLE}"
     ]
+    twice = xlsx_file([["Mở lớp.", "Chi bộ Công an", "31/12/2026", "Chi bộ Quân sự"]],
+                      header=["Nội dung", "Đơn vị chủ trì", "Thời hạn", "Chủ trì"])  # fmt: skip
+    assert _problems(programme, "ct.xlsx", twice) == [
+        "Dòng 1, cột “Chủ trì”: cột này xuất hiện hai lần trong dòng tiêu đề."
+    ]
+    person = xlsx_file(
+        [["Mở lớp.", "Chi bộ Công an", "Nguyễn Không Có"]], header=["Nội dung", "Chủ trì", "Người chủ trì"]
+    )
+    assert _problems(programme, "ct.xlsx", person) == [
+        f"Dòng 2, cột “Người chủ trì”: không tìm thấy đảng viên “Nguyễn Không Có” trong {where['commune'].name}."
+    ]
 
 
 def test_a_lead_outside_the_unit_is_not_found(users, where):
@@ -306,3 +317,11 @@ def test_targets_read_with_a_decimal_comma():
     assert parse_target("Số người được hướng dẫn: 900 người") == ("Số người được hướng dẫn", Decimal(900), "người")
     assert parse_target("Đạt trên 90% đảng viên") == ("Đạt trên 90% đảng viên", None, "")
     assert parse_target(7) == ("", Decimal(7), "")
+
+
+def test_a_csv_with_semicolons_and_a_decimal_comma(programme):
+    data = "Nội dung nhiệm vụ;Đơn vị chủ trì;Thời hạn;Chỉ tiêu;Đơn vị tính;Kinh phí\n"
+    data += "Mở lớp hướng dẫn.;Chi bộ Quân sự;5/10/2026;2,5;%;12.000.000\n"
+    (task,) = read_programme(programme, "ct.csv", data.encode()).tasks
+    assert task.lead_org.name == "Chi bộ Quân sự" and task.deadline == datetime.date(2026, 10, 5)
+    assert task.target == Decimal("2.5") and task.unit == "%" and task.budget == 12_000_000
