@@ -249,8 +249,9 @@ def keep_row_together(row) -> None:
     row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
 
 
-def grid(document, headers, lines, widths_mm, left=(1,)):
-    """A bordered table in 12 pt, its header row bold and repeated on every page.
+def grid(document, headers, lines, widths_mm, left=(1,), size=TABLE_PT):
+    """A bordered table in 12 pt (SIZE: smaller for a wide table), its header row bold and
+    repeated on every page.
 
     LINES are rows of values (written with str()); the columns whose index is in LEFT are
     left-aligned, the others centred. A 6 pt gap follows the table.
@@ -264,7 +265,7 @@ def grid(document, headers, lines, widths_mm, left=(1,)):
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, header in zip(table.rows[0].cells, headers, strict=True):
-        first_paragraph(cell, header, size=TABLE_PT, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        first_paragraph(cell, header, size=size, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
     table.rows[0]._tr.get_or_add_trPr().append(repeat)
@@ -272,7 +273,7 @@ def grid(document, headers, lines, widths_mm, left=(1,)):
         cells = table.add_row().cells
         for column, (cell, value) in enumerate(zip(cells, line, strict=True)):
             align = WD_ALIGN_PARAGRAPH.LEFT if column in left else WD_ALIGN_PARAGRAPH.CENTER
-            first_paragraph(cell, str(value), size=TABLE_PT, align=align)
+            first_paragraph(cell, str(value), size=size, align=align)
     set_widths(table, widths_mm)
     paragraph(document, after=6)
     return table
