@@ -60,7 +60,9 @@ def member_of(user):
 
 def my_commitment(user, commitment_id) -> Commitment:
     """USER's own commitment COMMITMENT_ID (anyone else's, or none: 404)."""
-    return get_object_or_404(Commitment.objects.filter(member__user=user).select_related("member", "cell"), pk=commitment_id)
+    return get_object_or_404(
+        Commitment.objects.filter(member__user=user).select_related("member", "cell"), pk=commitment_id
+    )
 
 
 def access_personal_plan(user, plan_id) -> PersonalPlan:

@@ -5,3 +5,5 @@ from ninja import Router
 from quantriet.core.api import TAGS
 
 router = Router(tags=[TAGS["plans"]])
+
+from . import api_commitments  # noqa: E402, F401 (its operations join this router)

@@ -57,7 +57,8 @@ Thực hiện nghiêm Quy định số 144-QĐ/TW về chuẩn mực đạo đ�
 Thực hiện nghiêm Quy định số 08-QĐi/TW về trách nhiệm nêu gương của cán bộ, đảng viên.
 Đẩy mạnh học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh theo Chỉ thị số 05-CT/TW của Bộ Chính trị.
 Gắn với Nghị quyết Trung ương 4 khóa XII về tăng cường xây dựng, chỉnh đốn Đảng.
-Ngăn chặn, đẩy lùi sự suy thoái về tư tưởng chính trị, đạo đức, lối sống, những biểu hiện tự diễn biến, tự chuyển hóa trong nội bộ.
+Ngăn chặn, đẩy lùi sự suy thoái về tư tưởng chính trị, đạo đức, lối sống,
+những biểu hiện tự diễn biến, tự chuyển hóa trong nội bộ.
 Cần, kiệm, liêm, chính, chí công vô tư.
 Tham gia đầy đủ các buổi sinh hoạt chi bộ, đóng đảng phí đầy đủ, đúng quy định.
 Giữ gìn sự đoàn kết, thống nhất trong nội bộ.
@@ -153,8 +154,12 @@ def commitment_check(commitment: Commitment) -> Commitment:
     )
     sources = sorted(
         (
-            {"type": "sample" if doc_type == SAMPLE else "commitment", "id": pk, "share": round(c.similarity, 3),
-             "kind": c.kind}  # fmt: skip
+            {
+                "type": "sample" if doc_type == SAMPLE else "commitment",
+                "id": pk,
+                "share": round(c.similarity, 3),
+                "kind": c.kind,
+            }  # fmt: skip
             for (_, (doc_type, pk)), c in confirmed.items()
         ),
         key=lambda source: (-source["share"], source["type"] != "sample", source["id"]),

@@ -76,8 +76,9 @@ HONEST = [
     {
         P: "Tôi là công an viên ấp Mỹ Hiệp, tham gia đầy đủ các đợt tuyên truyền Luật Cư trú và phòng chống lừa đảo "
         "qua mạng. Tôi đã lập nhóm Zalo an ninh trật tự cho 85 hộ của ấp để kịp thời cải chính tin đồn thất thiệt.",
-        E: "Tôi cam kết không sử dụng rượu bia khi tuần tra, không nhận tiền của người vi phạm, giải quyết việc của dân "
-        "công khai tại trụ sở. Vợ chồng tôi thống nhất không tổ chức tiệc tùng linh đình khi mừng nhà mới.",
+        E: "Tôi cam kết không sử dụng rượu bia khi tuần tra, không nhận tiền của người vi phạm, giải quyết "
+        "việc của dân công khai tại trụ sở. Vợ chồng tôi thống nhất không tổ chức tiệc tùng linh đình "
+        "khi mừng nhà mới.",
         D: "Năm nay tôi phấn đấu ấp không có người nghiện ma túy mới, giảm 20% số vụ trộm vặt so với năm 2025, tuần "
         "tra ban đêm ít nhất tám lần mỗi tháng cùng tổ bảo vệ an ninh. Tôi cập nhật đủ dữ liệu định danh điện tử cho "
         "người cao tuổi của ấp trước quý III.",
@@ -88,10 +89,10 @@ HONEST = [
         P: "Làm kế toán hợp tác xã nông nghiệp Tân Lập, tôi học đủ các chuyên đề và tìm hiểu kỹ Luật Hợp tác xã năm "
         "2023 để tham mưu ban giám đốc. Tôi không chia sẻ, bình luận những bài viết chưa rõ nguồn gốc về giá lúa trên "
         "mạng xã hội.",
-        E: "Tôi công khai sổ sách thu chi của hợp tác xã mỗi quý tại đại hội thành viên, không ghi khống chứng từ. Trong "
-        "gia đình tôi nhắc nhở hai con chăm học, không chơi game quá một giờ mỗi ngày.",
-        D: "Tôi cam kết lập báo cáo tài chính năm đúng hạn 31 tháng 3, thu hồi 70% khoản nợ vật tư phân bón còn tồn của "
-        "thành viên và chuyển toàn bộ sổ sách sang phần mềm kế toán mới trong sáu tháng đầu năm.",
+        E: "Tôi công khai sổ sách thu chi của hợp tác xã mỗi quý tại đại hội thành viên, không ghi khống chứng từ. "
+        "Trong gia đình tôi nhắc nhở hai con chăm học, không chơi game quá một giờ mỗi ngày.",
+        D: "Tôi cam kết lập báo cáo tài chính năm đúng hạn 31 tháng 3, thu hồi 70% khoản nợ vật tư phân bón còn "
+        "tồn của thành viên và chuyển toàn bộ sổ sách sang phần mềm kế toán mới trong sáu tháng đầu năm.",
         H: "Làm theo Bác về tính cần kiệm, tôi đề xuất cắt giảm chi phí hội nghị của hợp tác xã để dành 15 triệu đồng "
         "hỗ trợ giống lúa cho bốn hộ thành viên bị thiệt hại do hạn mặn.",
     },

@@ -79,7 +79,9 @@ def secretary_cells(user) -> list[int]:
     member = getattr(user, "member", None)
     if member is None:
         return []
-    return list(Position.objects.current().filter(member=member, title=Title.SECRETARY).values_list("org_id", flat=True))
+    return list(
+        Position.objects.current().filter(member=member, title=Title.SECRETARY).values_list("org_id", flat=True)
+    )
 
 
 class CommitmentQuerySet(models.QuerySet):
@@ -221,7 +223,9 @@ class PersonalPlanQuerySet(models.QuerySet):
 class PersonalPlan(models.Model):
     """A member's personal action plan, for a study plan or for a year (kế hoạch hành động cá nhân)."""
 
-    member = models.ForeignKey(Member, verbose_name="đảng viên", on_delete=models.PROTECT, related_name="personal_plans")
+    member = models.ForeignKey(
+        Member, verbose_name="đảng viên", on_delete=models.PROTECT, related_name="personal_plans"
+    )
     cell = models.ForeignKey(Organization, verbose_name="chi bộ", on_delete=models.PROTECT, related_name="+")
     plan = models.ForeignKey(
         StudyPlan, verbose_name="thực hiện kế hoạch học tập", null=True, blank=True, on_delete=models.PROTECT,

@@ -117,9 +117,7 @@ def commitment_submit(actor, commitment: Commitment, *, as_system=False) -> Comm
         raise ValidationError("Bản cam kết đã được đăng ký.")
     missing = [item.get_heading_display() for item in commitment.items_by_heading() if _words(item.content) < MIN_WORDS]
     if missing:
-        raise ValidationError(
-            [f"Hãy viết nội dung cam kết “{label}” (ít nhất {MIN_WORDS} từ)." for label in missing]
-        )
+        raise ValidationError([f"Hãy viết nội dung cam kết “{label}” (ít nhất {MIN_WORDS} từ)." for label in missing])
     now = timezone.now()
     commitment.state, commitment.submitted_at = CommitmentState.SUBMITTED, now
     commitment.first_submitted_at = commitment.first_submitted_at or now
@@ -272,7 +270,9 @@ def personal_plan_create(actor, member: Member, *, title: str, plan: StudyPlan |
 
 
 @transaction.atomic
-def personal_plan_save(actor, personal: PersonalPlan, *, title: str, duties: str, items: list[ItemInput]) -> PersonalPlan:
+def personal_plan_save(
+    actor, personal: PersonalPlan, *, title: str, duties: str, items: list[ItemInput]
+) -> PersonalPlan:
     """Save ACTOR's own personal plan: its title, duties and items (with their results), in order."""
     personal = PersonalPlan.objects.select_for_update().select_related("member__cell", "plan").get(pk=personal.pk)
     _own(actor, personal.member)
@@ -298,8 +298,14 @@ def personal_plan_save(actor, personal: PersonalPlan, *, title: str, duties: str
     personal.items.all().delete()
     PersonalPlanItem.objects.bulk_create(
         PersonalPlanItem(
-            personal_plan=personal, number=number, content=item.content.strip(), duty=item.duty.strip()[:300],
-            task=item.task, deadline=item.deadline, result=item.result.strip(), done=item.done,
+            personal_plan=personal,
+            number=number,
+            content=item.content.strip(),
+            duty=item.duty.strip()[:300],
+            task=item.task,
+            deadline=item.deadline,
+            result=item.result.strip(),
+            done=item.done,
         )  # fmt: skip
         for number, item in enumerate(items, start=1)
     )
