@@ -274,7 +274,9 @@ def personal_plan_save(
     actor, personal: PersonalPlan, *, title: str, duties: str, items: list[ItemInput]
 ) -> PersonalPlan:
     """Save ACTOR's own personal plan: its title, duties and items (with their results), in order."""
-    personal = PersonalPlan.objects.select_for_update().select_related("member__cell", "plan").get(pk=personal.pk)
+    personal = (
+        PersonalPlan.objects.select_for_update(of=("self",)).select_related("member__cell", "plan").get(pk=personal.pk)
+    )
     _own(actor, personal.member)
     problems = []
     if not title.strip():
