@@ -15,6 +15,7 @@ from quantriet.core.models import ApiToken
 from quantriet.essays.api import router as essays_router
 from quantriet.org.api import router as org_router
 from quantriet.plans.api import router as plans_router
+from quantriet.plans.api_commitments import router as commitments_router
 from quantriet.quizzes.api import router as quizzes_router
 from quantriet.study.api import router as study_router
 
@@ -176,6 +177,7 @@ api.add_router("/", study_router)
 api.add_router("/", essays_router)
 api.add_router("/", quizzes_router)
 api.add_router("/", plans_router)
+api.add_router("/", commitments_router)
 api.add_router("/", analytics_router)
 
 

@@ -69,6 +69,11 @@ POLICY: dict[str, Rule] = {
         "Báo cáo tiến độ nhiệm vụ của chương trình hành động",
         also="Người chủ trì nhiệm vụ cũng báo cáo được tiến độ nhiệm vụ mình chủ trì.",
     ),
+    "commitment.review": Rule(
+        COMMITTEE,
+        "Xem, nhận xét bản cam kết tu dưỡng, rèn luyện của đảng viên",
+        also="Bí thư chi bộ cũng xem, nhận xét được bản cam kết của đảng viên trong chi bộ mình.",
+    ),
     "programme.follow": Rule(COMMITTEE | {Role.INSPECTION}, "Theo dõi chương trình hành động các cấp"),
     "fidelity.view": Rule(COMMITTEE | {Role.INSPECTION}, "Xem chỉ số làm kỹ"),
     "fidelity.refresh": Rule(PROPAGANDA, "Tính lại chỉ số làm kỹ"),

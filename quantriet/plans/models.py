@@ -195,3 +195,6 @@ class TaskEvidence(StoredFile):
     class Meta:
         verbose_name = "minh chứng"
         verbose_name_plural = "minh chứng"
+
+
+from .models_commitments import *  # noqa: E402, F403 (commitments and personal plans, in their own file)

@@ -1,4 +1,4 @@
-from . import views
+from . import views, views_commitments
 
 app_name = "plans"
-urlpatterns = views.urlpatterns
+urlpatterns = views.urlpatterns + views_commitments.urlpatterns
