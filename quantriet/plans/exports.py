@@ -21,6 +21,7 @@ from quantriet.core.sheets import set_widths, write_header, write_row
 from quantriet.core.text import vn_date
 
 from .models import TaskStatus
+from .selectors import overdue_q
 
 PROGRAMMES_SHEET = "Chương trình hành động"
 PROGRAMME_HEADERS = [
@@ -68,7 +69,7 @@ _OVERDUE_FILL = PatternFill("solid", fgColor="FFC7CE")
 def with_task_counts(programmes, today=None):
     """PROGRAMMES (a queryset) with `task_count`, `done_count` and `overdue_count`, as `programmes_xlsx` reads them."""
     today = today or timezone.localdate()
-    late = Q(tasks__deadline__lt=today) & ~Q(tasks__status=TaskStatus.DONE)
+    late = overdue_q(today, "tasks__")
     return programmes.select_related("org").annotate(
         task_count=Count("tasks"),
         done_count=Count("tasks", filter=Q(tasks__status=TaskStatus.DONE)),

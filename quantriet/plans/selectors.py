@@ -39,14 +39,11 @@ def programmes_changed_since(plan, since) -> list[int]:
     return list(changed.values_list("org_id", flat=True))
 
 
-def overdue_q(today: date) -> Q:
-    """Tasks past their deadline, not done, of a programme being carried out."""
-    return Q(deadline__lt=today, programme__state__in=RUNNING_STATES) & ~Q(status=TaskStatus.DONE)
-
-
-def escalated_q(today: date, after_days: int) -> Q:
-    """Overdue tasks AFTER_DAYS past their deadline: the level above is told."""
-    return overdue_q(today) & Q(deadline__lt=today - timedelta(days=after_days))
+def overdue_q(today: date, prefix: str = "") -> Q:
+    """Tasks past their deadline, not done, of a programme being carried out (PREFIX: the path to
+    the task from the model queried, e.g. "tasks__" from a programme)."""
+    running = Q(**{f"{prefix}deadline__lt": today, f"{prefix}programme__state__in": RUNNING_STATES})
+    return running & ~Q(**{f"{prefix}status": TaskStatus.DONE})
 
 
 @dataclass

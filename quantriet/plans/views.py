@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from quantriet.core import workflow
-from quantriet.core.files import download, read_upload
+from quantriet.core.files import attachment, download, read_upload
+from quantriet.core.sheets import Problem, SheetError
 from quantriet.org.models import Organization
 from quantriet.org.policy import can, orgs_where, require
 from quantriet.org.tree import ancestor_paths, is_within, parent_path
@@ -26,7 +27,7 @@ from quantriet.study.access import access_plan, access_plan_org
 from quantriet.study.models import PlanStatus, StudyPlan
 from quantriet.study.reference import plan_boilerplate
 
-from . import selectors, services
+from . import exports, importing, issue, selectors, services
 from .access import access_programme, access_task
 from .check import as_programme
 from .concreteness import CONCRETE_FROM, COPIED_FLAG, LOCAL_ENOUGH, WEIGHTS
@@ -78,7 +79,7 @@ def create(request, plan_pk):
     org = get_object_or_404(Organization.objects.visible_to(request.user), pk=int(org_id))
     require(request.user, "programme.write", org)
     try:
-        programme = services.programme_create(request.user, plan, org, request.POST.get("title") or _title(plan, org))
+        programme = services.programme_create(request.user, plan, org, request.POST.get("title") or _title(plan))
     except ValidationError as error:
         _errors(request, error)
         return redirect("plans:index")
@@ -86,9 +87,10 @@ def create(request, plan_pk):
     return redirect("plans:edit", programme.pk)
 
 
-def _title(plan: StudyPlan, org: Organization) -> str:
-    documents = ", ".join(d.symbol for d in plan.documents.all() if d.symbol)
-    return f"Chương trình hành động của {org.name} thực hiện {documents or plan.title}"
+def _title(plan: StudyPlan) -> str:
+    """The default title, naming the documents the plan studies ("… thực hiện Chỉ thị 28-CT/TU")."""
+    documents = ", ".join(str(d) for d in plan.documents.all() if d.symbol)
+    return f"Chương trình hành động thực hiện {documents or plan.title}"
 
 
 def _task_rows(programme: Programme, today):
@@ -329,6 +331,57 @@ def compare(request, pk, other_pk):
 
 
 @require_GET
+def programme_document(request, pk):
+    """The programme as a party document (.docx): a draft says "DỰ THẢO"."""
+    programme = access_programme(request.user, pk)
+    return attachment(
+        issue.programme_docx(programme), f"chuong-trinh-hanh-dong-{programme.plan_id}-{programme.org.code}.docx"
+    )
+
+
+@require_GET
+def tasks_sheet(request, pk):
+    programme = access_programme(request.user, pk)
+    return attachment(exports.tasks_xlsx(programme), f"nhiem-vu-{programme.plan_id}-{programme.org.code}.xlsx")
+
+
+@require_POST
+def programme_import(request, pk):
+    """Replace the tasks (and the title, preamble) with those of a Word or Excel file the committee wrote;
+    the whole file is checked first and refused with every problem listed, nothing written."""
+    programme = access_programme(request.user, pk, "programme.write")
+    upload = request.FILES.get("file")
+    problems = []
+    if upload is None:
+        problems = [Problem(0, "", "Hãy chọn tệp Word (.docx) hoặc Excel (.xlsx, .csv) chứa bảng nhiệm vụ.")]
+    else:
+        try:
+            changed = importing.programme_import(request.user, programme, upload.name, upload.read())
+        except SheetError as error:
+            problems = error.problems
+        except ValidationError as error:
+            problems = [Problem(0, "", message) for message in error.messages]
+        else:
+            messages.success(
+                request, f"Đã nhập từ tệp {upload.name}." if changed else "Tệp không có gì khác bản hiện tại."
+            )
+            return redirect(programme)
+    form = ProgrammeForm(initial={name: getattr(programme, name) for name in ("title", "symbol", "preamble")})
+    context = {"programme": programme, "form": form, "tasks": task_formset(programme), "problems": problems}
+    return render(request, "plans/edit.html", context, status=400)
+
+
+@require_GET
+def tree_sheet(request, plan_pk):
+    """The programmes of the organisation's subtree as .xlsx (đơn vị, trạng thái, cụ thể hóa, nhiệm vụ)."""
+    plan = access_plan(request.user, plan_pk)
+    org = access_plan_org(request.user, plan, "programme.follow", request.GET.get("org"))
+    rows = exports.with_task_counts(Programme.objects.filter(plan=plan, org__path__startswith=org.path))
+    data = exports.programmes_xlsx(rows.order_by("org__path"))
+    return attachment(data, f"chuong-trinh-hanh-dong-{plan.pk}-{org.code}.xlsx")
+
+
+@require_GET
 def tree(request, plan_pk):
     """The programmes of an organisation and its children, with their concreteness (a chart and a table)."""
     plan = access_plan(request.user, plan_pk)
@@ -380,6 +433,10 @@ urlpatterns = [
     path("<int:pk>/gop-y/", comment, name="comment"),
     path("<int:pk>/so-sanh/<int:other_pk>/", compare, name="compare"),
     path("<int:pk>/tep/<int:file_pk>/", approval_file, name="approval_file"),
+    path("<int:pk>/van-ban.docx", programme_document, name="docx"),
+    path("<int:pk>/nhiem-vu.xlsx", tasks_sheet, name="tasks_xlsx"),
+    path("<int:pk>/nhap/", programme_import, name="import"),
+    path("ke-hoach/<int:plan_pk>/cay.xlsx", tree_sheet, name="tree_xlsx"),
     path("nhiem-vu/<int:pk>/bao-cao/", task_report, name="task_report"),
     path("nhiem-vu/<int:pk>/minh-chung/<int:file_pk>/", evidence, name="evidence"),
 ]

@@ -84,6 +84,13 @@ def programme_probes(users) -> list[Probe]:
         Probe("programme.follow", f"{url['tree']}?org={commune.pk}", commune, org_seen(commune)),
         Probe("programme.follow", f"{url['overdue']}?org={running.org.pk}", running.org, org_seen(running.org)),
         Probe("programme.follow", f"{url['api']}?org={commune.pk}", commune, org_seen(commune), api=True),
+        Probe(
+            "programme.follow",
+            reverse("plans:tree_xlsx", args=[plan.pk]) + f"?org={commune.pk}",
+            commune,
+            org_seen(commune),
+        ),
+        Probe("programme.write", reverse("plans:import", args=[draft.pk]), commune, seen(draft), "post", ok=400),
     ]
 
 

@@ -148,3 +148,36 @@ def test_the_api_lists_the_programme_and_its_children(api, users, plan, where):
     assert pasted.pk == child["programme_id"]
     assert api("xa2.bithu").get(f"/api/v1/plans/{plan.pk}/programmes?org={where['commune'].pk}").status_code == 404
     assert api("dangvien1").get(f"/api/v1/plans/{plan.pk}/programmes?org={where['cell'].pk}").status_code == 403
+
+
+def test_the_programme_downloads_as_a_party_document_and_a_task_sheet(client_as, users, plan, where):
+    programme = store(users["xa1.bithu"], plan, where["commune"], COMMUNE_PROGRAMME)
+    member = client_as("dangvien1")  # whoever reads the programme may download it
+    response = member.get(reverse("plans:docx", args=[programme.pk]))
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
+    document = docx.Document(io.BytesIO(b"".join(response.streaming_content)))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    text = "\n".join([*(p.text for p in document.paragraphs), *cells])
+    assert "DỰ THẢO" in text and COMMUNE_PROGRAMME.tasks[0].content in text
+    sheet = member.get(reverse("plans:tasks_xlsx", args=[programme.pk]))
+    assert sheet.status_code == 200 and sheet["Content-Disposition"].endswith('.xlsx"')
+
+
+def test_an_import_with_problems_lists_them_and_writes_nothing(client_as, users, plan, where):
+    programme = store(users["xa1.bithu"], plan, where["commune"], COMMUNE_PROGRAMME)
+    upload = io.BytesIO("Nội dung;Đơn vị chủ trì;Thời hạn\nViệc A;Đơn vị không có;31/02/2027\n".encode())
+    upload.name = "nhiem-vu.csv"
+    response = client_as("xa1.bithu").post(reverse("plans:import", args=[programme.pk]), {"file": upload})
+    page = response.content.decode()
+    assert response.status_code == 400 and 'id="import-errors"' in page and "không dòng nào được ghi" in page
+    assert Programme.objects.get(pk=programme.pk).version == programme.version
+
+
+def test_the_tree_exports_the_subtree_as_a_sheet(client_as, users, plan, where):
+    store(users["xa1.bithu"], plan, where["commune"], COMMUNE_PROGRAMME)
+    store(users["xa1.bithu"], plan, where["cell"], PASTED, lead=where["commune"])
+    response = client_as("xa1.bithu").get(reverse("plans:tree_xlsx", args=[plan.pk]) + f"?org={where['commune'].pk}")
+    import openpyxl
+
+    rows = list(openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values)
+    assert len(rows) == 3 and any("Sao chép" in str(cell) for cell in rows[2] if cell)
