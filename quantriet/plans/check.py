@@ -22,7 +22,7 @@ from quantriet.originality.scan import ESTIMATED_FROM
 from quantriet.study.reference import plan_reference, plan_reference_texts
 
 from . import concreteness
-from .models import Programme
+from .models import Programme, ProgrammeTask
 
 PROGRAMME = "programme"
 
@@ -31,9 +31,15 @@ def programme_scope(plan_id: int) -> str:
     return f"programmes:{plan_id}"
 
 
-def as_programme(programme: Programme) -> concreteness.Programme:
-    """PROGRAMME's stored preamble and tasks as the check reads them (a lead person counts through their cell)."""
-    tasks = programme.tasks.select_related("lead_org", "lead_person__cell").order_by("number", "pk")
+def _task_rows(programmes):
+    return ProgrammeTask.objects.filter(programme__in=programmes).select_related("lead_org", "lead_person__cell")
+
+
+def as_programme(programme: Programme, tasks=None) -> concreteness.Programme:
+    """PROGRAMME's stored preamble and tasks (TASKS: its stored tasks, when already read) as the
+    check reads them (a lead person counts through their cell)."""
+    if tasks is None:
+        tasks = _task_rows([programme]).order_by("number", "pk")
     return concreteness.Programme(
         programme.org.path,
         programme.preamble,
@@ -51,6 +57,14 @@ def as_programme(programme: Programme) -> concreteness.Programme:
             for task in tasks
         ),
     )
+
+
+def as_programmes(programmes: list[Programme]) -> dict[int, concreteness.Programme]:
+    """`as_programme` of each of PROGRAMMES (their org read), with one query for all their tasks."""
+    tasks: dict[int, list] = {programme.pk: [] for programme in programmes}
+    for task in _task_rows(programmes).order_by("programme_id", "number", "pk"):
+        tasks[task.programme_id].append(task)
+    return {programme.pk: as_programme(programme, tasks[programme.pk]) for programme in programmes}
 
 
 def _lead_path(task) -> str:
@@ -100,7 +114,8 @@ def programme_check(programme: Programme) -> concreteness.Concreteness:
     found = _index(programme, mine.text)
     compared = _compared(programme, found)
     references = tuple(body for _, body in plan_reference_texts(programme.plan))
-    result = concreteness.concreteness(mine, {str(p.pk): as_programme(p) for p in compared}, references)
+    others = {str(pk): other for pk, other in as_programmes(compared).items()}
+    result = concreteness.concreteness(mine, others, references)
     programme.concreteness = result.score
     programme.copied_share = result.copied
     programme.complete_share, programme.local_share, programme.own_share = result.complete, result.local, result.own
