@@ -60,7 +60,7 @@ from .models import Programme, ProgrammeTask, TaskStatus
 SEED = 2814
 #: Share of the cells outside xa1.bithu's commune given a programme, and at most this many
 #: (the concrete ones draw from one pool of sentences: see `Draw`).
-OTHER_CELLS, MAX_OTHER_CELLS = 0.05, 40
+OTHER_CELLS, MAX_OTHER_CELLS = 0.05, 30
 #: A concrete programme found copying more than this share is drawn again, up to REDRAWS times.
 TOLERATED, REDRAWS = 0.15, 4
 #: Random orders a draw of sentences is tried in before it settles for one sharing a pair.
@@ -528,7 +528,7 @@ class ProgrammeDemo:
                     self.report(actor, task, TaskStatus.DONE, target, max(on, approved))
                 elif self.rng.random() < 0.5:
                     self.report(actor, task, TaskStatus.IN_PROGRESS, partly, min(recently, task.deadline))
-            elif self.rng.random() < 0.3:
+            elif self.rng.random() < 0.2:
                 self.report(actor, task, TaskStatus.IN_PROGRESS, partly, recently)
 
     def report(self, actor, task, status, achieved, on):
