@@ -9,6 +9,7 @@ from tqdm import tqdm
 from quantriet.analytics.rollup import refresh
 from quantriet.essays.demo import seed_essays
 from quantriet.org.demo import DEMO_USERS, seed_demo
+from quantriet.plans.demo import seed_programmes
 from quantriet.quizzes.demo import seed_quiz
 from quantriet.study.demo import seed_study
 from quantriet.study.models import PlanStatus, StudyPlan
@@ -81,6 +82,7 @@ class Command(BaseCommand):
             )
         if options["essays"]:
             self.seed_essays_and_quiz()
+            self.seed_programmes()
         self.refresh_fidelity()
         self.stdout.write("Hội nghị đang diễn ra để thử điểm danh QR: chi bộ của dangvien1 (xa1.bithu điều hành).")
         for username, description in DEMO_USERS.items():
@@ -91,6 +93,23 @@ class Command(BaseCommand):
         started = time.monotonic()
         rows = sum(refresh(plan) for plan in StudyPlan.objects.filter(status=PlanStatus.PUBLISHED))
         self.stdout.write(f"Đã tính chỉ số làm kỹ cho {rows} tổ chức trong {time.monotonic() - started:.1f} giây.")
+
+    def seed_programmes(self):
+        """The demo plan's action programmes, before the fidelity index reads their concreteness."""
+        started = time.monotonic()
+        found = seed_programmes()
+        if found["created"]:
+            flags, states = found["flags"], found["states"]
+            flagged = {kind: row["sao_chep"] for kind, row in flags.items()}
+            self.stdout.write(
+                f"Đã tạo {found['programmes']} chương trình hành động ({flags['concrete']['total']} cụ thể, "
+                f"{flags['pasted']['total']} chép cấp trên, {flags['half']['total']} chép một nửa, "
+                f"{flags['restating']['total']} nhắc lại việc của tỉnh; {sum(flagged.values())} bị gắn cờ sao chép, "
+                f"{flagged['concrete']} bản cụ thể bị gắn cờ), {states['in_force']} đang thực hiện, "
+                f"{states['consultation']} đang lấy ý kiến, {found['tasks']} nhiệm vụ, {found['updates']} báo cáo tiến "
+                f"độ, {found['overdue']} nhiệm vụ quá hạn ({found['escalated']} quá hạn trên 7 ngày) trong "
+                f"{time.monotonic() - started:.1f} giây."
+            )
 
     def seed_essays_and_quiz(self):
         started = time.monotonic()
