@@ -63,6 +63,13 @@ class Task:
         measurable = self.indicator.strip() and self.target is not None and self.unit.strip()
         return bool(lead and self.deadline and self.product.strip() and measurable)
 
+    @property
+    def line(self) -> str:
+        """The task as one sentence with its product in brackets: "content." followed by the product
+        would be two sentences, and one shared task would count twice against the unit."""
+        content, product = self.content.strip().rstrip(".!?…;: "), self.product.strip().rstrip(".!?…;: ")
+        return f"{content} ({product})" if product and content else content or product
+
     def led_within(self, org_path: str) -> bool:
         """Is the task led by the unit at ORG_PATH, one of its own units, or one of their people?"""
         return bool(self.lead_org_path) and is_within(self.lead_org_path, org_path)
@@ -77,10 +84,8 @@ class Programme:
 
     @property
     def text(self) -> str:
-        """The programme as one text: the preamble, then one line per task with its product."""
-        lines = [self.preamble.strip()]
-        for task in self.tasks:
-            lines.append(f"{task.content.strip()} {task.product.strip()}".strip())
+        """The programme as one text: the preamble, then one sentence per task with its product."""
+        lines = [self.preamble.strip(), *(task.line for task in self.tasks)]
         return "\n".join(line for line in lines if line)
 
 

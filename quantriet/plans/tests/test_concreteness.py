@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from quantriet.originality import align
 from quantriet.plans.concreteness import CONCRETE_FROM, COPIED_FLAG, Programme, Task, concreteness
 
 PROVINCE, COMMUNE, CELL, OTHER_CELL = "0001", "00010003", "000100030005", "000100030006"
@@ -148,3 +149,12 @@ def test_sentences_resembling_many_programmes_do_not_add_up_to_a_copy():
     # What is counted as copied comes from the sources named as copied, each a copy pair on its own.
     assert found.copied == pytest.approx(sum(share for _, share, _ in found.sources), abs=0.01)
     assert len(found.sources) < len(others)
+
+
+def test_a_task_and_its_product_are_one_sentence():
+    """Typed with a full stop, a task and its product would be two sentences: one shared task
+    would count twice towards a copy."""
+    task = Task("Mở lớp hướng dẫn dùng ứng dụng VNeID cho người dân tại nhà văn hóa ấp.", product="Danh sách người dự.")
+    programme = Programme(CELL, "Chi bộ ấp Phú Thọ thực hiện nghị quyết theo tình hình của ấp.", (task,))
+    assert task.line == "Mở lớp hướng dẫn dùng ứng dụng VNeID cho người dân tại nhà văn hóa ấp (Danh sách người dự)"
+    assert len(align.align(programme.text, programme.text).pairs) == 2
