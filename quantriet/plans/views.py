@@ -96,7 +96,7 @@ def _title(plan: StudyPlan) -> str:
 def _task_rows(programme: Programme, today):
     tasks = list(programme.tasks.select_related("lead_org", "lead_person").prefetch_related("updates__evidence"))
     comments = {}
-    for comment in programme.comments.exclude(anchor="").select_related("author"):
+    for comment in programme.comments.exclude(anchor="").select_related("author__member"):
         comments.setdefault(comment.anchor, []).append(comment)
     for task in tasks:
         task.is_overdue = programme.running and task.overdue(today)
@@ -121,7 +121,7 @@ def detail(request, pk):
         "tasks": tasks,
         "done": sum(task.status == "hoan_thanh" for task in tasks),
         "overdue": sum(task.is_overdue for task in tasks),
-        "general_comments": programme.comments.filter(anchor="").select_related("author"),
+        "general_comments": _labelled(programme, programme.comments.filter(anchor="").select_related("author__member")),
         "copied_from": [
             {
                 **found,
@@ -188,6 +188,15 @@ def _measures(programme: Programme) -> list[dict]:
         }
         for key, label, help in MEASURES
     ]
+
+
+def _labelled(programme: Programme, comments) -> list:
+    """COMMENTS, each given with a transition carrying that transition's label ("Trả lại để sửa")."""
+    steps = programme.workflow.transitions
+    comments = list(comments)
+    for comment in comments:
+        comment.transition_label = steps[comment.transition].label if comment.transition in steps else ""
+    return comments
 
 
 def _leads(task, user) -> bool:
@@ -388,17 +397,8 @@ def tree(request, plan_pk):
     org = access_plan_org(request.user, plan, "programme.follow", request.GET.get("org"))
     today = timezone.localdate()
     own, children = selectors.programme_tree(plan, org, today)
-    chart = {
-        "labels": [row.org.name for row in children if row.programme and row.programme.concreteness is not None],
-        "values": [
-            row.programme.concreteness for row in children if row.programme and row.programme.concreteness is not None
-        ],
-        "copied": [
-            round(100 * (row.programme.copied_share or 0))
-            for row in children
-            if row.programme and row.programme.concreteness is not None
-        ],
-    }
+    checked = [row for row in children if row.programme and row.programme.concreteness is not None]
+    chart = _units_chart(checked) if len(checked) <= CHART_UNITS else _distribution_chart(checked)
     written = sum(row.programme is not None for row in children)
     context = {
         "plan": plan,
@@ -412,6 +412,30 @@ def tree(request, plan_pk):
         "concrete_from": CONCRETE_FROM,
     }
     return render(request, "plans/tree.html", context)
+
+
+#: Up to this many units, the chart has a bar per unit; beyond, it shows how many fall in each band.
+CHART_UNITS = 30
+
+
+def _units_chart(rows) -> dict:
+    return {
+        "kind": "units",
+        "labels": [row.org.name for row in rows],
+        "values": [row.programme.concreteness for row in rows],
+        "copied": [round(100 * (row.programme.copied_share or 0)) for row in rows],
+    }
+
+
+def _distribution_chart(rows) -> dict:
+    """How many units' programmes score in each band of 10 points, and how many of them are copies."""
+    bands = [f"{low}–{low + 9}" if low < 90 else "90–100" for low in range(0, 100, 10)]
+    counts, copied = [0] * 10, [0] * 10
+    for row in rows:
+        band = min(9, row.programme.concreteness // 10)
+        counts[band] += 1
+        copied[band] += "sao_chep" in row.programme.flags
+    return {"kind": "distribution", "labels": bands, "values": counts, "copied": copied}
 
 
 @require_GET

@@ -10,6 +10,7 @@ from quantriet.analytics.rollup import refresh
 from quantriet.essays.demo import seed_essays
 from quantriet.org.demo import DEMO_USERS, seed_demo
 from quantriet.plans.demo import seed_programmes
+from quantriet.plans.demo_commitments import seed_commitments
 from quantriet.quizzes.demo import seed_quiz
 from quantriet.study.demo import seed_study
 from quantriet.study.models import PlanStatus, StudyPlan
@@ -83,6 +84,7 @@ class Command(BaseCommand):
         if options["essays"]:
             self.seed_essays_and_quiz()
             self.seed_programmes()
+            self.seed_commitments()
         self.refresh_fidelity()
         self.stdout.write("Hội nghị đang diễn ra để thử điểm danh QR: chi bộ của dangvien1 (xa1.bithu điều hành).")
         for username, description in DEMO_USERS.items():
@@ -109,6 +111,16 @@ class Command(BaseCommand):
                 f"{states['consultation']} đang lấy ý kiến, {found['tasks']} nhiệm vụ, {found['updates']} báo cáo tiến "
                 f"độ, {found['overdue']} nhiệm vụ quá hạn ({found['escalated']} quá hạn trên 7 ngày) trong "
                 f"{time.monotonic() - started:.1f} giây."
+            )
+
+    def seed_commitments(self):
+        """This year's commitments of dangvien1's cell: some written, some copied from a sample."""
+        started = time.monotonic()
+        found = seed_commitments()
+        if found["created"]:
+            self.stdout.write(
+                f"Đã tạo {found['created']} bản cam kết năm nay của chi bộ của dangvien1 ({found['flagged']} bản bị "
+                f"gắn cờ sao chép) trong {time.monotonic() - started:.1f} giây."
             )
 
     def seed_essays_and_quiz(self):
