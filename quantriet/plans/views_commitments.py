@@ -22,13 +22,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from quantriet.org.models import Member, Organization
 from quantriet.org.policy import can, orgs_where, require
 from quantriet.originality import align
+from quantriet.originality.sidebyside import side_by_side
 from quantriet.study.models import StudyPlan
 
 from . import check_commitments
@@ -243,22 +242,6 @@ def commitment_return(request, pk):
     return redirect(commitment)
 
 
-def _highlight(text: str, spans) -> str:
-    out, last = [], 0
-    merged = []
-    for start, end, number in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end, number])
-    for start, end, number in merged:
-        out.append(escape(text[last:start]).replace("\n", "<br>\n"))
-        out.append(f'<mark class="passage" data-passage="{number}">{escape(text[start:end])}</mark>')
-        last = end
-    out.append(escape(text[last:]).replace("\n", "<br>\n"))
-    return mark_safe("".join(out))  # noqa: S308 - every piece of text went through escape()
-
-
 @require_GET
 def commitment_compare(request, pk, kind, other_pk):
     """A flagged commitment and one of its sources side by side (sources the check found only)."""
@@ -278,13 +261,15 @@ def commitment_compare(request, pk, kind, other_pk):
     other_text = unicodedata.normalize("NFC", other_text)
     boilerplate = align.boilerplate_of(check_commitments.reference_texts(commitment))
     pairs = align.align(mine, other_text, boilerplate=boilerplate).pairs
+    shown = side_by_side(mine, other_text, pairs, hide_theirs=hidden)
     context = {
         "commitment": commitment,
         "title": title,
         "hidden": hidden,
-        "passages": len(pairs),
-        "mine": _highlight(mine, [(p.a[0], p.a[1], i) for i, p in enumerate(pairs, 1)]),
-        "theirs": None if hidden else _highlight(other_text, [(p.b[0], p.b[1], i) for i, p in enumerate(pairs, 1)]),
+        "passages": shown.passages,
+        "legend": shown.legend,
+        "mine": shown.mine,
+        "theirs": shown.theirs,
     }
     return render(request, "plans/commitments/compare.html", context)
 

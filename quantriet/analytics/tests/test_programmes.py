@@ -14,17 +14,8 @@ from quantriet.plans.tests.test_pages import overdue
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def plan():
-    return demo_plan()
-
-
-@pytest.fixture
-def where(users):
-    return places(users)
-
-
-def test_the_fidelity_row_carries_the_programme_once_put_forward(users, plan, where):
+def test_the_fidelity_row_carries_the_programme_once_put_forward(users):
+    plan, where = demo_plan(), places(users)
     store(users["xa1.bithu"], plan, where["commune"], COMMUNE_PROGRAMME)
     pasted = store(users["xa1.bithu"], plan, where["cell"], PASTED, lead=where["commune"])
     refresh(plan)
@@ -38,14 +29,16 @@ def test_the_fidelity_row_carries_the_programme_once_put_forward(users, plan, wh
     assert ("ctr_sao_chep" in row.flags) == (row.state != "chua_den_han")  # judged like the unit's other flags
 
 
-def test_the_home_page_shows_own_overdue_tasks_and_escalates_after_the_delay(client_as, users, plan, where):
+def test_the_home_page_shows_own_overdue_tasks_and_escalates_after_the_delay(client_as, users):
+    plan, where = demo_plan(), places(users)
     overdue(users, plan, where)
     commune_home = client_as("xa1.bithu").get("/").content.decode()
     # xa1.bithu leads the commune: the cell's task 30 days late is escalated, the one 3 days late is not yet.
     assert commune_home.count("Báo lên cấp trên") == 1 and "quá 3 ngày" not in commune_home
 
 
-def test_the_escalation_delay_is_the_plans(client_as, users, plan, where):
+def test_the_escalation_delay_is_the_plans(client_as, users):
+    plan, where = demo_plan(), places(users)
     overdue(users, plan, where)
     FidelityConfig.objects.create(plan=plan, escalate_after_days=60)
     assert "Báo lên cấp trên" not in client_as("xa1.bithu").get("/").content.decode()

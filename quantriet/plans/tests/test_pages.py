@@ -14,19 +14,9 @@ from quantriet.plans import services
 from quantriet.plans.models import Programme, TaskStatus
 from quantriet.plans.tests.test_concreteness import COMMUNE_PROGRAMME, PASTED
 
-from .common import demo_plan, places, store
+from .common import store
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def plan():
-    return demo_plan()
-
-
-@pytest.fixture
-def where(users):
-    return places(users)
 
 
 def _task_data(prefix_rows, units):

@@ -15,19 +15,9 @@ from quantriet.plans import services
 from quantriet.plans.models import Programme, TaskStatus
 from quantriet.plans.tests.test_concreteness import COMMUNE_PROGRAMME, PASTED, RESTATING
 
-from .common import demo_plan, places, store, task_inputs
+from .common import store, task_inputs
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def plan():
-    return demo_plan()
-
-
-@pytest.fixture
-def where(users):
-    return places(users)
 
 
 def test_a_concrete_commune_programme_is_not_flagged(users, plan, where):
