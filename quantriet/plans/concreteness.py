@@ -35,6 +35,12 @@ from quantriet.originality.generic import generic_report
 
 #: The weight of each measure in the score (they add up to 1).
 WEIGHTS = {"copied": 0.4, "complete": 0.25, "local": 0.2, "own": 0.15}
+#: Two sentences of programmes are aligned (one taken from the other) at this similarity or above:
+#: stricter than for essays (align.PAIR_THRESHOLD), because programmes on one resolution share
+#: stock phrases ("tổ chức quán triệt…", "tăng cường kiểm tra, giám sát…"), and independently
+#: written programmes composed of them were aligned sentence by sentence at the essays' threshold.
+#: A pasted programme, or one reworded a little, still aligns whole.
+SENTENCE_THRESHOLD = 0.55
 #: A programme with this share copied from others is flagged "sao_chep".
 COPIED_FLAG = 0.5
 #: Below this score a programme is flagged "chua_cu_the".
@@ -111,7 +117,10 @@ def concreteness(programme: Programme, others: Mapping[str, Programme], referenc
     resolution studied) as boilerplate."""
     text = programme.text
     found = align.classify_sources(
-        text, {name: other.text for name, other in others.items()}, boilerplate=align.boilerplate_of(tuple(references))
+        text,
+        {name: other.text for name, other in others.items()},
+        boilerplate=align.boilerplate_of(tuple(references)),
+        threshold=SENTENCE_THRESHOLD,
     )
     # Only the programmes it copies count (the pair aligned over COPY_THRESHOLD of one side, or a
     # passage of it): a sentence that merely resembles one of many programmes on the same resolution

@@ -30,7 +30,7 @@ from quantriet.study.reference import plan_boilerplate
 from . import exports, importing, issue, selectors, services
 from .access import access_programme, access_task
 from .check import as_programme
-from .concreteness import CONCRETE_FROM, COPIED_FLAG, LOCAL_ENOUGH, WEIGHTS
+from .concreteness import CONCRETE_FROM, COPIED_FLAG, LOCAL_ENOUGH, SENTENCE_THRESHOLD, WEIGHTS
 from .forms import ApprovalForm, CommentForm, ProgrammeForm, ReportForm, TransitionForm, task_formset
 from .models import Programme, TaskEvidence
 
@@ -327,7 +327,7 @@ def compare(request, pk, other_pk):
     programme = access_programme(request.user, pk)
     other = access_programme(request.user, other_pk)
     mine, theirs = as_programme(programme).text, as_programme(other).text
-    pairs = align.align(mine, theirs, boilerplate=plan_boilerplate(programme.plan)).pairs
+    pairs = align.align(mine, theirs, boilerplate=plan_boilerplate(programme.plan), threshold=SENTENCE_THRESHOLD).pairs
     found = next((f for f in programme.copied_from if f["programme"] == other.pk), None)
     context = {
         "programme": programme,

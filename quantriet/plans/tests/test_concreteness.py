@@ -158,3 +158,46 @@ def test_a_task_and_its_product_are_one_sentence():
     programme = Programme(CELL, "Chi bộ ấp Phú Thọ thực hiện nghị quyết theo tình hình của ấp.", (task,))
     assert task.line == "Mở lớp hướng dẫn dùng ứng dụng VNeID cho người dân tại nhà văn hóa ấp (Danh sách người dự)"
     assert len(align.align(programme.text, programme.text).pairs) == 2
+
+
+#: The stock phrasing of party programmes: how a task is carried out, what it is for, who reports.
+STOCK_MEANS = (
+    "vận động đoàn viên thanh niên và hội viên phụ nữ cùng tham gia",
+    "lồng ghép vào sinh hoạt chi bộ hằng tháng",
+    "phối hợp với Mặt trận Tổ quốc và các đoàn thể",
+)
+STOCK_AIMS = (
+    "góp phần thực hiện thắng lợi nghị quyết đại hội",
+    "nâng cao chất lượng sinh hoạt và vai trò của đảng viên",
+    "tạo chuyển biến rõ nét trong nhận thức và hành động",
+)
+
+
+def _in_stock_phrasing(path: str, works: tuple[str, ...], person: str) -> Programme:
+    tasks = tuple(
+        Task(f"{work}, {STOCK_MEANS[i % 3]}, {STOCK_AIMS[(i + 1) % 3]}; giao đồng chí {person} phụ trách, báo cáo chi "
+             "ủy hằng quý.", lead_org_path=path, deadline=date(2026, 6, 30), product="Báo cáo kết quả")
+        for i, work in enumerate(works)
+    )  # fmt: skip
+    return Programme(path, "Chi bộ xác định nhiệm vụ trọng tâm năm 2026.", tasks)
+
+
+def test_own_tasks_in_the_stock_phrasing_of_programmes_are_not_copies():
+    """Two cells, each its own works, both written the way party programmes are: at the essays'
+    sentence threshold every task aligned with the other's and the second cell was a copy."""
+    first = _in_stock_phrasing(CELL, (
+        "Mở lớp dạy nghề may công nghiệp cho lao động nữ ở ấp Phú Hòa",
+        "Sửa chữa cầu khỉ qua rạch Bà Bèo trước mùa mưa",
+        "Thành lập tổ hợp tác nuôi lươn không bùn ở ấp Tân Quy", "Trồng 2.000 cây sao dọc đường liên ấp",
+        "Lắp 40 bóng đèn năng lượng mặt trời ở đường vào trường tiểu học",
+        "Tổ chức giải bóng chuyền thanh niên mừng ngày thành lập Đoàn"), "Nguyễn Văn Tư")  # fmt: skip
+    second = _in_stock_phrasing(OTHER_CELL, (
+        "Nạo vét kênh thủy lợi Ông Đồ phục vụ vụ lúa hè thu", "Khám sức khỏe miễn phí cho người cao tuổi ở khóm 3",
+        "Chuyển 15 hécta lúa kém hiệu quả sang trồng dừa sáp", "Dựng tủ sách pháp luật ở nhà văn hóa khóm 5",
+        "Vận động hộ kinh doanh ký cam kết không lấn chiếm vỉa hè",
+        "Hỗ trợ 12 hộ nghèo làm chuồng trại chăn nuôi bò"), "Lê Thị Hoa")  # fmt: skip
+    found = concreteness(second, {"first": first}, [RESOLUTION])
+    assert found.copied == 0 and found.flags == () and found.sources == ()
+    # Pasting the first, name changed, is still a copy.
+    pasted = Programme(OTHER_CELL, first.preamble, first.tasks)
+    assert concreteness(pasted, {"first": first}, [RESOLUTION]).copied >= COPIED_FLAG
