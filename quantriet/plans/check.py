@@ -4,7 +4,7 @@ What a programme is compared with:
 - the programmes of the organisations above it for the same plan, always (what a unit pastes is
   most often the level above's);
 - the programmes of other units the originality index proposes (its sketch, boilerplate aside,
-  estimated to share ESTIMATED_FROM with theirs), and those of its sibling units estimated so, the
+  estimated to share PROPOSED_FROM with theirs), and those of its sibling units estimated so, the
   COMPARED_MAX nearest — but never those of the units below it (they copy it, not the reverse), nor
   those written after it (of two units with the same programme, the one that wrote it first is not
   accused of copying).
@@ -19,7 +19,6 @@ from quantriet.org.tree import ancestors_of, parent_path
 from quantriet.originality.compare import fingerprint
 from quantriet.originality.db import DatabaseStorage
 from quantriet.originality.index import Index
-from quantriet.originality.scan import ESTIMATED_FROM
 from quantriet.study.reference import plan_reference, plan_reference_texts
 
 from . import concreteness
@@ -29,7 +28,11 @@ PROGRAMME = "programme"
 #: Besides those above, at most this many programmes are compared: the most similar by sketch.
 #: Programmes on one resolution all resemble each other a little; the ones a unit pastes from
 #: resemble it most (a paste shares most of its 8-grams), so the nearest few are the ones to align.
-COMPARED_MAX = 10
+COMPARED_MAX = 5
+#: ... and only those estimated to share this much of its 8-grams (the essays' ESTIMATED_FROM is
+#: lower, for paraphrases; programmes are aligned at a stricter sentence threshold, so a programme
+#: they could be found to copy shares far more than this).
+PROPOSED_FROM = 0.25
 
 
 def programme_scope(plan_id: int) -> str:
@@ -99,7 +102,7 @@ def _compared(programme: Programme, found) -> list[Programme]:
     keys |= {(PROGRAMME, pk) for pk in siblings.values_list("pk", flat=True)}
     keys -= {(PROGRAMME, p.pk) for p in above} | {(PROGRAMME, programme.pk)}
     estimates = {pk: found.containment(other) for (_, pk), other in storage.sketches(keys).items()}
-    likely = [pk for pk, estimate in estimates.items() if estimate >= ESTIMATED_FROM]
+    likely = [pk for pk, estimate in estimates.items() if estimate >= PROPOSED_FROM]
     allowed = same_plan.filter(pk__in=likely).filter(_earlier(programme)).exclude(org__path__startswith=org.path)
     nearest = sorted(allowed.values_list("pk", flat=True), key=lambda pk: (-estimates[pk], pk))[:COMPARED_MAX]
     return above + list(same_plan.filter(pk__in=nearest).select_related("org"))

@@ -1,5 +1,7 @@
 """The concreteness check on hand-made programmes: concrete, pasted from the level above, restating it."""
 
+import dataclasses
+import unicodedata
 from datetime import date
 from decimal import Decimal
 
@@ -201,3 +203,19 @@ def test_own_tasks_in_the_stock_phrasing_of_programmes_are_not_copies():
     # Pasting the first, name changed, is still a copy.
     pasted = Programme(OTHER_CELL, first.preamble, first.tasks)
     assert concreteness(pasted, {"first": first}, [RESOLUTION]).copied >= COPIED_FLAG
+
+
+def _without_diacritics(text: str) -> str:
+    stripped = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    return stripped.replace("đ", "d").replace("Đ", "D")
+
+
+def test_a_paste_typed_without_diacritics_is_still_a_copy():
+    unaccented = Programme(
+        CELL,
+        _without_diacritics(PASTED.preamble),
+        tuple(dataclasses.replace(task, content=_without_diacritics(task.content)) for task in PASTED.tasks),
+    )
+    found = concreteness(unaccented, {"commune": COMMUNE_PROGRAMME}, [RESOLUTION])
+    assert found.copied >= 0.9 and "sao_chep" in found.flags
+    assert found.sources[0][0] == "commune" and "unaccented" in found.sources[0][2]
