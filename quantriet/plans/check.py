@@ -33,6 +33,9 @@ COMPARED_MAX = 5
 #: lower, for paraphrases; programmes are aligned at a stricter sentence threshold, so a programme
 #: they could be found to copy shares far more than this).
 PROPOSED_FROM = 0.25
+#: The texts sharing the most LSH bands with a programme whose sketches are read (a paste shares
+#: most of its bands with its source; hundreds of programmes on one resolution share one or two).
+NEAREST_READ = 30
 
 
 def programme_scope(plan_id: int) -> str:
@@ -90,22 +93,25 @@ def _earlier(programme: Programme) -> Q:
 
 def _compared(programme: Programme, found) -> list[Programme]:
     """The programmes PROGRAMME is compared with (see the module's docstring): those above, and at
-    most COMPARED_MAX others, the most similar by sketch."""
+    most COMPARED_MAX others, the most similar by sketch among the NEAREST_READ sharing the most
+    LSH bands with it and its sibling units'."""
     same_plan = Programme.objects.filter(plan_id=programme.plan_id).exclude(pk=programme.pk)
     above = list(same_plan.filter(org__path__in=ancestors_of(programme.org.path)).select_related("org"))
     if found is None:
         return above
     storage = DatabaseStorage(programme_scope(programme.plan_id))
-    keys = {key for key in Index(storage=storage).candidates(found) if key[0] == PROGRAMME}
+    keys = set(storage.nearest(Index(storage=storage).params.band_keys(found), NEAREST_READ))
     org = programme.org
     siblings = same_plan.filter(org__path__startswith=parent_path(org.path), org__depth=org.depth)
     keys |= {(PROGRAMME, pk) for pk in siblings.values_list("pk", flat=True)}
-    keys -= {(PROGRAMME, p.pk) for p in above} | {(PROGRAMME, programme.pk)}
+    keys = (
+        {key for key in keys if key[0] == PROGRAMME} - {(PROGRAMME, p.pk) for p in above} - {(PROGRAMME, programme.pk)}
+    )
     estimates = {pk: found.containment(other) for (_, pk), other in storage.sketches(keys).items()}
     likely = [pk for pk, estimate in estimates.items() if estimate >= PROPOSED_FROM]
     allowed = same_plan.filter(pk__in=likely).filter(_earlier(programme)).exclude(org__path__startswith=org.path)
-    nearest = sorted(allowed.values_list("pk", flat=True), key=lambda pk: (-estimates[pk], pk))[:COMPARED_MAX]
-    return above + list(same_plan.filter(pk__in=nearest).select_related("org"))
+    nearest = sorted(allowed.select_related("org"), key=lambda other: (-estimates[other.pk], other.pk))
+    return above + nearest[:COMPARED_MAX]
 
 
 @transaction.atomic

@@ -44,3 +44,17 @@ def test_a_scoped_storage_finds_candidates_in_its_scope_only():
     assert {m.key for m in Index(storage=DatabaseStorage()).query(text)} == {("essay", 1), ("essay", 2)}
     DatabaseStorage().remove(("essay", 2))
     assert Index(storage=DatabaseStorage("plan:2")).query(text) == []
+
+
+def test_nearest_puts_the_texts_sharing_the_most_bands_first_within_the_scope():
+    storage = DatabaseStorage("plan:1")
+    index = Index(storage=storage)
+    original = fingerprint(corpus.read("mau-2-internet.txt")).sketch()
+    index.add(("essay", 1), original)  # the very text
+    index.add(("essay", 2), fingerprint(corpus.read("chep-2a-doi-ten.txt")).sketch())  # a copy, names changed
+    index.add(("essay", 3), fingerprint(corpus.read("that-5-hong-tram-y-te.txt")).sketch())  # another essay
+    Index(storage=DatabaseStorage("plan:2")).add(("essay", 4), original)  # the same text, another scope
+    band_keys = index.params.band_keys(original)
+    assert storage.nearest(band_keys, 1) == [("essay", 1)]
+    assert storage.nearest(band_keys, 10)[:2] == [("essay", 1), ("essay", 2)]
+    assert ("essay", 4) not in storage.nearest(band_keys, 10)
