@@ -123,3 +123,10 @@ class ReportForm(forms.Form):
     reported_on = forms.DateField(label="Ngày báo cáo", widget=DATE_INPUT, initial=timezone.localdate)
     note = forms.CharField(label="Nội dung báo cáo", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     evidence = forms.FileField(label="Minh chứng (.pdf, .docx)", required=False)
+
+
+class ReviewForm(forms.Form):
+    held_on = forms.DateField(label="Ngày sơ kết", widget=DATE_INPUT)
+    summary = forms.CharField(
+        label="Kết quả sơ kết, việc cần điều chỉnh", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )

@@ -162,6 +162,25 @@ class ProgrammeFile(StoredFile):
         verbose_name_plural = "tệp nghị quyết, biên bản"
 
 
+class ProgrammeReview(models.Model):
+    """A sơ kết of a programme being carried out: the meeting that reviewed it halfway, and what it
+    concluded (the final review is the workflow's "Tổng kết")."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="reviews")
+    held_on = models.DateField("ngày sơ kết")
+    summary = models.TextField("kết quả sơ kết, việc cần điều chỉnh")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "sơ kết"
+        verbose_name_plural = "sơ kết"
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self):
+        return f"Sơ kết {self.held_on:%d/%m/%Y} — {self.programme}"
+
+
 def evidence_path(instance, filename):
     return f"programmes/{instance.update.task.programme_id}/{filename}"
 

@@ -22,7 +22,7 @@ from quantriet.study.models import StudyPlan
 
 from .access import access_programme, access_task
 from .check import programme_check
-from .models import Programme, ProgrammeFile, ProgrammeTask, TaskEvidence, TaskStatus, TaskUpdate
+from .models import Programme, ProgrammeFile, ProgrammeReview, ProgrammeTask, TaskEvidence, TaskStatus, TaskUpdate
 
 #: A programme holds at most this many tasks (a programme is read and printed whole).
 MAX_TASKS = 200
@@ -254,3 +254,24 @@ def task_report(actor, task: ProgrammeTask, *, status: str, achieved: Decimal | 
     after = {"status": status, "achieved": _text(task.achieved), "files": len(files), "update": update.pk}
     audit_record(actor, "programme.task_report", task, before=before, after=after)
     return update
+
+
+@transaction.atomic
+def programme_review(actor, programme: Programme, *, held_on: date, summary: str) -> ProgrammeReview:
+    """Record a sơ kết of PROGRAMME (approved or in force), by those who decide it."""
+    access_programme(actor, programme.pk, "programme.approve")
+    if not programme.running:
+        raise ValidationError(
+            f"Chương trình đang ở trạng thái “{programme.state_label}”: chỉ sơ kết khi đã thông qua hoặc đang "
+            "thực hiện."
+        )
+    summary = summary.strip()
+    if not summary:
+        raise ValidationError("Hãy ghi kết quả sơ kết và những việc cần điều chỉnh.")
+    if held_on > timezone.localdate():
+        raise ValidationError("Ngày sơ kết không thể sau hôm nay.")
+    if programme.approved_on and held_on < programme.approved_on:
+        raise ValidationError(f"Ngày sơ kết trước ngày thông qua chương trình ({programme.approved_on:%d/%m/%Y}).")
+    review = ProgrammeReview.objects.create(programme=programme, held_on=held_on, summary=summary, created_by=actor)
+    audit_record(actor, "programme.review", programme, after={"review": review.pk, "held_on": held_on.isoformat()})
+    return review

@@ -31,7 +31,7 @@ from . import exports, importing, issue, selectors, services
 from .access import access_programme, access_task
 from .check import as_programme
 from .concreteness import CONCRETE_FROM, COPIED_FLAG, LOCAL_ENOUGH, SENTENCE_THRESHOLD, WEIGHTS
-from .forms import ApprovalForm, CommentForm, ProgrammeForm, ReportForm, TransitionForm, task_formset
+from .forms import ApprovalForm, CommentForm, ProgrammeForm, ReportForm, ReviewForm, TransitionForm, task_formset
 from .models import Programme, TaskEvidence
 
 #: Units listed on the index page for a user who drafts for many (a province's staff: the widest first).
@@ -153,6 +153,8 @@ def detail(request, pk):
         .select_related("org")
         .order_by("org__path"),
         "follows": can(user, "programme.follow", programme.org),
+        "reviews": programme.reviews.select_related("created_by__member"),
+        "may_review": programme.running and can(user, "programme.approve", programme.org),
         "today": today,
     }
     return render(request, "plans/programme.html", context)
@@ -264,6 +266,25 @@ def transition(request, pk, name):
     else:
         messages.success(request, f"Đã {step.label.lower()}: chương trình chuyển sang “{programme.state_label}”.")
     return redirect(programme)
+
+
+@require_POST
+def review(request, pk):
+    """Record a sơ kết (the date, what it concluded) of a programme being carried out."""
+    programme = access_programme(request.user, pk, "programme.approve")
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect(programme)
+    try:
+        services.programme_review(request.user, programme, **form.cleaned_data)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, "Đã ghi nhận sơ kết.")
+    return redirect(reverse("plans:programme", args=[programme.pk]) + "#reviews")
 
 
 @require_POST
@@ -455,6 +476,7 @@ urlpatterns = [
     path("<int:pk>/sua/", edit, name="edit"),
     path("<int:pk>/chuyen/<slug:name>/", transition, name="transition"),
     path("<int:pk>/gop-y/", comment, name="comment"),
+    path("<int:pk>/so-ket/", review, name="review"),
     path("<int:pk>/so-sanh/<int:other_pk>/", compare, name="compare"),
     path("<int:pk>/tep/<int:file_pk>/", approval_file, name="approval_file"),
     path("<int:pk>/van-ban.docx", programme_document, name="docx"),

@@ -121,6 +121,13 @@ def page_matrix(w):
             {"text": "Đề nghị bổ sung."},
             expect(admin=302, tinh_tuyengiao=302, xa1_bithu=302, dangvien1=302, others=404),
         ),  # fmt: skip
+        (
+            "review",
+            [cell],
+            "post",
+            {"held_on": "2026-12-01", "summary": "Đạt 2/6 nhiệm vụ."},
+            expect(admin=302, xa1_bithu=302, tinh_tuyengiao=403, dangvien1=403, others=404),
+        ),  # fmt: skip
         ("compare", [cell, commune], "get", {}, SEEN_BY_XA1_SIDE),
         ("compare", [cell, other], "get", {}, expect(admin=200, tinh_tuyengiao=200, others=404)),
         ("approval_file", [cell, w["file"].pk], "get", {}, SEEN_BY_XA1_SIDE),

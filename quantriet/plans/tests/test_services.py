@@ -162,3 +162,18 @@ def test_a_task_cannot_be_led_from_outside_the_unit(users, plan, where):
         services.programme_save(users["xa1.bithu"], programme, title="Chương trình", preamble="", symbol="",
                                 tasks=tasks)  # fmt: skip
     assert Programme.objects.get(pk=programme.pk).version == 1
+
+
+def test_a_programme_in_force_is_reviewed_halfway(users, plan, where):
+    programme = _running(users, plan, where)
+    review = services.programme_review(users["xa1.bithu"], programme, held_on=date(2026, 12, 1),
+                                       summary="Hoàn thành 2/4 nhiệm vụ; lùi thời hạn nhiệm vụ 3.")  # fmt: skip
+    assert list(programme.reviews.all()) == [review]
+    assert AuditEntry.objects.filter(action="programme.review", object_id=str(programme.pk)).exists()
+    with pytest.raises(ValidationError, match="trước ngày thông qua"):
+        services.programme_review(users["xa1.bithu"], programme, held_on=date(2026, 11, 1), summary="Sớm quá.")
+    with pytest.raises(PermissionDenied):  # deciding, not drafting: propaganda staff do not
+        services.programme_review(users["tinh.tuyengiao"], programme, held_on=date(2026, 12, 1), summary="Ghi.")
+    draft = store(users["xa1.bithu"], plan, where["commune"], COMMUNE_PROGRAMME)
+    with pytest.raises(ValidationError, match="chỉ sơ kết khi"):
+        services.programme_review(users["xa1.bithu"], draft, held_on=date(2026, 12, 1), summary="Ghi.")
