@@ -334,6 +334,11 @@ class ProgrammeDemo:
         self.run(made, approved_on=self.today - datetime.timedelta(days=27),
                  ref="Nghị quyết số 145-NQ/TU của Ban Chấp hành Đảng bộ tỉnh", approver=self.admin,
                  writer=actor, reporter=actor)  # fmt: skip
+        services.programme_review(
+            self.admin, made.programme, held_on=self.today - datetime.timedelta(days=3),
+            summary="Sơ kết bước đầu: các cấp đã tổ chức học tập, quán triệt; còn chậm ở việc biên soạn tài liệu "
+            "tóm tắt cho đồng bào dân tộc Khmer, giao Ban Tuyên giáo và Dân vận hoàn thành trong tháng tới.",
+        )  # fmt: skip
         self.province_made = made
         return made
 
