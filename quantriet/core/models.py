@@ -100,6 +100,26 @@ class Notification(models.Model):
         return self.text
 
 
+class WebSample(models.Model):
+    """A sample text found on the internet (a sample essay, a sample commitment) that the propaganda
+    department keeps, so that copies of it are recognised; the concrete model names what it is."""
+
+    title = models.CharField("tiêu đề", max_length=300)
+    text = models.TextField("nội dung")
+    source_url = models.URLField("nguồn (địa chỉ trên mạng)", max_length=1000, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người đưa lên", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("ngày đưa lên", default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.title
+
+
 class StoredFile(models.Model):
     """An uploaded .pdf or .docx with its extracted text (see core.files.store_upload)."""
 

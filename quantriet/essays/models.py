@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from quantriet.core.models import StoredFile
+from quantriet.core.models import StoredFile, WebSample
 from quantriet.org.models import Member, Organization, granted_q
 from quantriet.originality.align import kind_label
 from quantriet.study.models import StudyPlan
@@ -201,24 +201,12 @@ class CriterionScore(models.Model):
 # ---------------------------------------------------------------- originality (see originality.py)
 
 
-class SampleEssay(models.Model):
+class SampleEssay(WebSample):
     """A sample essay found on the internet ("mẫu bài thu hoạch"), collected by the propaganda staff."""
 
-    title = models.CharField("tiêu đề", max_length=300)
-    text = models.TextField("nội dung")
-    source_url = models.URLField("nguồn (địa chỉ trên mạng)", max_length=1000, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="người đưa lên", null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField("ngày đưa lên", default=timezone.now)
-
-    class Meta:
+    class Meta(WebSample.Meta):
         verbose_name = "bài thu hoạch mẫu trên mạng"
         verbose_name_plural = "bài thu hoạch mẫu trên mạng"
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self):
-        return self.title
 
 
 class VerdictLabel(models.TextChoices):

@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from quantriet.core.models import WebSample
 from quantriet.org.models import Member, Organization, Position, Title, granted_q
 from quantriet.originality.align import kind_label
 from quantriet.study.models import StudyPlan
@@ -189,24 +190,12 @@ class CommitmentItem(models.Model):
         return HEADINGS.index(self.heading)
 
 
-class SampleCommitment(models.Model):
+class SampleCommitment(WebSample):
     """A sample commitment found on the internet ("mẫu bản cam kết tu dưỡng, rèn luyện, phấn đấu")."""
 
-    title = models.CharField("tiêu đề", max_length=300)
-    text = models.TextField("nội dung")
-    source_url = models.URLField("nguồn (địa chỉ trên mạng)", max_length=1000, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="người đưa lên", null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField("ngày đưa lên", default=timezone.now)
-
-    class Meta:
+    class Meta(WebSample.Meta):
         verbose_name = "bản cam kết mẫu trên mạng"
         verbose_name_plural = "bản cam kết mẫu trên mạng"
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self):
-        return self.title
 
 
 # ---------------------------------------------------------------- personal action plans
