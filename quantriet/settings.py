@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "quantriet.essays",
     "quantriet.quizzes",
     "quantriet.plans",
+    "quantriet.evaluation",
     "quantriet.analytics",
     "quantriet.demo",
 ]
