@@ -120,6 +120,27 @@ DEFAULT_MEMBER_RULES = Rules(
 )  # fmt: skip
 
 
+#: The default criteria set for cells and grassroots organisations (to confirm, as the members').
+DEFAULT_COLLECTIVE_RULES = Rules(
+    groups=(
+        Group("chinh_tri", "Lãnh đạo công tác chính trị, tư tưởng", (
+            _criterion("hoc_tap", "Học tập, quán triệt, cụ thể hóa nghị quyết (chỉ số làm kỹ)", 10, 5, study=True),
+            _criterion("tu_tuong", "Nắm bắt, định hướng tư tưởng, dư luận", 10, 5),
+        )),
+        Group("to_chuc", "Công tác tổ chức, cán bộ, đảng viên", (
+            _criterion("to_chuc", "Xây dựng tổ chức đảng, chất lượng sinh hoạt, quản lý đảng viên", 20, 10),
+        )),
+        Group("kiem_tra", "Công tác kiểm tra, giám sát, kỷ luật đảng", (
+            _criterion("kiem_tra", "Kiểm tra, giám sát theo chương trình; xử lý vi phạm", 20, 10),
+        )),
+        Group("nhiem_vu", "Lãnh đạo thực hiện nhiệm vụ chính trị", (
+            _criterion("nhiem_vu", "Kết quả thực hiện các chỉ tiêu, nhiệm vụ chính trị của địa phương, đơn vị", 40, 20),
+        )),
+    ),
+    bands=DEFAULT_MEMBER_RULES.bands,
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Facts:
     """What a grading reads: the points per criterion key, and whether a discipline fell in the period."""

@@ -1,0 +1,121 @@
+"""Criteria sets (versioned by period) and the evaluations made with them.
+
+A criteria set holds what `rules.Rules` needs, as rows an administrator can change when the guidance
+changes: its groups and criteria with their maximum points and floors, its bands with their
+thresholds and conditions, its quota. A set applies to members or to collectives (cells and
+grassroots organisations) from `valid_from` until the next set of the same subject; an evaluation
+keeps the set it was made with, so a later set never rewrites an earlier year.
+"""
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q
+
+from . import rules
+
+
+class Subject(models.TextChoices):
+    MEMBER = "dang_vien", "Đảng viên"
+    COLLECTIVE = "tap_the", "Tổ chức đảng (chi bộ, đảng bộ cơ sở)"
+
+
+class CriteriaSetQuerySet(models.QuerySet):
+    def in_force(self, subject: str, on):
+        """The set of SUBJECT in force on date ON (the latest one started by then), or None."""
+        started = self.filter(subject=subject, valid_from__lte=on).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=on)
+        )
+        return started.order_by("-valid_from", "-pk").first()
+
+
+class CriteriaSet(models.Model):
+    subject = models.CharField("đối tượng", max_length=12, choices=Subject.choices)
+    name = models.CharField("tên bộ tiêu chí", max_length=300)
+    basis = models.CharField("căn cứ", max_length=300, help_text="Văn bản quy định, ví dụ Quy định 366-QĐ/TW")
+    valid_from = models.DateField("áp dụng từ ngày")
+    valid_to = models.DateField("đến ngày", null=True, blank=True)
+    excellent_share = models.DecimalField(
+        "tỷ lệ tối đa “hoàn thành xuất sắc” trên số “hoàn thành tốt” trở lên", max_digits=4, decimal_places=3,
+        default=Decimal("0.2"),
+    )  # fmt: skip
+    heads_follow_unit = models.BooleanField(
+        "người đứng đầu không xếp trên đơn vị xếp dưới “hoàn thành tốt”", default=True
+    )
+    #: A default of the developers, to be confirmed against the guidance in force (docs/evaluation.md).
+    to_confirm = models.BooleanField("mặc định, cần xác nhận theo hướng dẫn hiện hành", default=True)
+
+    objects = CriteriaSetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "bộ tiêu chí đánh giá"
+        verbose_name_plural = "bộ tiêu chí đánh giá"
+        ordering = ["subject", "-valid_from"]
+
+    def __str__(self):
+        return f"{self.name} (từ {self.valid_from:%d/%m/%Y})"
+
+    def rules(self) -> rules.Rules:
+        groups = tuple(
+            rules.Group(group.key, group.label, tuple(
+                rules.Criterion(c.key, c.label, c.max_points, c.floor, c.study) for c in group.criteria.all()
+            ))
+            for group in self.groups.prefetch_related("criteria")
+        )  # fmt: skip
+        bands = tuple(
+            rules.Band(b.code, b.label, b.min_points, b.needs_no_discipline, b.needs_floors) for b in self.bands.all()
+        )
+        return rules.Rules(groups, bands, self.excellent_share, self.heads_follow_unit)
+
+
+class CriterionGroup(models.Model):
+    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.CASCADE, related_name="groups")
+    order = models.PositiveSmallIntegerField("thứ tự")
+    key = models.SlugField("mã", max_length=40)
+    label = models.CharField("nhóm tiêu chí", max_length=300)
+
+    class Meta:
+        verbose_name = "nhóm tiêu chí"
+        verbose_name_plural = "nhóm tiêu chí"
+        ordering = ["criteria_set", "order"]
+        constraints = [models.UniqueConstraint(fields=["criteria_set", "key"], name="group_key_per_set")]
+
+    def __str__(self):
+        return self.label
+
+
+class Criterion(models.Model):
+    group = models.ForeignKey(CriterionGroup, on_delete=models.CASCADE, related_name="criteria")
+    order = models.PositiveSmallIntegerField("thứ tự")
+    key = models.SlugField("mã", max_length=40)
+    label = models.CharField("tiêu chí", max_length=300)
+    max_points = models.DecimalField("điểm tối đa", max_digits=5, decimal_places=2)
+    floor = models.DecimalField("điểm sàn", max_digits=5, decimal_places=2, null=True, blank=True)
+    study = models.BooleanField("tiêu chí học tập (hệ thống đề xuất điểm)", default=False)
+
+    class Meta:
+        verbose_name = "tiêu chí"
+        verbose_name_plural = "tiêu chí"
+        ordering = ["group", "order"]
+
+    def __str__(self):
+        return self.label
+
+
+class Band(models.Model):
+    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.CASCADE, related_name="bands")
+    order = models.PositiveSmallIntegerField("thứ tự (tốt nhất trước)")
+    code = models.CharField("mã", max_length=20, choices=[(code, code) for code in rules.BAND_CODES])
+    label = models.CharField("mức xếp loại", max_length=100)
+    min_points = models.DecimalField("từ (điểm)", max_digits=5, decimal_places=2)
+    needs_no_discipline = models.BooleanField("không bị kỷ luật trong kỳ", default=False)
+    needs_floors = models.BooleanField("mọi tiêu chí đạt điểm sàn", default=False)
+
+    class Meta:
+        verbose_name = "mức xếp loại"
+        verbose_name_plural = "mức xếp loại"
+        ordering = ["criteria_set", "order"]
+        constraints = [models.UniqueConstraint(fields=["criteria_set", "code"], name="band_code_per_set")]
+
+    def __str__(self):
+        return self.label
