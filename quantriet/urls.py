@@ -25,5 +25,6 @@ urlpatterns = [
     path("thu-hoach/", include("quantriet.essays.urls")),
     path("kiem-tra/", include("quantriet.quizzes.urls")),
     path("chuong-trinh/", include("quantriet.plans.urls")),
+    path("danh-gia/", include("quantriet.evaluation.urls")),
     path("chi-so-lam-ky/", include("quantriet.analytics.urls")),
 ]

@@ -11,6 +11,11 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+
+from quantriet.core.models import DRAFT, WorkflowDocument
+from quantriet.core.workflow import State, Transition, Workflow
+from quantriet.org.models import Member, Organization, granted_paths, subtree_q
 
 from . import rules
 
@@ -119,3 +124,94 @@ class Band(models.Model):
 
     def __str__(self):
         return self.label
+
+
+# ---------------------------------------------------------------- evaluations
+
+SELF_ASSESSED, REVIEWED, DECIDED = "self_assessed", "reviewed", "decided"
+
+
+def evaluation_workflow() -> Workflow:
+    """Tự đánh giá → chi bộ nhận xét → cấp ủy cơ sở quyết định (khóa); mở lại phải ghi lý do.
+
+    The self-assessment is the member's own (or the committee's for a member without an account);
+    the review is the cell's (its meeting's tallies are kept as numbers, never as who voted how);
+    the decision is the grassroots committee's, with its number and date."""
+    states = [
+        State(DRAFT, "Đang tự đánh giá", editable=True),
+        State(SELF_ASSESSED, "Đã tự đánh giá"),
+        State(REVIEWED, "Chi bộ đã nhận xét"),
+        State(DECIDED, "Đã quyết định"),
+    ]
+    transitions = [
+        Transition("submit", (DRAFT,), SELF_ASSESSED, "evaluation.self", "Gửi bản tự đánh giá"),
+        Transition("return", (SELF_ASSESSED,), DRAFT, "evaluation.review", "Trả lại để tự đánh giá lại",
+                   needs_comment=True),
+        Transition("review", (SELF_ASSESSED,), REVIEWED, "evaluation.review", "Ghi nhận xét của chi bộ"),
+        Transition("decide", (REVIEWED,), DECIDED, "evaluation.decide", "Quyết định xếp loại"),
+        Transition("reopen", (DECIDED,), REVIEWED, "evaluation.decide", "Mở lại để xem xét", needs_comment=True),
+    ]  # fmt: skip
+    return Workflow(states, transitions, edit_action="evaluation.self", comment_action="evaluation.review")
+
+
+class EvaluationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The access gate: evaluations of the granted subtrees, and always one's own."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        return self.filter(subtree_q(granted_paths(user), "org__path") | Q(member__user=user))
+
+
+class Evaluation(WorkflowDocument):
+    """One year's evaluation of a member, or of a collective (a cell, a grassroots organisation)."""
+
+    workflow = evaluation_workflow()
+
+    year = models.PositiveSmallIntegerField("năm")
+    subject = models.CharField("đối tượng", max_length=12, choices=Subject.choices)
+    #: The member evaluated (None for a collective).
+    member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.PROTECT, related_name="evaluations")
+    #: The collective evaluated, or the member's cell when the evaluation began.
+    org = models.ForeignKey(Organization, verbose_name="tổ chức", on_delete=models.PROTECT, related_name="+")
+    #: Who decides: the grassroots organisation (the cell itself for a chi bộ cơ sở).
+    deciding_org = models.ForeignKey(
+        Organization, verbose_name="cấp ủy quyết định", on_delete=models.PROTECT, related_name="+"
+    )
+    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.PROTECT, related_name="+")
+    self_points = models.JSONField("điểm tự chấm", default=dict, blank=True)
+    self_text = models.TextField("bản tự kiểm điểm", blank=True)
+    #: The study criterion proposed from the records (evaluation.study.Proposal as JSON), when made.
+    study_proposal = models.JSONField(default=dict, blank=True)
+    review_points = models.JSONField("điểm chi bộ đánh giá", default=dict, blank=True)
+    review_text = models.TextField("nhận xét của chi bộ", blank=True)
+    #: Why the study criterion differs from the proposal (required when it does).
+    study_reason = models.TextField("lý do điều chỉnh điểm học tập", blank=True)
+    #: The cell meeting's tallies: band code → number of votes (never who voted how).
+    tallies = models.JSONField("kết quả biểu quyết", default=dict, blank=True)
+    disciplined = models.BooleanField("bị kỷ luật trong kỳ", default=False)
+    total = models.DecimalField("tổng điểm", max_digits=6, decimal_places=2, null=True, blank=True)
+    band = models.CharField("xếp loại", max_length=20, blank=True)
+    decision_number = models.CharField("số quyết định", max_length=60, blank=True)
+    decision_date = models.DateField("ngày quyết định", null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = EvaluationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "đánh giá, xếp loại"
+        verbose_name_plural = "đánh giá, xếp loại"
+        constraints = [
+            models.UniqueConstraint(fields=["year", "member"], condition=Q(member__isnull=False),
+                                    name="one_evaluation_per_member_year"),
+            models.UniqueConstraint(fields=["year", "org"], condition=Q(member__isnull=True),
+                                    name="one_evaluation_per_collective_year"),
+        ]  # fmt: skip
+        indexes = [models.Index(fields=["year", "deciding_org", "state"])]
+
+    def __str__(self):
+        who = self.member.full_name if self.member_id else self.org.name
+        return f"Đánh giá năm {self.year} — {who}"
+
+    @property
+    def band_label(self) -> str:
+        return self.criteria_set.rules().band(self.band).label if self.band else ""

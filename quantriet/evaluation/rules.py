@@ -157,7 +157,7 @@ class Grading:
     refused: tuple[str, ...] = field(default=())
 
 
-def _checked_points(rules: Rules, points: Mapping[str, Decimal]) -> dict[str, Decimal]:
+def checked_points(rules: Rules, points: Mapping[str, Decimal]) -> dict[str, Decimal]:
     """POINTS per criterion, refused (all problems at once) when one is missing, unknown or out of its range."""
     criteria, problems = rules.criteria, []
     for key in sorted(set(points) - set(criteria)):
@@ -191,7 +191,7 @@ def _unmet(rules: Rules, band: Band, points: dict[str, Decimal], disciplined: bo
 
 def grade(rules: Rules, facts: Facts) -> Grading:
     """The total and the best band FACTS reach: its threshold (inclusive) and its conditions."""
-    points = _checked_points(rules, facts.points)
+    points = checked_points(rules, facts.points)
     total = sum(points.values(), Decimal(0))
     refused = []
     for band in rules.bands:

@@ -75,6 +75,13 @@ POLICY: dict[str, Rule] = {
         also="Bí thư chi bộ cũng xem, nhận xét được bản cam kết của đảng viên trong chi bộ mình.",
     ),
     "programme.follow": Rule(COMMITTEE | {Role.INSPECTION}, "Theo dõi chương trình hành động các cấp"),
+    "evaluation.self": Rule(
+        COMMITTEE,
+        "Tự đánh giá thay cho đảng viên, tự đánh giá của tập thể",
+        also="Đảng viên luôn tự đánh giá được bản thân.",
+    ),
+    "evaluation.review": Rule(COMMITTEE, "Nhận xét, đánh giá đảng viên, tổ chức đảng"),
+    "evaluation.decide": Rule(frozenset({Role.ADMIN, Role.LEADER}), "Quyết định xếp loại đảng viên, tổ chức đảng"),
     "fidelity.view": Rule(COMMITTEE | {Role.INSPECTION}, "Xem chỉ số làm kỹ"),
     "fidelity.refresh": Rule(PROPAGANDA, "Tính lại chỉ số làm kỹ"),
 }

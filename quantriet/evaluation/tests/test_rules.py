@@ -21,22 +21,23 @@ from quantriet.evaluation.rules import (
     grade,
 )
 
-#: The order in which points above the floors are given out (criterion, room above its floor).
-ABOVE_FLOORS = [("nhiem_vu", 20), ("dao_duc", 10), ("ky_luat", 10), ("tu_tuong", 5), ("hoc_tap", 5)]
-FLOORS = {"tu_tuong": 5, "hoc_tap": 5, "dao_duc": 10, "ky_luat": 10, "nhiem_vu": 20}
+FLOORS = {c.key: c.floor for c in RULES.criteria.values()}
 
 
-def points_for(total: str) -> dict[str, Decimal]:
-    """Points adding up to TOTAL, every criterion at its floor or above when TOTAL ≥ 50 (below, the
-    task criterion gives way)."""
-    left = Decimal(total) - 50
-    points = {key: Decimal(value) for key, value in FLOORS.items()}
+def points_for(total: str, rules=RULES) -> dict[str, Decimal]:
+    """Points of RULES' criteria adding up to TOTAL: every criterion at its floor, then what is left
+    given to those with the most room above their floor first (below the floors' sum, the largest
+    criterion gives way)."""
+    criteria = list(rules.criteria.values())
+    points = {c.key: c.floor or Decimal(0) for c in criteria}
+    left = Decimal(total) - sum(points.values())
+    largest = max(criteria, key=lambda c: c.max_points)
     if left < 0:
-        points["nhiem_vu"] += left
+        points[largest.key] += left
         return points
-    for key, room in ABOVE_FLOORS:
-        given = min(Decimal(room), left)
-        points[key] += given
+    for criterion in sorted(criteria, key=lambda c: -(c.max_points - points[c.key])):
+        given = min(criterion.max_points - points[criterion.key], left)
+        points[criterion.key] += given
         left -= given
     return points
 
