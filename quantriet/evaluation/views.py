@@ -10,6 +10,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -116,12 +117,29 @@ def unit(request, org_pk):
     waiting = Member.objects.filter(cell=org).exclude(pk__in=started).order_by("name_key", "pk")
     own = next((e for e in evaluations if e.member_id is None), None)
     context = {
+        "children": _children(org, year),
         "org": org, "year": year, "own": own, "members": [e for e in evaluations if e.member_id],
         "waiting": waiting, "decides": can(request.user, "evaluation.decide", services.deciding_org_of(org)),
         "reviewed": sum(e.state == REVIEWED for e in evaluations),
         "has_rules": CriteriaSet.objects.in_force(Subject.MEMBER, datetime.date(year, 12, 31)) is not None,
     }  # fmt: skip
     return render(request, "evaluation/unit.html", context)
+
+
+def _children(org: Organization, year: int) -> list[dict]:
+    """ORG's units below with their own evaluation's state and how far their members' have gone."""
+    children = list(
+        Organization.objects.active().filter(path__startswith=org.path, depth=org.depth + 1).order_by("path")
+    )
+    rows = Evaluation.objects.filter(year=year, org__in=children)
+    own = {e.org_id: e for e in rows.filter(member__isnull=True)}
+    counts = {}
+    for org_id, state, number in (
+        rows.filter(member__isnull=False).values_list("org_id", "state").annotate(n=Count("id"))
+    ):
+        counts.setdefault(org_id, {})[state] = number
+    return [{"org": child, "own": own.get(child.pk), "members": sum(counts.get(child.pk, {}).values()),
+             "decided": counts.get(child.pk, {}).get(DECIDED, 0)} for child in children]  # fmt: skip
 
 
 @require_POST

@@ -54,3 +54,12 @@ def test_the_unit_page_lists_those_who_have_not_started(client_as, users):
     cell = users["dangvien1"].member.cell
     page = client_as("xa1.bithu").get(reverse("evaluation:unit", args=[cell.pk]), {"nam": YEAR}).content.decode()
     assert users["dangvien1"].member.full_name in page and "Chưa tự đánh giá" in page
+
+
+def test_the_commune_page_lists_its_cells_with_their_progress(client_as, users):
+    cell = users["dangvien1"].member.cell
+    me = users["dangvien1"]
+    client_as("dangvien1").post(reverse("evaluation:mine") + f"?nam={YEAR}", {"nam": YEAR})
+    commune = Evaluation.objects.get(member=me.member).deciding_org
+    page = client_as("xa1.bithu").get(reverse("evaluation:unit", args=[commune.pk]), {"nam": YEAR}).content.decode()
+    assert f'data-org="{cell.pk}"' in page and "1 / 0" in page
