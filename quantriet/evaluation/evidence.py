@@ -5,7 +5,7 @@ Each owning app answers for many members at once through its `selectors.py` (stu
 expected, attended, excused, made up; essays: asked, submitted, graded, judged a copy; quizzes:
 asked, best score; plans: the yearly commitment, the personal action plan; org: who led a unit
 in the year). Member ids are read CHUNK at a time, so the number of queries depends on the number
-of chunks, never on the number of members (about a dozen per chunk), and no IN list outgrows
+of chunks, never on the number of members (13 to 15 per chunk), and no IN list outgrows
 SQLite's parameter limit. Callers check access: nothing here looks at a user.
 """
 
