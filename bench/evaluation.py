@@ -16,9 +16,9 @@ propose_for` over every member of the province, records read and points proposed
 (how many it ran), `per_member_ms`, and the naive alternative measured in the same run:
 `naive_per_member_ms` over `--naive-sample` random members, each read on its own (one set of
 queries per member, the same selectors called with one id), extrapolated to every member as
-`naive_propose_s`, with `naive_over_ours`. Also the records found (`conferences`, `essays`,
-`quizzes`, `commitments`, `heads`) and `mean_points` out of 10, and `seed_s`. Target (issue):
-`evaluation_propose_s` at most 60 s.
+`naive_propose_s`, with `naive_over_ours`. Also the rows written (`attendance_added`, `essays`,
+`quiz_results`, `commitments`), the records a sample of members holds (`sample_records`),
+`mean_points` out of 10, and `seed_s`. Target (issue): `evaluation_propose_s` at most 60 s.
 
 The summary page's p95 is left out: the evaluation summary page does not exist yet (the lead is
 adding the evaluation models); a field for it belongs here once it does.
@@ -231,7 +231,7 @@ def run(args) -> dict:
         "naive_propose_s": round(naive_each * len(ids), 1),
         "naive_over_ours": round(naive_each * len(ids) / ours(), 1),
         "mean_points": round(float(sum(p.points for p in proposals.values()) / len(proposals)), 2),
-        "conferences": held["attendance"],
+        "attendance_added": held["attendance"],
         "essays": written["essays"],
         "quiz_results": written["quiz_results"],
         "commitments": written["commitments"],
