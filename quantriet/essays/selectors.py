@@ -7,12 +7,15 @@ the rollups' reads (figures per cell, what changed since a time) are not a user'
 
 from django.db.models import Count, F, Q, Sum
 
+from quantriet.core.links import page_urls
+from quantriet.org import selectors as org_selectors
 from quantriet.org.models import attach_parent_names
 from quantriet.org.policy import can
 from quantriet.originality.align import kind_label
-from quantriet.study.models import PlanStatus
+from quantriet.study import selectors as study
+from quantriet.study.models import EssayAudience, PlanStatus, StudyPlan
 
-from .models import Essay, EssayVerdict, Grade, Rubric, VerdictLabel
+from .models import Criterion, Essay, EssayVerdict, Grade, Rubric, VerdictLabel
 
 
 def near_duplicates(user, verdicts) -> dict[int, list[dict]]:
@@ -121,3 +124,93 @@ def essays_changed_since(plan, since) -> set[int]:
         (EssayVerdict.objects.filter(essay__plan=plan, computed_at__gte=since), "essay__member__cell_id"),
     )
     return {cell for rows, field in changed for cell in rows.order_by().values_list(field, flat=True).distinct()}
+
+
+# ---------------------------------------------------------------- a calendar year of many members (evaluation)
+
+
+VERDICT_FIELDS = ("verdict__label", "verdict__sample_kind", "verdict__duplicates")
+
+
+def member_essays_in(member_ids, year: int, cells: dict[int, int] | None = None) -> dict[int, list[dict]]:
+    """Per member of MEMBER_IDS, the essays asked of them by plans whose essay deadline falls in
+    YEAR, written or not (at most six queries; callers check access and keep MEMBER_IDS to a few
+    thousand).
+
+    Asked, as `study.services.essay_writers` says: the member's cell has an obligation under the
+    plan, narrowed for the key cadres to those holding a position on the deadline; an essay the
+    member submitted counts too (a member since moved). Each is {"plan_id", "plan_title",
+    "submitted", "grade": the grade's share of the rubric's maximum (0–1; None: not graded, or no
+    rubric), "copied": the verdict's words when it holds the essay a copy ("Chép bài mẫu trên
+    mạng: diễn đạt lại"; "" otherwise), "url": the essay's page, or the plan's grading board for
+    the member's cell when nothing was submitted}. CELLS ({member id: cell id}) saves a lookup.
+    """
+    member_ids = list(member_ids)
+    first, after, _start, _end = study.year_bounds(year)
+    plans = {
+        pk: (study.plan_label(symbol, title), audience, deadline)
+        for pk, symbol, title, audience, deadline in StudyPlan.objects.filter(
+            essay_deadline__gte=first, essay_deadline__lt=after
+        )
+        .exclude(status=PlanStatus.DRAFT)
+        .exclude(essay_audience="")
+        .order_by("essay_deadline", "pk")
+        .values_list("pk", "symbol", "title", "essay_audience", "essay_deadline")
+    }
+    if not plans:
+        return {member_id: [] for member_id in member_ids}
+    cells = study.member_cells(member_ids) if cells is None else cells
+    concerned = study.cells_with_obligation(plans, set(cells.values()))
+    cadre_plans = [pk for pk, (_label, audience, _deadline) in plans.items() if audience == EssayAudience.KEY_CADRES]
+    terms = org_selectors.position_terms(member_ids, first, after) if cadre_plans else {}
+    essays = {
+        (member_id, plan_id): (pk, total, label, sample_kind, duplicates)
+        for pk, plan_id, member_id, total, label, sample_kind, duplicates in Essay.objects.filter(
+            plan_id__in=list(plans), member_id__in=member_ids
+        ).values_list("pk", "plan_id", "member_id", "grade__total", *VERDICT_FIELDS)
+    }
+    maxima = {
+        row["rubric__plan_id"]: row["maximum"]
+        for row in Criterion.objects.filter(rubric__plan_id__in=list(plans))
+        .values("rubric__plan_id")
+        .annotate(maximum=Sum("max_points"))
+    }
+    essay_url, board_url = page_urls("essays:essay"), page_urls("essays:board")
+    found = {}
+    for member_id in member_ids:
+        cell_id = cells.get(member_id)
+        records = []
+        for plan_id, (label, audience, deadline) in plans.items():
+            essay = essays.get((member_id, plan_id))
+            if essay is None:
+                if (plan_id, cell_id) not in concerned:
+                    continue
+                cadre = org_selectors.held_on(terms.get(member_id, []), deadline)
+                if audience == EssayAudience.KEY_CADRES and not cadre:
+                    continue
+                records.append({"plan_id": plan_id, "plan_title": label, "submitted": False, "grade": None,
+                                "copied": "", "url": board_url(plan_id, f"org={cell_id}")})  # fmt: skip
+                continue
+            pk, total, verdict, sample_kind, duplicates = essay
+            maximum = maxima.get(plan_id)
+            records.append(
+                {
+                    "plan_id": plan_id,
+                    "plan_title": label,
+                    "submitted": True,
+                    "grade": float(total / maximum) if total is not None and maximum else None,
+                    "copied": _copy_words(verdict, sample_kind, duplicates),
+                    "url": essay_url(pk),
+                }
+            )
+        found[member_id] = records
+    return found
+
+
+def _copy_words(label: str | None, sample_kind: str, duplicates) -> str:
+    """What a verdict says of a copied essay ("Chép bài mẫu trên mạng: diễn đạt lại"), "" for the others."""
+    if label not in COPYING_LABELS:
+        return ""
+    verdict = EssayVerdict(label=label, sample_kind=sample_kind or "", duplicates=duplicates or [])
+    how = verdict.copying_text
+    return f"{verdict.get_label_display()}: {how}" if how else verdict.get_label_display()

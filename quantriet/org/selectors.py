@@ -3,8 +3,11 @@ fidelity rollups). Callers check access; nothing here writes.
 """
 
 from collections import defaultdict
+from datetime import date
 
-from .models import Organization, Position, Title
+from django.db.models import Q
+
+from .models import LEAD_TITLES, Organization, Position, Title
 
 #: Past this many organisations, reading a whole subtree (one range scan of the path index) beats
 #: a long IN list.
@@ -47,3 +50,29 @@ def secretary_terms(org_ids: set[int], within: Organization) -> dict[int, list[t
     ):
         terms[org_id].append((start, end, member_id))
     return terms
+
+
+def position_terms(member_ids, first: date, after: date) -> dict[int, list[tuple]]:
+    """The positions MEMBER_IDS held at some point from FIRST until before AFTER, by member:
+    {member id: [(title, start, end or None)]} (one query)."""
+    terms = defaultdict(list)
+    held = Position.objects.filter(member_id__in=list(member_ids), start__lt=after).filter(
+        Q(end__isnull=True) | Q(end__gte=first)
+    )
+    for member_id, title, start, end in held.values_list("member_id", "title", "start", "end"):
+        terms[member_id].append((title, start, end))
+    return terms
+
+
+def held_on(terms: list[tuple], day: date) -> bool:
+    """Whether any of TERMS (`position_terms`' tuples) was held on DAY."""
+    return any(start <= day and (end is None or end >= day) for _title, start, end in terms)
+
+
+def heads_in(member_ids, year: int) -> set[int]:
+    """Those of MEMBER_IDS who led an organisation (secretary or deputy secretary, `LEAD_TITLES`) at
+    some point in YEAR (one query)."""
+    held = Position.objects.filter(
+        member_id__in=list(member_ids), title__in=LEAD_TITLES, start__lt=date(year + 1, 1, 1)
+    ).filter(Q(end__isnull=True) | Q(end__gte=date(year, 1, 1)))
+    return set(held.values_list("member_id", flat=True).distinct())

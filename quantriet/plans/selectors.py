@@ -11,12 +11,15 @@ from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from quantriet.core.links import page_urls
 from quantriet.core.models import DRAFT
 from quantriet.org.models import Organization
 from quantriet.org.tree import path_length
+from quantriet.originality.align import kind_label
 
 from .concreteness import COPIED_FLAG
 from .models import RUNNING_STATES, Programme, ProgrammeTask, TaskStatus
+from .models_commitments import Commitment, CommitmentState, PersonalPlan
 
 
 def judged(programmes):
@@ -162,3 +165,44 @@ def accountable(task: ProgrammeTask) -> str:
     if task.lead_person is not None:
         return task.lead_person.full_name
     return (task.lead_org or task.programme.org).name
+
+
+# ---------------------------------------------------------------- a calendar year of many members (evaluation)
+
+
+def member_commitments_in(member_ids, year: int) -> dict[int, dict]:
+    """The YEAR's commitment of each of MEMBER_IDS who wrote one (one query): {member id: {
+    "registered": submitted and not returned to be rewritten, "mid_reviewed", "end_reviewed",
+    "copied": the copy check's words when flagged ("khoảng 80% trùng một bản cam kết mẫu trên mạng,
+    diễn đạt lại": another member is never named), "url": its page}}."""
+    url = page_urls("plans:commitment")
+    rows = Commitment.objects.filter(member_id__in=list(member_ids), year=year).values_list(
+        "pk", "member_id", "state", "mid_reviewed_at", "end_reviewed_at", "flagged", "copied_share", "copy_kind",
+        "copied_from",
+    )  # fmt: skip
+    found = {}
+    for pk, member_id, state, mid, end, flagged, share, kind, sources in rows:
+        found[member_id] = {
+            "registered": state != CommitmentState.DRAFT,
+            "mid_reviewed": mid is not None,
+            "end_reviewed": end is not None,
+            "copied": _commitment_copy_words(share, kind, sources) if flagged else "",
+            "url": url(pk),
+        }
+    return found
+
+
+def _commitment_copy_words(share, kind: str, sources) -> str:
+    source = "một bản cam kết mẫu trên mạng" if sources and sources[0].get("type") == "sample" else (
+        "bản cam kết của một đảng viên khác đã đăng ký trước"
+    )  # fmt: skip
+    words = f"khoảng {round(100 * (share or 0))}% trùng {source}"
+    return f"{words}, {kind_label(kind)}" if kind else words
+
+
+def member_personal_plans_in(member_ids, year: int) -> dict[int, str]:
+    """{member id: the page of their personal action plan} of those of MEMBER_IDS who wrote one for
+    YEAR (for the year, or for a study plan of the year; the first written when several). One query."""
+    url = page_urls("plans:personal_plan")
+    rows = PersonalPlan.objects.filter(member_id__in=list(member_ids), year=year).order_by("-pk")
+    return {member_id: url(pk) for pk, member_id in rows.values_list("pk", "member_id")}

@@ -6,13 +6,15 @@ Callers check access; nothing here writes.
 """
 
 from collections import defaultdict
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
+from quantriet.core.links import page_urls
 from quantriet.documents.models import Audience
-from quantriet.org.models import Grant, Member, Organization, Position, lead_positions, subtree_q
+from quantriet.org import selectors as org_selectors
+from quantriet.org.models import CELL_KINDS, Grant, Member, Organization, Position, lead_positions, subtree_q
 from quantriet.org.tree import ancestor_paths
 
 from . import services
@@ -282,3 +284,133 @@ def conferences_changed_since(plan: StudyPlan, since) -> set[int]:
     orgs.update(conferences.filter(covered_orgs__isnull=False).values_list("covered_orgs", flat=True))
     orgs.update(BridgePoint.objects.filter(conference__in=conferences).values_list("host_id", flat=True))
     return orgs
+
+
+# ---------------------------------------------------------------- a calendar year of many members (evaluation)
+
+
+def year_bounds(year: int) -> tuple[date, date, datetime, datetime]:
+    """The first day of YEAR and of the next one, as dates and as local midnights (aware)."""
+    first, after = date(year, 1, 1), date(year + 1, 1, 1)
+    return (
+        first,
+        after,
+        timezone.make_aware(datetime.combine(first, time.min)),
+        timezone.make_aware(datetime.combine(after, time.min)),
+    )
+
+
+def member_cells(member_ids) -> dict[int, int]:
+    """{member id: cell id} of MEMBER_IDS (one query)."""
+    return dict(Member.objects.filter(pk__in=list(member_ids)).values_list("pk", "cell_id"))
+
+
+#: Which attendance row speaks for a member at a plan's conferences when there are several, best first.
+_RANK = {
+    AttendanceStatus.PRESENT: 0,
+    AttendanceStatus.LATE: 1,
+    AttendanceStatus.LEFT_EARLY: 2,
+    AttendanceStatus.EXCUSED: 3,
+    AttendanceStatus.ABSENT: 4,
+}
+
+
+def member_attendance_in(member_ids, year: int, cells: dict[int, int] | None = None) -> dict[int, list[dict]]:
+    """Per member of MEMBER_IDS, each plan whose conference they were expected at in YEAR and how
+    they stood, in the order the conferences were held (three queries, a fourth when a plan is
+    for the key cadres only; callers check access and keep MEMBER_IDS to a few thousand).
+
+    Expected, as `member_conference_record` reads it: the member's cell has an obligation under a
+    plan fulfilled by a conference held in YEAR (the cell's own, or one above that covered it), or
+    the member has an attendance row at a held conference of a plan in YEAR (a cadre at the
+    commune's conference, a member since moved). A plan for the key cadres only expects, of the
+    cell, those holding a position on the day. Each is {"plan_id", "conference_id", "title" (the
+    conference's title and day), "status": the best row at the plan's conferences other than
+    make-ups (an AttendanceStatus value; "" when the member has none: absent, never marked),
+    "made_up": attended one of the plan's make-up sessions held in YEAR, "url": the page of the
+    conference}. CELLS ({member id: cell id}) saves the lookup when the caller has it.
+    """
+    member_ids = list(member_ids)
+    cells = member_cells(member_ids) if cells is None else cells
+    first, after, start, end = year_bounds(year)
+    obligations = (
+        Obligation.objects.filter(org_id__in=set(cells.values()), held_on__gte=first, held_on__lt=after)
+        .filter(conference__status=ConferenceStatus.HELD)
+        .exclude(plan__status=PlanStatus.DRAFT)
+        .values_list("org_id", "plan_id", "conference_id", "conference__title", "conference__starts_at",
+                     "plan__audiences")
+    )  # fmt: skip
+    by_cell = defaultdict(list)
+    conferences = {}  # id -> (title, starts_at)
+    cadres_only = set()
+    for cell_id, plan_id, conference_id, title, starts_at, audiences in obligations:
+        by_cell[cell_id].append((plan_id, conference_id))
+        conferences[conference_id] = (title, starts_at)
+        if Audience.MEMBERS not in audiences:
+            cadres_only.add(plan_id)
+    rows = (
+        Attendance.objects.filter(member_id__in=member_ids, conference__status=ConferenceStatus.HELD)
+        .filter(conference__starts_at__gte=start, conference__starts_at__lt=end)
+        .values_list("member_id", "conference_id", "conference__plan_id", "conference__makeup_of_id",
+                     "conference__title", "conference__starts_at", "status")
+    )  # fmt: skip
+    marks = defaultdict(dict)  # member -> plan -> (rank, conference id) of the best row, make-ups aside
+    made_up = set()  # (member, plan)
+    for member_id, conference_id, plan_id, makeup_of, title, starts_at, status in rows:
+        if makeup_of is not None:
+            if status in ATTENDED:
+                made_up.add((member_id, plan_id))
+            continue
+        conferences[conference_id] = (title, starts_at)
+        best = marks[member_id].get(plan_id)
+        if best is None or _RANK[status] < best[0]:
+            marks[member_id][plan_id] = (_RANK[status], conference_id, status)
+    holders = org_selectors.position_terms(member_ids, first, after) if cadres_only else {}
+    url = page_urls("study:conference")
+    found = {}
+    for member_id in member_ids:
+        expected = {}
+        for plan_id, conference_id in by_cell.get(cells.get(member_id), ()):
+            day = timezone.localtime(conferences[conference_id][1]).date()
+            if plan_id in cadres_only and not org_selectors.held_on(holders.get(member_id, []), day):
+                continue
+            expected[plan_id] = conference_id
+        mine = marks.get(member_id, {})
+        for plan_id, (_rank, conference_id, _status) in mine.items():
+            expected[plan_id] = conference_id  # the row's own conference speaks for the plan
+        records = []
+        for plan_id, conference_id in expected.items():
+            title, starts_at = conferences[conference_id]
+            records.append(
+                {
+                    "plan_id": plan_id,
+                    "conference_id": conference_id,
+                    "title": f"{title} ({timezone.localtime(starts_at):%d/%m/%Y})",
+                    "starts_at": starts_at,
+                    "status": mine[plan_id][2] if plan_id in mine else "",
+                    "made_up": (member_id, plan_id) in made_up,
+                    "url": url(conference_id),
+                }
+            )
+        found[member_id] = sorted(records, key=lambda r: (r["starts_at"], r["conference_id"]))
+    return found
+
+
+def plan_label(symbol: str, title: str) -> str:
+    """How evidence names a plan: "Kế hoạch 12-KH/BTGDVTU", or its title when it has no symbol."""
+    return f"Kế hoạch {symbol}" if symbol else title
+
+
+def cells_with_obligation(plan_ids, cell_ids) -> set[tuple[int, int]]:
+    """(plan id, cell id) of the CELL_IDS that have an obligation under PLAN_IDS: the plans concern
+    their members (`services.plan_members`). One query."""
+    rows = Obligation.objects.filter(plan_id__in=list(plan_ids), org_id__in=list(cell_ids), org__kind__in=CELL_KINDS)
+    return set(rows.values_list("plan_id", "org_id"))
+
+
+def cell_plans_due_in(cell_ids, year: int) -> list[tuple[int, int]]:
+    """(cell id, plan id) of the obligations of CELL_IDS under plans not in draft due in YEAR (the
+    year a plan asks a cell's members for its quiz). One query."""
+    first, after, _start, _end = year_bounds(year)
+    rows = Obligation.objects.filter(org_id__in=list(cell_ids), deadline__gte=first, deadline__lt=after)
+    return list(rows.exclude(plan__status=PlanStatus.DRAFT).values_list("org_id", "plan_id"))

@@ -1,0 +1,92 @@
+"""The study criterion from evidence (issue 15, item 2): for many members and a calendar year, the
+records of `evaluation.study` gathered from the apps that own them, and the points they propose.
+
+Each owning app answers for many members at once through its `selectors.py` (study: conferences
+expected, attended, excused, made up; essays: asked, submitted, graded, judged a copy; quizzes:
+asked, best score; plans: the yearly commitment, the personal action plan; org: who led a unit
+in the year). Member ids are read CHUNK at a time, so the number of queries depends on the number
+of chunks, never on the number of members (13 to 15 per chunk), and no IN list outgrows
+SQLite's parameter limit. Callers check access: nothing here looks at a user.
+"""
+
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+
+from quantriet.essays import selectors as essays
+from quantriet.org import selectors as org
+from quantriet.plans import selectors as plans
+from quantriet.quizzes import selectors as quizzes
+from quantriet.study import selectors as study
+from quantriet.study.models import AttendanceStatus
+
+from .study import (
+    ATTENDED,
+    EXCUSED,
+    LATE,
+    LEFT_EARLY,
+    UNEXCUSED,
+    WEIGHTS,
+    CommitmentRecord,
+    ConferenceRecord,
+    EssayRecord,
+    Proposal,
+    QuizRecord,
+    StudyRecords,
+    propose,
+)
+
+#: Member ids per round of queries.
+CHUNK = 5000
+
+#: Attendance as the study records name it; no row at all is an absence without excuse.
+STATUS = {
+    AttendanceStatus.PRESENT: ATTENDED,
+    AttendanceStatus.LATE: LATE,
+    AttendanceStatus.LEFT_EARLY: LEFT_EARLY,
+    AttendanceStatus.EXCUSED: EXCUSED,
+    AttendanceStatus.ABSENT: UNEXCUSED,
+    "": UNEXCUSED,
+}
+
+
+def chunks(ids: Iterable[int], size: int = CHUNK) -> Iterator[list[int]]:
+    """IDS sorted (members of a cell sit together), SIZE at a time."""
+    ordered = sorted(set(ids))
+    for start in range(0, len(ordered), size):
+        yield ordered[start : start + size]
+
+
+def study_records(member_ids: Iterable[int], year: int, chunk: int = CHUNK) -> dict[int, StudyRecords]:
+    """{member id: StudyRecords} of YEAR for each of MEMBER_IDS (ids of no member are left out)."""
+    found = {}
+    for ids in chunks(member_ids, chunk):
+        cells = study.member_cells(ids)
+        ids = [pk for pk in ids if pk in cells]
+        attendance = study.member_attendance_in(ids, year, cells)
+        written = essays.member_essays_in(ids, year, cells)
+        taken = quizzes.member_quizzes_in(ids, year, cells)
+        commitments = plans.member_commitments_in(ids, year)
+        personal = plans.member_personal_plans_in(ids, year)
+        heads = org.heads_in(ids, year)
+        for pk in ids:
+            commitment = commitments.get(pk)
+            found[pk] = StudyRecords(
+                conferences=tuple(
+                    ConferenceRecord(r["title"], STATUS[r["status"]], r["made_up"], r["url"]) for r in attendance[pk]
+                ),
+                essays=tuple(
+                    EssayRecord(r["plan_title"], r["submitted"], r["grade"], r["copied"], r["url"]) for r in written[pk]
+                ),
+                quizzes=tuple(QuizRecord(r["title"], r["best"], r["url"]) for r in taken[pk]),
+                commitment=CommitmentRecord(**commitment) if commitment else None,
+                head=pk in heads,
+                personal_plan_url=personal.get(pk),
+            )
+    return found
+
+
+def propose_for(
+    member_ids: Iterable[int], year: int, max_points: Decimal, weights: dict[str, float] = WEIGHTS
+) -> dict[int, Proposal]:
+    """{member id: the points proposed for the study criterion out of MAX_POINTS, with their sources}."""
+    return {pk: propose(records, max_points, weights) for pk, records in study_records(member_ids, year).items()}
