@@ -25,7 +25,9 @@ from quantriet.org.tree import parent_path
 
 from . import rules
 from .access import access_evaluation
+from .evidence import propose_for
 from .models import DECIDED, REVIEWED, SELF_ASSESSED, CriteriaSet, Evaluation, Subject
+from .study import Proposal
 
 #: Those whose unit's rating holds back their own (rules.check_head).
 HEAD_TITLES = (Title.SECRETARY, Title.DEPUTY, Title.STANDING_DEPUTY)
@@ -66,7 +68,34 @@ def evaluation_start(actor, year: int, *, member: Member | None = None, org: Org
     except IntegrityError:
         raise ValidationError(f"Đã có bản đánh giá năm {year}; hãy mở để tiếp tục.") from None
     audit_record(actor, "evaluation.start", evaluation, after={"year": year, "subject": subject})
+    _propose_study(evaluation)
     return evaluation
+
+
+def _propose_study(evaluation: Evaluation) -> None:
+    """Store the study criterion proposed from the member's records of the year (evaluation.evidence),
+    with the sources of each part, as the pages show it; nothing for a collective (its study is the
+    fidelity index) or a set without a study criterion."""
+    criterion = next((c for c in evaluation.criteria_set.rules().criteria.values() if c.study), None)
+    if evaluation.member_id is None or criterion is None:
+        return
+    proposal = propose_for([evaluation.member_id], evaluation.year, criterion.max_points)[evaluation.member_id]
+    evaluation.study_proposal = proposal_json(proposal)
+    evaluation.save(update_fields=["study_proposal"])
+
+
+def proposal_json(proposal: Proposal) -> dict:
+    """PROPOSAL as stored on the evaluation: points, and each part judged with its share and sources."""
+    return {
+        "points": str(proposal.points),
+        "points_text": format_decimal(proposal.points),
+        "max_text": format_decimal(proposal.max_points),
+        "parts": [
+            {"key": part.key, "label": part.label, "percent": round(100 * part.score),
+             "sources": [{"text": s.text, "url": s.url} for s in part.sources]}
+            for part in proposal.parts if part.score is not None
+        ],
+    }  # fmt: skip
 
 
 def _points(evaluation: Evaluation, points: dict) -> dict[str, Decimal]:
@@ -93,10 +122,14 @@ def self_assess(actor, evaluation: Evaluation, points: dict, text: str) -> Evalu
     return evaluation
 
 
+@transaction.atomic
 def submit(actor, evaluation: Evaluation) -> Evaluation:
+    """Send the self-assessment to the cell; the study proposal is brought up to date with it."""
     if not evaluation.self_points:
         raise ValidationError("Hãy chấm điểm tự đánh giá từng tiêu chí trước khi gửi.")
-    return workflow.transition(evaluation, "submit", actor, access=access_evaluation)
+    workflow.transition(evaluation, "submit", actor, access=access_evaluation)
+    _propose_study(evaluation)
+    return evaluation
 
 
 def _study_key(evaluation: Evaluation) -> str | None:

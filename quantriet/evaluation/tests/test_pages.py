@@ -37,7 +37,8 @@ def test_a_member_self_assesses_the_cell_reviews_the_committee_decides(client_as
     rules = unit.criteria_set.rules()
     secretary.post(reverse("evaluation:evaluation", args=[unit.pk]), {**_points("p_", "80", rules), "action": "submit"})
     secretary.post(reverse("evaluation:review", args=[unit.pk]), {**_points("r_", "80", rules), "t_tot": "9"})
-    review = {**_points("r_", "85"), "review_text": "Nhất trí.", "t_tot": "8", "t_hoan_thanh": "1"}
+    review = {**_points("r_", "85"), "review_text": "Nhất trí.", "t_tot": "8", "t_hoan_thanh": "1",
+              "study_reason": "Chi bộ thống nhất điểm học tập theo bản tự đánh giá."}  # fmt: skip
     response = secretary.post(reverse("evaluation:review", args=[evaluation.pk]), review)
     assert response.status_code == 302
     page = secretary.get(reverse("evaluation:evaluation", args=[evaluation.pk])).content.decode()
@@ -63,3 +64,15 @@ def test_the_commune_page_lists_its_cells_with_their_progress(client_as, users):
     commune = Evaluation.objects.get(member=me.member).deciding_org
     page = client_as("xa1.bithu").get(reverse("evaluation:unit", args=[commune.pk]), {"nam": YEAR}).content.decode()
     assert f'data-org="{cell.pk}"' in page and "1 / 0" in page
+
+
+def test_the_member_sees_the_study_points_proposed_from_their_records_with_sources(client_as, users):
+    member = client_as("dangvien1")
+    member.post(reverse("evaluation:mine") + f"?nam={YEAR}", {"nam": YEAR})
+    evaluation = Evaluation.objects.get(year=YEAR, member=users["dangvien1"].member)
+    proposal = evaluation.study_proposal
+    assert proposal["max_text"] == "10" and proposal["parts"], "the demo records a conference for dangvien1's cell"
+    assert "commitment" in {part["key"] for part in proposal["parts"]}
+    page = member.get(reverse("evaluation:mine") + f"?nam={YEAR}").content.decode()
+    assert 'id="proposal"' in page and f"<strong>{proposal['points_text']}</strong>/10" in page
+    assert "Chưa đăng ký bản cam kết năm" in page  # a source the member can act on

@@ -20,11 +20,16 @@ YEAR = 2026
 DECIDED_ON = datetime.date(2026, 12, 20)
 
 
+#: The cell gives the study points it agreed on, not those proposed from the records (a reason is required).
+AGREED = "Chi bộ thống nhất điểm học tập theo bản tự đánh giá."
+
+
 def _through_review(actor, evaluation, total, reviewer=None, **review):
     points = {k: str(v) for k, v in points_for(total, evaluation.criteria_set.rules()).items()}
     services.self_assess(actor, evaluation, points, "Bản tự kiểm điểm: ưu điểm, hạn chế, hướng khắc phục.")
     services.submit(actor, evaluation)
-    services.review(reviewer or actor, evaluation, points=points, text="Chi bộ nhất trí.", tallies={"tot": 9}, **review)
+    services.review(reviewer or actor, evaluation, points=points, text="Chi bộ nhất trí.", tallies={"tot": 9},
+                    study_reason=AGREED, **review)  # fmt: skip
     evaluation.refresh_from_db()
     return evaluation
 
@@ -55,7 +60,8 @@ def test_a_member_self_assesses_the_cell_reviews_the_committee_decides(users, ce
     services.submit(me, mine)
     with pytest.raises(PermissionDenied):  # the member does not review themself
         services.review(me, mine, points=mine.self_points, text="", tallies={})
-    services.review(secretary, mine, points=mine.self_points, text="Nhất trí.", tallies={"tot": 8, "hoan_thanh": 1})
+    services.review(secretary, mine, points=mine.self_points, text="Nhất trí.", tallies={"tot": 8, "hoan_thanh": 1},
+                    study_reason=AGREED)  # fmt: skip
     with pytest.raises(ValidationError, match="cần quyết định xếp loại tập thể trước"):
         services.decide(secretary, mine.deciding_org, [Evaluation.objects.get(pk=mine.pk)], number="15-QĐ/ĐU",
                         decided_on=DECIDED_ON)  # fmt: skip
@@ -113,15 +119,20 @@ def test_the_study_points_differ_from_the_proposal_only_with_a_reason(users, cel
     secretary = users["xa1.bithu"]
     [member] = _members(cell, 1)
     evaluation = services.evaluation_start(secretary, YEAR, member=member)
-    Evaluation.objects.filter(pk=evaluation.pk).update(study_proposal={"points": "8"})
-    evaluation.refresh_from_db()
-    points = {k: str(v) for k, v in points_for("80").items()}  # study ("hoc_tap") at 5, not the proposed 8
+    points = {k: str(v) for k, v in points_for("80").items()}
     services.self_assess(secretary, evaluation, points, "")
     services.submit(secretary, evaluation)
-    with pytest.raises(ValidationError, match=r"Điểm học tập khác đề xuất của hệ thống \(8 điểm"):
-        services.review(secretary, evaluation, points=points, text="", tallies={})
-    services.review(secretary, evaluation, points=points, text="", tallies={}, study_reason="Vắng 2 buổi sinh hoạt.")
-    assert Evaluation.objects.get(pk=evaluation.pk).study_reason == "Vắng 2 buổi sinh hoạt."
+    proposed = Decimal(Evaluation.objects.get(pk=evaluation.pk).study_proposal["points"])
+    points["hoc_tap"] = str(proposed)  # as proposed: no reason needed
+    services.review(secretary, evaluation, points=points, text="", tallies={})
+    other = services.evaluation_start(secretary, YEAR, member=_members(cell, 2)[1])
+    services.self_assess(secretary, other, points, "")
+    services.submit(secretary, other)
+    points["hoc_tap"] = str(min(Decimal(10), proposed + 1))
+    with pytest.raises(ValidationError, match=r"Điểm học tập khác đề xuất của hệ thống \("):
+        services.review(secretary, other, points=points, text="", tallies={})
+    services.review(secretary, other, points=points, text="", tallies={}, study_reason="Vắng 2 buổi sinh hoạt.")
+    assert Evaluation.objects.get(pk=other.pk).study_reason == "Vắng 2 buổi sinh hoạt."
 
 
 def test_reopening_needs_a_reason_and_leaves_a_trace(users, cell, unit):
