@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from quantriet.core import workflow
+from quantriet.core.feedback import flash_refusal
 from quantriet.org.models import Member, Organization
 from quantriet.org.policy import can, orgs_where, require
 
@@ -40,11 +41,6 @@ def _date(value: str):
         return datetime.date.fromisoformat(value.strip())
     except ValueError:
         return timezone.localdate()
-
-
-def _errors(request, error: ValidationError):
-    for message in error.messages:
-        messages.error(request, message)
 
 
 def _points_from(request, evaluation: Evaluation, prefix: str) -> dict:
@@ -94,7 +90,7 @@ def mine(request):
                 else:
                     messages.success(request, "Đã lưu bản tự đánh giá.")
         except ValidationError as error:
-            _errors(request, error)
+            flash_refusal(request, error)
         return redirect(f"{reverse('evaluation:mine')}?nam={year}")
     context = {"year": year, "evaluation": evaluation,
                "rows": _rows(evaluation, evaluation.self_points) if evaluation else []}  # fmt: skip
@@ -152,7 +148,7 @@ def start(request, org_pk):
     try:
         evaluation = services.evaluation_start(request.user, year, member=member, org=None if member else org)
     except ValidationError as error:
-        _errors(request, error)
+        flash_refusal(request, error)
         return redirect(f"{reverse('evaluation:unit', args=[org.pk])}?nam={year}")
     return redirect("evaluation:evaluation", evaluation.pk)
 
@@ -170,7 +166,7 @@ def evaluation_page(request, pk):
             if request.POST.get("action") == "submit":
                 services.submit(request.user, evaluation)
         except ValidationError as error:
-            _errors(request, error)
+            flash_refusal(request, error)
         return redirect("evaluation:evaluation", evaluation.pk)
     user = request.user
     context = {
@@ -222,7 +218,7 @@ def review(request, pk):
             disciplined=request.POST.get("disciplined") == "1", study_reason=request.POST.get("study_reason", ""),
         )  # fmt: skip
     except ValidationError as error:
-        _errors(request, error)
+        flash_refusal(request, error)
     else:
         messages.success(request, "Đã ghi nhận xét của chi bộ.")
     return redirect("evaluation:evaluation", evaluation.pk)
@@ -248,7 +244,7 @@ def decide(request, org_pk):
                 services.decide(request.user, batch[0].deciding_org, batch,
                                 number=request.POST.get("number", ""), decided_on=decided_on)  # fmt: skip
     except ValidationError as error:
-        _errors(request, error)
+        flash_refusal(request, error)
     else:
         messages.success(request, f"Đã quyết định xếp loại {len(reviewed)} bản đánh giá.")
     return redirect(target)
@@ -260,7 +256,7 @@ def reopen(request, pk):
     try:
         services.reopen(request.user, evaluation, request.POST.get("reason", ""))
     except ValidationError as error:
-        _errors(request, error)
+        flash_refusal(request, error)
     else:
         messages.success(request, "Đã mở lại bản đánh giá.")
     return redirect("evaluation:evaluation", evaluation.pk)

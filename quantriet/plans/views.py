@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from quantriet.core import workflow
+from quantriet.core.feedback import flash_refusal
 from quantriet.core.files import attachment, download, read_upload
 from quantriet.core.sheets import Problem, SheetError
 from quantriet.org.models import Organization
@@ -36,11 +37,6 @@ from .models import Programme, TaskEvidence
 
 #: Units listed on the index page for a user who drafts for many (a province's staff: the widest first).
 INDEX_UNITS = 20
-
-
-def _errors(request, error: ValidationError):
-    for message in error.messages:
-        messages.error(request, message)
 
 
 @require_GET
@@ -81,7 +77,7 @@ def create(request, plan_pk):
     try:
         programme = services.programme_create(request.user, plan, org, request.POST.get("title") or _title(plan))
     except ValidationError as error:
-        _errors(request, error)
+        flash_refusal(request, error)
         return redirect("plans:index")
     messages.success(request, "Đã tạo bản dự thảo chương trình hành động; hãy nhập các nhiệm vụ.")
     return redirect("plans:edit", programme.pk)
@@ -245,9 +241,7 @@ def transition(request, pk, name):
     if name == services.APPROVE:
         form = ApprovalForm(request.POST, request.FILES)
         if not form.is_valid():
-            for errors in form.errors.values():
-                for message in errors:
-                    messages.error(request, message)
+            flash_refusal(request, form)
             return redirect(programme)
         upload = form.cleaned_data["approval_file"]
         try:
@@ -257,12 +251,12 @@ def transition(request, pk, name):
                 "approval_file": read_upload(upload.name, upload.read()) if upload else None,
             }
         except ValidationError as error:
-            _errors(request, error)
+            flash_refusal(request, error)
             return redirect(programme)
     try:
         services.programme_transition(request.user, programme, name, comment, **extra)
     except ValidationError as error:
-        _errors(request, error)
+        flash_refusal(request, error)
     else:
         messages.success(request, f"Đã {step.label.lower()}: chương trình chuyển sang “{programme.state_label}”.")
     return redirect(programme)
@@ -274,14 +268,12 @@ def review(request, pk):
     programme = access_programme(request.user, pk, "programme.approve")
     form = ReviewForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        flash_refusal(request, form)
         return redirect(programme)
     try:
         services.programme_review(request.user, programme, **form.cleaned_data)
     except ValidationError as error:
-        _errors(request, error)
+        flash_refusal(request, error)
     else:
         messages.success(request, "Đã ghi nhận sơ kết.")
     return redirect(reverse("plans:programme", args=[programme.pk]) + "#reviews")
@@ -300,7 +292,7 @@ def comment(request, pk):
     try:
         services.programme_comment(request.user, programme, form.cleaned_data["text"], task=task)
     except ValidationError as error:
-        _errors(request, error)
+        flash_refusal(request, error)
     else:
         messages.success(request, "Đã ghi nhận ý kiến góp ý.")
     anchor = f"#task-{task.pk}" if task else "#comments"
@@ -312,9 +304,7 @@ def task_report(request, pk):
     task = access_task(request.user, pk, "programme.report")
     form = ReportForm(request.POST, request.FILES)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        flash_refusal(request, form)
         return redirect(task.programme)
     data = form.cleaned_data
     try:
@@ -322,7 +312,7 @@ def task_report(request, pk):
         services.task_report(request.user, task, status=data["status"], achieved=data["achieved"], note=data["note"],
                              reported_on=data["reported_on"], files=files)  # fmt: skip
     except ValidationError as error:
-        _errors(request, error)
+        flash_refusal(request, error)
     else:
         messages.success(request, f"Đã cập nhật tiến độ nhiệm vụ {task.number}.")
     return redirect(reverse("plans:programme", args=[task.programme_id]) + f"#task-{task.pk}")
