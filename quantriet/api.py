@@ -13,6 +13,7 @@ from quantriet.analytics.api import router as analytics_router
 from quantriet.core.api import TAGS, TextIn
 from quantriet.core.models import ApiToken
 from quantriet.essays.api import router as essays_router
+from quantriet.evaluation.api import router as evaluation_router
 from quantriet.org.api import router as org_router
 from quantriet.plans.api import router as plans_router
 from quantriet.plans.api_commitments import router as commitments_router
@@ -178,6 +179,7 @@ api.add_router("/", essays_router)
 api.add_router("/", quizzes_router)
 api.add_router("/", plans_router)
 api.add_router("/", commitments_router)
+api.add_router("/", evaluation_router)
 api.add_router("/", analytics_router)
 
 

@@ -16,6 +16,7 @@ TAGS = {
     "quizzes": "Bài kiểm tra",
     "fidelity": "Chỉ số làm kỹ",
     "plans": "Chương trình hành động, cam kết",
+    "evaluation": "Đánh giá, xếp loại",
 }
 
 #: Ids beyond the 64-bit range are malformed input (422), not a server error.

@@ -6,7 +6,15 @@ import pytest
 
 from quantriet.evaluation import services, urls
 from quantriet.evaluation.tests.test_rules import points_for
-from quantriet.tests.matrix import ALL, anonymous_failures, expect, page_failures
+from quantriet.tests.matrix import (
+    ALL,
+    anonymous_failures,
+    api_failures,
+    api_operations,
+    expect,
+    page_failures,
+    uncovered_operations,
+)
 
 pytestmark = pytest.mark.django_db
 YEAR = 2026
@@ -63,3 +71,31 @@ def test_anonymous_users_are_sent_to_login(world, client_as):
 def test_every_evaluation_url_is_in_the_matrix(world):
     covered = {name for name, *_ in page_matrix(world)}
     assert {p.name for p in urls.urlpatterns} - covered == set()
+
+
+def api_matrix(w):
+    cell = w["cell"]
+    commune = services.deciding_org_of(cell)
+    return [
+        (
+            "get",
+            f"/api/v1/orgs/{commune.pk}/evaluation-summary?year={YEAR}",
+            None,
+            expect(admin=200, tinh_tuyengiao=200, xa1_bithu=200, others=404),
+        ),  # fmt: skip
+        (
+            "get",
+            f"/api/v1/orgs/{cell.pk}/evaluation-summary",
+            None,
+            expect(admin=200, tinh_tuyengiao=200, xa1_bithu=200, dangvien1=403, others=404),
+        ),  # fmt: skip
+        ("get", "/api/v1/me/evaluations", None, expect(others=200)),
+    ]
+
+
+def test_every_api_operation_against_every_persona(world, api):
+    assert api_failures(api_matrix(world), api) == []
+
+
+def test_every_evaluation_api_operation_is_in_the_matrix(world):
+    assert uncovered_operations(api_operations("evaluation"), api_matrix(world)) == set()

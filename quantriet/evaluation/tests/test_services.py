@@ -156,3 +156,19 @@ def test_one_evaluation_per_member_and_year_and_points_within_their_range(users)
     points["nhiem_vu"] = "41"
     with pytest.raises(ValidationError, match="41 điểm, ngoài khoảng 0–40"):
         services.self_assess(me, mine, points, "")
+
+
+def test_the_summary_counts_the_decided_by_band_up_the_tree(users, cell, unit, api):
+    secretary, me = users["xa1.bithu"], users["dangvien1"]
+    services.decide(secretary, unit.deciding_org, [unit], number="14-QĐ/ĐU", decided_on=DECIDED_ON)
+    mine = _through_review(me, services.evaluation_start(me, YEAR, member=me.member), "85", reviewer=secretary)
+    services.decide(secretary, mine.deciding_org, [mine], number="15-QĐ/ĐU", decided_on=DECIDED_ON)
+    body = api("xa1.bithu").get(f"/api/v1/orgs/{unit.deciding_org.pk}/evaluation-summary?year={YEAR}").json()
+    assert body["org"]["evaluated"] == 1 and body["org"]["bands"] == {
+        "xuat_sac": 0, "tot": 1, "hoan_thanh": 0, "khong_hoan_thanh": 0}  # fmt: skip
+    [row] = [child for child in body["children"] if child["org_id"] == cell.pk]
+    assert row["evaluated"] == 1 and row["bands"]["tot"] == 1
+    assert all(child["evaluated"] == 0 for child in body["children"] if child["org_id"] != cell.pk)
+    [own] = api("dangvien1").get("/api/v1/me/evaluations").json()
+    assert (own["year"], own["band"], own["status"]) == (YEAR, "tot", "decided")
+    assert own["band_label"] == "Hoàn thành tốt nhiệm vụ" and own["study_sources"]
