@@ -23,7 +23,7 @@ def band_summary(org: Organization, year: int) -> list[dict]:
         .annotate(n=Count("id"))
     )
     for child, band, number in grouped:
-        counts.setdefault(child, {})[band] = counts.get(child, {}).get(band, 0) + number
+        counts.setdefault(child, {})[band] = number  # one row per (child, band): grouped in SQL
     rows = []
     for unit in [org, *children]:
         if unit is org:

@@ -20,7 +20,7 @@ class CopiedFromOut(Schema):
     programme: int = Field(..., description="Mã chương trình bị chép")
     share: float = Field(..., description="Phần của chương trình này tìm thấy trong chương trình đó (0–1)")
     kind: str = Field(
-        ..., description="Cách chép: verbatim, unaccented, glued, paraphrased, spliced…; rỗng: chỉ trùng ít"
+        ..., description="Cách chép: verbatim, unaccented, glued, paraphrased, spliced… (nhiều cách nối bằng «_»)"
     )
 
 
