@@ -54,3 +54,22 @@ def plan_summaries(user, limit=5) -> list[dict]:
         if len(summaries) == limit:
             break
     return summaries
+
+
+def year_indices(org_ids, year: int) -> dict[int, list[dict]]:
+    """{org id: [{"plan_id", "plan_title", "index", "lam_luot"}]} for ORG_IDS, over the published plans
+    issued in YEAR that judged them (a unit with no index yet is left out): how thoroughly each unit
+    studied the year's resolutions, as the yearly evaluation of collectives reads it."""
+    found: dict[int, list[dict]] = {}
+    rows = (
+        FidelityScore.objects.filter(org_id__in=list(org_ids), index__isnull=False, plan__status=PlanStatus.PUBLISHED,
+                                     plan__published_at__year=year)
+        .order_by("plan__published_at", "plan_id")
+        .values("org_id", "plan_id", "plan__title", "index", "lam_luot")
+    )  # fmt: skip
+    for row in rows:
+        found.setdefault(row["org_id"], []).append(
+            {"plan_id": row["plan_id"], "plan_title": row["plan__title"], "index": row["index"],
+             "lam_luot": row["lam_luot"]}
+        )  # fmt: skip
+    return found

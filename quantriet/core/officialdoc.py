@@ -61,7 +61,8 @@ class OfficialHeader:
     ``issuer`` and ``superior`` are names as written in sentence case ("Tỉnh ủy Vĩnh Long",
     "Đảng bộ tỉnh Vĩnh Long"); the header sets them in capitals. ``superior`` is None for a body
     with no superior line. ``type_code`` and ``issuer_code`` make the symbol "12-BC/TU";
-    ``number`` None leaves the number blank for the committee office.
+    ``number`` None leaves the number blank for the committee office; a personal document (a
+    member's self-assessment) has no type code and no number line.
     """
 
     issuer: str
@@ -74,7 +75,9 @@ class OfficialHeader:
 
     @property
     def number_line(self) -> str:
-        """ "Số 12-BC/TU" (36-HD writes "Số", a space, no colon), or "Số      -BC/TU" unnumbered."""
+        """ "Số 12-BC/TU" (36-HD writes "Số", a space, no colon), "Số      -BC/TU" unnumbered, "" without a type."""
+        if not self.type_code:
+            return ""
         code = f"-{self.type_code}/{self.issuer_code}"
         return f"Số{NUMBER_BLANK}{code}" if self.number is None else f"Số {self.number}{code}"
 
@@ -388,7 +391,8 @@ def write_header(document, header: OfficialHeader) -> None:
     if superior:
         fill(name.insert_paragraph_before(), superior, size=size, align=center)
     paragraph(left, "*", align=center)
-    paragraph(left, header.number_line, align=center)
+    if header.number_line:
+        paragraph(left, header.number_line, align=center)
     first_paragraph(right, NATION, size=NATION_PT, bold=True, underline=True, align=center)
     paragraph(right, "", align=center)
     place, *date = _place_lines(header.place, party_date(header.date), right_mm).split("\n")
@@ -409,6 +413,15 @@ def write_title(document, kind: str, summary: str) -> None:
     paragraph(document, "-----", align=center, after=12)
 
 
+def _keep_with_next(document, paragraphs) -> None:
+    """PARAGRAPHS and a small gap after them stay on the page of what comes next (a signature)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    gap = paragraph(document, after=6, align=WD_ALIGN_PARAGRAPH.LEFT)
+    for kept in (*paragraphs, gap):
+        kept.paragraph_format.keep_with_next = True
+
+
 def write_signature(document, signature: Signature, recipients: Iterable[str], *, keep_with=()) -> None:
     """The closing block: "Nơi nhận:" and its lines on the left, the signature on the right.
 
@@ -418,9 +431,7 @@ def write_signature(document, signature: Signature, recipients: Iterable[str], *
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     center = WD_ALIGN_PARAGRAPH.CENTER
-    gap = paragraph(document, after=6, align=WD_ALIGN_PARAGRAPH.LEFT)
-    for kept in (*keep_with, gap):
-        kept.paragraph_format.keep_with_next = True
+    _keep_with_next(document, keep_with)
     table = document.add_table(rows=1, cols=2)
     left, right = table.rows[0].cells
     first_paragraph(left, "Nơi nhận:", size=TABLE_PT, bold=True, italic=True, underline=True)
@@ -432,4 +443,23 @@ def write_signature(document, signature: Signature, recipients: Iterable[str], *
         paragraph(right, "", align=center)
     paragraph(right, signature.name, bold=True, align=center)
     set_widths(table, [RECIPIENTS_MM, text_width_mm() - RECIPIENTS_MM])
+    keep_row_together(table.rows[0])
+
+
+def write_signatures(document, left: Signature, right: Signature, *, keep_with=()) -> None:
+    """Two signature blocks side by side (a member's self-assessment: the cell confirms on the left,
+    the member signs on the right), kept on the page of the paragraphs KEEP_WITH."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    _keep_with_next(document, keep_with)
+    table = document.add_table(rows=1, cols=2)
+    for cell, signature in zip(table.rows[0].cells, (left, right), strict=True):
+        first_paragraph(cell, signature.authority, bold=True, align=center)
+        paragraph(cell, signature.position, italic=not signature.position.isupper(), align=center)
+        for _ in range(SIGNATURE_ROOM):
+            paragraph(cell, "", align=center)
+        paragraph(cell, signature.name, bold=True, align=center)
+    half = text_width_mm() / 2
+    set_widths(table, [half, half])
     keep_row_together(table.rows[0])

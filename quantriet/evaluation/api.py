@@ -12,8 +12,8 @@ from quantriet.core.api import MAX_ID, TAGS
 from quantriet.org.models import Organization
 from quantriet.org.policy import require
 
+from . import selectors
 from .models import Evaluation
-from .selectors import band_summary
 
 router = Router(tags=[TAGS["evaluation"]])
 
@@ -56,7 +56,10 @@ def evaluation_summary(
     org = get_object_or_404(Organization.objects.visible_to(request.user), pk=org_id)
     require(request.user, "evaluation.review", org)
     year = year or timezone.localdate().year
-    own, *children = band_summary(org, year)
+    own, *children = (
+        {"org_id": row.org.pk, "org_name": row.org.name, "evaluated": row.evaluated, "bands": row.bands}
+        for row in selectors.evaluation_summary(org, year)
+    )
     return {"year": year, "org": own, "children": children}
 
 

@@ -12,6 +12,8 @@ SQLite's parameter limit. Callers check access: nothing here looks at a user.
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
+from quantriet.analytics.selectors import year_indices
+from quantriet.core.links import page_urls
 from quantriet.essays import selectors as essays
 from quantriet.org import selectors as org
 from quantriet.plans import selectors as plans
@@ -32,7 +34,9 @@ from .study import (
     Proposal,
     QuizRecord,
     StudyRecords,
+    UnitIndex,
     propose,
+    propose_collective,
 )
 
 #: Member ids per round of queries.
@@ -90,3 +94,13 @@ def propose_for(
 ) -> dict[int, Proposal]:
     """{member id: the points proposed for the study criterion out of MAX_POINTS, with their sources}."""
     return {pk: propose(records, max_points, weights) for pk, records in study_records(member_ids, year).items()}
+
+
+def collective_proposal(org_id: int, year: int, max_points: Decimal) -> Proposal | None:
+    """A collective's study criterion from its fidelity index over the plans of YEAR (None: not judged)."""
+    dashboard = page_urls("analytics:dashboard")
+    indices = [
+        UnitIndex(row["plan_title"], row["index"], row["lam_luot"], dashboard(row["plan_id"], f"org={org_id}"))
+        for row in year_indices([org_id], year).get(org_id, [])
+    ]
+    return propose_collective(indices, max_points)

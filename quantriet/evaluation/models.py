@@ -188,6 +188,11 @@ class Evaluation(WorkflowDocument):
     study_reason = models.TextField("lý do điều chỉnh điểm học tập", blank=True)
     #: The cell meeting's tallies: band code → number of votes (never who voted how).
     tallies = models.JSONField("kết quả biểu quyết", default=dict, blank=True)
+    #: The study criterion as the cell gave it and as the records proposed it, each as a share of
+    #: the criterion's maximum (0–1), kept when the cell reviews so that summaries over a province
+    #: read them in SQL rather than opening every evaluation's points.
+    study_share = models.FloatField("điểm học tập chi bộ cho (tỷ lệ)", null=True, blank=True)
+    study_proposed_share = models.FloatField("điểm học tập hệ thống đề xuất (tỷ lệ)", null=True, blank=True)
     disciplined = models.BooleanField("bị kỷ luật trong kỳ", default=False)
     total = models.DecimalField("tổng điểm", max_digits=6, decimal_places=2, null=True, blank=True)
     band = models.CharField("xếp loại", max_length=20, blank=True)

@@ -1,34 +1,145 @@
 """Reads of evaluations that pages and the API need."""
 
-from django.db.models import Count
-from django.db.models.functions import Substr
+from dataclasses import dataclass, field
 
-from quantriet.org.models import Organization
+from django.db.models import Count, Q, Sum
+
+from quantriet.analytics.selectors import year_indices
+from quantriet.org.models import Member, Organization
 from quantriet.org.tree import path_length
 
 from .models import DECIDED, Evaluation
 from .rules import BAND_CODES
 
+#: The study criterion's distribution: shares of its maximum, lowest first (label, from, below).
+STUDY_BINS = (("duoi_50", "Dưới 50%", 0.0, 0.5), ("tu_50", "Từ 50% đến dưới 80%", 0.5, 0.8),
+              ("tu_80", "Từ 80% trở lên", 0.8, None))  # fmt: skip
+#: A unit stands out (rated high while it skimmed) only with at least this many members rated.
+STANDS_OUT_MIN = 5
+#: … when its fidelity index for the year is below this (the dashboard's default floor) or flagged "làm lướt",
+SKIMMED_BELOW = 50
+#: … and the study points its cells gave average at least this share of the maximum,
+HIGH_STUDY = 0.8
+#: … or exceed what the records proposed by this share of the maximum on average.
+RAISED_BY = 0.2
 
-def band_summary(org: Organization, year: int) -> list[dict]:
-    """For ORG and each of its active children: how many members of the subtree were rated in YEAR
-    (decided evaluations), and how many in each band — one grouped query, whatever the size."""
+
+@dataclass
+class SummaryRow:
+    """One unit of the summary: its members rated in the year by band, the study criterion as its cells
+    gave it (mean and distribution) beside the records' proposal and the unit's fidelity index."""
+
+    org: Organization
+    members: int = 0
+    bands: dict = field(default_factory=lambda: dict.fromkeys(BAND_CODES, 0))
+    study_given: float = 0.0  # sums over the rated members with a study share
+    study_proposed: float = 0.0
+    study_rated: int = 0
+    study_bins: dict = field(default_factory=lambda: dict.fromkeys((b[0] for b in STUDY_BINS), 0))
+    #: The unit's own (collective) evaluation of the year, when decided: its band code.
+    own_band: str = ""
+    indices: list = field(default_factory=list)
+
+    @property
+    def evaluated(self) -> int:
+        return sum(self.bands.values())
+
+    def share(self, code: str) -> float | None:
+        return self.bands[code] / self.evaluated if self.evaluated else None
+
+    @property
+    def study_mean(self) -> float | None:
+        return self.study_given / self.study_rated if self.study_rated else None
+
+    @property
+    def study_raise(self) -> float | None:
+        return (self.study_given - self.study_proposed) / self.study_rated if self.study_rated else None
+
+    @property
+    def fidelity(self) -> float | None:
+        return sum(i["index"] for i in self.indices) / len(self.indices) if self.indices else None
+
+    @property
+    def skimmed(self) -> bool:
+        return any(i["lam_luot"] for i in self.indices) or (self.fidelity is not None and self.fidelity < SKIMMED_BELOW)
+
+    @property
+    def stands_out(self) -> list[str]:
+        """Why the unit's ratings do not match how it studied ([] when they do, or too few to tell)."""
+        if self.evaluated < STANDS_OUT_MIN or not self.skimmed:
+            return []
+        why = []
+        if self.study_mean is not None and self.study_mean >= HIGH_STUDY:
+            why.append(f"học tập làm lướt nhưng điểm học tập bình quân {round(100 * self.study_mean)}% điểm tối đa")
+        if self.study_raise is not None and self.study_raise >= RAISED_BY:
+            why.append(f"điểm học tập cho cao hơn đề xuất từ kết quả học tập bình quân {round(100 * self.study_raise)}%"
+                       " điểm tối đa")  # fmt: skip
+        return why
+
+    def add(self, other: "SummaryRow") -> None:
+        self.members += other.members
+        for code, number in other.bands.items():
+            self.bands[code] += number
+        for key, number in other.study_bins.items():
+            self.study_bins[key] += number
+        self.study_given += other.study_given
+        self.study_proposed += other.study_proposed
+        self.study_rated += other.study_rated
+
+
+def _bin_filters() -> dict:
+    found = {}
+    for key, _, low, high in STUDY_BINS:
+        condition = Q(study_share__gte=low)
+        if high is not None:
+            condition &= Q(study_share__lt=high)
+        found[key] = Count("id", filter=condition)
+    return found
+
+
+def _by_org(org: Organization, year: int) -> dict[int, SummaryRow]:
+    """Every organisation of ORG's subtree with members or decided evaluations: its own counts."""
+    found: dict[int, SummaryRow] = {}
+    decided = Evaluation.objects.filter(year=year, state=DECIDED, member__isnull=False, org__path__startswith=org.path)
+    grouped = decided.values("org_id", "band").annotate(
+        n=Count("id"), given=Sum("study_share"), proposed=Sum("study_proposed_share"),
+        rated=Count("id", filter=Q(study_share__isnull=False)), **_bin_filters(),
+    )  # fmt: skip
+    for row in grouped:
+        unit = found.setdefault(row["org_id"], SummaryRow(None))
+        if row["band"] in unit.bands:
+            unit.bands[row["band"]] += row["n"]
+        unit.study_given += row["given"] or 0.0
+        unit.study_proposed += row["proposed"] or 0.0
+        unit.study_rated += row["rated"]
+        for key, *_ in STUDY_BINS:
+            unit.study_bins[key] += row[key]
+    counted = Member.objects.filter(cell__path__startswith=org.path).values("cell_id").annotate(n=Count("id"))
+    for row in counted:
+        found.setdefault(row["cell_id"], SummaryRow(None)).members += row["n"]
+    return found
+
+
+def evaluation_summary(org: Organization, year: int) -> list[SummaryRow]:
+    """ORG and each of its active children, each with its subtree's members rated in YEAR by band, the
+    study criterion's distribution, its own collective band and its fidelity index for the year: the
+    summary page, its .docx and .xlsx. Six queries whatever the size of the subtree."""
     children = list(Organization.objects.active().filter(path__startswith=org.path, depth=org.depth + 1)
                     .order_by("path"))  # fmt: skip
-    decided = Evaluation.objects.filter(year=year, state=DECIDED, member__isnull=False, org__path__startswith=org.path)
-    counts: dict[str, dict[str, int]] = {}
-    grouped = (
-        decided.annotate(child=Substr("org__path", 1, path_length(org.depth + 1)))
-        .values_list("child", "band")
-        .annotate(n=Count("id"))
-    )
-    for child, band, number in grouped:
-        counts.setdefault(child, {})[band] = number  # one row per (child, band): grouped in SQL
-    rows = []
-    for unit in [org, *children]:
-        if unit is org:
-            bands = {code: sum(found.get(code, 0) for found in counts.values()) for code in BAND_CODES}
-        else:
-            bands = {code: counts.get(unit.path, {}).get(code, 0) for code in BAND_CODES}
-        rows.append({"org_id": unit.pk, "org_name": unit.name, "evaluated": sum(bands.values()), "bands": bands})
-    return rows
+    rows = {unit.pk: SummaryRow(unit) for unit in [org, *children]}
+    by_path = {unit.path: rows[unit.pk] for unit in children}
+    found = _by_org(org, year)
+    width = path_length(org.depth + 1)
+    for pk, path in Organization.objects.filter(path__startswith=org.path).values_list("pk", "path"):
+        if pk not in found:
+            continue
+        rows[org.pk].add(found[pk])
+        child = by_path.get(path[:width])
+        if child is not None:
+            child.add(found[pk])
+    own = Evaluation.objects.filter(year=year, state=DECIDED, member__isnull=True, org__in=list(rows))
+    for org_id, band in own.values_list("org_id", "band"):
+        rows[org_id].own_band = band
+    for org_id, indices in year_indices(list(rows), year).items():
+        rows[org_id].indices = indices
+    return list(rows.values())

@@ -25,7 +25,7 @@ from quantriet.org.tree import parent_path
 
 from . import rules
 from .access import access_evaluation
-from .evidence import propose_for
+from .evidence import collective_proposal, propose_for
 from .models import DECIDED, REVIEWED, SELF_ASSESSED, CriteriaSet, Evaluation, Subject
 from .study import Proposal
 
@@ -73,14 +73,18 @@ def evaluation_start(actor, year: int, *, member: Member | None = None, org: Org
 
 
 def _propose_study(evaluation: Evaluation) -> None:
-    """Store the study criterion proposed from the member's records of the year (evaluation.evidence),
-    with the sources of each part, as the pages show it; nothing for a collective (its study is the
-    fidelity index) or a set without a study criterion."""
+    """Store the study criterion proposed from the records of the year, with the sources of each part,
+    as the pages show it: a member's from their study records (evaluation.evidence), a collective's
+    from its fidelity index over the year's plans; nothing for a set without a study criterion or a
+    collective no plan has judged."""
     criterion = next((c for c in evaluation.criteria_set.rules().criteria.values() if c.study), None)
-    if evaluation.member_id is None or criterion is None:
+    if criterion is None:
         return
-    proposal = propose_for([evaluation.member_id], evaluation.year, criterion.max_points)[evaluation.member_id]
-    evaluation.study_proposal = proposal_json(proposal)
+    if evaluation.member_id is not None:
+        proposal = propose_for([evaluation.member_id], evaluation.year, criterion.max_points)[evaluation.member_id]
+    else:
+        proposal = collective_proposal(evaluation.org_id, evaluation.year, criterion.max_points)
+    evaluation.study_proposal = proposal_json(proposal) if proposal else {}
     evaluation.save(update_fields=["study_proposal"])
 
 
@@ -136,6 +140,16 @@ def _study_key(evaluation: Evaluation) -> str | None:
     return next((c.key for c in evaluation.criteria_set.rules().criteria.values() if c.study), None)
 
 
+def _study_shares(evaluation: Evaluation, given: Decimal | None) -> tuple[float | None, float | None]:
+    """The study criterion the cell gave and the one proposed, as shares of its maximum (None: none)."""
+    criterion = next((c for c in evaluation.criteria_set.rules().criteria.values() if c.study), None)
+    if criterion is None or given is None:
+        return None, None
+    proposed = evaluation.study_proposal.get("points")
+    return (float(given / criterion.max_points),
+            None if proposed is None else float(Decimal(proposed) / criterion.max_points))  # fmt: skip
+
+
 def _checked_tallies(rules_: rules.Rules, tallies: dict) -> dict[str, int]:
     found = {}
     for code, count in tallies.items():
@@ -169,7 +183,9 @@ def review(actor, evaluation: Evaluation, *, points: dict, text: str, tallies: d
     evaluation.review_points, evaluation.review_text = _stored(checked), text.strip()
     evaluation.tallies = _checked_tallies(evaluation.criteria_set.rules(), tallies)
     evaluation.disciplined, evaluation.study_reason = disciplined, study_reason.strip()
-    evaluation.save(update_fields=["review_points", "review_text", "tallies", "disciplined", "study_reason"])
+    evaluation.study_share, evaluation.study_proposed_share = _study_shares(evaluation, checked.get(key))
+    evaluation.save(update_fields=["review_points", "review_text", "tallies", "disciplined", "study_reason",
+                                   "study_share", "study_proposed_share"])  # fmt: skip
     return workflow.transition(evaluation, "review", actor, access=access_evaluation)
 
 

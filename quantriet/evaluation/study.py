@@ -182,11 +182,42 @@ def parts(records: StudyRecords, weights: dict[str, float] = WEIGHTS) -> list[Pa
     return [Part(key, LABELS[key], _mean(sources), weights[key], sources) for key, sources in found.items()]
 
 
+def _quarter_points(share: float, max_points: Decimal) -> Decimal:
+    return (Decimal(str(share)) * max_points * 4).quantize(Decimal(1), rounding=ROUND_HALF_UP) / 4
+
+
 def propose(records: StudyRecords, max_points: Decimal, weights: dict[str, float] = WEIGHTS) -> Proposal:
     """The points proposed out of MAX_POINTS (to the quarter point), the weighted mean of the parts judged."""
     found = parts(records, weights)
     judged = [part for part in found if part.score is not None and part.weight]
     total = sum(part.weight for part in judged)
     share = sum(part.weight * part.score for part in judged) / total if total else 0.0
-    points = (Decimal(str(share)) * max_points * 4).quantize(Decimal(1), rounding=ROUND_HALF_UP) / 4
-    return Proposal(points, max_points, tuple(found))
+    return Proposal(_quarter_points(share, max_points), max_points, tuple(found))
+
+
+@dataclass(frozen=True)
+class UnitIndex:
+    """A collective's fidelity index (0–100) for one study plan of the year, and its dashboard page."""
+
+    plan_title: str
+    index: float
+    skimmed: bool = False
+    url: str = ""
+
+
+FIDELITY_LABEL = "Chỉ số làm kỹ của đơn vị (học tập, quán triệt, cụ thể hóa nghị quyết)"
+
+
+def propose_collective(indices: list[UnitIndex], max_points: Decimal) -> Proposal | None:
+    """A collective's study criterion: the mean of its fidelity indices over the year's plans, as a
+    share of MAX_POINTS; None when no plan of the year has judged the unit (nothing to propose from)."""
+    if not indices:
+        return None
+    sources = tuple(
+        Source(f"{found.plan_title}: chỉ số làm kỹ {round(found.index)}/100" + (" (làm lướt)" if found.skimmed else ""),
+               found.url, found.index / 100)
+        for found in indices
+    )  # fmt: skip
+    share = _mean(sources)
+    part = Part("fidelity", FIDELITY_LABEL, share, 1.0, sources)
+    return Proposal(_quarter_points(share, max_points), max_points, (part,))

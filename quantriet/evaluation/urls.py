@@ -1,4 +1,4 @@
-from . import views
+from . import views, views_outputs
 
 app_name = "evaluation"
-urlpatterns = views.urlpatterns
+urlpatterns = views.urlpatterns + views_outputs.urlpatterns

@@ -1,0 +1,42 @@
+// Charts of the evaluation summary (Chart.js, vendored). Data comes from the page's #summary-data.
+(function () {
+  const data = JSON.parse(document.getElementById("summary-data").textContent);
+  const base = { responsive: true, maintainAspectRatio: false, indexAxis: "y" };
+  // Long unit names are broken into lines of whole words (Chart.js draws an array label as lines).
+  function wrap(label, width) {
+    const lines = [];
+    for (const word of String(label).split(" ")) {
+      const last = lines.length - 1;
+      if (last >= 0 && (lines[last] + " " + word).length <= width) lines[last] += " " + word;
+      else lines.push(word);
+    }
+    return lines;
+  }
+  const labels = data.labels.map((label) => wrap(label, 22));
+  const legend = { position: "bottom", labels: { boxWidth: 10 } };
+
+  new Chart(document.getElementById("chart-bands"), {
+    type: "bar",
+    data: {
+      labels,
+      datasets: data.bands.map((b) => ({ label: b.label, data: b.data, backgroundColor: b.colour })),
+    },
+    options: { ...base,
+      scales: { x: { stacked: true, min: 0, max: 100, title: { display: true, text: "% đảng viên đã xếp loại" } },
+        y: { stacked: true, ticks: { autoSkip: false } } },
+      plugins: { legend,
+        tooltip: { callbacks: { label: (it) => `${data.bands[it.datasetIndex].label}: ${data.bands[it.datasetIndex].counts[it.dataIndex]} (${it.formattedValue}%)` } } } },
+  });
+
+  new Chart(document.getElementById("chart-study"), {
+    type: "bar",
+    data: {
+      labels,
+      datasets: [
+        { label: "Điểm học tập chi bộ cho (%)", data: data.study, backgroundColor: "#6f42c1" },
+        { label: "Chỉ số làm kỹ (0–100)", data: data.fidelity, backgroundColor: "#20c997" },
+      ],
+    },
+    options: { ...base, scales: { x: { min: 0, max: 100 }, y: { ticks: { autoSkip: false } } }, plugins: { legend } },
+  });
+})();
