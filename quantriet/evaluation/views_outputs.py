@@ -112,7 +112,8 @@ def summary_xlsx(request, org_pk):
             .select_related("member", "org", "criteria_set")
             .order_by("org__path", "member__name_key", "pk")
         )
-    return attachment(exports.summary_xlsx(rows, band_labels(year), members), f"tong-hop-xep-loai-{year}-{org.code}.xlsx")
+    data = exports.summary_xlsx(rows, band_labels(year), members)
+    return attachment(data, f"tong-hop-xep-loai-{year}-{org.code}.xlsx")
 
 
 def _form_name(evaluation: Evaluation, extension: str) -> str:

@@ -34,19 +34,15 @@ def page_matrix(w):
     own_page = {persona.replace(".", "_"): 200 if w["members"].get(persona) else 403 for persona in ALL}
     reviewers = expect(admin=302, tinh_tuyengiao=302, xa1_bithu=302, dangvien1=403, others=404)
     deciders = expect(admin=302, xa1_bithu=302, tinh_tuyengiao=403, dangvien1=403, others=404)
+    summary = expect(admin=200, tinh_tuyengiao=200, xa1_bithu=200, dangvien1=403, others=404)
+    readers = expect(admin=200, tinh_tuyengiao=200, xa1_bithu=200, dangvien1=200, others=404)
     return [
         ("index", [], "get", {}, expect(others=200)),
         ("mine", [], "get", {}, expect(**own_page)),
-        ("unit", [cell], "get", year, expect(admin=200, tinh_tuyengiao=200, xa1_bithu=200, dangvien1=403, others=404)),
+        ("unit", [cell], "get", year, summary),
         ("start", [cell], "post", year, reviewers),
         ("decide", [cell], "post", {**year, "number": "1-QĐ/ĐU"}, deciders),
-        (
-            "evaluation",
-            [mine],
-            "get",
-            {},
-            expect(admin=200, tinh_tuyengiao=200, xa1_bithu=200, dangvien1=200, others=404),
-        ),  # fmt: skip
+        ("evaluation", [mine], "get", {}, readers),
         # writing the self-assessment: the member's own, or the committee's for them (no longer a draft: refused, 302)
         (
             "evaluation",
@@ -56,6 +52,11 @@ def page_matrix(w):
             expect(admin=302, tinh_tuyengiao=302, xa1_bithu=302, dangvien1=302, others=404),
         ),  # fmt: skip
         ("review", [mine], "post", {}, reviewers),
+        ("summary", [cell], "get", year, summary),
+        ("summary_docx", [cell], "get", year, summary),
+        ("summary_xlsx", [cell], "get", year, summary),
+        ("form_docx", [mine], "get", {}, readers),
+        ("form_xlsx", [mine], "get", {}, readers),
         ("reopen", [mine], "post", {"reason": "Xem lại"}, deciders),
     ]
 
