@@ -5,8 +5,8 @@ document (.docx, through `core.officialdoc` and `org.letterhead`) and as a sheet
 
 Decisions where the guidance is silent or unconfirmed (docs/evaluation.md):
 - The member's form is a personal document: the cell's header without a number line, titled
-  "BẢN TỰ KIỂM ĐIỂM", signed by the member on the right and confirmed by the cell's secretary
-  on the left; a collective's form is signed by its secretary on behalf of the collective.
+  "BẢN TỰ KIỂM ĐIỂM", signed by the member on the right and by the cell's secretary on behalf
+  of the cell on the left; a collective's form is signed by its secretary on behalf of the collective.
 - Before the decision the form shows the band the self-assessment's points would give
   ("tự xếp loại"); after it, the decided band with the decision's number and date.
 - The summary is issued by the unit (type code BC): one row per unit directly below, then the
@@ -26,6 +26,7 @@ from quantriet.core.numbers import format_decimal
 from quantriet.core.sheets import set_widths, write_header, write_row
 from quantriet.core.text import vn_date
 from quantriet.org.letterhead import committee_name, official_header, official_signature, secretary_name
+from quantriet.org.models import CELL_KINDS
 from quantriet.org.selectors import org_ancestors
 
 from . import rules
@@ -39,7 +40,7 @@ FORM_WIDTHS_MM = [12, 89, 20, 20, 24]
 #: The summary table (165 mm): each band as "number (share)".
 SUMMARY_HEADERS = ["STT", "Đơn vị", "Số đảng viên", "Đã xếp loại", "Xuất sắc", "Tốt", "Hoàn thành",
                    "Không hoàn thành", "Điểm học tập (%)", "Chỉ số làm kỹ"]  # fmt: skip
-SUMMARY_WIDTHS_MM = [9, 38, 14, 14, 15, 15, 15, 15, 15, 15]
+SUMMARY_WIDTHS_MM = [10, 35, 13, 13, 16, 16, 16, 16, 15, 15]
 SUMMARY_PT = 10
 #: The members of a summary are listed in its sheet up to this many (a province's are read by grassroots).
 MEMBERS_SHEET_MAX = 10_000
@@ -118,6 +119,12 @@ def _member_lines(evaluation: Evaluation) -> list[str]:
     ]
 
 
+def _recipients(org, ancestors) -> list[str]:
+    """ "Nơi nhận:" of a unit's evaluation document: the committee above, and the unit's own file."""
+    above = committee_name(ancestors[-1]) if ancestors else "Ban Bí thư Trung ương Đảng"
+    return [f"- {above} (để báo cáo),", "- Lưu chi bộ." if org.kind in CELL_KINDS else "- Lưu Văn phòng."]
+
+
 def _save(document) -> bytes:
     out = io.BytesIO()
     document.save(out)
@@ -164,13 +171,11 @@ def form_docx(evaluation: Evaluation, today=None) -> bytes:
         doc.body(document, "Bị kỷ luật trong kỳ đánh giá.")
     closing = doc.body(document, result_words(evaluation))
     if personal:
-        confirm = doc.Signature("XÁC NHẬN CỦA CHI BỘ", "T/M CHI BỘ", secretary_name(org, day))
+        confirm = doc.Signature("T/M CHI BỘ", "BÍ THƯ", secretary_name(org, day))
         own = doc.Signature("NGƯỜI TỰ KIỂM ĐIỂM", "(Ký, ghi rõ họ tên)", member.full_name)
         doc.write_signatures(document, confirm, own, keep_with=(closing,))
     else:
-        above = committee_name(ancestors[-1]) if ancestors else "Ban Bí thư Trung ương Đảng"
-        recipients = [f"- {above} (để báo cáo),", "- Lưu."]
-        doc.write_signature(document, official_signature(org, day), recipients, keep_with=(closing,))
+        doc.write_signature(document, official_signature(org, day), _recipients(org, ancestors), keep_with=(closing,))
     return _save(document)
 
 
@@ -251,12 +256,12 @@ def summary_docx(org, year: int, rows: list[SummaryRow], band_labels: dict[str, 
             doc.body(document, f"- {row.org.name}: {'; '.join(row.stands_out)}.")
     else:
         doc.body(document, "Không có đơn vị nào.")
-    closing = doc.body(document, "Điểm học tập: bình quân điểm tiêu chí học tập, quán triệt nghị quyết chi bộ cho, "
-                                 "tính theo phần trăm điểm tối đa; chỉ số làm kỹ: bình quân các kế hoạch học tập "
-                                 f"ban hành năm {year}./.", italic=True)  # fmt: skip
-    above = committee_name(ancestors[-1]) if ancestors else "Ban Bí thư Trung ương Đảng"
-    recipients = [f"- {above} (để báo cáo),", "- Lưu."]
-    doc.write_signature(document, official_signature(org, today), recipients, keep_with=(closing,))
+    doc.body(document, "Ghi chú: điểm học tập là bình quân điểm tiêu chí học tập, quán triệt nghị quyết chi bộ cho, "
+                       "tính theo phần trăm điểm tối đa; chỉ số làm kỹ là bình quân của đơn vị trên các kế hoạch học "
+                       f"tập ban hành năm {year}.", italic=True)  # fmt: skip
+    closing = doc.body(document, f"Trên đây là kết quả đánh giá, xếp loại chất lượng đảng viên năm {year} của "
+                                 f"{org.name}./.")  # fmt: skip
+    doc.write_signature(document, official_signature(org, today), _recipients(org, ancestors), keep_with=(closing,))
     return _save(document)
 
 

@@ -52,7 +52,7 @@ def test_the_members_form_has_the_points_the_study_sources_and_the_decision(user
     text = _text(data)
     member = evaluation.member
     assert "BẢN TỰ KIỂM ĐIỂM" in text and f"chất lượng đảng viên năm {decided['year']}" in text
-    assert f"Họ và tên: {member.full_name}" in text and "NGƯỜI TỰ KIỂM ĐIỂM" in text and "XÁC NHẬN CỦA CHI BỘ" in text
+    assert f"Họ và tên: {member.full_name}" in text and "NGƯỜI TỰ KIỂM ĐIỂM" in text and "T/M CHI BỘ" in text
     assert "Số " not in text.split("BẢN TỰ KIỂM ĐIỂM")[0], "a personal form has no number line"
     rows = _table_rows(data, "STT")
     assert rows[-1][1:] == ["Tổng cộng", "100", "85", "85"]
