@@ -20,8 +20,16 @@ queries per member, the same selectors called with one id), extrapolated to ever
 `quiz_results`, `commitments`), the records a sample of members holds (`sample_records`),
 `mean_points` out of 10, and `seed_s`. Target (issue): `evaluation_propose_s` at most 60 s.
 
-The summary page's p95 is left out: the evaluation summary page does not exist yet (the lead is
-adding the evaluation models); a field for it belongs here once it does.
+Then the year is decided for every member and collective, in bulk (`write_decisions`: each
+member's total and band from their proposal and a spread of other points, "xuất sắc" within the
+quota of each grassroots organisation, the study shares the summary reads), the fidelity index is
+refreshed, and the summary page (`evaluation:summary`, logged in as the province's administrator)
+is timed for the province and for random communes: `summary_p50_ms`, `summary_p95_ms`,
+`summary_p95_ms_by_level`, `summary_requests`; the alternative in the same run,
+`naive_summary_ms`: the province's counts by unit and band, and the study criterion's mean, read by
+opening every decided evaluation's points in Python rather than grouped in SQL over the stored
+shares (the mean of `--naive-summary-runs` runs). Also `decided` (evaluations written),
+`decide_write_s`, `fidelity_refresh_s`. Target (issue): `summary_p95_ms` at most 200 ms.
 """
 
 import argparse
@@ -120,6 +128,121 @@ def write_year(plan) -> dict:
     return {"essays": len(essays), "quiz_results": len(results), "commitments": len(commitments)}
 
 
+def write_decisions(proposals: dict, year: int) -> int:
+    """Every member's evaluation of YEAR decided (and every collective's), in bulk; how many were written.
+
+    A member's total is their proposed study points plus the other criteria drawn between 62 and 86
+    of their 90 points; bands follow the criteria set's thresholds (not its extra conditions),
+    "xuất sắc" kept within each deciding organisation's quota (20 % of those rated "tốt" or better) by lowering the excess to "tốt"."""
+    import datetime
+    from collections import defaultdict
+    from decimal import Decimal
+
+    from django.db import transaction
+
+    from quantriet.evaluation.models import DECIDED, CriteriaSet, Evaluation, Subject
+    from quantriet.org.models import Member, Organization, OrgKind
+    from quantriet.org.tree import parent_path
+
+    rng = random.Random(SEED + 1)
+    end = datetime.date(year, 12, 31)
+    member_set = CriteriaSet.objects.in_force(Subject.MEMBER, end)
+    collective_set = CriteriaSet.objects.in_force(Subject.COLLECTIVE, end)
+    orgs = {pk: (path, kind) for pk, path, kind in Organization.objects.values_list("pk", "path", "kind")}
+    by_path = {path: pk for pk, (path, _kind) in orgs.items()}
+
+    def deciding(org_id):
+        path, kind = orgs[org_id]
+        return org_id if kind == OrgKind.CHI_BO_CO_SO or len(path) <= 4 else by_path[parent_path(path)]
+
+    bands = member_set.rules().bands  # best first
+
+    def band(total):
+        return next(b.code for b in bands if total >= b.min_points)
+
+    cells = dict(Member.objects.filter(pk__in=list(proposals)).values_list("pk", "cell_id"))
+    rows, per_decider = [], defaultdict(list)
+    for pk, proposal in proposals.items():
+        other = Decimal(rng.randint(62, 86))
+        total = proposal.points + other
+        evaluation = Evaluation(
+            year=year, subject=Subject.MEMBER, member_id=pk, org_id=cells[pk], deciding_org_id=deciding(cells[pk]),
+            criteria_set=member_set, state=DECIDED, total=total, band=band(total),
+            review_points={"hoc_tap": str(proposal.points), "khac": str(other)},
+            study_share=float(proposal.points) / 10, study_proposed_share=float(proposal.points) / 10,
+            decision_number="30-QĐ/ĐU", decision_date=end,
+        )  # fmt: skip
+        rows.append(evaluation)
+        per_decider[evaluation.deciding_org_id].append(evaluation)
+    for group in per_decider.values():
+        good = sum(e.band in ("xuat_sac", "tot") for e in group)
+        for evaluation in [e for e in group if e.band == "xuat_sac"][good // 5 :]:
+            evaluation.band = "tot"
+    collectives = [
+        Evaluation(year=year, subject=Subject.COLLECTIVE, org_id=pk, deciding_org_id=by_path.get(parent_path(path), pk),
+                   criteria_set=collective_set, state=DECIDED, total=Decimal(80), band="tot",
+                   decision_number="29-QĐ/ĐU", decision_date=end)  # fmt: skip
+        for pk, (path, _kind) in orgs.items()
+    ]
+    with transaction.atomic():
+        Evaluation.objects.bulk_create(rows + collectives, batch_size=5000)
+    return len(rows) + len(collectives)
+
+
+def summary_call(user):
+    """A function org_id → the summary page of ORG for the year (asserted 200 with its table), USER logged in."""
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(user)
+
+    def call(org_id, year):
+        response = client.get(reverse("evaluation:summary", args=[org_id]), {"nam": year})
+        if response.status_code != 200 or b'id="summary-table"' not in response.content:
+            raise RuntimeError(f"summary of {org_id}: {response.status_code} (or no table on the page)")
+        return response
+
+    return call
+
+
+def naive_summary(root, year) -> dict:
+    """The province's counts by unit below and band, and the study mean, from every decided evaluation's
+    points read in Python (the alternative to grouping the stored shares in SQL)."""
+    from collections import Counter
+    from decimal import Decimal
+
+    from quantriet.evaluation.models import DECIDED, Evaluation
+    from quantriet.org.tree import path_length
+
+    width, counts, study = path_length(root.depth + 1), Counter(), []
+    decided = Evaluation.objects.filter(year=year, state=DECIDED, member__isnull=False, org__path__startswith=root.path)
+    for path, band, points in decided.values_list("org__path", "band", "review_points").iterator(chunk_size=5000):
+        counts[(path[:width], band)] += 1
+        study.append(Decimal(points.get("hoc_tap", "0")) / 10)
+    return {"units": len({unit for unit, _ in counts}), "study_mean": float(sum(study) / len(study)) if study else None}
+
+
+def measure_summary(plan, year: int, requests: int, naive_runs: int) -> dict:
+    from django.contrib.auth import get_user_model
+
+    from quantriet.org.models import Organization, OrgKind
+
+    root = plan.issuer
+    call = summary_call(get_user_model().objects.get(username="admin"))
+    communes = list(Organization.objects.filter(path__startswith=root.path, kind=OrgKind.DANG_UY_XA)
+                    .values_list("pk", flat=True))  # fmt: skip
+    items = [("province", root.pk) if i % 2 == 0 else ("commune", random.Random(SEED + i).choice(communes))
+             for i in range(requests)]  # fmt: skip
+    timed = fid.latencies(lambda org_id: call(org_id, year), items, "summary")
+    naive = []
+    for _ in range(naive_runs):
+        with timer() as elapsed:
+            naive_summary(root, year)
+        naive.append(elapsed() * 1000)
+    return {**fid.figures("summary", timed), "naive_summary_ms": round(sum(naive) / len(naive), 1)}
+
+
 def plan_year(plan) -> int:
     from django.utils import timezone
 
@@ -215,6 +338,13 @@ def run(args) -> dict:
     log(f"naive: {len(sample)} members in {naive_each * len(sample):.1f}s ({naive_counter.n} queries)")
 
     records = evidence.study_records(sample, year)  # what a member's records hold, on the sample
+    with timer() as decide_time:
+        decided = write_decisions(proposals, year)
+    log(f"decided {decided:,} evaluations in {decide_time():.1f}s")
+    with timer() as refresh_time:
+        fid.timed_refresh(plan)
+    log(f"fidelity refreshed in {refresh_time():.1f}s; ANALYZE (PostgreSQL) in {fid.analyze():.1f}s")
+    summary = measure_summary(plan, year, args.summary_requests, args.naive_summary_runs)
     return {
         "bench": "evaluation",
         "database": database_label(),
@@ -241,6 +371,10 @@ def run(args) -> dict:
             "quizzes": sum(len(r.quizzes) for r in records.values()),
             "heads": sum(r.head for r in records.values()),
         },
+        "decided": decided,
+        "decide_write_s": round(decide_time(), 1),
+        "fidelity_refresh_s": round(refresh_time(), 1),
+        **summary,
         "hold_and_write_s": round(hold_time(), 1),
         "seed_s": round(seed_time(), 1),
     }
@@ -251,6 +385,8 @@ def main(argv=None):
     parser.add_argument("--scale", type=float, default=1.0, help="demo province scale (default 1: ~150,000 members)")
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--naive-sample", type=int, default=300, help="members read one at a time (the alternative)")
+    parser.add_argument("--summary-requests", type=int, default=60, help="summary pages timed (province, communes)")
+    parser.add_argument("--naive-summary-runs", type=int, default=3, help="runs of the naive summary (the alternative)")
     parser.add_argument("--profile", action="store_true", help="cProfile propose_for (top functions on stderr)")
     args = parser.parse_args(argv)
     with timer() as wall, fresh_database(args.database, "bench_evaluation"), redirect_stdout(sys.stderr):
