@@ -133,7 +133,8 @@ def write_decisions(proposals: dict, year: int) -> int:
 
     A member's total is their proposed study points plus the other criteria drawn between 62 and 86
     of their 90 points; bands follow the criteria set's thresholds (not its extra conditions),
-    "xuất sắc" kept within each deciding organisation's quota (20 % of those rated "tốt" or better) by lowering the excess to "tốt"."""
+    "xuất sắc" kept within each deciding organisation's quota (20 % of those rated "tốt" or better)
+    by lowering the excess to "tốt"."""
     import datetime
     from collections import defaultdict
     from decimal import Decimal
@@ -179,9 +180,18 @@ def write_decisions(proposals: dict, year: int) -> int:
         for evaluation in [e for e in group if e.band == "xuat_sac"][good // 5 :]:
             evaluation.band = "tot"
     collectives = [
-        Evaluation(year=year, subject=Subject.COLLECTIVE, org_id=pk, deciding_org_id=by_path.get(parent_path(path), pk),
-                   criteria_set=collective_set, state=DECIDED, total=Decimal(80), band="tot",
-                   decision_number="29-QĐ/ĐU", decision_date=end)  # fmt: skip
+        Evaluation(
+            year=year,
+            subject=Subject.COLLECTIVE,
+            org_id=pk,
+            deciding_org_id=by_path.get(parent_path(path), pk),
+            criteria_set=collective_set,
+            state=DECIDED,
+            total=Decimal(80),
+            band="tot",
+            decision_number="29-QĐ/ĐU",
+            decision_date=end,
+        )  # fmt: skip
         for pk, (path, _kind) in orgs.items()
     ]
     with transaction.atomic():
