@@ -82,6 +82,11 @@ class Rules:
     def max_points(self) -> Decimal:
         return sum((group.max_points for group in self.groups), Decimal(0))
 
+    @property
+    def study(self) -> Criterion | None:
+        """The criterion the system proposes from study records (None: the set has none)."""
+        return next((c for c in self.criteria.values() if c.study), None)
+
     def band(self, code: str) -> Band:
         return next(band for band in self.bands if band.code == code)
 

@@ -77,7 +77,7 @@ def _propose_study(evaluation: Evaluation) -> None:
     as the pages show it: a member's from their study records (evaluation.evidence), a collective's
     from its fidelity index over the year's plans; nothing for a set without a study criterion or a
     collective no plan has judged."""
-    criterion = next((c for c in evaluation.criteria_set.rules().criteria.values() if c.study), None)
+    criterion = evaluation.criteria_set.rules().study
     if criterion is None:
         return
     if evaluation.member_id is not None:
@@ -136,13 +136,9 @@ def submit(actor, evaluation: Evaluation) -> Evaluation:
     return evaluation
 
 
-def _study_key(evaluation: Evaluation) -> str | None:
-    return next((c.key for c in evaluation.criteria_set.rules().criteria.values() if c.study), None)
-
-
 def _study_shares(evaluation: Evaluation, given: Decimal | None) -> tuple[float | None, float | None]:
     """The study criterion the cell gave and the one proposed, as shares of its maximum (None: none)."""
-    criterion = next((c for c in evaluation.criteria_set.rules().criteria.values() if c.study), None)
+    criterion = evaluation.criteria_set.rules().study
     if criterion is None or given is None:
         return None, None
     proposed = evaluation.study_proposal.get("points")
@@ -174,7 +170,8 @@ def review(actor, evaluation: Evaluation, *, points: dict, text: str, tallies: d
     if evaluation.state != SELF_ASSESSED:
         raise ValidationError(f"Bản đánh giá đang ở trạng thái “{evaluation.state_label}”: chưa nhận xét được.")
     checked = _points(evaluation, points)
-    key, proposed = _study_key(evaluation), evaluation.study_proposal.get("points")
+    study = evaluation.criteria_set.rules().study
+    key, proposed = study and study.key, evaluation.study_proposal.get("points")
     if key and proposed is not None and checked[key] != Decimal(proposed) and not study_reason.strip():
         raise ValidationError(
             f"Điểm học tập khác đề xuất của hệ thống ({format_decimal(Decimal(proposed))} điểm, theo kết quả "

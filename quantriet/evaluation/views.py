@@ -7,6 +7,7 @@ goes through services.py.
 """
 
 import datetime
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from quantriet.core import workflow
 from quantriet.core.feedback import flash_refusal
+from quantriet.core.numbers import format_decimal
 from quantriet.org.models import Member, Organization
 from quantriet.org.policy import can, orgs_where, require
 
@@ -172,7 +174,7 @@ def evaluation_page(request, pk):
     context = {
         "evaluation": evaluation,
         "self_rows": _rows(evaluation, evaluation.self_points),
-        "review_rows": _rows(evaluation, evaluation.review_points or evaluation.self_points),
+        "review_rows": _rows(evaluation, evaluation.review_points or _review_start(evaluation)),
         "bands": evaluation.criteria_set.rules().bands,
         "may_write": evaluation.state in evaluation.workflow.editable_states()
         and _may(user, evaluation, "evaluation.self"),
@@ -183,6 +185,16 @@ def evaluation_page(request, pk):
                     if b.code in evaluation.tallies],
     }  # fmt: skip
     return render(request, "evaluation/evaluation.html", context)
+
+
+def _review_start(evaluation: Evaluation) -> dict:
+    """What the cell's review form starts from: the self-assessment, the study criterion as proposed
+    from the records (the cell changes it only with a reason)."""
+    proposed = evaluation.study_proposal.get("points")
+    study = evaluation.criteria_set.rules().study
+    if proposed is None or study is None:
+        return evaluation.self_points
+    return {**evaluation.self_points, study.key: format_decimal(Decimal(proposed))}
 
 
 #: The history's entries that are not transitions, in words.

@@ -76,3 +76,20 @@ def test_the_member_sees_the_study_points_proposed_from_their_records_with_sourc
     page = member.get(reverse("evaluation:mine") + f"?nam={YEAR}").content.decode()
     assert 'id="proposal"' in page and f"<strong>{proposal['points_text']}</strong>/10" in page
     assert "Chưa đăng ký bản cam kết năm" in page  # a source the member can act on
+
+
+def test_the_cells_review_form_starts_from_the_proposed_study_points_not_the_members_own(client_as, users):
+    me = users["dangvien1"]
+    member = client_as("dangvien1")
+    mine_url = reverse("evaluation:mine") + f"?nam={YEAR}"
+    member.post(mine_url, {"nam": YEAR})
+    evaluation = Evaluation.objects.get(year=YEAR, member=me.member)
+    own = {**_points("p_", "85"), "p_hoc_tap": "10", "p_nhiem_vu": "35"}
+    member.post(mine_url, {"nam": YEAR, **own, "self_text": "…", "action": "submit"})
+    evaluation.refresh_from_db()
+    proposed = evaluation.study_proposal["points_text"]
+    assert proposed != "10", "the demo member's records do not earn full study points"
+    page = client_as("xa1.bithu").get(reverse("evaluation:evaluation", args=[evaluation.pk])).content.decode()
+    review = page.split('id="review"')[1]
+    assert f'id="r_hoc_tap" inputmode="decimal" autocomplete="off" value="{proposed}"' in review
+    assert 'id="r_nhiem_vu" inputmode="decimal" autocomplete="off" value="35"' in review
