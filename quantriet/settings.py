@@ -160,6 +160,9 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "quantriet" / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+#: Flash messages take Bootstrap's alert colours: an error is "alert-danger" (Bootstrap has no "alert-error").
+MESSAGE_TAGS = {40: "danger"}  # django.contrib.messages.constants.ERROR
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
