@@ -211,7 +211,13 @@ class Evaluation(WorkflowDocument):
             models.UniqueConstraint(fields=["year", "org"], condition=Q(member__isnull=True),
                                     name="one_evaluation_per_collective_year"),
         ]  # fmt: skip
-        indexes = [models.Index(fields=["year", "deciding_org", "state"])]
+        indexes = [
+            models.Index(fields=["year", "deciding_org", "state"]),
+            # The summary groups a year's decided members by unit and band with their study shares
+            # (selectors.evaluation_summary): read from this index alone, in its order, with no sort.
+            models.Index(fields=["year", "state", "org", "band", "study_share", "study_proposed_share"],
+                         condition=Q(member__isnull=False), name="evaluation_summary_idx"),
+        ]  # fmt: skip
 
     def __str__(self):
         who = self.member.full_name if self.member_id else self.org.name

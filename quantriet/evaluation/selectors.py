@@ -87,36 +87,35 @@ class SummaryRow:
         self.study_rated += other.study_rated
 
 
-def _bin_filters() -> dict:
-    found = {}
+def _counts() -> dict:
+    """The aggregates of one unit's decided members: a count per band and per study bin, the study
+    shares' sums and how many have one (one row per unit: fewer rows than one per unit and band)."""
+    found = {f"band_{code}": Count("id", filter=Q(band=code)) for code in BAND_CODES}
+    found.update(given=Sum("study_share"), proposed=Sum("study_proposed_share"), rated=Count("study_share"))
     for key, _, low, high in STUDY_BINS:
-        condition = Q(study_share__gte=low)
-        if high is not None:
-            condition &= Q(study_share__lt=high)
-        found[key] = Count("id", filter=condition)
+        condition = Q(study_share__gte=low) if high is None else Q(study_share__gte=low, study_share__lt=high)
+        found[f"bin_{key}"] = Count("id", filter=condition)
     return found
 
 
 def _by_org(org: Organization, year: int) -> dict[int, SummaryRow]:
     """Every organisation of ORG's subtree with members or decided evaluations: its own counts."""
     found: dict[int, SummaryRow] = {}
-    decided = Evaluation.objects.filter(year=year, state=DECIDED, member__isnull=False, org__path__startswith=org.path)
-    grouped = decided.values("org_id", "band").annotate(
-        n=Count("id"), given=Sum("study_share"), proposed=Sum("study_proposed_share"),
-        rated=Count("id", filter=Q(study_share__isnull=False)), **_bin_filters(),
-    )  # fmt: skip
-    for row in grouped:
-        unit = found.setdefault(row["org_id"], SummaryRow(None))
-        if row["band"] in unit.bands:
-            unit.bands[row["band"]] += row["n"]
-        unit.study_given += row["given"] or 0.0
-        unit.study_proposed += row["proposed"] or 0.0
-        unit.study_rated += row["rated"]
-        for key, *_ in STUDY_BINS:
-            unit.study_bins[key] += row[key]
+    subtree = Organization.objects.filter(path__startswith=org.path).values("pk")
+    # IN (the subtree's ids), not a join on the path: the index is then searched unit by unit.
+    decided = Evaluation.objects.filter(year=year, state=DECIDED, member__isnull=False, org__in=subtree)
+    counts = _counts()
+    bins = len(STUDY_BINS)
+    for org_id, *values in decided.values("org_id").annotate(**counts).values_list("org_id", *counts):
+        bands, (given, proposed, rated), in_bins = values[:4], values[4:7], values[7 : 7 + bins]
+        found[org_id] = SummaryRow(
+            None, bands=dict(zip(BAND_CODES, bands, strict=True)), study_given=given or 0.0,
+            study_proposed=proposed or 0.0, study_rated=rated,
+            study_bins=dict(zip((key for key, *_ in STUDY_BINS), in_bins, strict=True)),
+        )  # fmt: skip
     counted = Member.objects.filter(cell__path__startswith=org.path).values("cell_id").annotate(n=Count("id"))
-    for row in counted:
-        found.setdefault(row["cell_id"], SummaryRow(None)).members += row["n"]
+    for cell_id, number in counted.values_list("cell_id", "n"):
+        found.setdefault(cell_id, SummaryRow(None)).members += number
     return found
 
 
