@@ -15,7 +15,7 @@ from quantriet.originality.align import kind_label
 from quantriet.study import selectors as study
 from quantriet.study.models import EssayAudience, PlanStatus, StudyPlan
 
-from .models import Criterion, Essay, EssayVerdict, Grade, Rubric, VerdictLabel
+from .models import VERDICT_EXPLANATIONS, Criterion, Essay, EssayVerdict, Grade, Rubric, VerdictLabel
 
 
 def near_duplicates(user, verdicts) -> dict[int, list[dict]]:
@@ -142,8 +142,9 @@ def member_essays_in(member_ids, year: int, cells: dict[int, int] | None = None)
     member submitted counts too (a member since moved). Each is {"plan_id", "plan_title",
     "submitted", "grade": the grade's share of the rubric's maximum (0–1; None: not graded, or no
     rubric), "copied": the verdict's words when it holds the essay a copy ("Chép bài mẫu trên
-    mạng: diễn đạt lại"; "" otherwise), "url": the essay's page, or the plan's grading board for
-    the member's cell when nothing was submitted}. CELLS ({member id: cell id}) saves a lookup.
+    mạng: diễn đạt lại"; "" otherwise), "verdict" and "explanation": the originality verdict's label
+    and its line for the member ("" when not checked), "url": the essay's page, or the plan's grading
+    board for the member's cell when nothing was submitted}. CELLS ({member id: cell id}) saves a lookup.
     """
     member_ids = list(member_ids)
     first, after, _start, _end = study.year_bounds(year)
@@ -189,7 +190,8 @@ def member_essays_in(member_ids, year: int, cells: dict[int, int] | None = None)
                 if audience == EssayAudience.KEY_CADRES and not cadre:
                     continue
                 records.append({"plan_id": plan_id, "plan_title": label, "submitted": False, "grade": None,
-                                "copied": "", "url": board_url(plan_id, f"org={cell_id}")})  # fmt: skip
+                                "copied": "", "verdict": "", "explanation": "",
+                                "url": board_url(plan_id, f"org={cell_id}")})  # fmt: skip
                 continue
             pk, total, verdict, sample_kind, duplicates = essay
             maximum = maxima.get(plan_id)
@@ -200,6 +202,8 @@ def member_essays_in(member_ids, year: int, cells: dict[int, int] | None = None)
                     "submitted": True,
                     "grade": float(total / maximum) if total is not None and maximum else None,
                     "copied": _copy_words(verdict, sample_kind, duplicates),
+                    "verdict": VerdictLabel(verdict).label if verdict else "",
+                    "explanation": VERDICT_EXPLANATIONS.get(verdict, "") if verdict else "",
                     "url": essay_url(pk),
                 }
             )

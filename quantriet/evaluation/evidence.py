@@ -60,9 +60,12 @@ def chunks(ids: Iterable[int], size: int = CHUNK) -> Iterator[list[int]]:
         yield ordered[start : start + size]
 
 
-def study_records(member_ids: Iterable[int], year: int, chunk: int = CHUNK) -> dict[int, StudyRecords]:
-    """{member id: StudyRecords} of YEAR for each of MEMBER_IDS (ids of no member are left out)."""
-    found = {}
+def member_rows(member_ids: Iterable[int], year: int, chunk: int = CHUNK) -> Iterator[dict[int, dict]]:
+    """The owning apps' rows of YEAR for MEMBER_IDS, CHUNK members at a time: per chunk, {member id:
+    {"cell": cell id, "conferences", "essays", "quizzes": the selectors' rows, "commitment": the
+    commitment's row or None, "personal_plan_url": its page or None, "head": led a unit in YEAR}}
+    (ids of no member are left out). The member's record reads them whole; `study_records` keeps
+    what the proposal weighs."""
     for ids in chunks(member_ids, chunk):
         cells = study.member_cells(ids)
         ids = [pk for pk in ids if pk in cells]
@@ -72,20 +75,42 @@ def study_records(member_ids: Iterable[int], year: int, chunk: int = CHUNK) -> d
         commitments = plans.member_commitments_in(ids, year)
         personal = plans.member_personal_plans_in(ids, year)
         heads = org.heads_in(ids, year)
-        for pk in ids:
-            commitment = commitments.get(pk)
-            found[pk] = StudyRecords(
-                conferences=tuple(
-                    ConferenceRecord(r["title"], STATUS[r["status"]], r["made_up"], r["url"]) for r in attendance[pk]
-                ),
-                essays=tuple(
-                    EssayRecord(r["plan_title"], r["submitted"], r["grade"], r["copied"], r["url"]) for r in written[pk]
-                ),
-                quizzes=tuple(QuizRecord(r["title"], r["best"], r["url"]) for r in taken[pk]),
-                commitment=CommitmentRecord(**commitment) if commitment else None,
-                head=pk in heads,
-                personal_plan_url=personal.get(pk),
-            )
+        yield {
+            pk: {
+                "cell": cells[pk],
+                "conferences": attendance[pk],
+                "essays": written[pk],
+                "quizzes": taken[pk],
+                "commitment": commitments.get(pk),
+                "personal_plan_url": personal.get(pk),
+                "head": pk in heads,
+            }
+            for pk in ids
+        }
+
+
+def records_of(rows: dict) -> StudyRecords:
+    """The study records of one member's ROWS (`member_rows`)."""
+    commitment = rows["commitment"]
+    return StudyRecords(
+        conferences=tuple(
+            ConferenceRecord(r["title"], STATUS[r["status"]], r["made_up"], r["url"]) for r in rows["conferences"]
+        ),
+        essays=tuple(
+            EssayRecord(r["plan_title"], r["submitted"], r["grade"], r["copied"], r["url"]) for r in rows["essays"]
+        ),
+        quizzes=tuple(QuizRecord(r["title"], r["best"], r["url"]) for r in rows["quizzes"]),
+        commitment=CommitmentRecord(**commitment) if commitment else None,
+        head=rows["head"],
+        personal_plan_url=rows["personal_plan_url"],
+    )
+
+
+def study_records(member_ids: Iterable[int], year: int, chunk: int = CHUNK) -> dict[int, StudyRecords]:
+    """{member id: StudyRecords} of YEAR for each of MEMBER_IDS (ids of no member are left out)."""
+    found = {}
+    for rows in member_rows(member_ids, year, chunk):
+        found.update((pk, records_of(found_rows)) for pk, found_rows in rows.items())
     return found
 
 

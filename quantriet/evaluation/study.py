@@ -80,6 +80,8 @@ class CommitmentRecord:
     #: The copy check's words when the commitment is flagged ("chép bản mẫu trên mạng"), else "".
     copied: str = ""
     url: str = ""
+    #: Its state as its page names it ("Đã nhận xét"): the member's record shows it, the proposal does not weigh it.
+    state: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)

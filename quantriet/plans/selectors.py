@@ -174,7 +174,8 @@ def member_commitments_in(member_ids, year: int) -> dict[int, dict]:
     """The YEAR's commitment of each of MEMBER_IDS who wrote one (one query): {member id: {
     "registered": submitted and not returned to be rewritten, "mid_reviewed", "end_reviewed",
     "copied": the copy check's words when flagged ("khoảng 80% trùng một bản cam kết mẫu trên mạng,
-    diễn đạt lại": another member is never named), "url": its page}}."""
+    diễn đạt lại": another member is never named), "state": its state's name ("Đã nhận xét"), "url":
+    its page}}."""
     url = page_urls("plans:commitment")
     rows = Commitment.objects.filter(member_id__in=list(member_ids), year=year).values_list(
         "pk", "member_id", "state", "mid_reviewed_at", "end_reviewed_at", "flagged", "copied_share", "copy_kind",
@@ -187,6 +188,7 @@ def member_commitments_in(member_ids, year: int) -> dict[int, dict]:
             "mid_reviewed": mid is not None,
             "end_reviewed": end is not None,
             "copied": _commitment_copy_words(share, kind, sources) if flagged else "",
+            "state": CommitmentState(state).label,
             "url": url(pk),
         }
     return found

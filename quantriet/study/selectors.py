@@ -414,3 +414,16 @@ def cell_plans_due_in(cell_ids, year: int) -> list[tuple[int, int]]:
     first, after, _start, _end = year_bounds(year)
     rows = Obligation.objects.filter(org_id__in=list(cell_ids), deadline__gte=first, deadline__lt=after)
     return list(rows.exclude(plan__status=PlanStatus.DRAFT).values_list("org_id", "plan_id"))
+
+
+def plans_named(plan_ids) -> dict[int, dict]:
+    """{plan id: {"label": `plan_label`, "title", "issuer": its issuer's name, "for_members": its
+    audience includes every member (not the key cadres only), "url": its page}} of PLAN_IDS (one query)."""
+    url = page_urls("study:plan")
+    rows = StudyPlan.objects.filter(pk__in=list(plan_ids)).values_list("pk", "symbol", "title", "issuer__name",
+                                                                         "audiences")  # fmt: skip
+    return {
+        pk: {"label": plan_label(symbol, title), "title": title, "issuer": issuer,
+             "for_members": Audience.MEMBERS in audiences, "url": url(pk)}
+        for pk, symbol, title, issuer, audiences in rows
+    }  # fmt: skip
