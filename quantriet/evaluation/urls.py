@@ -1,4 +1,4 @@
-from . import views, views_outputs
+from . import views, views_outputs, views_record
 
 app_name = "evaluation"
-urlpatterns = views.urlpatterns + views_outputs.urlpatterns
+urlpatterns = views.urlpatterns + views_outputs.urlpatterns + views_record.urlpatterns

@@ -8,7 +8,7 @@ from django.urls import reverse
 from quantriet.evaluation import services
 from quantriet.evaluation.models import Evaluation
 from quantriet.evaluation.tests.test_rules import points_for
-from quantriet.org.models import Organization
+from quantriet.org.models import Member, Organization
 from quantriet.tests.policy import Probe
 
 YEAR = 2026
@@ -28,11 +28,22 @@ def probes(users) -> list[Probe]:
     def seen(user):
         return Evaluation.objects.visible_to(user).filter(pk=mine.pk).exists()
 
+    def member_seen(user):
+        return Member.objects.visible_to(user).filter(pk=me.member.pk).exists()
+
     year = {"nam": YEAR}
     return [
         Probe("evaluation.self", reverse("evaluation:start", args=[cell.pk]), cell, org_seen, "post", year, ok=302),
         Probe("evaluation.review", reverse("evaluation:unit", args=[cell.pk]), cell, org_seen),
         Probe("evaluation.review", reverse("evaluation:review", args=[mine.pk]), cell, seen, "post", {}, ok=302),
+        # the member's record: reviewers of the cell, and the member themself
+        Probe(
+            "evaluation.review",
+            reverse("evaluation:record", args=[me.member.pk]),
+            cell,
+            member_seen,
+            also=lambda user: user.pk == me.pk,
+        ),  # fmt: skip
         Probe(
             "evaluation.decide",
             reverse("evaluation:decide", args=[cell.pk]),

@@ -26,7 +26,9 @@ def world(users):
     mine = services.evaluation_start(me, YEAR, member=me.member)
     services.self_assess(me, mine, {k: str(v) for k, v in points_for("80").items()}, "Tự kiểm điểm.")
     services.submit(me, mine)
-    return {"cell": me.member.cell, "mine": mine, "members": {p: hasattr(u, "member") for p, u in users.items()}}
+    others = {persona: users[persona].member.pk for persona in ("xa1.bithu", "xa2.bithu")}
+    return {"cell": me.member.cell, "mine": mine, "members": {p: hasattr(u, "member") for p, u in users.items()},
+            "member": me.member.pk, "others": others}  # fmt: skip
 
 
 def page_matrix(w):
@@ -35,6 +37,7 @@ def page_matrix(w):
     reviewers = expect(admin=302, tinh_tuyengiao=302, xa1_bithu=302, dangvien1=403, others=404)
     deciders = expect(admin=302, xa1_bithu=302, tinh_tuyengiao=403, dangvien1=403, others=404)
     summary = expect(admin=200, tinh_tuyengiao=200, xa1_bithu=200, dangvien1=403, others=404)
+    own_record = {persona.replace(".", "_"): 302 if w["members"].get(persona) else 403 for persona in ALL}
     readers = expect(admin=200, tinh_tuyengiao=200, xa1_bithu=200, dangvien1=200, others=404)
     return [
         ("index", [], "get", {}, expect(others=200)),
@@ -58,6 +61,24 @@ def page_matrix(w):
         ("form_docx", [mine], "get", {}, readers),
         ("form_xlsx", [mine], "get", {}, readers),
         ("reopen", [mine], "post", {"reason": "Xem lại"}, deciders),
+        # the member's record: their own always, reviewers of their cell; another member never (out of scope: 404)
+        ("record", [w["member"]], "get", {}, readers),
+        ("record_docx", [w["member"]], "get", {}, readers),
+        ("record_mine", [], "get", {}, expect(**own_record)),
+        (
+            "record",
+            [w["others"]["xa1.bithu"]],
+            "get",
+            {},
+            expect(admin=200, tinh_tuyengiao=200, xa1_bithu=200, others=404),
+        ),  # fmt: skip
+        (
+            "record_docx",
+            [w["others"]["xa2.bithu"]],
+            "get",
+            {},
+            expect(admin=200, tinh_tuyengiao=200, xa2_bithu=200, others=404),
+        ),  # fmt: skip
     ]
 
 
