@@ -37,7 +37,8 @@ from quantriet.org.selectors import org_ancestors
 
 from .record import MemberRecord, YearRecord
 
-TYPE_NAME = "Bản tổng hợp kết quả học tập, quán triệt nghị quyết"
+#: Set on two balanced lines: on one it leaves a word alone on the second (16 pt bold on 165 mm).
+TYPE_NAME = "Bản tổng hợp kết quả học tập,\nquán triệt nghị quyết"
 #: No genre code: the header prints no number line.
 TYPE_CODE = ""
 _LETTERS = "a b c d đ e g h i k".split()
@@ -115,9 +116,11 @@ def _year(document, number: int, year: YearRecord) -> None:
             body(document, f"{next(letters)}) {title}", italic=True)
             lines = [[number, *line(row)] for number, row in enumerate(rows, start=1)]
             grid(document, headers, lines, widths, left=(1, len(headers) - 1))
-    body(document, f"{next(letters)}) Bản cam kết tu dưỡng, rèn luyện: {_commitment_sentence(year)}")
+    body(document, f"{next(letters)}) Bản cam kết tu dưỡng, rèn luyện", italic=True)
+    body(document, _commitment_sentence(year))
     if year.head or year.personal_plan_url:
-        body(document, f"{next(letters)}) Kế hoạch hành động cá nhân: {_personal_plan_sentence(year)}")
+        body(document, f"{next(letters)}) Kế hoạch hành động cá nhân", italic=True)
+        body(document, _personal_plan_sentence(year))
 
 
 def transcript_docx(record: MemberRecord, today=None) -> bytes:

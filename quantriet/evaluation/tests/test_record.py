@@ -134,7 +134,7 @@ def test_the_docx_carries_the_letterhead_the_evaluation_and_each_section(world, 
     assert disposition.startswith('attachment; filename="ban-tong-hop-ket-qua-hoc-tap-')
     assert disposition.split('"')[1].isascii() and "filename*=UTF-8''B%E1%BA%A3n%20t%E1%BB%95ng" in disposition
     text = "\n".join(p.text for p in document.paragraphs)
-    assert "BẢN TỔNG HỢP KẾT QUẢ HỌC TẬP, QUÁN TRIỆT NGHỊ QUYẾT" in text
+    assert "BẢN TỔNG HỢP KẾT QUẢ HỌC TẬP,\nQUÁN TRIỆT NGHỊ QUYẾT" in text
     assert f"của đồng chí {member.full_name}" in text
     header = [cell.text for cell in document.tables[0].rows[0].cells]
     grassroots = world["evaluation"].deciding_org
