@@ -21,7 +21,7 @@ from quantriet.study import selectors as study
 from quantriet.study.models import AttendanceStatus
 
 from . import evidence
-from .models import DECIDED, Evaluation
+from .models import Evaluation
 from .services import deciding_org_of
 
 #: How many years up to this one the transcript covers (a term of a committee is five years).
@@ -128,7 +128,7 @@ def _evaluations(member: Member) -> list[Evaluation]:
     `study_key`, `study_given` (the cell's, else the member's own) — a fixed number of queries."""
     evaluations = list(
         Evaluation.objects.filter(member=member)
-        .select_related("criteria_set", "org")
+        .select_related("criteria_set")
         .prefetch_related("criteria_set__bands", "criteria_set__groups__criteria")
         .order_by("-year")
     )
@@ -143,7 +143,6 @@ def _evaluations(member: Member) -> list[Evaluation]:
         if study_criterion is not None:
             given = (evaluation.review_points or evaluation.self_points).get(study_criterion.key)
         evaluation.study_given = format_decimal(Decimal(given)) if given not in (None, "") else ""
-        evaluation.decided = evaluation.state == DECIDED
     return evaluations
 
 

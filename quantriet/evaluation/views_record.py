@@ -9,7 +9,6 @@ viewer's scope (out of it, a colleague of the same cell included, is a 404) and 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from quantriet.core.files import attachment
@@ -34,7 +33,6 @@ def record(request, member_pk):
         "member": member,
         "own": member.user_id == request.user.pk,
         "openable": openable,
-        "today": timezone.localdate(),
     }
     return render(request, "evaluation/record.html", context)
 
