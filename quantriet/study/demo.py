@@ -321,10 +321,14 @@ class StudyDemo:
         return conference
 
 
-def refresh_live_window():
-    """Keep the live demo conference in progress whenever the demo is served: started 5 minutes ago, 8 hours long."""
+def refresh_live_window(now=None):
+    """Keep the live demo conference in progress whenever the demo is served: started 5 minutes before NOW
+    (default: now), yet not before the local day began — a demo seeded at 00:02 has its conference among
+    today's, not yesterday's — and 8 hours long, so one seeded at 23:58 is still in progress after midnight."""
+    now = now or timezone.now()
+    day_began = timezone.make_aware(datetime.datetime.combine(timezone.localdate(now), datetime.time.min))
     Conference.objects.filter(title=LIVE_TITLE).update(
-        starts_at=timezone.now() - datetime.timedelta(minutes=5),
+        starts_at=max(now - datetime.timedelta(minutes=5), day_began),
         duration_minutes=8 * 60,
         status=ConferenceStatus.PLANNED,
     )
