@@ -109,7 +109,8 @@ class StudyDemo:
             budget_amount=45_000_000,
             budget_note="Ngân sách Đảng năm 2026 (dự toán của Văn phòng Tỉnh ủy)",
             essay_audience=EssayAudience.ALL_MEMBERS,
-            essay_deadline=self.today + datetime.timedelta(days=20),
+            # Within the year, whose evaluation counts the essays due in it (evaluation.demo shows the copies).
+            essay_deadline=min(self.today + datetime.timedelta(days=20), datetime.date(self.today.year, 12, 31)),
             quiz_required=True,
             created_by=self.actor,
         )

@@ -1,6 +1,7 @@
-"""The demo's dates around the turn of a day: the live conference (the QR check-in to try) is in progress
-and among the commune's conferences of the day whenever the demo is seeded or served, even a minute
-before or after local midnight."""
+"""The demo's dates around the turn of a day and of a year: the live conference (the QR check-in to try) is
+in progress and among the commune's conferences of the day whenever the demo is seeded or served, even a
+minute before or after local midnight; the essays are due within the year the demo is seeded in (that
+year's evaluation counts them)."""
 
 import datetime
 
@@ -9,7 +10,7 @@ from django.utils import timezone
 
 from quantriet.org.models import Organization
 from quantriet.org.tree import parent_path
-from quantriet.study.demo import LIVE_TITLE, refresh_live_window
+from quantriet.study.demo import LIVE_TITLE, StudyDemo, refresh_live_window
 from quantriet.study.models import Conference
 from quantriet.study.selectors import conferences_on
 
@@ -38,3 +39,15 @@ def test_seeded_a_minute_before_midnight_it_is_still_in_progress_after_it(users)
     refresh_live_window(local(DAY, 23, 59))
     live = Conference.objects.get(title=LIVE_TITLE)
     assert live.starts_at < local(DAY + datetime.timedelta(days=1), 0, 1) < live.ends_at
+
+
+@pytest.mark.parametrize(
+    ("today", "deadline"),
+    [
+        (datetime.date(2026, 11, 2), datetime.date(2026, 11, 22)),
+        (datetime.date(2026, 12, 20), datetime.date(2026, 12, 31)),
+        (datetime.date(2027, 1, 3), datetime.date(2027, 1, 23)),
+    ],
+)
+def test_the_essays_are_due_within_the_year_of_the_seeding(db, today, deadline):
+    assert StudyDemo(today=today).create_plan().essay_deadline == deadline
