@@ -8,6 +8,7 @@ from tqdm import tqdm
 
 from quantriet.analytics.rollup import refresh
 from quantriet.essays.demo import seed_essays
+from quantriet.evaluation.demo import seed_evaluations
 from quantriet.org.demo import DEMO_USERS, seed_demo
 from quantriet.plans.demo import seed_programmes
 from quantriet.plans.demo_commitments import seed_commitments
@@ -85,6 +86,7 @@ class Command(BaseCommand):
             self.seed_essays_and_quiz()
             self.seed_programmes()
             self.seed_commitments()
+            self.seed_evaluations()
         self.refresh_fidelity()
         self.stdout.write("Hội nghị đang diễn ra để thử điểm danh QR: chi bộ của dangvien1 (xa1.bithu điều hành).")
         for username, description in DEMO_USERS.items():
@@ -122,6 +124,37 @@ class Command(BaseCommand):
                 f"Đã tạo {found['created']} bản cam kết năm nay của chi bộ của dangvien1 ({found['flagged']} bản bị "
                 f"gắn cờ sao chép) trong {time.monotonic() - started:.1f} giây."
             )
+
+    def seed_evaluations(self):
+        """Last year's evaluations, decided, and this year's in progress in xa1.bithu's commune."""
+        started = time.monotonic()
+        found = seed_evaluations()
+        if not found["created"]:
+            return
+        last, this = found["last_year"], found["this_year"]
+        bands, states = last["bands"], this["states"]
+        self.stdout.write(
+            f"Đã tạo đánh giá, xếp loại mẫu trong {time.monotonic() - started:.1f} giây: năm {last['year']} đã quyết "
+            f"định cho {last['members']} đảng viên ({bands.get('xuat_sac', 0)} hoàn thành xuất sắc, "
+            f"{bands.get('tot', 0)} hoàn thành tốt, {bands.get('hoan_thanh', 0)} hoàn thành, "
+            f"{bands.get('khong_hoan_thanh', 0)} không hoàn thành nhiệm vụ) và {last['collectives']} tổ chức đảng; "
+            f"năm {this['year']} đang làm ở {this.get('commune', '')}: {states.get('decided', 0)} bản đã quyết định, "
+            f"{states.get('reviewed', 0)} chờ quyết định, {states.get('self_assessed', 0)} đã tự đánh giá, "
+            f"{states.get('draft', 0)} đang tự đánh giá, {this.get('not_started', 0)} đảng viên chưa bắt đầu."
+        )
+        if "over_quota" not in this:
+            return
+        over, copied = this["over_quota"], this["copied"]
+        self.stdout.write(f"  Chi bộ vượt tỷ lệ “xuất sắc” (chờ quyết định): {over['cell']} — {over['refusal']}")
+        if copied["cell"]:
+            self.stdout.write(
+                f"  Chi bộ có đảng viên chép bài thu hoạch (điểm học tập đề xuất không tính bài chép): "
+                f"{copied['cell']} ({copied['members']} đảng viên), các bản tự đánh giá chờ chi bộ nhận xét."
+            )
+        self.stdout.write(
+            f"  Bản đánh giá năm {this['year']} của dangvien1 ({this['mine']['cell']}): chưa bắt đầu — để tự đánh giá "
+            "trên điện thoại."
+        )
 
     def seed_essays_and_quiz(self):
         started = time.monotonic()
