@@ -9,7 +9,8 @@ thành", the few disciplined ones "hoàn thành"), then held to the rules `servi
 head of a cell rated below "hoàn thành tốt" no better than the cell, and "hoàn thành xuất sắc" within
 the quota of each deciding organisation. Points come from pools graded by the criteria set itself, so
 every total and band is what `rules.grade` says of its points. That year predates the study records:
-its evaluations have no study proposal, and no history beyond this seed's audit entry.
+its evaluations have no study proposal (the study points given are kept as a share for the summaries, none
+proposed), and no history beyond this seed's audit entry.
 
 This year, in xa1.bithu's commune (TVL-X001), the evaluation in progress, cell by cell (in path order):
 - dangvien1's cell: the cell's own evaluation a draft, some members' self-assessments sent (the
@@ -49,7 +50,7 @@ from quantriet.study.demo import PLAN_SYMBOL
 from quantriet.study.models import StudyPlan
 
 from . import rules, services
-from .evidence import propose_for
+from .evidence import collective_proposal, propose_for
 from .models import DECIDED, REVIEWED, SELF_ASSESSED, CriteriaSet, Evaluation, Subject
 from .rules import HOAN_THANH, KHONG_HOAN_THANH, TOT, XUAT_SAC
 
@@ -98,8 +99,9 @@ UNIT_SELF_TEXT = (
 UNIT_REVIEW_TEXT = "Ban Thường vụ Đảng ủy nhận xét: chi bộ đoàn kết, sinh hoạt nền nếp, hoàn thành các chỉ tiêu."
 #: Why a cell gives more study points than proposed: the essay is not due yet (the essay's plan and deadline).
 NOT_DUE_REASON = "Bài thu hoạch theo {plan} còn hạn nộp đến {deadline:%d/%m/%Y}: chi bộ chưa tính phần này."
-#: The over-quota cell's generous reason.
+#: The over-quota cell's generous reasons, for its members and (the commune's) for the cell itself.
 GENEROUS_REASON = "Chi bộ đánh giá đồng chí tích cực tự học, dự đủ các buổi sinh hoạt chuyên đề của chi bộ."
+UNIT_GENEROUS_REASON = "Chi bộ đã tổ chức học bù cho đảng viên vắng hội nghị, chưa được tính vào chỉ số làm kỹ."
 #: The number and symbol of a decision by a kind of deciding organisation.
 SYMBOLS = {OrgKind.TINH_UY: "QĐ/TU", OrgKind.DANG_UY_KHOI: "QĐ/ĐUK", OrgKind.CHI_BO_CO_SO: "NQ/CB"}
 GRASSROOTS_KINDS = (OrgKind.DANG_UY_XA, OrgKind.DANG_BO_CO_SO)
@@ -116,7 +118,7 @@ class Grader:
         self.criteria_set, self.rng = criteria_set, rng
         self.rules = criteria_set.rules()
         self.criteria = list(self.rules.criteria.values())
-        self.study = next((c for c in self.criteria if c.study), None)
+        self.study = self.rules.study
         self.pools = {}
 
     def spread(self, total: float, fixed: dict[str, Decimal] | None = None) -> dict[str, Decimal]:
@@ -147,17 +149,22 @@ class Grader:
                 break
         return points, found
 
-    def pooled(self, band: str, disciplined=False) -> tuple[dict[str, str], Decimal]:
-        """One of POOL point vectors graded BAND (a pool drawn once per band: quick for a province)."""
+    def pooled(self, band: str, disciplined=False) -> tuple[dict[str, str], Decimal, float | None]:
+        """One of POOL point vectors graded BAND, its total and its study share (a pool drawn once per
+        band: quick for a province)."""
         key = (band, disciplined)
         if key not in self.pools:
             pool = []
             while len(pool) < POOL:
                 points, found = self.graded(band, disciplined=disciplined)
                 if found.band == band:
-                    pool.append((_stored(points), found.total))
+                    pool.append((_stored(points), found.total, self.share(points)))
             self.pools[key] = pool
         return self.rng.choice(self.pools[key])
+
+    def share(self, points: dict) -> float | None:
+        """The study criterion of POINTS as a share of its maximum (what the summaries read)."""
+        return None if self.study is None else float(Decimal(points[self.study.key]) / self.study.max_points)
 
 
 def _draw(rng: random.Random, shares: dict[str, float]) -> str:
@@ -220,7 +227,7 @@ def _tallies(rng: random.Random, band: str, voters: int) -> dict[str, int]:
 ROW_FIELDS = (
     "state", "version", "year", "subject", "member", "org", "deciding_org", "criteria_set", "self_points",
     "self_text", "study_proposal", "review_points", "review_text", "study_reason", "tallies", "disciplined",
-    "total", "band", "decision_number", "decision_date", "created_at",
+    "total", "band", "decision_number", "decision_date", "created_at", "study_share", "study_proposed_share",
 )  # fmt: skip
 #: Rows per executemany.
 INSERT_BATCH = 20_000
@@ -332,15 +339,15 @@ class EvaluationDemo:
         for o in units:
             deciding, band = deciding_unit[o.pk], unit_band[o.pk]
             number, day = decisions[deciding.pk, "units" if o.kind in GRASSROOTS_KINDS else "cells"]
-            points, total = units_grader.pooled(band)
+            points, total, share = units_grader.pooled(band)
             rows.append((
                 DECIDED, 0, year, Subject.COLLECTIVE, None, o.pk, deciding.pk, unit_set, points, UNIT_SELF_TEXT, none,
                 points, UNIT_REVIEW_TEXT, "", _tallies(rng, band, rng.randint(7, 13)), False, total, band, number,
-                day, created[rng.randint(15, 30)],
+                day, created[rng.randint(15, 30)], share, None,
             ))  # fmt: skip
         for pk, cell_id in members:
             band, deciding = member_band[pk], deciding_member[cell_id].pk
-            points, total = members_grader.pooled(band)
+            points, total, share = members_grader.pooled(band)
             own = members_grader.pooled(XUAT_SAC if band == TOT and rng.random() < 0.2 else band)[0]
             number, day = decisions[deciding, "members"]
             rows.append((
@@ -348,7 +355,7 @@ class EvaluationDemo:
                 SELF_TEXTS[pk % len(SELF_TEXTS)], none, points,
                 DISCIPLINED_TEXT if pk in disciplined and band == HOAN_THANH else REVIEW_TEXTS[band], "",
                 _tallies(rng, band, size[cell_id]),
-                pk in disciplined, total, band, number, day, created[20 + int(rng.random() * 11)],
+                pk in disciplined, total, band, number, day, created[20 + int(rng.random() * 11)], share, None,
             ))  # fmt: skip
         _insert(Evaluation, ROW_FIELDS, rows)
         return {
@@ -397,6 +404,10 @@ class EvaluationDemo:
         self.members = {cell.pk: list(Member.objects.filter(cell=cell).order_by("name_key", "pk")) for cell in cells}
         ids = [m.pk for found in self.members.values() for m in found]
         self.proposals = propose_for(ids, year, self.members_grader.study.max_points)
+        unit_study = self.units_grader.study
+        self.unit_proposals = {
+            cell.pk: unit_study and collective_proposal(cell.pk, year, unit_study.max_points) for cell in cells
+        }
         self.heads = _heads(ids, year)
 
         # Which cell plays which part.
@@ -413,11 +424,16 @@ class EvaluationDemo:
         # The smallest decided cell is decided through the services (the decision reads each of its members).
         showcase = min(decided, key=lambda c: (len(self.members[c.pk]), decided.index(c))) if decided else None
 
-        # Bands: the cells' own (decided ones within the commune's quota), then their members' as reviewed.
-        unit_band = {c.pk: _draw(self.rng, COLLECTIVE_SHARES) for c in decided}
-        unit_band[over.pk] = TOT
-        _hold_quota(self.units_grader, unit_band, [list(unit_band)], self.rng)
-        unit_band.update({c.pk: _draw(self.rng, COLLECTIVE_SHARES) for c in reviewed})
+        # The cells' own reviews first (their heads follow them), the decided ones within the commune's quota;
+        # then their members' as reviewed.
+        self.unit_reviews = {c.pk: self.unit_review(c, _draw(self.rng, COLLECTIVE_SHARES)) for c in decided}
+        self.unit_reviews[over.pk] = self.unit_review(over, TOT, generous=True)
+        held = {pk: review[1].band for pk, review in self.unit_reviews.items()}
+        _hold_quota(self.units_grader, held, [list(held)], self.rng)
+        for pk in [pk for pk, band in held.items() if band != self.unit_reviews[pk][1].band]:
+            self.unit_reviews[pk] = self.unit_review(next(c for c in cells if c.pk == pk), held[pk])
+        self.unit_reviews.update({c.pk: self.unit_review(c, _draw(self.rng, COLLECTIVE_SHARES)) for c in reviewed})
+        unit_band = {pk: review[1].band for pk, review in self.unit_reviews.items()}
         reviews = {}
         for cell in decided + reviewed:
             reviews.update(self.reviews(cell, unit_band[cell.pk]))
@@ -429,17 +445,17 @@ class EvaluationDemo:
 
         # Bulk-created first (the other decided cells among them), then the showcases through the services.
         numbers = iter(range(self.rng.randint(40, 90), 10_000))
-        rows, showcased = [], {}
+        rows, showcased = [], None
         for cell in others:
             stage = stages[cell.pk]
             if stage == NOT_STARTED:
                 continue
             members = self.members[cell.pk]
             if cell == showcase:  # decided through the services, once its members are reviewed
-                showcased[cell.pk] = (members[:SHOWCASE], f"{next(numbers)}-QĐ/ĐU", f"{next(numbers)}-QĐ/ĐU")
+                showcased = (members[:SHOWCASE], f"{next(numbers)}-QĐ/ĐU", f"{next(numbers)}-QĐ/ĐU")
                 rows += [self.member_row(m, REVIEWED, reviews[m.pk]) for m in members[SHOWCASE:]]
                 continue
-            rows.append(self.unit_row(cell, stage, unit_band.get(cell.pk), f"{next(numbers)}-QĐ/ĐU"))
+            rows.append(self.unit_row(cell, stage, f"{next(numbers)}-QĐ/ĐU"))
             number = f"{next(numbers)}-QĐ/ĐU"
             rows += [self.member_row(m, stage, reviews.get(m.pk), number) for m in members]
         over_members = self.members[over.pk]
@@ -450,18 +466,19 @@ class EvaluationDemo:
             rows += [self.member_row(m, SELF_ASSESSED) for m in copiers[SHOWCASE:]]
         Evaluation.objects.bulk_create(rows, batch_size=2000)
 
-        for pk, (members, unit_number, number) in showcased.items():
-            self.showcase_unit(showcase, REVIEWED, unit_band[pk], decide=unit_number)
+        if showcased is not None:
+            members, unit_number, number = showcased
+            self.showcase_unit(showcase, REVIEWED, decide=unit_number)
             for member in members:
                 self.through_services(member, REVIEWED, reviews[member.pk])
             batch = list(Evaluation.objects.filter(year=year, org=showcase, member__isnull=False))
             services.decide(self.secretary, self.commune, batch, number=number, decided_on=self.decided_on())
-        self.showcase_unit(over, REVIEWED, TOT, decide=f"{next(numbers)}-QĐ/ĐU")
+        self.showcase_unit(over, REVIEWED, decide=f"{next(numbers)}-QĐ/ĐU")
         for member in over_members[:SHOWCASE]:
             self.through_services(member, REVIEWED, reviews[member.pk])
         refusal = self.over_refusal(over, reviews)
         if copied is not None:
-            self.showcase_unit(copied, SELF_ASSESSED, TOT)
+            self.showcase_unit(copied, SELF_ASSESSED)
             for member in copiers[:SHOWCASE]:
                 self.through_services(member, SELF_ASSESSED)
         self.mine(mine, me.member)
@@ -575,6 +592,20 @@ class EvaluationDemo:
             found[member.pk] = (points, grading, given[member.pk][1])
         return found
 
+    def unit_review(self, cell: Organization, band: str, generous=False) -> tuple:
+        """CELL's own review by the commune, aiming at BAND: (points, grading, reason). Its study points are
+        those proposed from its fidelity index when there is one; a GENEROUS commune lifts them to the floor,
+        saying why."""
+        proposal, study = self.unit_proposals.get(cell.pk), self.units_grader.study
+        fixed, reason = {}, ""
+        if proposal is not None:
+            fixed[study.key] = proposal.points
+            if generous and proposal.points < (study.floor or 0):
+                fixed[study.key] = study.floor + Decimal(self.rng.choice(["0", "0.5", "1"]))
+                reason = UNIT_GENEROUS_REASON
+        points, grading = self.units_grader.graded(band, fixed, tries=40)
+        return points, grading, reason
+
     def own_points(self, member: Member, review=None) -> dict[str, str]:
         """The member's self-assessment: a little kinder than the cell's review, the study points their own guess."""
         base = float(review[1].total) if review else self.rng.uniform(75, 92)
@@ -597,25 +628,38 @@ class EvaluationDemo:
             points, grading, reason = review
             row.review_points, row.study_reason, row.review_text = _stored(points), reason, REVIEW_TEXTS[grading.band]
             row.tallies = _tallies(self.rng, grading.band, len(self.members[member.cell_id]))
+            row.study_share, row.study_proposed_share = self.shares(self.members_grader, points, row.study_proposal)
         if stage == DECIDED:
             row.total, row.band = review[1].total, review[1].band
             row.decision_number, row.decision_date = number, self.decided_on()
         return row
 
-    def unit_row(self, cell: Organization, stage: str, band: str | None, number: str) -> Evaluation:
-        """CELL's own evaluation at STAGE (BAND: as the commune rates it)."""
+    def unit_row(self, cell: Organization, stage: str, number: str) -> Evaluation:
+        """CELL's own evaluation at STAGE, its review (when reviewed) as `unit_review` drew it."""
+        proposal = self.unit_proposals.get(cell.pk)
         row = Evaluation(
             year=self.year, subject=Subject.COLLECTIVE, org=cell, deciding_org=self.commune,
             criteria_set=self.units_grader.criteria_set, state=stage, created_at=self.at(self.days_ago(20)),
+            study_proposal=services.proposal_json(proposal) if proposal else {},
         )  # fmt: skip
-        points, total = self.units_grader.pooled(band or TOT)
+        review = self.unit_reviews.get(cell.pk)
         if stage != DRAFT:
-            row.self_points, row.self_text = points, UNIT_SELF_TEXT
+            row.self_points = _stored(review[0]) if review else self.units_grader.pooled(TOT)[0]
+            row.self_text = UNIT_SELF_TEXT
         if stage in (REVIEWED, DECIDED):
-            row.review_points, row.review_text, row.tallies = points, UNIT_REVIEW_TEXT, {band: self.rng.randint(7, 11)}
+            points, grading, reason = review
+            row.review_points, row.review_text, row.study_reason = _stored(points), UNIT_REVIEW_TEXT, reason
+            row.tallies = {grading.band: 7 + int(self.rng.random() * 5)}
+            row.study_share, row.study_proposed_share = self.shares(self.units_grader, points, row.study_proposal)
         if stage == DECIDED:
-            row.total, row.band, row.decision_number, row.decision_date = total, band, number, self.decided_on(1)
+            row.total, row.band, row.decision_number = review[1].total, review[1].band, number
+            row.decision_date = self.decided_on(1)
         return row
+
+    def shares(self, grader: Grader, points: dict, proposal: dict) -> tuple[float | None, float | None]:
+        """The study criterion given in POINTS and the one PROPOSAL proposed, as shares of its maximum."""
+        proposed = proposal.get("points")
+        return grader.share(points), None if proposed is None else float(Decimal(proposed) / grader.study.max_points)
 
     def days_ago(self, days: int) -> datetime.date:
         """DAYS before today, not before this year began."""
@@ -627,17 +671,19 @@ class EvaluationDemo:
 
     # -- through the services
 
-    def showcase_unit(self, cell: Organization, stage: str, band: str, decide: str = "") -> Evaluation:
-        """CELL's own evaluation through the services up to STAGE, decided with number DECIDE when given."""
-        actor = self.secretary
+    def showcase_unit(self, cell: Organization, stage: str, decide: str = "") -> Evaluation:
+        """CELL's own evaluation through the services up to STAGE (its review as `unit_review` drew it),
+        decided with number DECIDE when given."""
+        actor, review = self.secretary, self.unit_reviews.get(cell.pk)
         unit = services.evaluation_start(actor, self.year, org=cell)
         if stage == DRAFT:
             return unit
-        points = self.units_grader.pooled(band)[0]
+        points = _stored(review[0]) if review else self.units_grader.pooled(TOT)[0]
         services.self_assess(actor, unit, points, UNIT_SELF_TEXT)
         services.submit(actor, unit)
         if stage in (REVIEWED, DECIDED):
-            services.review(actor, unit, points=points, text=UNIT_REVIEW_TEXT, tallies={band: self.rng.randint(7, 11)})
+            tallies = {review[1].band: 7 + int(self.rng.random() * 5)}
+            services.review(actor, unit, points=points, text=UNIT_REVIEW_TEXT, tallies=tallies, study_reason=review[2])
         if decide:
             services.decide(actor, unit.deciding_org, [unit], number=decide, decided_on=self.decided_on(1))
         return unit
@@ -677,7 +723,7 @@ class EvaluationDemo:
     def mine(self, cell: Organization, me: Member) -> None:
         """dangvien1's cell: its own evaluation a draft; some members' sent, some drafts (a few of each
         through the services), the rest — dangvien1 among them — not started."""
-        self.showcase_unit(cell, DRAFT, TOT)
+        self.showcase_unit(cell, DRAFT)
         others = [m for m in self.members[cell.pk] if m.pk != me.pk]
         sent, drafts = max(1, round(0.4 * len(others))), max(1, round(0.3 * len(others)))
         through = set(range(min(sent, SHOWCASE - 1))) | {sent}

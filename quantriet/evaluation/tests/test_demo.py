@@ -2,8 +2,8 @@
 stage in xa1.bithu's commune, a cell over its quota that the services refuse to decide, a cell whose
 copied essays show in its members' proposals; seeding twice changes nothing.
 
-The session's province is seeded without essays; each test seeds the essays, the quiz and the
-commitments (as `seed_demo` does before the evaluations), inside its own rolled-back transaction.
+The session's province is seeded without essays; each test seeds the essays, the quiz, the commitments
+and the fidelity index (as `seed_demo` does before the evaluations), inside its own rolled-back transaction.
 """
 
 import datetime
@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
+from quantriet.analytics.rollup import refresh
 from quantriet.core.models import DRAFT, AuditEntry
 from quantriet.core.workflow import history
 from quantriet.essays.demo import seed_essays
@@ -30,6 +31,8 @@ from quantriet.org.models import CELL_KINDS, Member, Organization, OrgKind, Posi
 from quantriet.org.tree import parent_path
 from quantriet.plans.demo_commitments import seed_commitments
 from quantriet.quizzes.demo import seed_quiz
+from quantriet.study.demo import PLAN_SYMBOL
+from quantriet.study.models import StudyPlan
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -41,6 +44,7 @@ def seeded(users):
     seed_essays()
     seed_quiz()
     seed_commitments()
+    refresh(StudyPlan.objects.get(symbol=PLAN_SYMBOL))  # a cell's study points are proposed from its index
     summary = seed_evaluations()
     assert summary["created"]
     return summary
@@ -89,6 +93,9 @@ def test_last_year_everyone_is_decided_within_the_rules(seeded):
     for evaluation in rows:
         found = _graded(evaluation)
         assert (evaluation.total, evaluation.band) == (found.total, found.band), evaluation.pk
+        # the study points given, as the summaries read them; none proposed (the year predates the records)
+        assert evaluation.study_share == float(Decimal(evaluation.review_points["hoc_tap"]) / 10)
+        assert evaluation.study_proposal == {} and evaluation.study_proposed_share is None
         assert re.fullmatch(r"\d+-(QĐ/ĐU|QĐ/ĐUK|QĐ/TU|NQ/CB)", evaluation.decision_number)
         assert evaluation.decision_date.year == LAST and evaluation.decision_date.month == 12
         assert evaluation.deciding_org_id == (
@@ -138,17 +145,24 @@ def test_this_year_the_commune_is_at_every_stage(seeded, users, commune):
     assert not rows.filter(member=users["dangvien1"].member).exists()
     assert rows.filter(org=users["dangvien1"].member.cell, member__isnull=True, state=DRAFT).exists()
 
-    # Every evaluation carries this year's study proposal; the decided ones are graded from their points
-    # and decided only after their cell; a study point away from the proposal has its reason.
-    for evaluation in rows.filter(member__isnull=False):
-        assert "points" in evaluation.study_proposal, evaluation.pk
+    # Every member's evaluation carries this year's study proposal, and the cells' own theirs from the
+    # fidelity index; a study point given away from the proposal has its reason, the shares the summaries
+    # read are the points'; the decided ones are graded from their points, members after their cell.
+    assert any("points" in e.study_proposal for e in rows.filter(member__isnull=True))
+    for evaluation in rows:
+        assert "points" in evaluation.study_proposal or evaluation.member_id is None, evaluation.pk
         if evaluation.state in (REVIEWED, DECIDED):
-            proposed, given = Decimal(evaluation.study_proposal["points"]), Decimal(evaluation.review_points["hoc_tap"])
-            assert given == proposed or evaluation.study_reason, evaluation.pk
+            given = Decimal(evaluation.review_points["hoc_tap"])
+            assert evaluation.study_share == float(given / 10)
+            if "points" in evaluation.study_proposal:
+                proposed = Decimal(evaluation.study_proposal["points"])
+                assert given == proposed or evaluation.study_reason, evaluation.pk
+                assert evaluation.study_proposed_share == float(proposed / 10)
         if evaluation.state == DECIDED:
             found = _graded(evaluation)
             assert (evaluation.total, evaluation.band) == (found.total, found.band)
-            assert rows.get(org=evaluation.org, member__isnull=True).state == DECIDED
+            if evaluation.member_id:
+                assert rows.get(org=evaluation.org, member__isnull=True).state == DECIDED
     by_band = Counter(rows.filter(member__isnull=False, state=DECIDED).values_list("band", flat=True))
     assert by_band[rules.XUAT_SAC] <= rules.excellent_allowed(
         rules.DEFAULT_MEMBER_RULES, by_band[rules.XUAT_SAC] + by_band[rules.TOT]

@@ -86,8 +86,9 @@ class Command(BaseCommand):
             self.seed_essays_and_quiz()
             self.seed_programmes()
             self.seed_commitments()
-            self.seed_evaluations()
         self.refresh_fidelity()
+        if options["essays"]:
+            self.seed_evaluations()  # after the fidelity index, from which a cell's study points are proposed
         self.stdout.write("Hội nghị đang diễn ra để thử điểm danh QR: chi bộ của dangvien1 (xa1.bithu điều hành).")
         for username, description in DEMO_USERS.items():
             self.stdout.write(f"  {username:<16} {description}")
