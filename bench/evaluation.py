@@ -317,25 +317,16 @@ def run(args) -> dict:
     def naive(pk):
         """One member on their own: every selector called with one id, then the same proposal."""
         cells = study.member_cells([pk])
-        records = evidence.StudyRecords(
-            conferences=tuple(
-                evidence.ConferenceRecord(r["title"], evidence.STATUS[r["status"]], r["made_up"], r["url"])
-                for r in study.member_attendance_in([pk], year, cells)[pk]
-            ),
-            essays=tuple(
-                evidence.EssayRecord(r["plan_title"], r["submitted"], r["grade"], r["copied"], r["url"])
-                for r in essays.member_essays_in([pk], year, cells)[pk]
-            ),
-            quizzes=tuple(
-                evidence.QuizRecord(r["title"], r["best"], r["url"])
-                for r in quizzes.member_quizzes_in([pk], year, cells)[pk]
-            ),
-            commitment=(
-                evidence.CommitmentRecord(**c) if (c := plans.member_commitments_in([pk], year).get(pk)) else None
-            ),
-            head=pk in org.heads_in([pk], year),
-            personal_plan_url=plans.member_personal_plans_in([pk], year).get(pk),
-        )
+        rows = {
+            "cell": cells[pk],
+            "conferences": study.member_attendance_in([pk], year, cells)[pk],
+            "essays": essays.member_essays_in([pk], year, cells)[pk],
+            "quizzes": quizzes.member_quizzes_in([pk], year, cells)[pk],
+            "commitment": plans.member_commitments_in([pk], year).get(pk),
+            "personal_plan_url": plans.member_personal_plans_in([pk], year).get(pk),
+            "head": pk in org.heads_in([pk], year),
+        }
+        records = evidence.records_of(rows)
         return evidence.propose(records, Decimal(10))
 
     sample = random.Random(SEED).sample(ids, min(args.naive_sample, len(ids)))

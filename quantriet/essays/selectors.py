@@ -6,6 +6,7 @@ the rollups' reads (figures per cell, what changed since a time) are not a user'
 """
 
 from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
 
 from quantriet.core.links import page_urls
 from quantriet.org import selectors as org_selectors
@@ -132,7 +133,7 @@ def essays_changed_since(plan, since) -> set[int]:
 VERDICT_FIELDS = ("verdict__label", "verdict__sample_kind", "verdict__duplicates")
 
 
-def member_essays_in(member_ids, year: int, cells: dict[int, int] | None = None) -> dict[int, list[dict]]:
+def member_essays_in(member_ids, year: int, cells: dict[int, int] | None = None, today=None) -> dict[int, list[dict]]:
     """Per member of MEMBER_IDS, the essays asked of them by plans whose essay deadline falls in
     YEAR, written or not (at most six queries; callers check access and keep MEMBER_IDS to a few
     thousand).
@@ -143,10 +144,13 @@ def member_essays_in(member_ids, year: int, cells: dict[int, int] | None = None)
     "submitted", "grade": the grade's share of the rubric's maximum (0–1; None: not graded, or no
     rubric), "copied": the verdict's words when it holds the essay a copy ("Chép bài mẫu trên
     mạng: diễn đạt lại"; "" otherwise), "verdict" and "explanation": the originality verdict's label
-    and its line for the member ("" when not checked), "url": the essay's page, or the plan's grading
-    board for the member's cell when nothing was submitted}. CELLS ({member id: cell id}) saves a lookup.
+    and its line for the member ("" when not checked), "deadline", "due": the deadline is past TODAY
+    (default: today; on the deadline day the member may still submit), "url": the essay's page, or the
+    plan's page where the member submits when nothing was submitted}. CELLS ({member id: cell id})
+    saves a lookup.
     """
     member_ids = list(member_ids)
+    today = today or timezone.localdate()
     first, after, _start, _end = study.year_bounds(year)
     plans = {
         pk: (study.plan_label(symbol, title), audience, deadline)
@@ -176,7 +180,7 @@ def member_essays_in(member_ids, year: int, cells: dict[int, int] | None = None)
         .values("rubric__plan_id")
         .annotate(maximum=Sum("max_points"))
     }
-    essay_url, board_url = page_urls("essays:essay"), page_urls("essays:board")
+    essay_url, write_url = page_urls("essays:essay"), page_urls("essays:write")
     found = {}
     for member_id in member_ids:
         cell_id = cells.get(member_id)
@@ -190,8 +194,8 @@ def member_essays_in(member_ids, year: int, cells: dict[int, int] | None = None)
                 if audience == EssayAudience.KEY_CADRES and not cadre:
                     continue
                 records.append({"plan_id": plan_id, "plan_title": label, "submitted": False, "grade": None,
-                                "copied": "", "verdict": "", "explanation": "",
-                                "url": board_url(plan_id, f"org={cell_id}")})  # fmt: skip
+                                "copied": "", "verdict": "", "explanation": "", "deadline": deadline,
+                                "due": deadline < today, "url": write_url(plan_id)})  # fmt: skip
                 continue
             pk, total, verdict, sample_kind, duplicates = essay
             maximum = maxima.get(plan_id)
@@ -204,6 +208,8 @@ def member_essays_in(member_ids, year: int, cells: dict[int, int] | None = None)
                     "copied": _copy_words(verdict, sample_kind, duplicates),
                     "verdict": VerdictLabel(verdict).label if verdict else "",
                     "explanation": VERDICT_EXPLANATIONS.get(verdict, "") if verdict else "",
+                    "deadline": deadline,
+                    "due": deadline < today,
                     "url": essay_url(pk),
                 }
             )

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from quantriet.analytics.selectors import year_indices
 from quantriet.core.links import page_urls
+from quantriet.core.text import vn_date
 from quantriet.essays import selectors as essays
 from quantriet.org import selectors as org
 from quantriet.plans import selectors as plans
@@ -97,9 +98,14 @@ def records_of(rows: dict) -> StudyRecords:
             ConferenceRecord(r["title"], STATUS[r["status"]], r["made_up"], r["url"]) for r in rows["conferences"]
         ),
         essays=tuple(
-            EssayRecord(r["plan_title"], r["submitted"], r["grade"], r["copied"], r["url"]) for r in rows["essays"]
+            EssayRecord(
+                r["plan_title"], r["submitted"], r["grade"], r["copied"], r["url"], r["due"], vn_date(r["deadline"])
+            )
+            for r in rows["essays"]
         ),
-        quizzes=tuple(QuizRecord(r["title"], r["best"], r["url"]) for r in rows["quizzes"]),
+        quizzes=tuple(
+            QuizRecord(r["title"], r["best"], r["url"], r["due"], vn_date(r["deadline"])) for r in rows["quizzes"]
+        ),
         commitment=CommitmentRecord(**commitment) if commitment else None,
         head=rows["head"],
         personal_plan_url=rows["personal_plan_url"],

@@ -284,7 +284,7 @@ def summary_sheet_line(row: SummaryRow, band_labels: dict[str, str]) -> list:
     bands = []
     for code in rules.BAND_CODES:
         bands += [row.bands[code], _pct(row.share(code))]
-    proposed = row.study_proposed / row.study_rated if row.study_rated else None
+    proposed = row.study_proposed_mean
     fidelity = None if row.fidelity is None else round(row.fidelity, 1)
     return [row.org.code, row.org.name, row.members, row.evaluated, *bands, band_labels.get(row.own_band, ""),
             _pct(row.study_mean), *(row.study_bins[key] for key, *_ in STUDY_BINS), _pct(proposed), fidelity,

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from quantriet.core.numbers import format_decimal
+from quantriet.core.text import vn_date
 from quantriet.org.models import Member, Organization, attach_parent_names
 from quantriet.study import selectors as study
 from quantriet.study.models import AttendanceStatus
@@ -102,7 +103,7 @@ def member_record(member: Member, today=None) -> MemberRecord:
             record.commitment = rows["commitment"]
             record.personal_plan_url, record.head = rows["personal_plan_url"], rows["head"]
             studied = {r["plan_id"] for r in (*rows["conferences"], *rows["essays"], *rows["quizzes"])}
-            due = {plan_id for _cell, plan_id in study.cell_plans_due_in([rows["cell"]], year)}
+            due = {plan_id for _cell, plan_id, _deadline in study.cell_plans_due_in([rows["cell"]], year)}
             concerned[year] = (studied, due)
         found.append(record)
     ids = {pk for studied, due in concerned.values() for pk in studied | due}
@@ -159,7 +160,9 @@ def _percent(share: float | None) -> str:
 
 def _essay(row: dict) -> dict:
     if not row["submitted"]:
-        return {**row, "status_text": "Chưa nộp", "grade_text": "", "verdict_text": "", "tone": "danger"}
+        waiting = f"Chưa nộp (hạn {vn_date(row['deadline'])})" if not row["due"] else "Chưa nộp"
+        return {**row, "status_text": waiting, "grade_text": "", "verdict_text": "",
+                "tone": "danger" if row["due"] else "secondary"}  # fmt: skip
     grade = _percent(row["grade"]) or "Chưa chấm"
     if row["copied"]:
         verdict, tone = f"Bị kết luận sao chép: {row['copied']}", "danger"
@@ -170,4 +173,8 @@ def _essay(row: dict) -> dict:
 
 def _quiz(row: dict) -> dict:
     best = _percent(row["best"])
-    return {**row, "best_text": best or "Chưa làm bài", "tone": "success" if best else "danger"}
+    if best:
+        return {**row, "best_text": best, "tone": "success"}
+    if not row["due"]:
+        return {**row, "best_text": f"Chưa làm bài (hạn {vn_date(row['deadline'])})", "tone": "secondary"}
+    return {**row, "best_text": "Chưa làm bài", "tone": "danger"}

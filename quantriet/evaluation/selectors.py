@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 
 from quantriet.analytics.selectors import year_indices
 from quantriet.org.models import Member, Organization
@@ -32,9 +32,12 @@ class SummaryRow:
     org: Organization
     members: int = 0
     bands: dict = field(default_factory=lambda: dict.fromkeys(BAND_CODES, 0))
-    study_given: float = 0.0  # sums over the rated members with a study share
-    study_proposed: float = 0.0
+    study_given: float = 0.0  # the sum of the study shares given, over the members with one
     study_rated: int = 0
+    #: The sum of the proposed shares and how many had a proposal; the sum of (given − proposed) over them.
+    study_proposed: float = 0.0
+    study_proposed_n: int = 0
+    study_raised: float = 0.0
     study_bins: dict = field(default_factory=lambda: dict.fromkeys((b[0] for b in STUDY_BINS), 0))
     #: The unit's own (collective) evaluation of the year, when decided: its band code.
     own_band: str = ""
@@ -52,8 +55,13 @@ class SummaryRow:
         return self.study_given / self.study_rated if self.study_rated else None
 
     @property
+    def study_proposed_mean(self) -> float | None:
+        return self.study_proposed / self.study_proposed_n if self.study_proposed_n else None
+
+    @property
     def study_raise(self) -> float | None:
-        return (self.study_given - self.study_proposed) / self.study_rated if self.study_rated else None
+        """How much higher than proposed the cells gave, on average over the members with a proposal."""
+        return self.study_raised / self.study_proposed_n if self.study_proposed_n else None
 
     @property
     def fidelity(self) -> float | None:
@@ -83,15 +91,19 @@ class SummaryRow:
         for key, number in other.study_bins.items():
             self.study_bins[key] += number
         self.study_given += other.study_given
-        self.study_proposed += other.study_proposed
         self.study_rated += other.study_rated
+        self.study_proposed += other.study_proposed
+        self.study_proposed_n += other.study_proposed_n
+        self.study_raised += other.study_raised
 
 
 def _counts() -> dict:
     """The aggregates of one unit's decided members: a count per band and per study bin, the study
     shares' sums and how many have one (one row per unit: fewer rows than one per unit and band)."""
     found = {f"band_{code}": Count("id", filter=Q(band=code)) for code in BAND_CODES}
-    found.update(given=Sum("study_share"), proposed=Sum("study_proposed_share"), rated=Count("study_share"))
+    found.update(given=Sum("study_share"), rated=Count("study_share"), proposed=Sum("study_proposed_share"),
+                 proposed_n=Count("study_proposed_share"),
+                 raised=Sum(F("study_share") - F("study_proposed_share")))  # fmt: skip
     for key, _, low, high in STUDY_BINS:
         condition = Q(study_share__gte=low) if high is None else Q(study_share__gte=low, study_share__lt=high)
         found[f"bin_{key}"] = Count("id", filter=condition)
@@ -107,10 +119,10 @@ def _by_org(org: Organization, year: int) -> dict[int, SummaryRow]:
     counts = _counts()
     bins = len(STUDY_BINS)
     for org_id, *values in decided.values("org_id").annotate(**counts).values_list("org_id", *counts):
-        bands, (given, proposed, rated), in_bins = values[:4], values[4:7], values[7 : 7 + bins]
+        bands, (given, rated, proposed, proposed_n, raised), in_bins = values[:4], values[4:9], values[9 : 9 + bins]
         found[org_id] = SummaryRow(
-            None, bands=dict(zip(BAND_CODES, bands, strict=True)), study_given=given or 0.0,
-            study_proposed=proposed or 0.0, study_rated=rated,
+            None, bands=dict(zip(BAND_CODES, bands, strict=True)), study_given=given or 0.0, study_rated=rated,
+            study_proposed=proposed or 0.0, study_proposed_n=proposed_n, study_raised=raised or 0.0,
             study_bins=dict(zip((key for key, *_ in STUDY_BINS), in_bins, strict=True)),
         )  # fmt: skip
     counted = Member.objects.filter(cell__path__startswith=org.path).values("cell_id").annotate(n=Count("id"))

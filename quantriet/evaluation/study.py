@@ -18,6 +18,9 @@ quizzes and plans). Parts and their default weights (`WEIGHTS`, to confirm: docs
 
 A part with nothing required of the member (no quiz in the year) drops out and the weights of the
 others are renormalised, as the fidelity index does: nobody loses points for what was not asked.
+An essay not yet submitted, or a quiz not yet taken, before its deadline (the deadline day
+included) is shown but not counted: the member may still do it, and is not marked down for it
+before it is due — as the fidelity index does not judge a unit before its deadline.
 """
 
 from dataclasses import dataclass, field
@@ -42,7 +45,8 @@ class Source:
 
     text: str
     url: str = ""
-    score: float = 0.0
+    #: 0–1; None: shown but not counted (not due yet).
+    score: float | None = 0.0
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,9 @@ class EssayRecord:
     #: The verdict's words when it holds the essay a copy ("Chép bài mẫu trên mạng"), else "".
     copied: str = ""
     url: str = ""
+    #: The deadline has passed (a missing essay counts); before it the member may still submit.
+    due: bool = True
+    deadline_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -70,6 +77,9 @@ class QuizRecord:
     #: The best attempt's share of the maximum (0–1), None: not taken.
     best: float | None
     url: str = ""
+    #: The deadline has passed (a quiz not taken counts); before it the member may still take it.
+    due: bool = True
+    deadline_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -135,6 +145,9 @@ def _conference(record: ConferenceRecord) -> Source:
 
 
 def _essay(record: EssayRecord) -> Source:
+    if not record.submitted and not record.due:
+        return Source(f"{record.plan_title}: chưa đến hạn nộp bài thu hoạch ({record.deadline_text}), chưa tính",
+                      record.url, None)  # fmt: skip
     if not record.submitted:
         return Source(f"{record.plan_title}: chưa nộp bài thu hoạch", record.url, 0.0)
     if record.copied:
@@ -148,6 +161,8 @@ def _essay(record: EssayRecord) -> Source:
 
 
 def _quiz(record: QuizRecord) -> Source:
+    if record.best is None and not record.due:
+        return Source(f"{record.title}: chưa đến hạn làm bài ({record.deadline_text}), chưa tính", record.url, None)
     if record.best is None:
         return Source(f"{record.title}: chưa làm bài kiểm tra", record.url, 0.0)
     return Source(f"{record.title}: điểm cao nhất {round(100 * record.best)}%", record.url, record.best)
@@ -165,7 +180,9 @@ def _commitment(record: CommitmentRecord | None) -> tuple[Source, ...]:
 
 
 def _mean(sources: tuple[Source, ...]) -> float | None:
-    return sum(s.score for s in sources) / len(sources) if sources else None
+    """The mean of the sources counted (None when none is: the part drops out)."""
+    counted = [s.score for s in sources if s.score is not None]
+    return sum(counted) / len(counted) if counted else None
 
 
 def parts(records: StudyRecords, weights: dict[str, float] = WEIGHTS) -> list[Part]:

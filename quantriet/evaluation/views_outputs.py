@@ -60,7 +60,7 @@ def _percent(share: float | None) -> int | None:
 
 def _line(row, labels: dict[str, str]) -> dict:
     """ROW as the page's table shows it: counts with their shares, percentages rounded."""
-    proposed = row.study_proposed / row.study_rated if row.study_rated else None
+    proposed = row.study_proposed_mean
     return {
         "row": row, "org": row.org,
         "bands": [{"code": code, "label": labels[code], "count": row.bands[code], "percent": _percent(row.share(code))}

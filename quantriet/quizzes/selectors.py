@@ -4,6 +4,7 @@ fidelity rollups). Callers check access; nothing here writes."""
 from collections import defaultdict
 
 from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
 
 from quantriet.core.links import page_urls
 from quantriet.study import selectors as study
@@ -63,17 +64,19 @@ def quiz_changed_since(plan, since) -> bool:
 # ---------------------------------------------------------------- a calendar year of many members (evaluation)
 
 
-def member_quizzes_in(member_ids, year: int, cells: dict[int, int] | None = None) -> dict[int, list[dict]]:
+def member_quizzes_in(member_ids, year: int, cells: dict[int, int] | None = None, today=None) -> dict[int, list[dict]]:
     """Per member of MEMBER_IDS, the quizzes asked of them in YEAR, taken or not (at most four
     queries; callers check access and keep MEMBER_IDS to a few thousand).
 
     Asked, as `services.quiz_takers` says: the plan requires its quiz and the member's cell has an
     obligation under it; the year is that of the obligation's deadline (plans closed since count
     too). Each is {"plan_id", "quiz_id", "title" ("Bài kiểm tra — Kế hoạch 12-KH/BTGDVTU"), "best":
-    the best closed attempt's share of the maximum (0–1; None: not taken), "url": the quiz's
-    results page for the member's cell}. CELLS ({member id: cell id}) saves a lookup.
+    the best closed attempt's share of the maximum (0–1; None: not taken), "deadline", "due": the
+    cell's deadline is past TODAY (default: today), "url": the quiz's results page for the member's
+    cell}. CELLS ({member id: cell id}) saves a lookup.
     """
     member_ids = list(member_ids)
+    today = today or timezone.localdate()
     cells = study.member_cells(member_ids) if cells is None else cells
     due = study.cell_plans_due_in(set(cells.values()), year)
     if not due:
@@ -81,13 +84,13 @@ def member_quizzes_in(member_ids, year: int, cells: dict[int, int] | None = None
     quizzes = {
         plan_id: (pk, f"Bài kiểm tra — {study.plan_label(symbol, title)}")
         for pk, plan_id, symbol, title in Quiz.objects.filter(
-            plan_id__in={plan_id for _cell, plan_id in due}, plan__quiz_required=True
+            plan_id__in={plan_id for _cell, plan_id, _deadline in due}, plan__quiz_required=True
         ).values_list("pk", "plan_id", "plan__symbol", "plan__title")
     }
     by_cell = defaultdict(list)
-    for cell_id, plan_id in sorted(due, key=lambda row: row[1]):
+    for cell_id, plan_id, deadline in sorted(due, key=lambda row: row[1]):
         if plan_id in quizzes:
-            by_cell[cell_id].append(plan_id)
+            by_cell[cell_id].append((plan_id, deadline))
     results = {}
     if by_cell:
         taken = QuizResult.objects.filter(
@@ -99,7 +102,7 @@ def member_quizzes_in(member_ids, year: int, cells: dict[int, int] | None = None
     for member_id in member_ids:
         cell_id = cells.get(member_id)
         records = []
-        for plan_id in by_cell.get(cell_id, ()):
+        for plan_id, deadline in by_cell.get(cell_id, ()):
             quiz_id, title = quizzes[plan_id]
             best = results.get((member_id, quiz_id))
             records.append(
@@ -108,6 +111,8 @@ def member_quizzes_in(member_ids, year: int, cells: dict[int, int] | None = None
                     "quiz_id": quiz_id,
                     "title": title,
                     "best": float(best) / 100 if best is not None else None,
+                    "deadline": deadline,
+                    "due": deadline < today,
                     "url": url(plan_id, f"org={cell_id}"),
                 }
             )

@@ -408,12 +408,12 @@ def cells_with_obligation(plan_ids, cell_ids) -> set[tuple[int, int]]:
     return set(rows.values_list("plan_id", "org_id"))
 
 
-def cell_plans_due_in(cell_ids, year: int) -> list[tuple[int, int]]:
-    """(cell id, plan id) of the obligations of CELL_IDS under plans not in draft due in YEAR (the
-    year a plan asks a cell's members for its quiz). One query."""
+def cell_plans_due_in(cell_ids, year: int) -> list[tuple[int, int, date]]:
+    """(cell id, plan id, deadline) of the obligations of CELL_IDS under plans not in draft due in YEAR
+    (the year a plan asks a cell's members for its quiz). One query."""
     first, after, _start, _end = year_bounds(year)
     rows = Obligation.objects.filter(org_id__in=list(cell_ids), deadline__gte=first, deadline__lt=after)
-    return list(rows.exclude(plan__status=PlanStatus.DRAFT).values_list("org_id", "plan_id"))
+    return list(rows.exclude(plan__status=PlanStatus.DRAFT).values_list("org_id", "plan_id", "deadline"))
 
 
 def plans_named(plan_ids) -> dict[int, dict]:

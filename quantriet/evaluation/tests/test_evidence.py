@@ -11,9 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from quantriet.essays import selectors as essays_selectors
 from quantriet.essays.models import Criterion, Essay, EssaySource, EssayVerdict, Grade, Rubric, VerdictLabel
 from quantriet.evaluation import evidence
-from quantriet.evaluation.study import ATTENDED, EXCUSED, UNEXCUSED
+from quantriet.evaluation.study import ATTENDED, EXCUSED, UNEXCUSED, propose
 from quantriet.org.models import CELL_KINDS, Member, Organization, Position, Title
 from quantriet.plans.models_commitments import Commitment, CommitmentState, PersonalPlan
 from quantriet.quizzes.models import Quiz, QuizResult
@@ -119,10 +120,8 @@ def test_an_essay_judged_a_copy_of_a_sample_lowers_the_proposal_with_the_reason(
     assert (honest.submitted, honest.grade, honest.copied) == (True, 0.8, "")
     assert honest.url == reverse("essays:essay", args=[essays[year.came.pk].pk])
     assert copied.copied == "Chép bài mẫu trên mạng: diễn đạt lại"
-    assert (missing.submitted, missing.url) == (
-        False,
-        reverse("essays:board", args=[year.plan.pk]) + f"?org={year.cell.pk}",
-    )
+    # The member is sent where they submit (the graders' board would refuse them).
+    assert (missing.submitted, missing.url) == (False, reverse("essays:write", args=[year.plan.pk]))
     proposal = evidence.propose_for([year.made_up.pk], YEAR, TEN)[year.made_up.pk]
     assert _part(proposal, "essays").score == 0
     assert proposal.lowered_by_copying == [
@@ -208,3 +207,17 @@ def test_members_are_read_a_chunk_at_a_time_with_the_same_answer(year):
     ids = [year.came.pk, year.made_up.pk, year.excused.pk, *(m.pk for m in year.rest)]
     assert evidence.study_records(ids, YEAR, chunk=2) == evidence.study_records(ids, YEAR)
     assert set(evidence.study_records([*ids, 10**9], YEAR)) == set(ids)  # an id of no member is left out
+
+
+def test_an_essay_or_a_quiz_not_yet_due_is_shown_but_not_counted(year):
+    deadline = year.plan.essay_deadline
+    on_the_day = essays_selectors.member_essays_in([year.excused.pk], YEAR, today=deadline)[year.excused.pk]
+    after = essays_selectors.member_essays_in([year.excused.pk], YEAR, today=deadline + datetime.timedelta(days=1))
+    assert [(r["submitted"], r["due"]) for r in on_the_day] == [(False, False)]
+    assert [(r["submitted"], r["due"]) for r in after[year.excused.pk]] == [(False, True)]
+    rows = next(evidence.member_rows([year.excused.pk], YEAR))[year.excused.pk]
+    waiting = evidence.records_of({**rows, "essays": on_the_day})
+    proposal = propose(waiting, TEN)
+    part = _part(proposal, "essays")
+    assert part.score is None, "nothing due yet: the part drops out rather than scoring 0"
+    assert part.sources[0].text.startswith("Kế hoạch 915-KH/TU: chưa đến hạn nộp bài thu hoạch (")

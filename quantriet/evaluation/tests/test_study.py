@@ -89,3 +89,20 @@ def test_a_copied_commitment_and_a_missing_one_count_nothing():
     copied = StudyRecords(commitment=CommitmentRecord(True, True, True, copied="chép bản mẫu trên mạng"))
     assert _part(propose(copied, TEN), "commitment").score == 0
     assert [s.text for s in parts(StudyRecords())[3].sources] == ["Chưa đăng ký bản cam kết năm"]
+
+
+def test_work_not_yet_due_is_shown_but_costs_nothing():
+    waiting = StudyRecords(
+        essays=(EssayRecord("Kế hoạch 12-KH/BTGDVTU", False, due=False, deadline_text="31/12/2026"),),
+        quizzes=(QuizRecord("Bài kiểm tra Chỉ thị 28", None, due=False, deadline_text="20/12/2026"),),
+        commitment=CommitmentRecord(True, True, True),
+    )
+    proposal = propose(waiting, Decimal(10))
+    assert proposal.points == Decimal(10), "only the commitment is due, and it is complete"
+    essays, quizzes = (next(p for p in proposal.parts if p.key == key) for key in ("essays", "quizzes"))
+    assert essays.score is None and quizzes.score is None
+    assert essays.sources[0].text == "Kế hoạch 12-KH/BTGDVTU: chưa đến hạn nộp bài thu hoạch (31/12/2026), chưa tính"
+    overdue = StudyRecords(
+        essays=(EssayRecord("Kế hoạch 12-KH/BTGDVTU", False),), commitment=CommitmentRecord(True, True, True)
+    )
+    assert propose(overdue, Decimal(10)).points < Decimal(10)

@@ -82,3 +82,21 @@ def test_a_collectives_study_criterion_is_proposed_from_its_fidelity_index(users
 def test_a_collective_no_plan_judged_gets_no_proposal(users, where):
     unit = services.evaluation_start(users["xa1.bithu"], 2026, org=where["cell"])
     assert unit.study_proposal == {}
+
+
+def test_evaluations_without_a_proposal_neither_lower_the_proposed_mean_nor_raise_a_flag(users, where, plan):
+    """Last year's evaluations, made before the system proposed anything: no "đề xuất 0%"."""
+    year = plan.published_at.year
+    rated = decide_cell(users["xa1.bithu"], where["cell"], year, 5, "9")
+    Evaluation.objects.filter(pk__in=[e.pk for e in rated[:3]]).update(study_proposed_share=None)
+    fidelity_score(plan, where["cell"], 30, lam_luot=True)
+    [row] = [r for r in evaluation_summary(where["commune"], year) if r.org == where["cell"]]
+    shares = list(
+        Evaluation.objects.filter(pk__in=[e.pk for e in rated[3:]]).values_list("study_proposed_share", flat=True)
+    )
+    assert row.study_proposed_n == 2 and row.study_proposed_mean == pytest.approx(sum(shares) / 2)
+    assert row.study_raise == pytest.approx(0.9 - sum(shares) / 2)
+    Evaluation.objects.filter(pk__in=[e.pk for e in rated]).update(study_proposed_share=None)
+    [row] = [r for r in evaluation_summary(where["commune"], year) if r.org == where["cell"]]
+    assert row.study_proposed_mean is None and row.study_raise is None
+    assert all("cao hơn đề xuất" not in why for why in row.stands_out)
