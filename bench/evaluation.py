@@ -20,11 +20,11 @@ queries per member, the same selectors called with one id), extrapolated to ever
 `quiz_results`, `commitments`), the records a sample of members holds (`sample_records`),
 `mean_points` out of 10, and `seed_s`. Target (issue): `evaluation_propose_s` at most 60 s.
 
-Then the year is decided for every member and collective, in bulk (`write_decisions`: each
-member's total and band from their proposal and a spread of other points, "xuất sắc" within the
-quota of each grassroots organisation, the study shares the summary reads), the fidelity index is
-refreshed, and the summary page (`evaluation:summary`, logged in as the province's administrator)
-is timed for the province and for random communes: `summary_p50_ms`, `summary_p95_ms`,
+Then the year is decided for every member and collective, in bulk, as the demo writes a finished
+year (`write_decisions` through `evaluation.demo`: graded bands within the quota and the heads'
+rule, the study shares the summary reads), the fidelity index is refreshed, and the summary page
+(`evaluation:summary`, logged in as the province's administrator) is timed for the province and
+for random communes: `summary_p50_ms`, `summary_p95_ms`,
 `summary_p95_ms_by_level`, `summary_requests`; the alternative in the same run,
 `naive_summary_ms`: the province's counts by unit and band, and the study criterion's mean, read by
 opening every decided evaluation's points in Python rather than grouped in SQL over the stored
@@ -128,75 +128,16 @@ def write_year(plan) -> dict:
     return {"essays": len(essays), "quiz_results": len(results), "commitments": len(commitments)}
 
 
-def write_decisions(proposals: dict, year: int) -> int:
-    """Every member's evaluation of YEAR decided (and every collective's), in bulk; how many were written.
+def write_decisions(year: int) -> int:
+    """Every member's and collective's evaluation of YEAR decided, as the demo writes a finished year
+    (`evaluation.demo`: bands drawn and graded by the criteria set, the quota and the heads' rule held
+    per deciding organisation, one bulk insert); how many were written."""
+    from django.utils import timezone
 
-    A member's total is their proposed study points plus the other criteria drawn between 62 and 86
-    of their 90 points; bands follow the criteria set's thresholds (not its extra conditions),
-    "xuất sắc" kept within each deciding organisation's quota (20 % of those rated "tốt" or better)
-    by lowering the excess to "tốt"."""
-    import datetime
-    from collections import defaultdict
-    from decimal import Decimal
+    from quantriet.evaluation.demo import EvaluationDemo
 
-    from django.db import transaction
-
-    from quantriet.evaluation.models import DECIDED, CriteriaSet, Evaluation, Subject
-    from quantriet.org.models import Member, Organization, OrgKind
-    from quantriet.org.tree import parent_path
-
-    rng = random.Random(SEED + 1)
-    end = datetime.date(year, 12, 31)
-    member_set = CriteriaSet.objects.in_force(Subject.MEMBER, end)
-    collective_set = CriteriaSet.objects.in_force(Subject.COLLECTIVE, end)
-    orgs = {pk: (path, kind) for pk, path, kind in Organization.objects.values_list("pk", "path", "kind")}
-    by_path = {path: pk for pk, (path, _kind) in orgs.items()}
-
-    def deciding(org_id):
-        path, kind = orgs[org_id]
-        return org_id if kind == OrgKind.CHI_BO_CO_SO or len(path) <= 4 else by_path[parent_path(path)]
-
-    bands = member_set.rules().bands  # best first
-
-    def band(total):
-        return next(b.code for b in bands if total >= b.min_points)
-
-    cells = dict(Member.objects.filter(pk__in=list(proposals)).values_list("pk", "cell_id"))
-    rows, per_decider = [], defaultdict(list)
-    for pk, proposal in proposals.items():
-        other = Decimal(rng.randint(62, 86))
-        total = proposal.points + other
-        evaluation = Evaluation(
-            year=year, subject=Subject.MEMBER, member_id=pk, org_id=cells[pk], deciding_org_id=deciding(cells[pk]),
-            criteria_set=member_set, state=DECIDED, total=total, band=band(total),
-            review_points={"hoc_tap": str(proposal.points), "khac": str(other)},
-            study_share=float(proposal.points) / 10, study_proposed_share=float(proposal.points) / 10,
-            decision_number="30-QĐ/ĐU", decision_date=end,
-        )  # fmt: skip
-        rows.append(evaluation)
-        per_decider[evaluation.deciding_org_id].append(evaluation)
-    for group in per_decider.values():
-        good = sum(e.band in ("xuat_sac", "tot") for e in group)
-        for evaluation in [e for e in group if e.band == "xuat_sac"][good // 5 :]:
-            evaluation.band = "tot"
-    collectives = [
-        Evaluation(
-            year=year,
-            subject=Subject.COLLECTIVE,
-            org_id=pk,
-            deciding_org_id=by_path.get(parent_path(path), pk),
-            criteria_set=collective_set,
-            state=DECIDED,
-            total=Decimal(80),
-            band="tot",
-            decision_number="29-QĐ/ĐU",
-            decision_date=end,
-        )  # fmt: skip
-        for pk, (path, _kind) in orgs.items()
-    ]
-    with transaction.atomic():
-        Evaluation.objects.bulk_create(rows + collectives, batch_size=5000)
-    return len(rows) + len(collectives)
+    written = EvaluationDemo(timezone.localdate()).last_year(year)
+    return written["members"] + written["collectives"]
 
 
 def summary_call(user):
@@ -340,7 +281,7 @@ def run(args) -> dict:
 
     records = evidence.study_records(sample, year)  # what a member's records hold, on the sample
     with timer() as decide_time:
-        decided = write_decisions(proposals, year)
+        decided = write_decisions(year)
     log(f"decided {decided:,} evaluations in {decide_time():.1f}s")
     with timer() as refresh_time:
         fid.timed_refresh(plan)
