@@ -100,13 +100,14 @@ class SummaryRow:
 def _counts() -> dict:
     """The aggregates of one unit's decided members: a count per band and per study bin, the study
     shares' sums and how many have one (one row per unit: fewer rows than one per unit and band)."""
-    found = {f"band_{code}": Count("id", filter=Q(band=code)) for code in BAND_CODES}
+    # Only the index's own columns are named (never "id"), so that the rows can be read from it alone.
+    found = {f"band_{code}": Count("band", filter=Q(band=code)) for code in BAND_CODES}
     found.update(given=Sum("study_share"), rated=Count("study_share"), proposed=Sum("study_proposed_share"),
                  proposed_n=Count("study_proposed_share"),
                  raised=Sum(F("study_share") - F("study_proposed_share")))  # fmt: skip
     for key, _, low, high in STUDY_BINS:
         condition = Q(study_share__gte=low) if high is None else Q(study_share__gte=low, study_share__lt=high)
-        found[f"bin_{key}"] = Count("id", filter=condition)
+        found[f"bin_{key}"] = Count("study_share", filter=condition)
     return found
 
 
