@@ -51,6 +51,17 @@ class AuditedAdmin(admin.ModelAdmin):
         for obj in queryset:
             self.delete_model(request, obj)
 
+    def save_formset(self, request, form, formset, change):
+        """The inline rows (a criteria set's bands, say) are audited one by one, as the parent is."""
+        before = {obj.pk: snapshot(type(obj).objects.get(pk=obj.pk)) for obj in formset.get_queryset() if obj.pk}
+        super().save_formset(request, form, formset, change)
+        for obj in formset.deleted_objects:
+            audit_record(request.user, "admin.delete", obj, before.get(obj.pk), None)
+        for obj in formset.new_objects:
+            audit_record(request.user, "admin.add", obj, None, snapshot(obj))
+        for obj, _fields in formset.changed_objects:
+            audit_record(request.user, "admin.change", obj, before.get(obj.pk), snapshot(obj))
+
 
 @admin.register(Job)
 class JobAdmin(admin.ModelAdmin):
