@@ -41,3 +41,14 @@ def write_set(models, subject: str, name: str, basis: str, valid_from, found: ru
             needs_no_discipline=item.needs_no_discipline, needs_floors=item.needs_floors,
         )  # fmt: skip
     return made
+
+
+def ensure_default_sets() -> bool:
+    """Write the default sets when the database has no criteria set at all (a demo database flushed
+    by a test, say); whether it wrote them. A database with any set of its own is left alone."""
+    from .models import Band, CriteriaSet, Criterion, CriterionGroup
+
+    if CriteriaSet.objects.exists():
+        return False
+    write_default_sets(CriteriaSet, CriterionGroup, Criterion, Band)
+    return True

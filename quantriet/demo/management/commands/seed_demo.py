@@ -8,6 +8,7 @@ from tqdm import tqdm
 
 from quantriet.analytics.rollup import refresh
 from quantriet.essays.demo import seed_essays
+from quantriet.evaluation.defaults import ensure_default_sets
 from quantriet.evaluation.demo import seed_evaluations
 from quantriet.org.demo import DEMO_USERS, seed_demo
 from quantriet.plans.demo import seed_programmes
@@ -67,6 +68,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         summary = seed_demo(scale, bar.progress)
         bar.close()
+        ensure_default_sets()  # written by a migration; a database flushed since has none
         if summary["created"]:
             self.stdout.write(
                 f"Đã tạo tỉnh mẫu: {summary['orgs']} tổ chức đảng, {summary['members']} đảng viên, "
