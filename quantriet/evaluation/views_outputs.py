@@ -42,15 +42,22 @@ def band_labels(year: int) -> dict[str, str]:
 
 
 def _chart(rows, labels: dict[str, str]) -> dict:
-    """The page's two charts: each unit's members by band (shares), and its study points beside its fidelity index."""
-    units = [row for row in rows if row.evaluated or row.fidelity is not None]
+    """The page's two charts: the members rated by band (shares) of each unit that rated any, and the
+    study points given beside the fidelity index of each unit that has either."""
+    rated = [row for row in rows if row.evaluated]
+    studied = [row for row in rows if row.study_mean is not None or row.fidelity is not None]
     return {
-        "labels": [row.org.name for row in units],
-        "bands": [{"label": labels[code], "colour": BAND_COLOURS[code],
-                   "data": [round(100 * (row.share(code) or 0), 1) for row in units],
-                   "counts": [row.bands[code] for row in units]} for code in BAND_COLOURS],
-        "study": [None if row.study_mean is None else round(100 * row.study_mean, 1) for row in units],
-        "fidelity": [None if row.fidelity is None else round(row.fidelity, 1) for row in units],
+        "bands": {
+            "labels": [row.org.name for row in rated],
+            "datasets": [{"label": labels[code], "colour": BAND_COLOURS[code],
+                          "data": [round(100 * row.share(code), 1) for row in rated],
+                          "counts": [row.bands[code] for row in rated]} for code in BAND_COLOURS],
+        },
+        "study": {
+            "labels": [row.org.name for row in studied],
+            "given": [None if row.study_mean is None else round(100 * row.study_mean, 1) for row in studied],
+            "fidelity": [None if row.fidelity is None else round(row.fidelity, 1) for row in studied],
+        },
     }  # fmt: skip
 
 

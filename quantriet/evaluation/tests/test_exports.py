@@ -103,9 +103,12 @@ def test_the_summary_page_shows_the_bands_the_chart_and_who_to_look_at_again(cli
     assert 'class="table-warning"' in page.split(f'data-org="{where["cell"].pk}"')[1][:30]
     assert "5 <span" in row and "(100%)" in row and "35" in row and "Học tập làm lướt nhưng" in row
     data = json.loads(page.split('id="summary-data" type="application/json">')[1].split("</script>")[0])
-    index = data["labels"].index(where["cell"].name)
-    assert data["study"][index] == 100.0 and data["fidelity"][index] == 35.0
-    assert [b["counts"][index] for b in data["bands"]] == [0, 5, 0, 0]
+    study, bands = data["study"], data["bands"]
+    index = study["labels"].index(where["cell"].name)
+    assert study["given"][index] == 100.0 and study["fidelity"][index] == 35.0
+    index = bands["labels"].index(where["cell"].name)
+    assert [b["counts"][index] for b in bands["datasets"]] == [0, 5, 0, 0]
+    assert bands["labels"] == [where["cell"].name], "units with nobody rated have no band bar"
 
 
 def test_the_summary_document_and_sheet(client_as, decided, where):
