@@ -7,17 +7,7 @@
   // Each chart fills its box (a fixed height), so a phone gets charts as tall as a desktop's.
   const base = { responsive: true, maintainAspectRatio: false };
 
-  // Long names ("Đảng bộ trực thuộc tỉnh (xã, phường, khối)") are broken into lines of whole
-  // words instead of being cut or rotated: Chart.js draws an array label as several lines.
-  function wrap(label, width) {
-    const lines = [];
-    for (const word of String(label).split(" ")) {
-      const last = lines.length - 1;
-      if (last >= 0 && (lines[last] + " " + word).length <= width) lines[last] += " " + word;
-      else lines.push(word);
-    }
-    return lines;
-  }
+  const wrap = window.chartLabel;
   const joined = (items) => (items.length ? [].concat(items[0].label).join(" ") : "");
 
   new Chart(document.getElementById("chart-timeline"), {

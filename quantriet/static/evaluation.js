@@ -2,16 +2,7 @@
 (function () {
   const data = JSON.parse(document.getElementById("summary-data").textContent);
   const base = { responsive: true, maintainAspectRatio: false, indexAxis: "y" };
-  // Long unit names are broken into lines of whole words (Chart.js draws an array label as lines).
-  function wrap(label, width) {
-    const lines = [];
-    for (const word of String(label).split(" ")) {
-      const last = lines.length - 1;
-      if (last >= 0 && (lines[last] + " " + word).length <= width) lines[last] += " " + word;
-      else lines.push(word);
-    }
-    return lines;
-  }
+  const wrap = window.chartLabel;
   const legend = { position: "bottom", labels: { boxWidth: 10 } };
   const bands = data.bands, study = data.study;
 
