@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from quantriet.core import workflow
 from quantriet.core.feedback import flash_refusal
 from quantriet.core.numbers import format_decimal
+from quantriet.core.params import year_param
 from quantriet.org.models import Member, Organization
 from quantriet.org.policy import can, orgs_where, require
 
@@ -30,11 +31,6 @@ from .models import DECIDED, REVIEWED, SELF_ASSESSED, CriteriaSet, Evaluation, S
 
 #: Units listed on the index for those who review many.
 INDEX_UNITS = 20
-
-
-def _year(request) -> int:
-    value = request.GET.get("nam", "") or request.POST.get("nam", "")
-    return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else timezone.localdate().year
 
 
 def _date(value: str):
@@ -63,7 +59,7 @@ def _rows(evaluation: Evaluation, points: dict) -> list[dict]:
 @require_GET
 def index(request):
     """One's own evaluation of the year, and the units whose evaluations one reviews."""
-    year = _year(request)
+    year = year_param(request)
     units = list(orgs_where(request.user, "evaluation.review").order_by("path")[:INDEX_UNITS])
     member = getattr(request.user, "member", None)
     mine = Evaluation.objects.filter(year=year, member=member).first() if member else None
@@ -76,7 +72,7 @@ def mine(request):
     member = getattr(request.user, "member", None)
     if member is None:
         raise PermissionDenied("Trang này dành cho đảng viên: tài khoản của đồng chí chưa gắn với hồ sơ đảng viên.")
-    year = _year(request)
+    year = year_param(request)
     evaluation = Evaluation.objects.filter(year=year, member=member).select_related("criteria_set").first()
     if request.method == "POST":
         try:
@@ -109,7 +105,7 @@ def _unit(request, org_pk, action) -> Organization:
 def unit(request, org_pk):
     """The year's evaluations of a unit's members and of the unit itself, for its reviewers and deciders."""
     org = _unit(request, org_pk, "evaluation.review")
-    year = _year(request)
+    year = year_param(request)
     evaluations = Evaluation.objects.filter(year=year).filter(org=org).select_related("member", "criteria_set")
     started = {e.member_id for e in evaluations}
     waiting = Member.objects.filter(cell=org).exclude(pk__in=started).order_by("name_key", "pk")
@@ -144,7 +140,7 @@ def _children(org: Organization, year: int) -> list[dict]:
 def start(request, org_pk):
     """Begin the unit's own evaluation, or a member's of the unit (for a member without an account)."""
     org = _unit(request, org_pk, "evaluation.self")
-    year = _year(request)
+    year = year_param(request)
     member_id = request.POST.get("member", "")
     member = get_object_or_404(Member, pk=member_id, cell=org) if member_id.isdigit() else None
     try:
@@ -240,7 +236,7 @@ def review(request, pk):
 def decide(request, org_pk):
     """The committee's decision on the unit's reviewed evaluations (the unit's own first)."""
     org = get_object_or_404(Organization.objects.visible_to(request.user), pk=org_pk)
-    year = _year(request)
+    year = year_param(request)
     deciding = services.deciding_org_of(org)
     require(request.user, "evaluation.decide", deciding)
     reviewed = list(Evaluation.objects.filter(year=year, org=org, state=REVIEWED).select_related("criteria_set"))

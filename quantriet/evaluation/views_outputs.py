@@ -13,6 +13,7 @@ from django.urls import path
 from django.views.decorators.http import require_GET
 
 from quantriet.core.files import attachment
+from quantriet.core.params import year_param
 from quantriet.org.models import Organization
 from quantriet.org.policy import can, require
 from quantriet.org.selectors import org_ancestors
@@ -22,7 +23,6 @@ from .access import access_evaluation
 from .models import DECIDED, CriteriaSet, Evaluation, Subject
 from .rules import DEFAULT_MEMBER_RULES
 from .selectors import HIGH_STUDY, RAISED_BY, SKIMMED_BELOW, STANDS_OUT_MIN, STUDY_BINS, evaluation_summary
-from .views import _year
 
 #: Band colours of the summary's chart, best first (Bootstrap's success, primary, warning, danger).
 BAND_COLOURS = {"xuat_sac": "#198754", "tot": "#0d6efd", "hoan_thanh": "#ffc107", "khong_hoan_thanh": "#dc3545"}
@@ -83,7 +83,7 @@ def summary(request, org_pk):
     """The unit's members rated in the year, by band, for the unit and each unit below, with the study
     criterion's distribution beside the fidelity index: who rates high while studying lightly."""
     org = _summary_org(request, org_pk)
-    year = _year(request)
+    year = year_param(request)
     whole, *children = evaluation_summary(org, year)
     labels = band_labels(year)
     visible = set(Organization.objects.visible_to(request.user).filter(pk__in=[r.org.pk for r in children])
@@ -102,7 +102,7 @@ def summary(request, org_pk):
 @require_GET
 def summary_docx(request, org_pk):
     org = _summary_org(request, org_pk)
-    year = _year(request)
+    year = year_param(request)
     data = exports.summary_docx(org, year, evaluation_summary(org, year), band_labels(year))
     return attachment(data, f"bieu-tong-hop-xep-loai-{year}-{org.code}.docx")
 
@@ -110,7 +110,7 @@ def summary_docx(request, org_pk):
 @require_GET
 def summary_xlsx(request, org_pk):
     org = _summary_org(request, org_pk)
-    year = _year(request)
+    year = year_param(request)
     rows = evaluation_summary(org, year)
     members = None
     if rows[0].evaluated <= exports.MEMBERS_SHEET_MAX:

@@ -24,6 +24,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from quantriet.core.params import year_param
 from quantriet.org.models import Member, Organization
 from quantriet.org.policy import can, orgs_where, require
 from quantriet.originality import align
@@ -59,16 +60,6 @@ def _errors(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def _year(request) -> int:
-    try:
-        year = int(request.GET.get("nam") or request.POST.get("nam") or timezone.localdate().year)
-    except ValueError:
-        raise Http404 from None
-    if not 2000 <= year <= 2100:
-        raise Http404
-    return year
-
-
 def _review_places(user):
     """The units whose commitments USER reviews: the tops of their grants, and the cells they are secretary of."""
     tops = list(Organization.objects.filter(pk__in=orgs_where(user, REVIEW)).visible_roots(user))
@@ -83,7 +74,7 @@ def _review_places(user):
 def my_commitment(request):
     """Cam kết của tôi for one year (?nam=): write, register, self-review; the cell's review."""
     member = member_of(request.user)
-    year = _year(request)
+    year = year_param(request)
     commitment = Commitment.objects.filter(member=member, year=year).prefetch_related("items").first()
     error, posted = None, None
     if request.method == "POST":
@@ -159,7 +150,7 @@ def _item_rows(commitment, posted):
 def commitment_list(request, org_pk):
     """The commitments of a unit for a year: every member, the state, the copy flags."""
     org = access_commitment_org(request.user, org_pk)
-    year = _year(request)
+    year = year_param(request)
     flagged_only = request.GET.get("loc") == "sao_chep"
     members = Member.objects.in_subtree(org).select_related("cell").order_by("cell__path", "name_key", "id")
     held = Commitment.objects.filter(year=year, cell__path__startswith=org.path)
