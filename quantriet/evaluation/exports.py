@@ -200,9 +200,7 @@ def form_xlsx(evaluation: Evaluation) -> bytes:
                          ("Trạng thái", evaluation.state_label)):  # fmt: skip
         write_row(sheet, [label, value])
     write_row(sheet, [])
-    header_row = sheet.max_row + 1
-    for column, title in enumerate(FORM_HEADERS, start=1):
-        sheet.cell(row=header_row, column=column, value=title).font = Font(bold=True)
+    write_header(sheet, FORM_HEADERS)
     for line in criteria_lines(evaluation):
         write_row(sheet, [line[0], line[1], *(_number(value) for value in line[2:5])])
         if line[5]:

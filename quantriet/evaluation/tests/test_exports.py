@@ -68,6 +68,7 @@ def test_the_members_form_as_a_sheet(client_as, decided):
     sheet = openpyxl.load_workbook(io.BytesIO(_body(response))).active
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert ["Đối tượng", evaluation.member.full_name] == values[0][:2]
+    assert ["STT", "Tiêu chí", "Điểm tối đa", "Tự chấm", "Chi bộ đánh giá"] in values
     [total] = [row for row in values if row[1] == "Tổng cộng"]
     assert total[2:5] == [100, 85, 85]
     assert any(row[1] and str(row[1]).startswith("Tổng điểm 85; xếp loại: Hoàn thành tốt nhiệm vụ") for row in values)
