@@ -41,6 +41,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from quantriet.analytics.selectors import year_indices
 from quantriet.core.audit import audit_record
 from quantriet.core.models import DRAFT
 from quantriet.org.demo import ROOT_CODE
@@ -99,7 +100,7 @@ UNIT_SELF_TEXT = (
 UNIT_REVIEW_TEXT = "Ban Thường vụ Đảng ủy nhận xét: chi bộ đoàn kết, sinh hoạt nền nếp, hoàn thành các chỉ tiêu."
 #: Why a cell gives more study points than proposed: the essay is not due yet (the essay's plan and deadline).
 NOT_DUE_REASON = "Bài thu hoạch theo {plan} còn hạn nộp đến {deadline:%d/%m/%Y}: chi bộ chưa tính phần này."
-#: The over-quota cell's generous reasons, for its members and (the commune's) for the cell itself.
+#: Generous reasons (the over-quota cell's, the skimming cell's), for members and (the commune's) for a cell.
 GENEROUS_REASON = "Chi bộ đánh giá đồng chí tích cực tự học, dự đủ các buổi sinh hoạt chuyên đề của chi bộ."
 UNIT_GENEROUS_REASON = "Chi bộ đã tổ chức học bù cho đảng viên vắng hội nghị, chưa được tính vào chỉ số làm kỹ."
 #: The number and symbol of a decision by a kind of deciding organisation.
@@ -437,9 +438,13 @@ class EvaluationDemo:
             self.unit_reviews[pk] = self.unit_review(next(c for c in cells if c.pk == pk), held[pk])
         self.unit_reviews.update({c.pk: self.unit_review(c, _draw(self.rng, COLLECTIVE_SHARES)) for c in reviewed})
         unit_band = {pk: review[1].band for pk, review in self.unit_reviews.items()}
+        # A decided cell whose study was flagged "làm lướt" gives everyone full study points: the summary
+        # page names it among the units to look at again.
+        flagged = year_indices([c.pk for c in decided], year)
+        skimming = next((c for c in decided if any(i["lam_luot"] for i in flagged.get(c.pk, []))), None)
         reviews = {}
         for cell in decided + reviewed:
-            reviews.update(self.reviews(cell, unit_band[cell.pk]))
+            reviews.update(self.reviews(cell, unit_band[cell.pk], full_study=cell == skimming))
         for cell in reviewed:
             self.hold_cell_quota(cell, reviews)
         decided_ids = [m.pk for c in decided for m in self.members[c.pk]]
@@ -502,6 +507,7 @@ class EvaluationDemo:
                 "refusal": refusal,
             },
             "copied": {"cell": copied.name if copied else "", "members": len(copying[copied.pk]) if copied else 0},
+            "skimming": skimming.name if skimming else "",
             "mine": {"cell": mine.name, "dangvien1": NOT_STARTED},
         }
 
@@ -535,12 +541,16 @@ class EvaluationDemo:
             return proposal.points, ""
         return floor + Decimal(self.rng.choice(["0", "0.5", "1", "1.5", "2"])), reason
 
-    def reviews(self, cell: Organization, unit_band: str) -> dict:
+    def reviews(self, cell: Organization, unit_band: str, full_study=False) -> dict:
         """{member id: (points, grading, reason)} of CELL's review: bands as they usually fall, the study
-        points as the cell gives them, a head no better than the cell."""
+        points as the cell gives them (FULL_STUDY: the maximum to everyone, with a reason where it is more
+        than proposed), a head no better than the cell."""
         found, explains = {}, self.rng.random() < EXPLAINED
         for member in self.members[cell.pk]:
             study, reason = self.study_points(member, explains)
+            if full_study:
+                study = self.members_grader.study.max_points
+                reason = GENEROUS_REASON if study != self.proposals[member.pk].points else ""
             band = _draw(self.rng, MEMBER_SHARES)
             head = (member.pk, cell.pk) in self.heads
             if head:

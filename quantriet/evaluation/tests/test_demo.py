@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
+from quantriet.analytics.models import FidelityScore
 from quantriet.analytics.rollup import refresh
 from quantriet.core.models import DRAFT, AuditEntry
 from quantriet.core.workflow import history
@@ -26,6 +27,7 @@ from quantriet.essays.selectors import COPYING_LABELS
 from quantriet.evaluation import rules, services
 from quantriet.evaluation.demo import NOT_STARTED, seed_evaluations
 from quantriet.evaluation.models import DECIDED, REVIEWED, SELF_ASSESSED, Evaluation
+from quantriet.evaluation.selectors import evaluation_summary
 from quantriet.org.demo import ROOT_CODE
 from quantriet.org.models import CELL_KINDS, Member, Organization, OrgKind, Position
 from quantriet.org.tree import parent_path
@@ -231,3 +233,27 @@ def test_seed_demo_seeds_them_once_and_names_the_cells(users):
     assert "đánh giá, xếp loại" not in again.getvalue()
     assert Counter(Evaluation.objects.values_list("year", "state")) == counts
     assert seed_evaluations() == {"created": False}
+
+
+def test_a_decided_cell_whose_study_was_flagged_skimmed_gives_full_study_points_with_a_reason(users, commune):
+    """The demo's cell for the summary's "cần xem lại": at make-run scale its study is flagged by the
+    fidelity index; here every cell of the commune is (hand-made rows of the rollup, index 30)."""
+    seed_essays()
+    seed_quiz()
+    seed_commitments()
+    plan = StudyPlan.objects.get(symbol=PLAN_SYMBOL)
+    refresh(plan)
+    cells = Organization.objects.filter(path__startswith=commune.path, depth=commune.depth + 1)
+    FidelityScore.objects.filter(plan=plan, org__in=cells).delete()
+    for cell in cells:
+        FidelityScore.objects.create(plan=plan, org=cell, path=cell.path, depth=cell.depth, index=30, lam_luot=True)
+    summary = seed_evaluations()
+    name = summary["this_year"]["skimming"]
+    assert name in summary["this_year"]["cells"]["decided"]
+    decided = Evaluation.objects.filter(year=summary["this_year"]["year"], org__name=name, member__isnull=False,
+                                        org__path__startswith=commune.path, state=DECIDED)  # fmt: skip
+    assert decided.exists() and all(e.review_points["hoc_tap"] in ("10", "10.00") for e in decided)
+    assert all(e.study_share == 1.0 for e in decided)
+    assert all(e.study_reason for e in decided if e.study_proposed_share != 1.0)
+    [row] = [r for r in evaluation_summary(commune, summary["this_year"]["year"]) if r.org.name == name]
+    assert row.skimmed and row.study_mean == 1.0  # the summary's rule then names it (test_summary)

@@ -154,6 +154,11 @@ class Command(BaseCommand):
                 f"  Chi bộ có đảng viên chép bài thu hoạch (điểm học tập đề xuất không tính bài chép): "
                 f"{copied['cell']} ({copied['members']} đảng viên), các bản tự đánh giá chờ chi bộ nhận xét."
             )
+        if this.get("skimming"):
+            self.stdout.write(
+                f"  Chi bộ học tập làm lướt mà cho điểm học tập tối đa (trang Kết quả xếp loại nêu để xem lại): "
+                f"{this['skimming']}."
+            )
         self.stdout.write(
             f"  Bản đánh giá năm {this['year']} của dangvien1 ({this['mine']['cell']}): chưa bắt đầu — để tự đánh giá "
             "trên điện thoại."
