@@ -160,6 +160,8 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "quantriet" / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+#: Where `manage.py backup` writes its archives (docs/deployment.md, section 9).
+BACKUP_DIR = Path(env("BACKUP_DIR", str(BASE_DIR / "backups")))
 #: Flash messages take Bootstrap's alert colours: an error is "alert-danger" (Bootstrap has no "alert-error").
 MESSAGE_TAGS = {40: "danger"}  # django.contrib.messages.constants.ERROR
 
