@@ -115,6 +115,11 @@ def format_decimal(value) -> str:
     return f"{Decimal(str(value)).normalize():f}".replace(".", ",")
 
 
+def format_share(share: float | None) -> str:
+    """A share (0–1) as a whole percentage: 0.734 → "73%" (None → "")."""
+    return "" if share is None else f"{round(100 * share)}%"
+
+
 class _VnNumberInput:
     """What both number fields share: a text input with a numeric keyboard on phones
     (<input type="number"> would eat the comma) and the parser's refusals as form errors."""

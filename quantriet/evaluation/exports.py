@@ -22,7 +22,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from quantriet.core import officialdoc as doc
-from quantriet.core.numbers import format_decimal
+from quantriet.core.numbers import format_decimal, format_share
 from quantriet.core.sheets import set_widths, write_header, write_row
 from quantriet.core.text import vn_date
 from quantriet.org.letterhead import committee_name, official_header, official_signature, secretary_name
@@ -48,10 +48,6 @@ MEMBERS_SHEET_MAX = 10_000
 
 def _points(value) -> str:
     return format_decimal(Decimal(value)) if value not in (None, "") else ""
-
-
-def _percent(share: float | None) -> str:
-    return "" if share is None else f"{round(100 * share)}%"
 
 
 def criteria_lines(evaluation: Evaluation) -> list[tuple[str, str, str, str, str, bool]]:
@@ -220,10 +216,10 @@ def _number(text: str):
 
 
 def summary_line(number, row: SummaryRow) -> list[str]:
-    bands = [f"{row.bands[code]} ({_percent(row.share(code))})" if row.evaluated else "0"
+    bands = [f"{row.bands[code]} ({format_share(row.share(code))})" if row.evaluated else "0"
              for code in rules.BAND_CODES]  # fmt: skip
     fidelity = "" if row.fidelity is None else str(round(row.fidelity))
-    return [number, row.org.name, row.members, row.evaluated, *bands, _percent(row.study_mean), fidelity]
+    return [number, row.org.name, row.members, row.evaluated, *bands, format_share(row.study_mean), fidelity]
 
 
 def summary_docx(org, year: int, rows: list[SummaryRow], band_labels: dict[str, str], today=None) -> bytes:
@@ -235,9 +231,9 @@ def summary_docx(org, year: int, rows: list[SummaryRow], band_labels: dict[str, 
     doc.write_header(document, official_header(org, ancestors, SUMMARY_CODE, today))
     doc.write_title(document, SUMMARY_TYPE, f"kết quả đánh giá, xếp loại chất lượng đảng viên năm {year}")
     whole, *children = rows
+    study = format_share(whole.study_mean) or "—"
     doc.body(document, f"Toàn {org.name}: {whole.members} đảng viên, {whole.evaluated} đảng viên đã được quyết định "
-                       f"xếp loại; điểm học tập, quán triệt nghị quyết bình quân {_percent(whole.study_mean) or '—'} "
-                       "điểm tối đa.")  # fmt: skip
+                       f"xếp loại; điểm học tập, quán triệt nghị quyết bình quân {study} điểm tối đa.")  # fmt: skip
     lines = [summary_line(str(n), row) for n, row in enumerate(children, start=1)]
     lines.append(summary_line("", whole)[:1] + ["Tổng cộng"] + summary_line("", whole)[2:])
     doc.grid(document, SUMMARY_HEADERS, lines, SUMMARY_WIDTHS_MM, size=SUMMARY_PT)

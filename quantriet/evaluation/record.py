@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from quantriet.core.numbers import format_decimal
+from quantriet.core.numbers import format_decimal, format_share
 from quantriet.core.text import vn_date
 from quantriet.org.models import Member, Organization, attach_parent_names
 from quantriet.study import selectors as study
@@ -154,16 +154,12 @@ def _conference(row: dict) -> dict:
     return {**row, "status_text": words, "tone": tone}
 
 
-def _percent(share: float | None) -> str:
-    return "" if share is None else f"{round(100 * share)}%"
-
-
 def _essay(row: dict) -> dict:
     if not row["submitted"]:
         waiting = f"Chưa nộp (hạn {vn_date(row['deadline'])})" if not row["due"] else "Chưa nộp"
         return {**row, "status_text": waiting, "grade_text": "", "verdict_text": "",
                 "tone": "danger" if row["due"] else "secondary"}  # fmt: skip
-    grade = _percent(row["grade"]) or "Chưa chấm"
+    grade = format_share(row["grade"]) or "Chưa chấm"
     if row["copied"]:
         verdict, tone = f"Bị kết luận sao chép: {row['copied']}", "danger"
     else:
@@ -172,7 +168,7 @@ def _essay(row: dict) -> dict:
 
 
 def _quiz(row: dict) -> dict:
-    best = _percent(row["best"])
+    best = format_share(row["best"])
     if best:
         return {**row, "best_text": best, "tone": "success"}
     if not row["due"]:

@@ -10,6 +10,7 @@ from quantriet.core.numbers import (
     VnDecimalField,
     VnIntegerField,
     format_decimal,
+    format_share,
     parse_amount,
     parse_decimal,
     parse_integer,
@@ -121,3 +122,8 @@ def test_amounts_of_money(text, amount):
 def test_unclear_amounts_are_refused(text):
     with pytest.raises(NumberError, match="không phải là một số tiền bằng đồng"):
         parse_amount(text)
+
+
+@pytest.mark.parametrize(("share", "text"), [(None, ""), (0, "0%"), (0.734, "73%"), (1.0, "100%")])
+def test_a_share_as_a_whole_percentage(share, text):
+    assert format_share(share) == text
