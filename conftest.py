@@ -69,3 +69,31 @@ def api(client_as, users, outsider):
         return client
 
     return make
+
+
+@pytest.fixture
+def in_test_transaction(monkeypatch):
+    """A task worker run inside the test: Django would drop the connection it finds in a transaction
+    (autocommit is off there), which a worker never meets; its connection housekeeping is left out."""
+    from django_tasks_db.management.commands import db_worker
+
+    from quantriet.core import workers
+    from quantriet.core.management.commands import db_worker as resilient
+
+    for module in (db_worker, resilient, workers):
+        monkeypatch.setattr(module, "close_old_connections", lambda: None)
+
+
+@pytest.fixture
+def run_worker(in_test_transaction, settings):
+    """run_worker(worker_id="may-2") runs the project's task worker (`db_worker`) in batch mode on the
+    database queue, which the test uses too (quantriet/core/tests/workers_common.py)."""
+    from quantriet.core.management.commands.db_worker import ResilientWorker
+    from quantriet.core.tests.workers_common import DB_TASKS, OPTIONS
+
+    settings.TASKS = DB_TASKS
+
+    def run(worker_id="may-2"):
+        ResilientWorker(**(OPTIONS | {"worker_id": worker_id})).run()
+
+    return run

@@ -186,6 +186,12 @@ TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBa
 WORKER_BACKOFF_START = float(env("WORKER_BACKOFF_START", "1"))
 WORKER_BACKOFF_MAX = float(env("WORKER_BACKOFF_MAX", "60"))
 JOB_QUEUE_WARNING_MINUTES = int(env("JOB_QUEUE_WARNING_MINUTES", "5"))
+# Every worker writes a sign of life this often; a task still running under a worker silent for
+# WORKER_DEAD_SECONDS is taken back by the others (core.workers): run again from the start up to
+# WORKER_LOST_RETRIES times when the task is safe to re-run, else failed and offered "Chạy lại".
+WORKER_HEARTBEAT_SECONDS = float(env("WORKER_HEARTBEAT_SECONDS", "10"))
+WORKER_DEAD_SECONDS = float(env("WORKER_DEAD_SECONDS", "60"))
+WORKER_LOST_RETRIES = int(env("WORKER_LOST_RETRIES", "2"))
 # A roster row naming a member of another unit becomes a transfer request to the level above;
 # one user may open at most this many a day (beyond it the import is refused).
 TRANSFER_REQUESTS_PER_DAY = int(env("TRANSFER_REQUESTS_PER_DAY", "20"))

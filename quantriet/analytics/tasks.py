@@ -3,11 +3,13 @@
 from django_tasks import task
 
 from quantriet.core.jobs import job_run
+from quantriet.core.workers import rerun_safe
 from quantriet.study.models import StudyPlan
 
 from .rollup import refresh
 
 
+@rerun_safe  # every row recomputed from the facts
 @task()
 def refresh_plan_task(plan_id: int, job_id: int) -> dict:
     """The full refresh of one plan under a job, whose page shows the progress."""

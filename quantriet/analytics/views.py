@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from quantriet.core.files import attachment
-from quantriet.core.jobs import job_active, job_create
+from quantriet.core.jobs import job_active, job_create, job_enqueue
 from quantriet.org.models import Organization, attach_parent_names
 from quantriet.org.policy import can
 from quantriet.org.tree import ancestors_of
@@ -169,7 +169,7 @@ def _start_refresh(request, plan):
     if job is None:
         back = reverse("analytics:dashboard", args=[plan.pk])
         job = job_create(request.user, "analytics.refresh", f"Tính lại chỉ số làm kỹ — {plan}", key=key, back_url=back)
-        refresh_plan_task.enqueue(plan.pk, job.pk)
+        job_enqueue(job, refresh_plan_task, plan.pk, job.pk)
     return job
 
 

@@ -9,9 +9,10 @@ refresh) uses three calls:
     #    then send the user to job.get_absolute_url() (/viec-nen/<id>/).
     job = job_create(actor, "essays.rescan", "Quét lại trùng lặp — Kế hoạch 12", key="plan:12",
                      back_url=reverse("essays:board", args=[12]))
-    rescan_task.enqueue(12, job.pk)
+    job_enqueue(job, rescan_task, 12, job.pk)
 
     # 2. In the task (django-tasks): run the work under the job.
+    @rerun_safe  # core.workers: the rescan recomputes everything, so a dead worker's run is redone
     @task()
     def rescan_task(plan_id, job_id):
         return job_run(job_id, lambda progress: rescan(plan_id, progress))
@@ -36,6 +37,11 @@ refresh) uses three calls:
   ``result``: ``"message"`` (one line) and ``"rows"`` (a list of [label, value] shown as a
   table); other keys are kept for the caller. A job silent for `models.JOB_STALE_AFTER` says
   its worker may be gone.
+- ``job_enqueue(job, task, *args)`` enqueues the task and remembers the call on the job: when
+  the worker running it dies, `core.workers` finds the job again, and either puts the work back
+  in the queue (``job_requeued``: the job waits again, its ``restarts`` counted) or fails it
+  (``job_interrupted``), "resumable" when the task is `rerun_safe`: its creator then sees a
+  "Chạy lại" button (``job_rerun``), and its payload is kept until then.
 - Who sees a job: its creator and superusers (``Job.objects.visible_to``); anyone else gets a
   404, as for an object that does not exist.
 
@@ -50,7 +56,9 @@ from contextlib import nullcontext
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from .audit import audit_record
 from .models import JOB_STALE_AFTER, Job, JobStatus
@@ -59,6 +67,13 @@ log = logging.getLogger(__name__)
 
 #: What the user reads when the work crashed (the traceback goes to the log).
 CRASH_MESSAGE = "Lỗi hệ thống khi chạy việc nền; việc đã dừng giữa chừng. Hãy báo quản trị hệ thống."
+#: What the user reads when the worker running the job died every time it was started (core.workers).
+WORKER_LOST_MESSAGE = (
+    "Tiến trình nền chạy việc này đã dừng đột ngột (máy chủ khởi động lại hoặc thiếu bộ nhớ) trước khi "
+    "việc xong; phần đang làm dở không được ghi. Bấm “Chạy lại” để chạy lại từ đầu."
+)
+#: The same, for a task that is not safe to run twice: not offered again.
+WORKER_LOST_FINAL = "Tiến trình nền chạy việc này đã dừng đột ngột trước khi việc xong. Hãy báo quản trị hệ thống."
 #: With no total known, progress is written every this many items.
 UNKNOWN_TOTAL_STEP = 100
 
@@ -101,6 +116,69 @@ def job_create(
         actor, "job.create", job, None, {"kind": job.kind, "key": job.key, "label": job.label} | (details or {})
     )
     return job
+
+
+def job_enqueue(job: Job, task, *args, **kwargs):
+    """Enqueue TASK(*ARGS, **KWARGS) to do JOB's work, and remember the call on the job (see the
+    module docstring). The task row and the job's link to it are written together."""
+    call = {"path": task.module_path, "args": list(args), "kwargs": kwargs}
+    with transaction.atomic():
+        Job.objects.filter(pk=job.pk).update(task_call=call)
+        result = task.enqueue(*args, **kwargs)
+        Job.objects.filter(pk=job.pk).update(task_id=str(result.id))
+    job.task_call, job.task_id = call, str(result.id)
+    return result
+
+
+def job_requeued(task_id: str, workers: list[str]):
+    """The task TASK_ID went back to the queue after its worker died: its job waits again."""
+    job = Job.objects.defer("payload").filter(task_id=task_id).first()
+    if job is None or job.finished:
+        return
+    before = {"status": job.status, "done": job.done, "total": job.total}
+    now = timezone.now()
+    Job.objects.filter(pk=job.pk).update(
+        status=JobStatus.QUEUED, done=0, total=0, started_at=None, updated_at=now, restarts=F("restarts") + 1
+    )
+    audit_record(None, "job.requeue", job, before, {"status": JobStatus.QUEUED, "lost_worker": workers})
+
+
+def job_interrupted(task_id: str, *, resumable: bool):
+    """The task TASK_ID was failed after its worker died: so is its job, RESUMABLE or not (its
+    payload is kept for a re-run, dropped otherwise)."""
+    job = Job.objects.defer("payload").filter(task_id=task_id).first()
+    if job is None or job.finished:
+        return
+    before = {"status": job.status, "done": job.done, "total": job.total}
+    now = timezone.now()
+    fields = {"status": JobStatus.FAILED, "finished_at": now, "updated_at": now, "resumable": resumable}
+    fields["error"] = WORKER_LOST_MESSAGE if resumable else WORKER_LOST_FINAL
+    if not resumable:
+        fields["payload"] = b""
+    Job.objects.filter(pk=job.pk).update(**fields)
+    audit_record(job.created_by, "job.failed", job, before, {"status": JobStatus.FAILED, "error": fields["error"]})
+
+
+def job_rerun(actor, job: Job) -> bool:
+    """Start again from the beginning the work of JOB, failed because its worker died (``resumable``).
+
+    The caller checks that ACTOR may (the job's creator). False when there is nothing to run again
+    (not resumable, or run again already: a second click)."""
+    from .workers import is_rerun_safe
+
+    path = job.task_call.get("path", "")
+    if not is_rerun_safe(path):
+        return False
+    with transaction.atomic():
+        now = timezone.now()
+        fields = {"status": JobStatus.QUEUED, "resumable": False, "error": "", "done": 0, "total": 0}
+        fields |= {"started_at": None, "finished_at": None, "updated_at": now, "restarts": 0}
+        if not Job.objects.filter(pk=job.pk, status=JobStatus.FAILED, resumable=True).update(**fields):
+            return False
+        audit_record(actor, "job.rerun", job, {"status": job.status}, {"status": JobStatus.QUEUED})
+        task = import_string(path)
+        job_enqueue(job, task, *job.task_call["args"], **job.task_call["kwargs"])
+    return True
 
 
 def job_active(kind: str, key: str) -> Job | None:

@@ -195,6 +195,14 @@ class Job(models.Model):
     finished_at = models.DateTimeField("kết thúc lúc", null=True, blank=True)
     #: Last write of the job (progress included): a running job silent for long has lost its worker.
     updated_at = models.DateTimeField("cập nhật lúc", default=timezone.now)
+    #: The task doing the work (`core.jobs.job_enqueue`): its id in the task backend, and the call
+    #: itself ({"path", "args", "kwargs"}) so that the work can be run again (`core.workers`).
+    task_id = models.CharField("mã tác vụ", max_length=64, blank=True, db_index=True)
+    task_call = models.JSONField("lời gọi tác vụ", default=dict, blank=True, editable=False)
+    #: How many times the work was started again from the beginning because its worker died.
+    restarts = models.PositiveSmallIntegerField("số lần chạy lại", default=0)
+    #: Failed because its worker died (not because of the work): its creator may run it again.
+    resumable = models.BooleanField("chạy lại được", default=False)
 
     objects = JobQuerySet.as_manager()
 
@@ -220,6 +228,13 @@ class Job(models.Model):
             return 100
         return min(100, int(100 * self.done / self.total)) if self.total else 0
 
+    def rerun_allowed(self, user) -> bool:
+        """Whether USER may start this job again ("Chạy lại"): its creator, as the work runs in their
+        name; a superuser for a job without a creator (started from the command line)."""
+        if self.created_by_id is not None:
+            return self.created_by_id == user.pk
+        return bool(getattr(user, "is_superuser", False))
+
     @property
     def stale(self) -> bool:
         """Queued for longer than the warning delay (`queue_warning_after`), or running and silent
@@ -227,6 +242,26 @@ class Job(models.Model):
         if self.status == JobStatus.QUEUED and timezone.now() - self.created_at > queue_warning_after():
             return True
         return not self.finished and timezone.now() - self.updated_at > JOB_STALE_AFTER
+
+
+class WorkerBeat(models.Model):
+    """The last sign of life of one task worker (`manage.py db_worker`), written every
+    WORKER_HEARTBEAT_SECONDS: a task still running under a worker silent for WORKER_DEAD_SECONDS
+    was left by a dead worker (`core.workers`)."""
+
+    worker_id = models.CharField("mã tiến trình", max_length=64, unique=True)
+    host = models.CharField("máy", max_length=255)
+    pid = models.PositiveIntegerField("mã tiến trình hệ điều hành")
+    started_at = models.DateTimeField("khởi động lúc", default=timezone.now)
+    seen_at = models.DateTimeField("tín hiệu cuối lúc", default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "tiến trình nền"
+        verbose_name_plural = "tiến trình nền"
+        ordering = ["-seen_at"]
+
+    def __str__(self):
+        return f"{self.host} (pid {self.pid})"
 
 
 #: The state every workflow document starts in ("bản dự thảo"); see core.workflow.

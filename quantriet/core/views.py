@@ -2,15 +2,19 @@
 superusers only, else 404), the user guide (every signed-in user) and the favicon (public)."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from .guide import guide as guide_html
+from .jobs import job_rerun
 from .models import Job
 
 
@@ -28,6 +32,26 @@ def job(request, pk):
 def job_status(request, pk):
     """The part of the job page htmx fetches every second while the job runs."""
     return render(request, "core/_job_status.html", {"job": _job(request, pk)})
+
+
+#: Why only a job's creator starts it again: the work runs in the creator's name (their rights, their file).
+RERUN_CREATOR_ONLY = "Chỉ người tạo việc nền này mới chạy lại được: việc chạy dưới tên người đó."
+
+
+@require_POST
+def job_rerun_view(request, pk):
+    """The "Chạy lại" button: start again the work of a job whose worker died (core.workers);
+    `Job.rerun_allowed` says who may. Back to the page the button was on (the roster import has its own job page)."""
+    job = _job(request, pk)
+    if not job.rerun_allowed(request.user):
+        raise PermissionDenied(RERUN_CREATOR_ONLY)
+    if job_rerun(request.user, job):
+        messages.success(request, "Đã đưa việc vào hàng đợi để chạy lại từ đầu.")
+    else:
+        messages.info(request, "Việc này không cần chạy lại.")
+    back = request.POST.get("next", "")
+    inside = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})
+    return redirect(back if back and inside else job.get_absolute_url())
 
 
 @require_GET
@@ -49,6 +73,7 @@ def favicon(request):
 urlpatterns = [
     path("viec-nen/<int:pk>/", job, name="job"),
     path("viec-nen/<int:pk>/trang-thai/", job_status, name="job_status"),
+    path("viec-nen/<int:pk>/chay-lai/", job_rerun_view, name="job_rerun"),
     path("huong-dan/", guide, name="guide"),
     path("favicon.ico", favicon, name="favicon"),
 ]

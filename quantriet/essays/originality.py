@@ -53,8 +53,9 @@ from django.utils import timezone
 from django_tasks import task
 
 from quantriet.core.audit import audit_record
-from quantriet.core.jobs import JobError, job_active, job_create, job_run
+from quantriet.core.jobs import JobError, job_active, job_create, job_enqueue, job_run
 from quantriet.core.models import Job
+from quantriet.core.workers import rerun_safe
 from quantriet.originality import align
 from quantriet.originality.bulk import (
     Printed,
@@ -130,7 +131,7 @@ def sample_add(actor, title: str, text: str, source_url: str = "") -> SampleEssa
         back_url=reverse("essays:samples"),
         details={"sample": sample.pk},
     )
-    sample_recheck_task.enqueue(sample.pk, job.pk)
+    job_enqueue(job, sample_recheck_task, sample.pk, job.pk)
     return sample
 
 
@@ -446,6 +447,7 @@ def sample_recheck(sample: SampleEssay, progress: Callable[[int, int], None] | N
     }
 
 
+@rerun_safe  # each essay's verdict is recomputed from its text: a second pass finds the same
 @task()
 def sample_recheck_task(sample_id: int, job_id: int) -> dict | None:
     """The recheck after a sample is added, as a background task under its job."""
@@ -609,7 +611,7 @@ def plan_rescan_start(actor, plan: StudyPlan) -> tuple[Job, bool]:
             back_url=reverse("essays:board", args=[plan.pk]),
             details={"plan": plan.pk},
         )
-    rescan_plan_task.enqueue(plan.pk, job.pk)
+    job_enqueue(job, rescan_plan_task, plan.pk, job.pk)
     return job, True
 
 
@@ -647,6 +649,7 @@ def rescan_result(counts: dict) -> dict:
     }
 
 
+@rerun_safe  # the index and every verdict recomputed from the essays, each written in one transaction
 @task()
 def rescan_plan_task(plan_id: int, job_id: int | None = None) -> dict | None:
     """The bulk rescan as a background task (``manage.py db_worker``): the count per label.

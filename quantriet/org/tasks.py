@@ -10,9 +10,10 @@ from django.urls import reverse
 from django_tasks import task
 
 from quantriet.core.audit import audit_record
-from quantriet.core.jobs import JobError, job_create, job_run
+from quantriet.core.jobs import JobError, job_create, job_enqueue, job_run
 from quantriet.core.models import Job
 from quantriet.core.sheets import SheetError
+from quantriet.core.workers import rerun_safe
 
 from .models import Organization
 from .policy import paths_where
@@ -37,7 +38,7 @@ def roster_import_start(actor, org: Organization | None, filename: str, data: by
             payload_name=filename,
         )
         audit_record(actor, "member.import_upload", job, None, {"file": filename, "size": len(data)})
-    run_roster_import.enqueue(job.pk)
+    job_enqueue(job, run_roster_import, job.pk)
     return job
 
 
@@ -49,6 +50,7 @@ def roster_jobs(user):
     return jobs.defer("payload").order_by("-created_at", "-id")
 
 
+@rerun_safe  # all or nothing: a worker dying mid-import wrote nothing, and a re-run matches what it did
 @task()
 def run_roster_import(job_id: int):
     return job_run(job_id, lambda progress: _import(job_id, progress))

@@ -15,12 +15,12 @@ from django_tasks import task
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
-from quantriet.core.management.commands import db_worker as resilient
 from quantriet.core.management.commands.db_worker import Command, ResilientWorker
 from quantriet.core.models import Job, JobStatus
 from quantriet.org.tasks import ROSTER_IMPORT_KIND
 
-DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+from .workers_common import DB_TASKS, OPTIONS
+
 done = []
 
 
@@ -31,21 +31,8 @@ def remember(value: str):
     return value
 
 
-#: Worker options: batch mode, so that the run ends once no task is left.
-OPTIONS = {
-    "queue_names": ["default"],
-    "interval": 0,
-    "batch": True,
-    "backend_name": "default",
-    "startup_delay": False,
-    "max_tasks": None,
-    "worker_id": "test",
-    "excluded_queue_names": [],
-}
-
-
 @pytest.fixture
-def locked_once(monkeypatch):
+def locked_once(monkeypatch, in_test_transaction):
     """The worker's transaction fails to begin once with SQLite's "database is locked", as when
     another connection holds the write lock past the timeout; then the database is free again."""
     real = db_worker.exclusive_transaction
@@ -64,10 +51,6 @@ def locked_once(monkeypatch):
         assert len(pauses) < 5, "the worker keeps failing"  # fail the test rather than loop for ever
 
     monkeypatch.setattr(db_worker.time, "sleep", sleep)
-    # Inside the test's transaction Django would drop the connection (autocommit is off there),
-    # which a worker never meets: its connection housekeeping is left out here.
-    for module in (db_worker, resilient):
-        monkeypatch.setattr(module, "close_old_connections", lambda: None)
     return failures
 
 

@@ -7,6 +7,9 @@ fails), or any lost connection (PostgreSQL restarted), ends `Worker.run` with an
 reloader: the thread dies, the process stays up and no job is ever taken again. Here the run is
 started again after a pause that doubles up to WORKER_BACKOFF_MAX, and each failure is logged.
 This command replaces django-tasks-db's own (`quantriet.core` comes first in INSTALLED_APPS).
+
+Beside the loop, a thread writes the worker's sign of life and takes back the tasks of workers
+that died (`core.workers.Heartbeat`).
 """
 
 import logging
@@ -16,11 +19,21 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError, close_old_connections
 from django_tasks_db.management.commands import db_worker
 
+from quantriet.core.workers import Heartbeat
+
 log = logging.getLogger("django_tasks_db")
 
 
 class ResilientWorker(db_worker.Worker):
     def run(self) -> None:
+        heartbeat = Heartbeat(self.worker_id)
+        heartbeat.start()
+        try:
+            return self._run_again_after_errors()
+        finally:
+            heartbeat.stop()
+
+    def _run_again_after_errors(self) -> None:
         delay = settings.WORKER_BACKOFF_START
         while self.running:
             started = time.monotonic()
