@@ -7,12 +7,14 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_SCALE ?= 0.2
 ONLY ?=
+# make drill DRILL_ARGS="--members 1000": options of python -m deploy.drill
+DRILL_ARGS ?=
 # Test processes (pytest-xdist); each gets its own test database.
 TEST_WORKERS ?= 2
 
 export DJANGO_SETTINGS_MODULE := quantriet.settings
 
-.PHONY: run test lint setup db bench worker clean
+.PHONY: run test lint setup db bench drill worker clean
 
 $(BIN)/activate: requirements.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -58,6 +60,15 @@ bench: setup
 	@for b in $$(ls bench/*.py | grep -v '/_' | sed 's#bench/##; s#\.py##'); do \
 		if [ -z "$(ONLY)" ] || [ "$(ONLY)" = "$$b" ]; then $(PY) -m bench.$$b || exit 1; fi; \
 	done
+
+## make drill: (as root) the deployment drill: PostgreSQL, two app nodes, HAProxy and two workers in
+## network namespaces of this machine; an app node and workers killed mid-work; one JSON line (docs/deployment.md)
+drill: setup
+	@test "$$(id -u)" = 0 || { echo "make drill cần quyền root (network namespace): sudo make drill" >&2; exit 2; }
+	@command -v haproxy >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy; }
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ -n "$$PG_BIN" ] || { \
+		echo "Thiếu máy chủ PostgreSQL (initdb): apt-get install postgresql, hoặc đặt PG_BIN." >&2; exit 2; }
+	$(PY) -m deploy.drill $(DRILL_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3* staticfiles media

@@ -45,6 +45,8 @@ from bench._common import database_label, emit, fresh_database, gunicorn, log, p
 SEED = 2810
 CHECKIN_INTERVAL = 600
 REQUEST_TIMEOUT = 120
+#: How a request fails without an answer: refused, reset, cut short, timed out, a garbled status line.
+REQUEST_ERRORS = (OSError, TimeoutError, asyncio.IncompleteReadError, ValueError, IndexError)
 
 
 # ---------------------------------------------------------------- data
@@ -153,14 +155,14 @@ def build(members: int):
 class Connection:
     """One client connection; kept alive unless the server says `Connection: close`."""
 
-    def __init__(self, port):
-        self.port = port
+    def __init__(self, port, host="127.0.0.1"):
+        self.port, self.host = port, host
         self.reader = self.writer = None
 
     async def request(self, raw: bytes):
         reused = self.writer is not None
         if not reused:
-            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         self.writer.write(raw)
         await self.writer.drain()
         status_line = await self.reader.readline()
@@ -213,7 +215,7 @@ async def fire(port, jobs, concurrency):
                 started = time.perf_counter()
                 try:
                     status, body = await asyncio.wait_for(connection.request(raw), REQUEST_TIMEOUT)
-                except (OSError, TimeoutError, asyncio.IncompleteReadError, ValueError, IndexError) as error:
+                except REQUEST_ERRORS as error:
                     connection.close()
                     status, body = None, repr(error).encode()
                 results.append((key, status, body, started, time.perf_counter()))
