@@ -3,6 +3,7 @@
 from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -15,6 +16,7 @@ from quantriet.core.models import ApiToken
 from quantriet.essays.api import router as essays_router
 from quantriet.evaluation.api import router as evaluation_router
 from quantriet.org.api import router as org_router
+from quantriet.org.models import Grant, note_no_grants
 from quantriet.plans.api import router as plans_router
 from quantriet.plans.api_commitments import router as commitments_router
 from quantriet.quizzes.api import router as quizzes_router
@@ -23,10 +25,20 @@ from quantriet.study.api import router as study_router
 
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
-        user = ApiToken.objects.user_for(token)
-        if user is not None:
-            request.user = user
-        return user
+        """The token's user, or None (a 401). Whether the user holds any grant comes in the same
+        query: most API calls are members' (their phone), who hold none, and the gate then needs
+        no query for their grants (issue 16: the cost every authenticated request pays)."""
+        found = (
+            ApiToken.objects.live(token)
+            .annotate(granted=Exists(Grant.objects.filter(user_id=OuterRef("user_id"))))
+            .first()
+        )
+        if found is None:
+            return None
+        if not found.granted:
+            note_no_grants(found.user)
+        request.user = found.user
+        return found.user
 
 
 class VietnameseJSONRenderer(JSONRenderer):

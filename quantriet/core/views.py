@@ -1,17 +1,18 @@
 """Pages of no one app: a background job's progress (việc nền, see core.jobs: its creator and
-superusers only, else 404), the user guide (every signed-in user) and the favicon (public)."""
+superusers only, else 404) and its "Chạy lại" after a worker died (core.workers), the user guide
+(every signed-in user), the favicon and the balancer's /healthz (public)."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
-from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from .guide import guide as guide_html
 from .jobs import job_rerun
@@ -70,7 +71,20 @@ def favicon(request):
     return FileResponse(icon.open("rb"), content_type="image/x-icon")
 
 
+@login_not_required
+@require_safe
+@never_cache
+def healthz(request):
+    """/healthz, what the load balancer probes: this process answers.
+
+    It touches no table on purpose: a slow database must not take every node out of the pool at
+    once (the pages' own errors show that), and the check-in benchmark measures the framework's
+    bare cost against it (`bare_rps`)."""
+    return HttpResponse("ok\n", content_type="text/plain; charset=utf-8")
+
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("viec-nen/<int:pk>/", job, name="job"),
     path("viec-nen/<int:pk>/trang-thai/", job_status, name="job_status"),
     path("viec-nen/<int:pk>/chay-lai/", job_rerun_view, name="job_rerun"),
