@@ -47,6 +47,7 @@ import json
 import os
 import pwd
 import random
+import re
 import secrets
 import shutil
 import signal
@@ -315,6 +316,17 @@ def start_balancer(lab: Lab, apps: list[str], maxconn: int) -> Process:
 # ---------------------------------------------------------------- 1. the check-in burst
 
 
+#: In HAProxy's log line (option httplog), after the termination state ("----", "SC--"):
+#: "actconn/feconn/beconn/srv_conn/retries", the retries marked "+" when redispatched.
+RETRIES = re.compile(r" [-A-Za-z]{4} \d+/\d+/\d+/\d+/\+?(\d+) ")
+
+
+def balancer_retries(balancer: Process) -> int:
+    """How many requests HAProxy sent again (to the other node) rather than answer with an error."""
+    with open(balancer.log, encoding="utf-8", errors="replace") as f:
+        return sum(1 for line in f if (found := RETRIES.search(line)) and int(found[1]) > 0)
+
+
 def burst(lab: Lab, data: dict, concurrency: int, victim: Process) -> dict:
     """Every member checks in twice through the balancer; VICTIM is killed half-way."""
     from quantriet.study import checkin as codes
@@ -507,10 +519,11 @@ def drill(lab: Lab, binaries: str, args) -> dict:
     workers = Workers(lab, env)
     for host in apps:
         workers.start(host)
-    start_balancer(lab, list(apps), maxconn=2 * args.app_workers)
+    balancer = start_balancer(lab, list(apps), maxconn=2 * args.app_workers)
 
     figures = {"bench": "drill", "database": "postgresql", "hosts": len(HOSTS)}
     figures |= burst(lab, data, args.concurrency, apps["app1"])
+    figures["balancer_retried"] = balancer_retries(balancer)
     jobs = [import_drill(workers, data, args.import_rows), rescan_drill(workers, data)]
     for job in jobs:
         figures |= {k: v for k, v in job.items() if k not in ("killed", "recovered")}
@@ -528,6 +541,11 @@ def targets_met(figures: dict) -> bool:
         and figures["import_rows_half_written"] == 0
         and figures["jobs_killed"] == figures["jobs_recovered"] == figures["jobs"]
     )
+
+
+def stopped_by(number, _frame):
+    log(f"Nhận tín hiệu {signal.Signals(number).name}: dừng diễn tập và dọn dẹp.")
+    sys.exit(128 + number)
 
 
 def main(argv=None):
@@ -549,7 +567,7 @@ def main(argv=None):
         sys.exit(2)
     # Stopped by SIGTERM or a closed terminal, still remove everything (the `finally` of Lab).
     for sig in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, lambda number, _frame: sys.exit(128 + number))
+        signal.signal(sig, stopped_by)
     started = time.monotonic()
     try:
         with Lab(HOSTS, keep_logs=args.keep_logs) as lab, redirect_stdout(sys.stderr):
@@ -557,6 +575,9 @@ def main(argv=None):
     except Refusal as refusal:
         log(f"Không chạy được diễn tập: {refusal}")
         sys.exit(2)
+    except KeyboardInterrupt:
+        log("Đã dừng diễn tập (Ctrl+C); mọi namespace, tiến trình và thư mục tạm đã được dọn.")
+        sys.exit(130)
     figures["seconds"] = round(time.monotonic() - started, 1)
     figures["date"] = datetime.date.today().isoformat()
     emit(figures)

@@ -27,6 +27,8 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 
+from bench._common import log
+
 PREFIX = "qtdrill"
 SUBNET = "10.77.0"
 BRIDGE_HOST = f"{PREFIX}-net"
@@ -135,8 +137,12 @@ class Lab:
 
     def _remove_leftovers(self):
         """What a run killed before its cleanup left: its namespaces (and processes), its directories."""
-        self._remove(self._ours())
-        for directory in glob.glob(os.path.join(tempfile.gettempdir(), f"{PREFIX}-*")):
+        names = self._ours()
+        directories = glob.glob(os.path.join(tempfile.gettempdir(), f"{PREFIX}-*"))
+        if names or directories:
+            log(f"removing what an earlier drill left: {', '.join(names + directories)}")
+        self._remove(names)
+        for directory in directories:
             shutil.rmtree(directory, ignore_errors=True)
 
     def _remove(self, names: list[str]):

@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.contrib import admin
+from django.utils import timezone
 
 from .audit import audit_record, snapshot
-from .models import AuditEntry, Job
+from .models import AuditEntry, Job, WorkerBeat
 from .people import person_name
 
 
@@ -80,4 +82,26 @@ class JobAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WorkerBeat)
+class WorkerBeatAdmin(admin.ModelAdmin):
+    """Read-only: the task workers and their last sign of life (core.workers), for the operator
+    who wonders whether the workers run."""
+
+    list_display = ["worker_id", "host", "pid", "started_at", "seen_at", "alive"]
+    ordering = ["-seen_at"]
+
+    @admin.display(description="còn chạy", boolean=True)
+    def alive(self, beat):
+        return (timezone.now() - beat.seen_at).total_seconds() < settings.WORKER_DEAD_SECONDS
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -183,3 +183,14 @@ def test_the_heartbeat_records_the_worker_and_forgets_old_ones(db, in_test_trans
     beat = WorkerBeat.objects.get(worker_id="moi")
     assert beat.seen_at > first.seen_at and beat.started_at == first.started_at and beat.pid > 0
     assert not WorkerBeat.objects.filter(worker_id="cu").exists()
+
+
+def test_the_admin_lists_the_workers_read_only(client_as, users):
+    WorkerBeat.objects.create(worker_id="may-song", host="app1", pid=11)
+    WorkerBeat.objects.create(worker_id="may-chet", host="app2", pid=12, seen_at=timezone.now() - timedelta(hours=1))
+    page = client_as("admin").get("/quan-tri/core/workerbeat/").content.decode()
+    assert "may-song" in page and "may-chet" in page and "Tiến trình nền" in page
+    assert page.count('alt="True"') == 1 and page.count('alt="False"') == 1  # alive, silent
+    beat = WorkerBeat.objects.get(worker_id="may-song")
+    assert client_as("admin").post(f"/quan-tri/core/workerbeat/{beat.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert client_as("tinh.tuyengiao").get("/quan-tri/core/workerbeat/").status_code == 302  # not staff: to login
