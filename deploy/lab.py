@@ -63,6 +63,8 @@ class Process:
     host: str
     popen: subprocess.Popen
     log: str
+    #: What asks it to stop (then SIGKILL after STOP_GRACE): SIGINT for PostgreSQL's fast shutdown.
+    stop_signal: int = signal.SIGTERM
 
     @property
     def pid(self) -> int:
@@ -184,8 +186,9 @@ class Lab:
     def path(self, *parts) -> str:
         return os.path.join(self.workdir, *parts)
 
-    def start(self, host: str, name: str, command: list[str], env: dict, cwd: str | None = None) -> Process:
-        """COMMAND started in HOST's network, in a session of its own; output to logs/NAME.log."""
+    def start(self, host: str, name: str, command: list[str], env: dict, cwd=None, stop_signal=signal.SIGTERM):
+        """COMMAND started in HOST's network, in a session of its own; output to logs/NAME.log.
+        STOP_SIGNAL asks it to stop at the end."""
         log = self.path("logs", f"{name}.log")
         with open(log, "ab") as out:
             popen = subprocess.Popen(  # noqa: S603
@@ -197,7 +200,7 @@ class Lab:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        process = Process(name, host, popen, log)
+        process = Process(name, host, popen, log, stop_signal)
         self.processes.append(process)
         return process
 
@@ -210,7 +213,7 @@ class Lab:
 
     def stop(self, process: Process):
         if process.alive():
-            self.kill(process, signal.SIGTERM)
+            self.kill(process, process.stop_signal)
             try:
                 process.popen.wait(timeout=STOP_GRACE)
             except subprocess.TimeoutExpired:
