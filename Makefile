@@ -68,7 +68,7 @@ drill: setup
 	@command -v haproxy >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy; }
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ -n "$$PG_BIN" ] || { \
 		echo "Thiếu máy chủ PostgreSQL (initdb): apt-get install postgresql, hoặc đặt PG_BIN." >&2; exit 2; }
-	$(PY) -m deploy.drill $(DRILL_ARGS)
+	@$(PY) -m deploy.drill $(DRILL_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3* staticfiles media

@@ -17,15 +17,8 @@ def creator_name(job):
     return person_name(job.created_by)
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    """Read-only: the audit log is written by services, never edited."""
-
-    list_display = ["at", actor_name, "action", "object_type", "object_repr"]
-    list_select_related = ["actor__member"]
-    list_filter = ["action", "object_type"]
-    search_fields = ["object_repr", "object_id", "actor__username"]
-    date_hierarchy = "at"
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows the code writes and nobody edits in the admin: listed and opened, never added, changed or deleted."""
 
     def has_add_permission(self, request):
         return False
@@ -35,6 +28,17 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    """Read-only: the audit log is written by services, never edited."""
+
+    list_display = ["at", actor_name, "action", "object_type", "object_repr"]
+    list_select_related = ["actor__member"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["object_repr", "object_id", "actor__username"]
+    date_hierarchy = "at"
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -86,7 +90,7 @@ class JobAdmin(admin.ModelAdmin):
 
 
 @admin.register(WorkerBeat)
-class WorkerBeatAdmin(admin.ModelAdmin):
+class WorkerBeatAdmin(ReadOnlyAdmin):
     """Read-only: the task workers and their last sign of life (core.workers), for the operator
     who wonders whether the workers run."""
 
@@ -96,12 +100,3 @@ class WorkerBeatAdmin(admin.ModelAdmin):
     @admin.display(description="còn chạy", boolean=True)
     def alive(self, beat):
         return (timezone.now() - beat.seen_at).total_seconds() < settings.WORKER_DEAD_SECONDS
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
