@@ -17,9 +17,10 @@ PERSONAS = ["admin", "tinh.tuyengiao", "xa1.bithu", "xa2.bithu", "dangvien1"]
 
 @pytest.fixture(scope="session", autouse=True)
 def test_settings(tmp_path_factory):
-    """Background tasks run at once, inside the test (no worker process); uploads go to a temporary folder."""
+    """Background tasks run at once, inside the test (no worker process); uploads go to a temporary folder;
+    two-factor sign-in is required of no one (as under DEBUG) unless a test says so (accounts/tests)."""
     tasks = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    with override_settings(TASKS=tasks, MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+    with override_settings(TASKS=tasks, MEDIA_ROOT=tmp_path_factory.mktemp("media"), OTP_REQUIRED_FOR=[]):
         yield
 
 
