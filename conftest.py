@@ -70,3 +70,21 @@ def api(client_as, users, outsider):
         return client
 
     return make
+
+
+@pytest.fixture
+def otp_required(settings):
+    """Two-factor sign-in required of admins and provincial staff, as in production."""
+    settings.OTP_REQUIRED_FOR = ["admins", "province"]
+
+
+@pytest.fixture
+def signed_in(users):
+    """signed_in(name) → a Client that has just given that persona's password (no second factor yet)."""
+
+    def make(name):
+        client = Client()
+        client.force_login(users[name])
+        return client
+
+    return make

@@ -35,6 +35,8 @@ GROUPS = {
 RECOVERY_CODES = 10
 AUTHENTICATOR_NAME = "Ứng dụng xác thực"
 RECOVERY_NAME = "Mã khôi phục"
+#: After a wrong code the next waits 1, 2, 4 … seconds; from this long on the message says so.
+NOTICEABLE_WAIT = 4
 WRONG_CODE = "Mã không đúng hoặc đã hết hạn. Kiểm tra giờ trên điện thoại rồi nhập mã mới nhất."
 
 
@@ -103,19 +105,21 @@ def check(user, code: str) -> Outcome:
 
 def verify(device, code: str) -> Outcome:
     """Whether DEVICE accepts CODE (django-otp counts a wrong one and makes the next one wait)."""
-    allowed, _ = device.verify_is_allowed()
-    if allowed and device.verify_token(code):
-        return Outcome(device)
     allowed, details = device.verify_is_allowed()
-    if allowed:
-        return Outcome(None, WRONG_CODE)
-    return Outcome(None, throttled_message(details["locked_until"]), throttled=True)
+    if not allowed:
+        return Outcome(None, f"Đã nhập sai mã nhiều lần liên tiếp. {wait_sentence(details['locked_until'])}", True)
+    if device.verify_token(code):
+        return Outcome(device)
+    _, details = device.verify_is_allowed()
+    if details and (details["locked_until"] - timezone.now()).total_seconds() >= NOTICEABLE_WAIT:
+        return Outcome(None, f"{WRONG_CODE} {wait_sentence(details['locked_until'])}")
+    return Outcome(None, WRONG_CODE)
 
 
-def throttled_message(until) -> str:
+def wait_sentence(until) -> str:
     seconds = max(1, round((until - timezone.now()).total_seconds()))
     wait = f"{seconds} giây" if seconds < 120 else f"đến {timezone.localtime(until):%H:%M}"
-    return f"Đã nhập sai mã nhiều lần liên tiếp. Vui lòng chờ {wait} rồi thử lại."
+    return f"Vui lòng chờ {wait} rồi thử lại."
 
 
 def new_recovery_codes() -> list[str]:
