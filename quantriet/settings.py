@@ -74,7 +74,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The security headers Django does not send (CSP, Permissions-Policy); static files above go without.
-    "csp.middleware.CSPMiddleware",
+    "quantriet.core.headers.ConstantCSPMiddleware",  # django-csp's, the policy built once
     "quantriet.core.headers.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -248,6 +248,7 @@ OTP_TOTP_ISSUER = "Quán Triệt"
 
 # Content-Security-Policy (django-csp): no inline script, style or handler anywhere; every script
 # and stylesheet is a static file (templates pass data by data-* attributes or json_script).
+CONTENT_SECURITY_POLICY_REPORT_ONLY = None
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

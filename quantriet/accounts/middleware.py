@@ -104,6 +104,7 @@ class TwoFactorMiddleware:
             if state == twofactor.OK:
                 return self.get_response(request)
         if request.path_info in self.paths_open(state):
+            request.second_factor_owed = state  # base.html shows no menu: its links would lead back here
             return self.get_response(request)
         return redirect(request, reverse(GATE_PAGE[state]))
 

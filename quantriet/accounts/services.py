@@ -67,7 +67,11 @@ def token_issue(user) -> str:
 
 
 def _token_facts(token: ApiToken) -> dict:
-    return {"user": token.user_id, "created_at": token.created_at.isoformat(), "expires_at": token.expires_at.isoformat()}
+    return {
+        "user": token.user_id,
+        "created_at": token.created_at.isoformat(),
+        "expires_at": token.expires_at.isoformat(),
+    }
 
 
 @transaction.atomic

@@ -45,7 +45,7 @@ def _next_url(request) -> str:
 
 @require_GET
 def account(request):
-    """Tài khoản: the second factor (state, recovery codes left, enrol / regenerate / turn off) and a link to the tokens."""
+    """Tài khoản: the second factor (state, recovery codes left, enrol, regenerate, turn off); the tokens' link."""
     user = request.user
     device = twofactor.authenticator(user)
     return render(
@@ -131,7 +131,9 @@ def recovery_codes(request):
     """The fresh recovery codes, shown this once (kept in the session only until this page)."""
     codes = request.session.pop(FRESH_CODES, None)
     if not codes:
-        messages.info(request, "Mã khôi phục chỉ hiển thị một lần, ngay khi tạo. Cần mã mới thì bấm “Tạo lại mã khôi phục”.")
+        messages.info(
+            request, "Mã khôi phục chỉ hiển thị một lần, ngay khi tạo. Cần mã mới thì bấm “Tạo lại mã khôi phục”."
+        )
         return redirect("accounts:account")
     return render(
         request,

@@ -18,6 +18,7 @@ from quantriet.tests.otp import code_for, enrolled
 
 #: Non-executable script types: data for the page (json_script), which the policy lets through.
 DATA_SCRIPTS = {"application/json", "application/ld+json"}
+URL_ATTRIBUTES = {"href", "src", "action", "formaction"}
 #: Pages to start from besides the home page (some are linked from nowhere a crawler goes first).
 SEEDS = ["/", "/quan-tri/", "/api/v1/docs", "/tai-khoan/", "/tai-khoan/ma-truy-cap/", "/huong-dan/"]
 #: Paths not to follow: signing out, files; and the admin's history and delete pages of every object,
@@ -47,7 +48,7 @@ class InlineCode(HTMLParser):
                 self.problems.append(f"{name}= on <{tag}>")
             elif name == "style":
                 self.problems.append(f'style="{value}" on <{tag}>')
-            elif name in {"href", "src", "action", "formaction"} and (value or "").strip().lower().startswith("javascript:"):
+            elif name in URL_ATTRIBUTES and (value or "").strip().lower().startswith("javascript:"):
                 self.problems.append(f"javascript: URL in {name} of <{tag}>")
         if tag == "a" and attributes.get("href"):
             self.links.append(attributes["href"])
@@ -120,7 +121,8 @@ def test_the_parser_finds_what_the_policy_blocks():
     html = (
         '<script>alert(1)</script><script src="/static/app.js"></script>'
         '<script type="application/json" id="d">{}</script>'
-        '<a href="javascript:void(0)" onclick="x()">a</a><div style="width:1px" hx-on::load="y()"></div><style>p{}</style>'
+        '<a href="javascript:void(0)" onclick="x()">a</a><div style="width:1px" hx-on::load="y()"></div>'
+        "<style>p{}</style>"
     )
     problems = inline_code(html).problems
     assert len(problems) == 6, problems
@@ -152,3 +154,23 @@ def test_the_api_answers_carry_the_policy_too(api):
 def test_htmx_runs_without_eval_and_without_its_own_style_element(client_as):
     html = client_as("xa1.bithu").get("/").content.decode()
     assert """<meta name="htmx-config" content='{"allowEval": false, "includeIndicatorStyles": false}'>""" in html
+
+
+def test_the_policy_built_once_is_django_csps_and_its_decorators_still_work(rf):
+    """ConstantCSPMiddleware sends the string django-csp would build; a response that asks for more
+    (here csp_update) still gets django-csp's own answer."""
+    from csp.decorators import csp_update
+    from csp.utils import build_policy
+    from django.http import HttpResponse
+
+    from quantriet.core.headers import ConstantCSPMiddleware
+
+    plain = ConstantCSPMiddleware(lambda request: HttpResponse("x"))(rf.get("/"))
+    assert plain["Content-Security-Policy"] == build_policy()
+
+    @csp_update({"img-src": "https://anh.example.vn"})
+    def view(request):
+        return HttpResponse("x")
+
+    updated = ConstantCSPMiddleware(view)(rf.get("/"))
+    assert directives(updated["Content-Security-Policy"])["img-src"] == ["'self'", "data:", "https://anh.example.vn"]

@@ -8,7 +8,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from quantriet.accounts import twofactor
 from quantriet.core.models import AuditEntry
-
 from quantriet.tests.otp import code_for, enrolled
 
 ENROL = "/tai-khoan/xac-thuc-hai-buoc/"
