@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Path, Router, Schema
+from ninja import Path, Router, Schema, Status
 
 from quantriet.core.api import MAX_ID, TAGS
 
@@ -29,4 +29,4 @@ def my_tokens(request):
 def revoke_token(request, token_id: int = Path(..., ge=1, le=MAX_ID)):
     """Revoke one of the caller's tokens (the one in use too: the next request with it answers 401)."""
     services.token_revoke(request.user, get_object_or_404(own_tokens(request.user), pk=token_id))
-    return 204, None
+    return Status(204, None)
