@@ -92,6 +92,7 @@ def enrol(request):
         {
             "form": form,
             "qr": _qr_svg(device.config_url),
+            "config_url": device.config_url,  # otpauth://…: opens the app on the phone itself
             "key": " ".join(key[i : i + 4] for i in range(0, len(key), 4)),
             "replacing": twofactor.authenticator(user) is not None,
             "required_by": twofactor.GROUPS.get(twofactor.required_by(user)),
