@@ -72,14 +72,19 @@ class ApiToken(models.Model):
         return f"{self.user} đến {self.expires_at:%d/%m/%Y}"
 
     @classmethod
-    def issue(cls, user) -> str:
+    def create_for(cls, user) -> tuple["ApiToken", str]:
+        """A new token of USER, and its raw value (shown once, never stored)."""
         raw = secrets.token_urlsafe(32)
-        cls.objects.create(
+        token = cls.objects.create(
             user=user,
             key_hash=_hash_token(raw),
             expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_DAYS),
         )
-        return raw
+        return token, raw
+
+    @classmethod
+    def issue(cls, user) -> str:
+        return cls.create_for(user)[1]
 
 
 class Notification(models.Model):
