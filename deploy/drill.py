@@ -1,14 +1,15 @@
 """Deployment drill on several hosts, on one machine (issue 16, item 3): `make drill`, as root.
 
     python -m deploy.drill [--members 3000] [--concurrency 200] [--app-workers 3]
-                           [--import-rows 20000] [--essays 3000] [--scale 0.05]
+                           [--import-rows 20000] [--essays 3000] [--scale 0.05] [--keep-logs DIR]
 
 Five hosts, each a network namespace joined by a bridge (`deploy.lab`): `db` (10.77.0.10) runs a
 throwaway PostgreSQL cluster (initdb in a temporary directory, trust for the subnet only);
 `app1` and `app2` (.21, .22) each run gunicorn with production settings (DJANGO_DEBUG=0,
 `--app-workers` sync workers) and one task worker (`manage.py db_worker`); `lb` (.30) runs HAProxy
-from Debian's packages in front of the two app nodes (health check GET /healthz, connection
-failures retried on the other node); `client` (.40) is where the drill itself runs: it migrates
+from Debian's packages in front of the two app nodes (`HAPROXY_CONFIG`: health check GET /healthz,
+a node out at its first refused connection, the requests it had in flight sent to the other node
+when they are safe to run twice); `client` (.40) is where the drill itself runs: it migrates
 and seeds the database (a small demo province, `--scale`), builds the check-in burst's data
 (`bench.checkin_burst.build`: a conference of `--members` members with API tokens), then:
 
@@ -18,13 +19,14 @@ and seeds the database (a small demo province, `--scale`), builds the check-in b
    app1's gunicorn (master and workers) is killed with SIGKILL. Tallied from the database as the
    benchmark does: `lost` (members with no 200 or no attendance row), `duplicates` (members with
    two rows), `errors_after_retry` (requests still failed after their last try), `rps` and
-   `p99_ms` (a request's time from its first sending to its last answer), `client_retries`.
+   `p99_ms` (a request's time from its first sending to its last answer), `client_retries` (tries
+   the phones made again), `balancer_retried` (requests HAProxy sent again, from its log).
 2. a roster import of `--import-rows` new members (.xlsx) queued as a job; the worker that claims
    it is killed (SIGKILL, its whole session) as soon as PostgreSQL shows it inserting the members,
    inside the import's one transaction. `import_rows_half_written`: 1 if the members of that
    file ever counted other than none or all of them (watched from the kill to the end).
 3. the bulk originality rescan of a plan with `--essays` essays, queued as a job; its worker is
-   killed once a quarter of the work is done.
+   killed once its job reports at least a quarter of the work done.
 
 After each kill the surviving worker must notice the silence (WORKER_DEAD_SECONDS, 4 s here) and
 run the job again from the start (`quantriet.core.workers`); the killed worker is then started
@@ -34,7 +36,8 @@ again, as systemd's `Restart=always` would. `jobs_recovered` counts the killed j
 One JSON line on stdout; progress on stderr. Exit 0 when every target is met (0 lost, 0
 duplicates, 0 errors after retry, 0 half-written, every killed job recovered), 1 when one is
 missed, 2 when the machine cannot run the drill (not root, no `ip netns`, a program missing).
-Everything is removed at the end, on failure and on Ctrl+C too (`deploy.lab.Lab`).
+Everything is removed at the end, on failure, Ctrl+C and SIGTERM too (`deploy.lab.Lab`);
+`--keep-logs DIR` first copies every process's log there.
 """
 
 import argparse
@@ -57,7 +60,7 @@ from contextlib import redirect_stdout
 from bench import checkin_burst
 from bench._common import emit, log, setup_django, timer
 from deploy import client
-from deploy.lab import Lab, Process, Refusal, run, wait_for
+from deploy.lab import QUIT_SIGNALS, Lab, Process, Refusal, run, wait_for
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HOSTS = {"db": 10, "app1": 21, "app2": 22, "lb": 30, "client": 40}
@@ -566,7 +569,7 @@ def main(argv=None):
         log(f"Không chạy được diễn tập: {refusal}")
         sys.exit(2)
     # Stopped by SIGTERM or a closed terminal, still remove everything (the `finally` of Lab).
-    for sig in (signal.SIGTERM, signal.SIGHUP):
+    for sig in set(QUIT_SIGNALS) - {signal.SIGINT}:  # Ctrl+C is Python's KeyboardInterrupt already
         signal.signal(sig, stopped_by)
     started = time.monotonic()
     try:

@@ -36,6 +36,8 @@ LOCK_PATH = f"/run/{PREFIX}.lock"
 CLONE_NEWNET = 0x40000000
 #: Seconds a process has to stop after SIGTERM before it is killed.
 STOP_GRACE = 10
+#: The signals that ask the drill to stop: ignored while it removes what it created.
+QUIT_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 class Refusal(Exception):
@@ -108,8 +110,8 @@ class Lab:
         self.close()
 
     def close(self):
-        """Remove everything (see the module docstring); Ctrl+C cannot interrupt it half-way."""
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        """Remove everything (see the module docstring); Ctrl+C or SIGTERM cannot interrupt it half-way."""
+        previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in QUIT_SIGNALS}
         try:
             self.leave()
             for process in reversed(self.processes):
@@ -120,7 +122,8 @@ class Lab:
                     shutil.copytree(self.path("logs"), self.keep_logs, dirs_exist_ok=True)
                 shutil.rmtree(self.workdir, ignore_errors=True)
         finally:
-            signal.signal(signal.SIGINT, previous)
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
             if self._lock is not None:
                 os.close(self._lock)  # releases the lock
                 self._lock = None
