@@ -9,10 +9,13 @@ DEMO_SCALE ?= 0.2
 ONLY ?=
 # Test processes (pytest-xdist); each gets its own test database.
 TEST_WORKERS ?= 2
+# make fuzz: seconds per parser harness, and generated requests per API operation and persona.
+FUZZ_SECONDS ?= 300
+SCHEMA_FUZZ_EXAMPLES ?= 200
 
 export DJANGO_SETTINGS_MODULE := quantriet.settings
 
-.PHONY: run test lint setup db bench worker clean
+.PHONY: run test lint setup db bench fuzz worker clean
 
 $(BIN)/activate: requirements.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -58,6 +61,14 @@ bench: setup
 	@for b in $$(ls bench/*.py | grep -v '/_' | sed 's#bench/##; s#\.py##'); do \
 		if [ -z "$(ONLY)" ] || [ "$(ONLY)" = "$$b" ]; then $(PY) -m bench.$$b || exit 1; fi; \
 	done
+
+## make fuzz [FUZZ_SECONDS=300] [ONLY=name]: each parser harness of fuzz/ (atheris) for FUZZ_SECONDS, new inputs
+## kept in .fuzz/; then schemathesis against the API with SCHEMA_FUZZ_EXAMPLES per operation (docs/testing.md)
+fuzz: setup
+	DJANGO_DEBUG=1 $(PY) -m fuzz --seconds $(FUZZ_SECONDS) $(if $(ONLY),--only $(ONLY))
+	@if [ -z "$(ONLY)" ]; then \
+		DJANGO_DEBUG=1 SCHEMA_FUZZ_EXAMPLES=$(SCHEMA_FUZZ_EXAMPLES) $(BIN)/pytest -q -p no:xdist quantriet/tests/test_api_schema_fuzz.py; \
+	fi
 
 clean:
 	rm -rf $(VENV) db.sqlite3* staticfiles media
