@@ -10,6 +10,7 @@ broken invariant (an AssertionError), is a crash. `python -m fuzz.NAME --seconds
   tokens of a dictionary (fuzz/NAME.dict);
 - new interesting inputs and a crashing input (`crash-…`) go to the work folder (`--work`, or a
   new temporary folder), never to fuzz/corpus;
+- `--replay FILE` runs one input (a `crash-…` file) once, without the fuzzer, and shows its traceback;
 - `--seed N` fixes libFuzzer's random choices: two runs try the same inputs in the same order (as far
   as the time allows); 0, the default, draws a seed (printed at the start).
 """
@@ -64,6 +65,7 @@ def _arguments(argv):
     parser.add_argument("--seconds", type=int, default=60, help="thời gian chạy tối đa (giây)")
     parser.add_argument("--seed", type=int, default=0, help="hạt giống của libFuzzer (0: mỗi lần một hạt khác)")
     parser.add_argument("--work", help="thư mục ghi đầu vào mới và tệp gây lỗi (mặc định: thư mục tạm)")
+    parser.add_argument("--replay", metavar="TỆP", help="chỉ chạy lại một đầu vào (ví dụ tệp crash-…) và in lỗi")
     return parser.parse_args(argv)
 
 
@@ -76,6 +78,10 @@ def main(name: str, test_one_input, seeds, modules, dictionary=None):
     import atheris
 
     options = _arguments(sys.argv[1:])
+    if options.replay:
+        test_one_input(Path(options.replay).read_bytes())  # its exception, if any, with the whole traceback
+        print(f"fuzz {name}: {options.replay} chạy không lỗi.", file=sys.stderr)
+        return
     work = Path(options.work or tempfile.mkdtemp(prefix=f"fuzz-{name}-"))
     found, seed_folder = work / "corpus", work / "seeds"
     found.mkdir(parents=True, exist_ok=True)

@@ -41,6 +41,7 @@ from quantriet.essays.tests.common import ESSAY, member_in, set_deadline
 from quantriet.org.demo import ROOT_CODE
 from quantriet.org.models import Member, Organization
 from quantriet.quizzes import services as quiz_services
+from quantriet.quizzes.models import RevealPolicy
 from quantriet.quizzes.tests.common import quiz_plan, right_answers
 from quantriet.study import checkin as codes
 from quantriet.study.models import Conference, EssayAudience, StudyPlan
@@ -95,7 +96,7 @@ def real_data(users):
     """Objects the personas can and cannot reach, and their ids in REAL (emptied after the test)."""
     member = Member.objects.get(user=users["dangvien1"])
     other = member_in("X002")
-    quiz = quiz_plan(users["tinh.tuyengiao"])
+    quiz = quiz_plan(users["tinh.tuyengiao"], reveal=RevealPolicy.EACH)  # a submitted attempt shows its review
     plan = quiz.plan
     plan.essay_audience = EssayAudience.ALL_MEMBERS
     plan.save(update_fields=["essay_audience"])
@@ -118,7 +119,8 @@ def real_data(users):
         {"code": codes.make_code(live, codes.current_slot(live, timezone.now()))}
     ]
     REAL["/api/v1/plans/{plan_id}/essay"] = [{"text": ESSAY}]
-    REAL["/api/v1/quiz-attempts/{attempt_id}/answers"] = [{"answers": right_answers(attempts[0])}]
+    answers = {str(question): choices for question, choices in right_answers(attempts[0]).items()}  # JSON keys
+    REAL["/api/v1/quiz-attempts/{attempt_id}/answers"] = [{"answers": answers}]
     yield
     REAL.clear()
 
