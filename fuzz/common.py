@@ -38,6 +38,20 @@ def setup_django():
     django.setup()
 
 
+def entry(parse, refusal):
+    """A harness's test_one_input: PARSE(data), where only REFUSAL, the parser's documented Vietnamese
+    error, may end it early, and it must say why (SheetError's problems, ValidationError's messages)."""
+
+    def test_one_input(data: bytes):
+        try:
+            parse(data)
+        except refusal as error:
+            said = getattr(error, "problems", None) or getattr(error, "messages", None)
+            assert said and all(str(reason).strip() for reason in said), "a refusal says why"
+
+    return test_one_input
+
+
 def committed_inputs(name: str) -> list[Path]:
     """The files under fuzz/corpus/NAME (inputs that once crashed the harness)."""
     folder = CORPUS / name
