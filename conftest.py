@@ -17,9 +17,10 @@ PERSONAS = ["admin", "tinh.tuyengiao", "xa1.bithu", "xa2.bithu", "dangvien1"]
 
 @pytest.fixture(scope="session", autouse=True)
 def test_settings(tmp_path_factory):
-    """Background tasks run at once, inside the test (no worker process); uploads go to a temporary folder."""
+    """Background tasks run at once, inside the test (no worker process); uploads go to a temporary folder;
+    two-factor sign-in is required of no one (as under DEBUG) unless a test says so (accounts/tests)."""
     tasks = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    with override_settings(TASKS=tasks, MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+    with override_settings(TASKS=tasks, MEDIA_ROOT=tmp_path_factory.mktemp("media"), OTP_REQUIRED_FOR=[]):
         yield
 
 
@@ -66,6 +67,24 @@ def api(client_as, users, outsider):
         user = outsider if persona == "outsider" else users[persona]
         client = client_as(None)
         client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {ApiToken.issue(user)}"
+        return client
+
+    return make
+
+
+@pytest.fixture
+def otp_required(settings):
+    """Two-factor sign-in required of admins and provincial staff, as in production."""
+    settings.OTP_REQUIRED_FOR = ["admins", "province"]
+
+
+@pytest.fixture
+def signed_in(users):
+    """signed_in(name) → a Client that has just given that persona's password (no second factor yet)."""
+
+    def make(name):
+        client = Client()
+        client.force_login(users[name])
         return client
 
     return make

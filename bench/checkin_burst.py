@@ -17,6 +17,11 @@ constraint keeps it 0), `lost` (members with no 200 response or no row: must be 
 over the burst, `overlapping_pairs` (members whose two requests were in flight together),
 `again_mismatch` (members whose two answers disagree on the check-in time: must be 0).
 
+Measured in the same run, same client, server and concurrency, as many requests again:
+`bare_rps` (GET /healthz, no table touched: the framework's own cost), `read_rps` (an empty
+authenticated read, GET /api/v1/me/essays, with the members' tokens) and `rps_ratio` = `rps` /
+`bare_rps` (target ≥ 0.5).
+
 The alternative, on the same database in the same run: `naive_duplicates`, the same 2N
 check-ins as "SELECT, then INSERT if absent" against a copy of the table without the unique
 constraint, from `--workers` threads (the server's number of database sessions).
@@ -192,9 +197,10 @@ class Connection:
         self.reader = self.writer = None
 
 
-def http_request(method, port, path, token, body=b""):
+def http_request(method, port, path, token=None, body=b""):
+    authorization = f"Authorization: Bearer {token}\r\n" if token else ""
     head = (
-        f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Bearer {token}\r\n"
+        f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{authorization}"
         f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\nConnection: keep-alive\r\n\r\n"
     )
     return head.encode() + body
@@ -251,6 +257,32 @@ def burst(port, conference, tokens, admin_token, concurrency, workers):
         results = asyncio.run(fire(port, jobs, concurrency))
     log(f"burst done in {elapsed():.1f}s")
     return results, elapsed()
+
+
+def baselines(port, tokens, concurrency, requests):
+    """Requests per second of the same client, server and concurrency on cheaper requests.
+
+    `bare_rps`: /healthz, which touches no table: what the framework, gunicorn and the client cost.
+    `read_rps`: GET /api/v1/me/essays with the members' tokens: what every authenticated API
+    request pays (token, user, member, the answer) before the check-in's own work.
+    """
+    members = list(tokens)
+    cases = {
+        "bare_rps": [(i, http_request("GET", port, "/healthz")) for i in range(requests)],
+        "read_rps": [
+            (i, http_request("GET", port, "/api/v1/me/essays", tokens[members[i % len(members)]]))
+            for i in range(requests)
+        ],
+    }
+    figures = {}
+    for name, jobs in cases.items():
+        with timer() as elapsed:
+            results = asyncio.run(fire(port, jobs, concurrency))
+        failed = sum(1 for r in results if r[1] != 200)
+        assert not failed, f"{name}: {failed} of {requests} requests failed"
+        figures[name] = round(requests / elapsed(), 1)
+        log(f"{name}: {figures[name]}/s")
+    return figures
 
 
 def tally(conference, tokens, results, seconds):
@@ -371,7 +403,9 @@ def run(args) -> dict:
     connections.close_all()  # the server's workers get the database to themselves
     with gunicorn(args.workers, env) as port:
         results, seconds = burst(port, conference, tokens, admin_token, args.concurrency, args.workers)
+        rates = baselines(port, tokens, args.concurrency, len(results))
     figures = tally(conference, tokens, results, seconds)
+    figures |= rates | {"rps_ratio": round(figures["rps"] / rates["bare_rps"], 3)}
     naive_duplicates, naive_seconds = naive_check_then_insert(conference.pk, tokens, args.workers)
     return {
         "bench": "checkin_burst",

@@ -101,20 +101,47 @@ def browser():
             browser.close()
 
 
+#: Runs in every page before its own scripts (Playwright's init scripts are not subject to the page's
+#: policy): each Content-Security-Policy violation the browser reports becomes a console error.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline code"}`
+    + ` at ${event.sourceFile || location.href}:${event.lineNumber}`);
+});
+"""
+
+
+def watch_csp(context, violations: list) -> None:
+    """Collect into VIOLATIONS every policy violation in CONTEXT's pages: the listener's reports and
+    the browser's own console messages about the policy."""
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
+
+    def on_console(message):
+        if "CSP violation" in message.text or "Content Security Policy" in message.text:
+            violations.append(f"{message.page.url if message.page else '?'}: {message.text}")
+
+    context.on("console", on_console)
+
+
 @pytest.fixture
 def new_context(browser, server):
-    """new_context(**options) → a fresh browser context (own cookies) pointed at the live server."""
-    contexts = []
+    """new_context(**options) → a fresh browser context (own cookies) pointed at the live server.
+
+    A test whose pages break the Content-Security-Policy fails at teardown, naming the violations.
+    """
+    contexts, violations = [], []
 
     def make(**options):
         context = browser.new_context(base_url=server.url, locale="vi-VN", **options)
         context.set_default_timeout(TIMEOUT_MS)
+        watch_csp(context, violations)
         contexts.append(context)
         return context
 
     yield make
     for context in contexts:
         context.close()
+    assert violations == [], "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 @pytest.fixture

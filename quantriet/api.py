@@ -3,18 +3,25 @@
 from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404
-from ninja import NinjaAPI, Schema
+from django_otp.plugins.otp_static.models import StaticDevice
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 
+from quantriet.accounts import twofactor
+from quantriet.accounts.api import router as accounts_router
+from quantriet.accounts.services import otp_recovery_used as recovery_used
+from quantriet.accounts.services import token_issue
 from quantriet.analytics.api import router as analytics_router
 from quantriet.core.api import TAGS, TextIn
 from quantriet.core.models import ApiToken
 from quantriet.essays.api import router as essays_router
 from quantriet.evaluation.api import router as evaluation_router
 from quantriet.org.api import router as org_router
+from quantriet.org.models import Grant, note_no_grants
 from quantriet.plans.api import router as plans_router
 from quantriet.plans.api_commitments import router as commitments_router
 from quantriet.quizzes.api import router as quizzes_router
@@ -23,10 +30,20 @@ from quantriet.study.api import router as study_router
 
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
-        user = ApiToken.objects.user_for(token)
-        if user is not None:
-            request.user = user
-        return user
+        """The token's user, or None (a 401). Whether the user holds any grant comes in the same
+        query: most API calls are members' (their phone), who hold none, and the gate then needs
+        no query for their grants (issue 16: the cost every authenticated request pays)."""
+        found = (
+            ApiToken.objects.live(token)
+            .annotate(granted=Exists(Grant.objects.filter(user_id=OuterRef("user_id"))))
+            .first()
+        )
+        if found is None:
+            return None
+        if not found.granted:
+            note_no_grants(found.user)
+        request.user = found.user
+        return found.user
 
 
 class VietnameseJSONRenderer(JSONRenderer):
@@ -49,9 +66,11 @@ class ErrorOut(Schema):
 #: What every operation can answer besides what it declares: (status, when, applies to the operation?).
 COMMON_ANSWERS = [
     (401, "Chưa gửi mã truy cập, hoặc mã sai hay đã hết hạn", lambda op, path: "security" in op),
+    (401, "Sai mật khẩu, hoặc thiếu hay sai mã xác thực hai bước", lambda op, path: path.endswith("/auth/token")),
+    (403, "Tài khoản phải đăng ký xác thực hai bước trước", lambda op, path: path.endswith("/auth/token")),
     (404, "Không tìm thấy, hoặc ngoài phạm vi được giao", lambda op, path: "{" in path or _has_query(op)),
     (422, "Dữ liệu gửi lên không hợp lệ (`errors` nêu từng trường)", lambda op, path: "{" in path or _takes(op)),
-    (429, "Đăng nhập sai quá nhiều lần; tài khoản tạm khóa", lambda op, path: path.endswith("/auth/token")),
+    (429, "Đăng nhập hay nhập mã xác thực sai quá nhiều lần; tạm khóa", lambda op, path: path.endswith("/auth/token")),
 ]
 
 
@@ -171,6 +190,12 @@ def unauthorized(request, exc):
 class TokenIn(TextIn):
     username: str
     password: str
+    otp: str = Field(
+        "",
+        max_length=20,
+        description="Mã xác thực hai bước (6 chữ số trên ứng dụng xác thực, hoặc một mã khôi phục): "
+        "bắt buộc với tài khoản đã bật xác thực hai bước.",
+    )
 
 
 class TokenOut(Schema):
@@ -183,10 +208,33 @@ class TokenOut(Schema):
     "/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut}, tags=[TAGS["auth"]], summary="Lấy mã truy cập"
 )
 def auth_token(request, payload: TokenIn):
+    """A token for the API. Wrong passwords count towards the same lockout as the login page
+    (django-axes: 429 once locked). A user with two-factor sign-in also sends `otp`; one who must
+    use it but has not enrolled is refused (403) until they enrol on the website."""
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
         raise HttpError(401, "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang bị tạm khóa.")
-    return {"token": ApiToken.issue(user)}
+    second_factor_for_token(user, payload.otp)
+    return {"token": token_issue(user)}
+
+
+def second_factor_for_token(user, code: str) -> None:
+    """Raise the API's refusal unless USER needs no second factor or CODE is a good one."""
+    state = twofactor.state_for(user)
+    if state == twofactor.ENROL:
+        raise HttpError(
+            403,
+            "Tài khoản này bắt buộc dùng xác thực hai bước: đăng nhập trang web và đăng ký ứng dụng xác thực "
+            "trước khi lấy mã truy cập API.",
+        )
+    if state == twofactor.VERIFY:
+        if not code:
+            raise HttpError(401, "Tài khoản đã bật xác thực hai bước: gửi thêm mã xác thực trong trường otp.")
+        outcome = twofactor.check(user, code)
+        if outcome.device is None:
+            raise HttpError(429 if outcome.throttled else 401, outcome.problem)
+        if isinstance(outcome.device, StaticDevice):
+            recovery_used(user, outcome.device)
 
 
 api.add_router("/", org_router)
@@ -197,6 +245,7 @@ api.add_router("/", plans_router)
 api.add_router("/", commitments_router)
 api.add_router("/", evaluation_router)
 api.add_router("/", analytics_router)
+api.add_router("/", accounts_router)
 
 
 #: The API's pages for people: its OpenAPI document and viewer, for signed-in users (docs_decorator).

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -48,11 +49,16 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "quantriet.core.vendor_apps.AxesConfig",  # django-axes, named in Vietnamese
+    "django_otp",  # two-factor sign-in (quantriet/accounts): its TOTP and recovery-code devices
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",  # the Content-Security-Policy header
     "ninja",  # serves its own Swagger UI assets (no CDN)
     "quantriet.core",  # before django_tasks_db: its db_worker command replaces theirs
     "django_tasks",
     "quantriet.core.vendor_apps.TasksDatabaseConfig",  # django_tasks_db, named in Vietnamese
     "quantriet.org",
+    "quantriet.accounts",
     "quantriet.documents",
     "quantriet.originality",
     "quantriet.study",
@@ -67,6 +73,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The security headers Django does not send (CSP, Permissions-Policy); static files above go without.
+    "quantriet.core.headers.ConstantCSPMiddleware",  # django-csp's, the policy built once
+    "quantriet.core.headers.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -76,6 +85,10 @@ MIDDLEWARE = [
     # @login_not_required (the public ones are listed in core/tests/test_login_default.py).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A session idle for SESSION_IDLE_MINUTES, or signed in longer than SESSION_COOKIE_AGE, is ended;
+    # then a signed-in user who must give a second factor can reach only its pages (accounts/middleware.py).
+    "quantriet.accounts.middleware.SessionLimitsMiddleware",
+    "quantriet.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     # Vietnamese 403/404/500 pages also under DEBUG; JSON for /api/ (see core/errors.py).
@@ -222,7 +235,38 @@ MIN_JOIN_AGE = int(env("MIN_JOIN_AGE", "18"))
 API_TOKEN_DAYS = int(env("API_TOKEN_DAYS", "30"))
 DEMO_PASSWORD = env("DEMO_PASSWORD", "quantriet-demo")
 
+# A session ends 8 hours after sign-in whatever happens, and earlier when unused for
+# SESSION_IDLE_MINUTES (0: never idle); both enforced by accounts.middleware.SessionLimitsMiddleware.
 SESSION_COOKIE_AGE = 8 * 3600
+SESSION_IDLE_MINUTES = int(env("SESSION_IDLE_MINUTES", "30"))
+
+# Two-factor sign-in (TOTP app + recovery codes) is required of: "admins" (staff and superusers, who
+# enter /quan-tri/), "province" (anyone holding a role on a province, the top of the tree). Off
+# under DEBUG (make run, the demo) unless set; anyone may enrol of their own accord.
+OTP_REQUIRED_FOR = env_list("OTP_REQUIRED_FOR", "" if DEBUG else "admins,province")
+OTP_TOTP_ISSUER = "Quán Triệt"
+
+# Content-Security-Policy (django-csp): no inline script, style or handler anywhere; every script
+# and stylesheet is a static file (templates pass data by data-* attributes or json_script).
+CONTENT_SECURITY_POLICY_REPORT_ONLY = None
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # Bootstrap's icons (form-select arrow, menu button) are data: SVGs
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Powerful browser features no page uses are switched off; the check-in screen goes full screen.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), fullscreen=(self)"
+)
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True  # htmx sends the token from hx-headers on <body>, not from the cookie
 X_FRAME_OPTIONS = "DENY"

@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/v1/", api_urls()),
     path("", include("quantriet.org.urls")),
     path("", include("quantriet.core.urls")),
+    path("", include("quantriet.accounts.urls")),
     path("hoc-tap/", include("quantriet.study.urls")),
     path("van-ban/", include("quantriet.documents.urls")),
     path("thu-hoach/", include("quantriet.essays.urls")),

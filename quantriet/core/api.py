@@ -10,6 +10,7 @@ from .text import unprintable_problem
 #: by these keys (quantriet.tests.matrix.api_operations).
 TAGS = {
     "auth": "Đăng nhập",
+    "account": "Tài khoản",
     "org": "Tổ chức đảng và đảng viên",
     "study": "Học tập, quán triệt",
     "essays": "Bài thu hoạch",

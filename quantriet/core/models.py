@@ -44,14 +44,14 @@ def _hash_token(raw: str) -> str:
 
 
 class ApiTokenQuerySet(models.QuerySet):
-    def user_for(self, raw: str):
-        """The active user owning the unexpired token RAW, or None."""
-        token = (
-            self.select_related("user")
-            .filter(key_hash=_hash_token(raw), expires_at__gt=timezone.now(), user__is_active=True)
-            .first()
+    def live(self, raw: str):
+        """The unexpired token RAW of an active user, with the user, their member record and cell.
+
+        The member and cell come in the same query: the gate asks for them on nearly every
+        request (`visible_to`), and a member's check-in for its cell's path."""
+        return self.select_related("user__member__cell").filter(
+            key_hash=_hash_token(raw), expires_at__gt=timezone.now(), user__is_active=True
         )
-        return token.user if token else None
 
 
 class ApiToken(models.Model):
@@ -72,14 +72,19 @@ class ApiToken(models.Model):
         return f"{self.user} đến {self.expires_at:%d/%m/%Y}"
 
     @classmethod
-    def issue(cls, user) -> str:
+    def create_for(cls, user) -> tuple["ApiToken", str]:
+        """A new token of USER, and its raw value (shown once, never stored)."""
         raw = secrets.token_urlsafe(32)
-        cls.objects.create(
+        token = cls.objects.create(
             user=user,
             key_hash=_hash_token(raw),
             expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_DAYS),
         )
-        return raw
+        return token, raw
+
+    @classmethod
+    def issue(cls, user) -> str:
+        return cls.create_for(user)[1]
 
 
 class Notification(models.Model):

@@ -3,12 +3,12 @@ superusers only, else 404), the user guide (every signed-in user) and the favico
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.utils.safestring import mark_safe
-from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET, require_safe
 
 from .guide import guide as guide_html
 from .models import Job
@@ -46,7 +46,20 @@ def favicon(request):
     return FileResponse(icon.open("rb"), content_type="image/x-icon")
 
 
+@login_not_required
+@require_safe
+@never_cache
+def healthz(request):
+    """/healthz, what the load balancer probes: this process answers.
+
+    It touches no table on purpose: a slow database must not take every node out of the pool at
+    once (the pages' own errors show that), and the check-in benchmark measures the framework's
+    bare cost against it (`bare_rps`)."""
+    return HttpResponse("ok\n", content_type="text/plain; charset=utf-8")
+
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("viec-nen/<int:pk>/", job, name="job"),
     path("viec-nen/<int:pk>/trang-thai/", job_status, name="job_status"),
     path("huong-dan/", guide, name="guide"),

@@ -44,7 +44,7 @@ def granted_paths(user, roles=None) -> list[str]:
 
     Cached on the user object for the request, since every gated query needs it.
     """
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not getattr(user, "is_authenticated", False) or not user.is_active or user.__dict__.get("_no_grants"):
         return []
     cache = user.__dict__.setdefault("_granted_paths", {})
     key = frozenset(roles) if roles else None
@@ -79,6 +79,12 @@ def standing_paths(user) -> list[str]:
     if member is not None:
         paths.append(member.cell.path)
     return paths
+
+
+def note_no_grants(user):
+    """Record on USER, for this request, that they hold no grant (the query that loaded them said
+    so): `granted_paths` then answers without a query."""
+    user.__dict__["_no_grants"] = True
 
 
 class OrganizationQuerySet(MP_NodeQuerySet):

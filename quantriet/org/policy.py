@@ -104,6 +104,11 @@ def can(user, action: str, org=None) -> bool:
     return any(org.path.startswith(path) for path in paths_where(user, action))
 
 
+def works_at_top(user) -> bool:
+    """Whether USER holds any role on a province (the top of the tree), so reaches all of it."""
+    return any(is_root_path(path) for path in granted_paths(user))
+
+
 def refusal(action: str, org=None, *, anywhere=False) -> PermissionDenied:
     """The 403 for ACTION on ORG (None: at the top of the tree; ANYWHERE: on no unit at all) saying
     which rights would allow it, and where (the 403 page shows it), then who else may."""

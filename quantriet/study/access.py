@@ -51,7 +51,8 @@ def access_conference(user, conference_id, action=VIEW) -> Conference:
 
     Running a conference is also its class board's right (`conference.run`'s rule says so, and
     so does its refusal)."""
-    conferences = Conference.objects.visible_to(user).select_related("plan", "host", "makeup_of")
+    # Not makeup_of: most conferences are no make-up session, and every check-in comes through here.
+    conferences = Conference.objects.visible_to(user).select_related("plan", "host")
     on_board = (lambda conference: conference.has_on_board(user)) if action == "conference.run" else None
     return access(conferences, conference_id, user, action, org_of=lambda c: c.host, also=on_board)
 

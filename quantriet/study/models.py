@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from quantriet.core.models import StoredFile
 from quantriet.documents.models import Audience, Document
-from quantriet.org.models import Member, Organization, OrgKind, granted_q, standing_paths
+from quantriet.org.models import Member, Organization, OrgKind, granted_paths, granted_q, standing_paths, subtree_q
 from quantriet.org.policy import can
 from quantriet.org.tree import ancestor_paths
 
@@ -225,15 +225,23 @@ class ConferenceQuerySet(models.QuerySet):
         """Conferences hosted or covered inside the user's scope, and those whose roster includes them."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
-        visible = Organization.objects.visible_to(user)
+        reach = Q(pk__in=[])
         member = getattr(user, "member", None)
         if member is not None:
+            # Hosted by the member's cell, or covering it or a unit above it (a bridge point too).
             above_me = ancestor_paths([member.cell.path])
-            mine = Q(covered_orgs__path__in=above_me) | Q(bridge_points__host__path__in=above_me)
-        else:
-            mine = Q(pk__in=[])
-        ids = self.filter(Q(host__in=visible) | Q(covered_orgs__in=visible) | Q(bridge_points__host__in=visible) | mine)
-        return self.filter(pk__in=ids.values("pk"))
+            reach = (
+                Q(host_id=member.cell_id)
+                | Q(covered_orgs__path__in=above_me)
+                | Q(bridge_points__host__path__in=above_me)
+            )
+        granted = granted_paths(user)
+        if granted:
+            # Organization.visible_to's subtrees (its own-cell part is the member's case above),
+            # spelled out so that a member without grants, checking in, gets a query without them.
+            inside = Organization.objects.filter(subtree_q(granted))
+            reach |= Q(host__in=inside) | Q(covered_orgs__in=inside) | Q(bridge_points__host__in=inside)
+        return self.filter(pk__in=self.filter(reach).values("pk"))
 
 
 class Conference(models.Model):

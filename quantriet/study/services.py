@@ -10,7 +10,8 @@ from django.utils import timezone
 from quantriet.core.audit import audit_record, snapshot
 from quantriet.core.files import read_upload, store_upload
 from quantriet.documents.models import Audience
-from quantriet.org.models import CELL_KINDS, Member, Position, Title
+from quantriet.org.models import CELL_KINDS, Member, Organization, Position, Title
+from quantriet.org.tree import is_within
 
 from . import checkin as codes
 from .models import (
@@ -154,9 +155,10 @@ def conference_save(actor, conference: Conference, covered, presenters, board) -
 
 
 def _participating_orgs(conference):
-    covered = list(conference.covered_orgs.all())
-    bridges = [b.host for b in conference.bridge_points.select_related("host")]
-    return covered + [o for o in bridges if o not in covered]
+    """The organisations CONFERENCE covers and those hosting its bridge points, each once (one query)."""
+    return list(
+        Organization.objects.filter(Q(conferences=conference) | Q(bridge_points__conference=conference)).distinct()
+    )
 
 
 @transaction.atomic
@@ -228,15 +230,25 @@ def conference_roster(conference: Conference):
     for org in _participating_orgs(conference):
         q |= Q(cell__path__startswith=org.path)
     members = Member.objects.filter(q)
-    audiences = set(conference.plan.audiences)
-    if Audience.MEMBERS not in audiences and Audience.KEY_CADRES in audiences:
+    if _key_cadres_only(conference):
         holders = Position.objects.current(timezone.localtime(conference.starts_at).date())
         members = members.filter(pk__in=holders.values("member_id"))
     return members
 
 
+def _key_cadres_only(conference) -> bool:
+    audiences = set(conference.plan.audiences)
+    return Audience.MEMBERS not in audiences and Audience.KEY_CADRES in audiences
+
+
 def on_roster(conference, member) -> bool:
-    return conference_roster(conference).filter(pk=member.pk).exists()
+    """Whether MEMBER is on CONFERENCE's roster (`conference_roster`'s rule).
+
+    Every check-in asks it: the common case (members of the participating organisations) is
+    decided from those organisations' paths and the member's cell, without a query over members."""
+    if conference.makeup_of_id or _key_cadres_only(conference):
+        return conference_roster(conference).filter(pk=member.pk).exists()
+    return any(is_within(member.cell.path, org.path) for org in _participating_orgs(conference))
 
 
 class CheckinOverride(ValidationError):
@@ -290,8 +302,10 @@ def checkin(user, conference: Conference, code: str, at=None):
     """
     at = at or timezone.now()
     short = codes.parse_short_code(code)
-    outcome, row = _checkin(user, conference, code, short, at)
-    CheckinAttempt.objects.create(conference=conference, user=user, at=at, outcome=outcome, short_code=bool(short))
+    # One transaction, so the attendance and the attempt cost one commit (one flush to disk) together.
+    with transaction.atomic():
+        outcome, row = _checkin(user, conference, code, short, at)
+        CheckinAttempt.objects.create(conference=conference, user=user, at=at, outcome=outcome, short_code=bool(short))
     return outcome, row
 
 

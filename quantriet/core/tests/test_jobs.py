@@ -233,7 +233,8 @@ def test_a_job_is_seen_by_its_creator_and_superusers_only(users, client_as):
 
 def test_every_core_url_is_covered():
     """A new core page must be added to the access test above."""
-    assert {p.name for p in urls.urlpatterns} == {"job", "job_status", "guide", "favicon"}  # see test_guide_admin
+    # guide: test_guide_admin; favicon and healthz: public (test_login_default, test_healthz)
+    assert {p.name for p in urls.urlpatterns} == {"job", "job_status", "guide", "favicon", "healthz"}
 
 
 @pytest.mark.parametrize("bad", ["abc", "-1"])

@@ -25,6 +25,7 @@ PUBLIC_PAGES = {
     "login",
     "logout",  # as before: logging out without a session just leads to the login page
     "core:favicon",  # browsers ask for it on their own, before login
+    "core:healthz",  # the load balancer's probe (no table, no session)
     "admin:login",  # the admin's own login form (marked by Django)
 }
 #: API operations without a bearer token; every other operation answers 401 to a request without one.
