@@ -8,10 +8,11 @@ with the documented content type, and a body that matches the documented schema.
 
 Ids drawn at random would almost never exist, so half of the generated path ids (and the `org`
 filter) are replaced by ids of real objects: the demo province's units, members, plan and live
-conference, and a plan with essays and a quiz built here, with an essay and an attempt of the member
-and of someone in another commune. Half of the check-in, essay and answer bodies are replaced by
-ones that can succeed (the live conference's current code, a long essay, the attempt's right
-answers). So the same run sees 200s, 403s for rights and 404s for scope, not only 404s and 422s.
+conference, a plan with essays and a quiz built here, with an essay and an attempt of the member
+and of someone in another commune, and a spare API token of each persona (never the tokens the
+requests carry). Half of the check-in, essay and answer bodies are replaced by ones that can
+succeed (the live conference's current code, a long essay, the attempt's right answers). So the
+same run sees 200s, 403s for rights and 404s for scope, not only 404s and 422s.
 
 Bounded for CI (MAX_EXAMPLES per operation and persona, plus schemathesis's deterministic coverage
 cases), derandomized so a run is reproducible; `make fuzz` runs it longer (SCHEMA_FUZZ_EXAMPLES).
@@ -73,6 +74,12 @@ def flatmap_path_parameters(context, path_parameters):
 
 
 @schema.hook
+def filter_path_parameters(context, path_parameters):
+    """Not a request revoking a token the personas' requests carry: the rest of the test would be 401s."""
+    return (path_parameters or {}).get("token_id") not in REAL.get("tokens_in_use", ())
+
+
+@schema.hook
 def flatmap_query(context, query):
     if not isinstance(query, dict) or "org" not in query:
         return st.just(query)
@@ -87,12 +94,18 @@ def flatmap_body(context, body):
     return st.one_of(st.just(body), st.sampled_from(bodies))
 
 
+def issue_token(user) -> tuple[str, int]:
+    """A new bearer token of USER and its id."""
+    raw = ApiToken.issue(user)
+    return raw, ApiToken.objects.filter(user=user).latest("id").pk
+
+
 def _org(code):
     return Organization.objects.get(code=code if code == ROOT_CODE else f"{ROOT_CODE}-{code}")
 
 
 @pytest.fixture
-def real_data(users):
+def real_data(users, tokens):
     """Objects the personas can and cannot reach, and their ids in REAL (emptied after the test)."""
     member = Member.objects.get(user=users["dangvien1"])
     other = member_in("X002")
@@ -113,6 +126,8 @@ def real_data(users):
         essay_id=[essay.pk for essay in essays],
         attempt_id=[attempt.pk for attempt in attempts],
         year=[timezone.localdate().year, timezone.localdate().year + 1],
+        # A spare token of each persona, not the one its requests carry: revoking it must not end the test.
+        token_id=[issue_token(users[persona])[1] for persona in PERSONAS],
     )
     REAL["org"] = REAL["org_id"]
     REAL["/api/v1/conferences/{conference_id}/checkin"] = [
@@ -127,7 +142,10 @@ def real_data(users):
 
 @pytest.fixture
 def tokens(users):
-    return {persona: ApiToken.issue(users[persona]) for persona in PERSONAS}
+    """The bearer token each persona's requests carry (their ids in REAL, see filter_path_parameters)."""
+    issued = {persona: issue_token(users[persona]) for persona in PERSONAS}
+    REAL["tokens_in_use"] = [token_id for _raw, token_id in issued.values()]
+    return {persona: raw for persona, (raw, _id) in issued.items()}
 
 
 @pytest.fixture
