@@ -11,10 +11,13 @@ ONLY ?=
 DRILL_ARGS ?=
 # Test processes (pytest-xdist); each gets its own test database.
 TEST_WORKERS ?= 2
+# make fuzz: seconds per parser harness, and generated requests per API operation and persona.
+FUZZ_SECONDS ?= 300
+SCHEMA_FUZZ_EXAMPLES ?= 200
 
 export DJANGO_SETTINGS_MODULE := quantriet.settings
 
-.PHONY: run test lint setup db bench drill worker clean
+.PHONY: run test lint setup db bench drill fuzz worker clean
 
 $(BIN)/activate: requirements.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -69,6 +72,14 @@ drill: setup
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ -n "$$PG_BIN" ] || { \
 		echo "Thiếu máy chủ PostgreSQL (initdb): apt-get install postgresql, hoặc đặt PG_BIN." >&2; exit 2; }
 	@$(PY) -m deploy.drill $(DRILL_ARGS)
+
+## make fuzz [FUZZ_SECONDS=300] [ONLY=name]: each parser harness of fuzz/ (atheris) for FUZZ_SECONDS, new inputs
+## kept in .fuzz/; then schemathesis against the API with SCHEMA_FUZZ_EXAMPLES per operation (docs/testing.md)
+fuzz: setup
+	DJANGO_DEBUG=1 $(PY) -m fuzz --seconds $(FUZZ_SECONDS) $(if $(ONLY),--only $(ONLY))
+	@if [ -z "$(ONLY)" ]; then \
+		DJANGO_DEBUG=1 SCHEMA_FUZZ_EXAMPLES=$(SCHEMA_FUZZ_EXAMPLES) $(BIN)/pytest -q -p no:xdist quantriet/tests/test_api_schema_fuzz.py; \
+	fi
 
 clean:
 	rm -rf $(VENV) db.sqlite3* staticfiles media

@@ -6,6 +6,7 @@ Unknown type codes are accepted (see docs/reference/party-document-symbols.md §
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -33,7 +34,7 @@ TYPE_NAMES = {
 }
 
 _SYMBOL = re.compile(
-    r"^(?:s[ốo]\s*:?\s*)?(?P<number>\d{1,5})\s*-\s*(?P<type>[A-ZĐa-zđ]{1,6})\s*/\s*(?P<issuer>[A-ZĐƯa-zđư]{2,12})$",
+    r"^(?:s[ốo]\s*:?\s*)?(?P<number>[0-9]{1,5})\s*-\s*(?P<type>[A-ZĐa-zđ]{1,6})\s*/\s*(?P<issuer>[A-ZĐƯa-zđư]{2,12})$",
     re.IGNORECASE,
 )
 
@@ -53,8 +54,12 @@ class Symbol:
 
 
 def parse_symbol(text: str) -> Symbol:
-    """Parse "Số: 28 - CT/TƯ" into Symbol(28, "CT", "TU"); ValidationError in Vietnamese otherwise."""
-    cleaned = " ".join((text or "").split())
+    """Parse "Số: 28 - CT/TƯ" into Symbol(28, "CT", "TU"); ValidationError in Vietnamese otherwise.
+
+    The number is in ASCII digits: full-width forms (from an East Asian keyboard) are read as such
+    (NFKC); digits of other scripts are refused, as the fuzzer found them stored as typed.
+    """
+    cleaned = " ".join(unicodedata.normalize("NFKC", text or "").split())
     match = _SYMBOL.match(cleaned)
     if not match:
         raise ValidationError(

@@ -370,7 +370,8 @@ def member_problems(values: dict, today=None):
         problems.append(("date_of_birth", "Ngày sinh ở tương lai."))
     if joined and joined > today:
         problems.append(("joined_on", "Ngày vào Đảng ở tương lai."))
-    if dob and joined and joined < _add_years(dob, settings.MIN_JOIN_AGE):
+    # Only for a birth date already plausible: a year near 9999 plus the age would overflow (found by fuzzing).
+    if dob and joined and dob <= today and joined < _add_years(dob, settings.MIN_JOIN_AGE):
         problems.append(("joined_on", f"Ngày vào Đảng trước khi đủ {settings.MIN_JOIN_AGE} tuổi."))
     if official and joined and official <= joined:
         problems.append(("official_on", "Ngày chính thức phải sau ngày vào Đảng."))

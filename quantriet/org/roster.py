@@ -329,14 +329,20 @@ TRANSFER_LIMIT = (
 # ---------------------------------------------------------------- committing
 
 
-def import_roster(actor, data: bytes, filename: str, allowed_paths: list[str], progress=None) -> ImportResult:
-    """Validate every row of the file, then write all of them in one transaction (or none)."""
-    if not allowed_paths:
-        refuse_file("Bạn không được giao quản lý danh sách đảng viên của tổ chức nào.")
+def read_roster(data: bytes, filename: str):
+    """The rows of a roster file and the position of each column, or SheetError (no database access)."""
     header, body = read_table(data, filename)
     positions = map_header(header, COLUMN_TITLES, [(c.key,) for c in COLUMNS], extra=EXPORT_EXTRA_HEADERS)
     if not body:
         refuse_file("Tệp chỉ có dòng tiêu đề, không có đảng viên nào.")
+    return body, positions
+
+
+def import_roster(actor, data: bytes, filename: str, allowed_paths: list[str], progress=None) -> ImportResult:
+    """Validate every row of the file, then write all of them in one transaction (or none)."""
+    if not allowed_paths:
+        refuse_file("Bạn không được giao quản lý danh sách đảng viên của tổ chức nào.")
+    body, positions = read_roster(data, filename)
     rows = validate_rows(body, positions, allowed_paths, progress, actor=actor, filename=filename)
     try:
         return _commit(actor, rows, filename, progress)

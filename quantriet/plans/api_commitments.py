@@ -33,7 +33,7 @@ class CommitmentItemOut(Schema):
         return Heading(item.heading).label
 
 
-class ReviewOut(Schema):
+class CommitmentReviewOut(Schema):
     text: str = Field(..., description="Nhận xét của chi bộ")
     rating: str = Field(..., description="Mức hoàn thành: xuat_sac, tot, hoan_thanh, khong_hoan_thanh")
     rating_text: str = Field(..., description="Mức hoàn thành bằng tiếng Việt")
@@ -51,7 +51,7 @@ class CommitmentOut(Schema):
     submitted_at: datetime | None = Field(..., description="Lúc đăng ký (null khi còn nháp)")
     returned_reason: str = Field(..., description="Lý do chi bộ trả lại để viết lại (rỗng nếu không)")
     items: list[CommitmentItemOut] = Field(..., description="Bốn nội dung cam kết, theo thứ tự in")
-    review: ReviewOut | None = Field(..., description="Nhận xét của chi bộ (null khi chưa nhận xét)")
+    review: CommitmentReviewOut | None = Field(..., description="Nhận xét của chi bộ (null khi chưa nhận xét)")
     flagged: bool = Field(..., description="Có dấu hiệu sao chép (bản mẫu trên mạng hoặc bản của đảng viên khác)")
     copied_share: float | None = Field(..., description="Tỷ lệ nội dung trùng (0–1; null khi chưa kiểm tra)")
     copying_text: str = Field(..., description="Cách chép bằng tiếng Việt (chép nguyên văn, gõ không dấu, …)")

@@ -67,10 +67,17 @@ def _row(number, raw, existing, seen, fail):
 
 
 def validate_sheet(document, body, positions):
-    problems = sheets.Problems(HEADERS)
     # A retired question may come back as its corrected version, with the same wording.
     active = Question.objects.filter(document=document, active=True)
-    existing = {fold(t) for t in active.values_list("text", flat=True)}
+    return validate_rows(body, positions, {fold(t) for t in active.values_list("text", flat=True)})
+
+
+def validate_rows(body, positions, existing: set[str]):
+    """Every row as a question, or SheetError with every problem; EXISTING: folded texts already in the bank.
+
+    No database access: the parsing layer that fuzz/question_bank.py exercises.
+    """
+    problems = sheets.Problems(HEADERS)
     seen, rows = {}, []
     for number, cells in body:
         rows.append(_row(number, sheets.row_texts(cells, positions), existing, seen, problems.add))
@@ -78,12 +85,18 @@ def validate_sheet(document, body, positions):
     return rows
 
 
-def import_bank(actor, document, data: bytes, filename: str) -> int:
-    """Validate the whole sheet, then add every question in one transaction; returns the count."""
+def read_bank(data: bytes, filename: str):
+    """The rows of a question bank file and the position of each column, or SheetError (no database access)."""
     header, body = sheets.read_table(data, filename)
     positions = sheets.map_header(header, TITLES, REQUIRED)
     if not body:
         sheets.refuse_file("Tệp chỉ có dòng tiêu đề, không có câu hỏi nào.")
+    return body, positions
+
+
+def import_bank(actor, document, data: bytes, filename: str) -> int:
+    """Validate the whole sheet, then add every question in one transaction; returns the count."""
+    body, positions = read_bank(data, filename)
     rows = validate_sheet(document, body, positions)
     with transaction.atomic():
         for kind, text, explanation, choices in rows:

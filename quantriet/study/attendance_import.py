@@ -62,10 +62,12 @@ def _number_problem(key, value):
     return f"không tìm thấy đảng viên có số lý lịch “{value}”."
 
 
-def validate_sheet(conference: Conference, body, positions) -> tuple[list[SheetRow], int]:
-    """Rows to write and the count of rows left blank, or SheetError listing every problem."""
-    problems = sheets.Problems(HEADERS.values())
-    fail = problems.add
+def read_rows(body, positions, fail) -> tuple[list[tuple], int]:
+    """(number, texts by key, status, reason) of every marked row, and the count of rows left blank.
+
+    What is wrong with a row's own cells goes to FAIL(row, column, message). No database access: the
+    parsing layer that fuzz/attendance.py exercises.
+    """
     parsed, skipped = [], 0
     for number, cells in body:
         raw = sheets.row_texts(cells, positions)
@@ -87,7 +89,14 @@ def validate_sheet(conference: Conference, body, positions) -> tuple[list[SheetR
         if len(reason) > MAX_REASON:
             fail(number, REASON, f"dài quá {MAX_REASON} ký tự.")
         parsed.append((number, raw, status, reason))
+    return parsed, skipped
 
+
+def validate_sheet(conference: Conference, body, positions) -> tuple[list[SheetRow], int]:
+    """Rows to write and the count of rows left blank, or SheetError listing every problem."""
+    problems = sheets.Problems(HEADERS.values())
+    fail = problems.add
+    parsed, skipped = read_rows(body, positions, fail)
     cards = sorted({raw["card_number"] for _, raw, _, _ in parsed if raw["card_number"]})
     records = sorted({raw["record_number"] for _, raw, _, _ in parsed if raw["record_number"]})
     card_set, record_set = set(cards), set(records)
@@ -139,12 +148,18 @@ def validate_sheet(conference: Conference, body, positions) -> tuple[list[SheetR
     return rows, skipped
 
 
-def import_attendance(actor, conference: Conference, data: bytes, filename: str) -> AttendanceImportResult:
-    """Validate the whole sheet, then write every row in one transaction (or none)."""
+def read_sheet(data: bytes, filename: str):
+    """The rows of an attendance sheet and the position of each column, or SheetError (no database access)."""
     header, body = sheets.read_table(data, filename)
     positions = sheets.map_header(header, HEADERS, REQUIRED)
     if not body:
         sheets.refuse_file("Tệp chỉ có dòng tiêu đề, không có đảng viên nào.")
+    return body, positions
+
+
+def import_attendance(actor, conference: Conference, data: bytes, filename: str) -> AttendanceImportResult:
+    """Validate the whole sheet, then write every row in one transaction (or none)."""
+    body, positions = read_sheet(data, filename)
     rows, skipped = validate_sheet(conference, body, positions)
     try:
         result = _commit(actor, conference, rows, filename)

@@ -61,3 +61,13 @@ def test_type_codes_map_to_types(text, doc_type):
 def test_qd_is_ambiguous():
     """QĐ may be Quyết định or Quy định: no type is inferred from it."""
     assert parse_symbol("339-QĐ/TW").type_code not in TYPE_BY_CODE
+
+
+def test_fuzz_found_digits_of_other_scripts_read_as_the_number():
+    """fuzz/symbols.py: "٢01-QĐi/TA" (Arabic-Indic digits) was accepted and its number stored as typed,
+    so it would never match the same document typed with ASCII digits."""
+    for text in ["٢01-QĐi/TA", "٢٨-CT/TU", "२८-CT/TU"]:
+        with pytest.raises(ValidationError):
+            parse_symbol(text)
+    # Full-width digits and signs (an East Asian keyboard) are the same characters for a reader: NFKC.
+    assert str(parse_symbol("２８－CT／TU")) == "28-CT/TU"

@@ -21,7 +21,7 @@ from quantriet.core.sheets import SheetError
 from quantriet.core.tests.zips import rezip, set_declared_size
 from quantriet.core.text import vn_date
 from quantriet.org.demo import ROOT_CODE
-from quantriet.org.models import Gender, Member, MemberStatus, MemberTransfer, Organization
+from quantriet.org.models import Gender, Member, MemberStatus, MemberTransfer, Organization, member_problems
 from quantriet.org.policy import paths_where
 from quantriet.org.roster import COLUMN_TITLES, COLUMNS, import_roster
 from quantriet.org.tasks import ROSTER_IMPORT_KIND
@@ -756,3 +756,16 @@ def test_worker_crash_ends_the_job(client_as, users, monkeypatch):
         tasks.run_roster_import.call(Job.objects.create(kind=ROSTER_IMPORT_KIND, label="a", payload=b"PK").pk)
     page = client_as("xa1.bithu").get(reverse("org:roster_job", args=[job.pk])).content.decode()
     assert "Bị từ chối" in page and "Lỗi hệ thống" in page and "Không dòng nào được ghi" in page
+
+
+def test_fuzz_found_a_birth_year_near_9999_crashed_the_row_check(tree):
+    """fuzz/roster.py: a birth date in year 9990 with a join date raised ValueError ("year 10008 is out of
+    range") while checking the joining age, instead of naming the row's problem; the member form too."""
+    before = state()
+    error = refused(xlsx([person(date_of_birth="01/01/9990")]))
+    assert (2, H["date_of_birth"]) in where(error)
+    assert any("ngày sinh ở tương lai" in p.message for p in error.problems)
+    assert state() == before
+    assert ("date_of_birth", "Ngày sinh ở tương lai.") in member_problems(
+        {"date_of_birth": datetime.date(9999, 12, 31), "joined_on": datetime.date(2010, 5, 20), "card_number": "1"}
+    )
