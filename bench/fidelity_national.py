@@ -1,7 +1,7 @@
 """Fidelity rollups at national scale on PostgreSQL: 5.6 million members loaded with COPY, then refresh and latency.
 
     python -m bench.fidelity_national [--scale 1] [--api-requests 200] [--dashboard-requests 60]
-        [--live-requests 15] [--refresh-timeout 1800] [--fallback-work-mem 512MB] [--profile]
+        [--live-requests 15] [--burst 10000] [--refresh-timeout 1800] [--fallback-work-mem 512MB] [--profile]
 
 PostgreSQL only: the server of DATABASE_URL (default the local one on 127.0.0.1:5432), in a
 fresh database `bench_fidelity_national` (dropped first, and again at the end). The schema is
@@ -182,6 +182,17 @@ class Tree:
             assert self.path[i] == expected, (i, self.path[i], expected)
             assert self.depth[i] * self.steplen == len(self.path[i])
 
+    def unit_of(self, member_id: int) -> int:
+        """The member-holding unit of MEMBER_ID (units hold consecutive ids, in path order)."""
+        low, high = 0, len(self.units) - 1
+        while low < high:
+            middle = (low + high + 1) // 2
+            if self.unit_members[self.units[middle]][0] <= member_id:
+                low = middle
+            else:
+                high = middle - 1
+        return self.units[low]
+
     def secretary(self, i: int) -> int:
         """Member id of organisation I's secretary: member 2·(5 − depth) of its first unit (deputy: the next)."""
         first, size = self.unit_members[self.first_unit[i]]
@@ -244,6 +255,7 @@ def load(tree: Tree, today: datetime.date, connection) -> tuple[object, dict]:
     """Everything through COPY but the plan, its document and the admin (the ORM: a few rows)."""
     from django.contrib.auth import get_user_model
 
+    from quantriet.core.collation import name_key
     from quantriet.core.text import fold
     from quantriet.documents.models import Audience, DocType, Document
     from quantriet.org import demo_names as names
@@ -310,7 +322,7 @@ def load(tree: Tree, today: datetime.date, connection) -> tuple[object, dict]:
                 )
                 name = f"{parts[0]} {parts[1]} {parts[2]}"
                 if name not in folded:
-                    folded[name] = fold(name)
+                    folded[name] = fold(name), name_key(name)
                 age = rng.randint(21 * 365, 78 * 365)
                 joined = ordinal_today - rng.randint(30, age - 19 * 365)
                 full = ordinal_today - joined > 365 + 40  # else probationary: no official date, no card
@@ -318,7 +330,7 @@ def load(tree: Tree, today: datetime.date, connection) -> tuple[object, dict]:
                 yield (
                     member_id,
                     name,
-                    folded[name],
+                    *folded[name],
                     f"{(12_345_678 + member_id * 7_919) % 10**8:08d}" if full else None,
                     f"{member_id % 10**6:06d}T{chr(65 + member_id // 10**6)}",
                     datetime.date.fromordinal(ordinal_today - age),
@@ -339,6 +351,7 @@ def load(tree: Tree, today: datetime.date, connection) -> tuple[object, dict]:
             "id",
             "full_name",
             "full_name_folded",
+            "name_key",
             "card_number",
             "record_number",
             "date_of_birth",
@@ -463,6 +476,7 @@ def load(tree: Tree, today: datetime.date, connection) -> tuple[object, dict]:
                 "",
                 "",
                 ConferenceStatus.HELD,
+                "",
                 30,
                 f"{rng.getrandbits(256):064x}",
                 starts,
@@ -489,6 +503,7 @@ def load(tree: Tree, today: datetime.date, connection) -> tuple[object, dict]:
             "minutes",
             "class_rules",
             "status",
+            "cancel_reason",
             "checkin_interval",
             "checkin_key",
             "created_at",
@@ -591,6 +606,46 @@ def check(plan, tree: Tree) -> None:
     assert Attendance.objects.count() == tree.members
 
 
+def burst(tree: Tree, plan, members: int, seed: int, scattered: bool) -> dict:
+    """MEMBERS check-ins, then the follower's `refresh_changed(plan)`, timed: `{prefix}_s` and the rows recomputed.
+
+    A check-in writes the member's attendance row (present, `checked_in_at`, `updated_at`); the
+    burst writes those rows as the check-in would, in one statement, and the follower then finds
+    them by `updated_at`. Clustered (the usual burst: conferences of whole cells at the same hour):
+    every member of randomly drawn cells until MEMBERS. SCATTERED (the worst case): one member in
+    each of MEMBERS random cells. The root's row must then count every attendance in the tables.
+    """
+    from django.utils import timezone
+
+    from quantriet.analytics.changes import refresh_changed
+    from quantriet.analytics.models import FidelityScore
+    from quantriet.study.models import ATTENDED, Attendance, AttendanceStatus
+
+    rng = random.Random(seed)
+    units = rng.sample(tree.units, min(len(tree.units), members if scattered else len(tree.units)))
+    chosen = []
+    for unit in units:
+        first, size = tree.unit_members[unit]
+        chosen += [first + rng.randrange(size)] if scattered else range(first, first + size)
+        if len(chosen) >= members:
+            break
+    chosen = chosen[:members]
+    now = timezone.now()
+    Attendance.objects.filter(member_id__in=chosen).update(
+        status=AttendanceStatus.PRESENT, reason="", checked_in_at=now, updated_at=now
+    )
+    with timer() as elapsed:
+        rows = refresh_changed(plan)
+    prefix = "incremental_scattered" if scattered else "incremental"
+    log(f"{prefix}: {len(chosen):,} check-ins in {len({tree.unit_of(m) for m in chosen}):,} cells, "
+        f"{rows:,} rows recomputed in {elapsed():.1f}s")  # fmt: skip
+    root = FidelityScore.objects.get(plan=plan, org_id=1)
+    attended = Attendance.objects.filter(status__in=ATTENDED).count()
+    if root.attended != attended:
+        raise RuntimeError(f"after {prefix}: the root's row counts {root.attended} attended, the tables {attended}")
+    return {f"{prefix}_s": round(elapsed(), 2), f"{prefix}_checkins": len(chosen), f"{prefix}_rows": rows}
+
+
 def buckets(plan) -> dict[str, list[int]]:
     from quantriet.analytics.models import FidelityScore
 
@@ -614,7 +669,7 @@ def run(args) -> dict:
     from django.db import connection
     from django.utils import timezone
 
-    from quantriet.analytics.models import FidelityScore
+    from quantriet.analytics.models import FidelityScore, FidelitySummary
 
     if connection.vendor != "postgresql":
         raise SystemExit("fidelity_national needs PostgreSQL")
@@ -675,7 +730,7 @@ def run(args) -> dict:
     figures["refresh_phases_s"] = refreshed["phases"]
     figures["rollup_rows"] = refreshed["rows"]
     assert refreshed["rows"] == len(tree.path) == FidelityScore.objects.filter(plan=plan).count()
-    figures["analyze_rollup_s"] = round(fid.analyze(FidelityScore), 1)
+    figures["analyze_rollup_s"] = round(fid.analyze(FidelityScore, FidelitySummary), 1)
 
     levels = buckets(plan)
     admin = fid.admin_user()
@@ -688,6 +743,9 @@ def run(args) -> dict:
         sample = fid.sample({name: levels[name] for name in LIVE_LEVELS}, args.live_requests, SEED + 6)
         figures.update(fid.live_figures(plan, sample, args.refresh_timeout, check_org=levels["commune"][0]))
         figures["live_levels"] = list(LIVE_LEVELS)
+    if args.burst:
+        figures.update(burst(tree, plan, args.burst, SEED + 7, scattered=False))
+        figures.update(burst(tree, plan, args.burst, SEED + 8, scattered=True))
     figures["today"] = today.isoformat()
     figures["analytics_sha"] = code
     figures["peak_rss_mb"] = _peak_mb()
@@ -711,6 +769,7 @@ def main(argv=None):
     parser.add_argument("--api-requests", type=int, default=200)
     parser.add_argument("--dashboard-requests", type=int, default=60)
     parser.add_argument("--live-requests", type=int, default=15, help="live computations (the alternative)")
+    parser.add_argument("--burst", type=int, default=10_000, help="check-ins before each incremental refresh (0: none)")
     parser.add_argument("--refresh-timeout", type=float, default=1800, help="seconds before a refresh query stops")
     parser.add_argument(
         "--fallback-work-mem",

@@ -3,7 +3,7 @@
 from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django_otp.plugins.otp_static.models import StaticDevice
 from ninja import Field, NinjaAPI, Schema
@@ -21,7 +21,7 @@ from quantriet.core.models import ApiToken
 from quantriet.essays.api import router as essays_router
 from quantriet.evaluation.api import router as evaluation_router
 from quantriet.org.api import router as org_router
-from quantriet.org.models import Grant, note_no_grants
+from quantriet.org.models import Grant, Member, note_no_grants
 from quantriet.plans.api import router as plans_router
 from quantriet.plans.api_commitments import router as commitments_router
 from quantriet.quizzes.api import router as quizzes_router
@@ -32,10 +32,13 @@ class BearerToken(HttpBearer):
     def authenticate(self, request, token):
         """The token's user, or None (a 401). Whether the user holds any grant comes in the same
         query: most API calls are members' (their phone), who hold none, and the gate then needs
-        no query for their grants (issue 16: the cost every authenticated request pays)."""
+        no query for their grants (issue 16: the cost every authenticated request pays). The
+        member record and its cell come in a second query: the gate asks for them on nearly
+        every request (`visible_to`), and a member's check-in for its cell's path."""
         found = (
             ApiToken.objects.live(token)
             .annotate(granted=Exists(Grant.objects.filter(user_id=OuterRef("user_id"))))
+            .prefetch_related(Prefetch("user__member", queryset=Member.objects.select_related("cell")))
             .first()
         )
         if found is None:

@@ -23,14 +23,15 @@ from datetime import timedelta
 from django.utils import timezone
 
 from quantriet.essays import selectors as essays
-from quantriet.org.selectors import orgs_outermost
+from quantriet.org.selectors import org_paths, orgs_outermost
+from quantriet.org.tree import ancestor_paths
 from quantriet.plans import selectors as plans
 from quantriet.quizzes import selectors as quizzes
 from quantriet.study import selectors as study
 from quantriet.study.models import PlanStatus, StudyPlan
 
 from .models import FidelityRun, FidelityScore
-from .rollup import refresh
+from .rollup import refresh, refresh_parts
 
 #: Changes are read from this long before the watermark: a transaction that began before the
 #: last run and committed after it still has its rows picked up.
@@ -42,17 +43,18 @@ def _passed_since(day, since) -> bool:
     return day is not None and timezone.localdate(since) <= day < timezone.localdate()
 
 
-def changed_orgs(plan: StudyPlan, since) -> set[int]:
-    """Cells whose members' figures changed since SINCE, the units of conferences and of action
-    programmes that changed, and the units whose deadline passed since SINCE without a conference
-    (now overdue)."""
-    cells = set(study.obligations_fallen_due_since(plan, since))
-    cells.update(study.attendance_changed_since(plan, since))
-    cells.update(essays.essays_changed_since(plan, since))
-    cells.update(quizzes.quiz_results_changed_since(plan, since))
-    cells.update(study.conferences_changed_since(plan, since))
-    cells.update(plans.programmes_changed_since(plan, since))
-    return cells
+def changed_orgs(plan: StudyPlan, since) -> tuple[set[int], set[int]]:
+    """What changed since SINCE, as two sets of organisation ids: the units of conferences and of
+    action programmes that changed (their subtrees are recomputed from the raw data), and the cells
+    whose members' figures changed and the units whose deadline passed since SINCE without a
+    conference, now overdue (their rows are recounted: `rollup.refresh_parts`)."""
+    facts = set(study.conferences_changed_since(plan, since))
+    facts.update(plans.programmes_changed_since(plan, since))
+    figures = set(study.obligations_fallen_due_since(plan, since))
+    figures.update(study.attendance_changed_since(plan, since))
+    figures.update(essays.essays_changed_since(plan, since))
+    figures.update(quizzes.quiz_results_changed_since(plan, since))
+    return facts, figures
 
 
 def _needs_full(plan: StudyPlan, run: FidelityRun | None) -> bool:
@@ -71,8 +73,11 @@ def refresh_changed(plan: StudyPlan) -> int:
     if _needs_full(plan, run):
         return refresh(plan)
     started = timezone.now()
-    orgs = changed_orgs(plan, run.checked_at - OVERLAP)
-    written = sum(refresh(plan, under=org) for org in orgs_outermost(orgs))
+    facts, figures = changed_orgs(plan, run.checked_at - OVERLAP)
+    subtrees = orgs_outermost(facts)
+    tops = {org.path for org in subtrees}
+    figures = {org_id for org_id, path in org_paths(figures).items() if tops.isdisjoint(ancestor_paths([path]))}
+    written = refresh_parts(plan, subtrees=subtrees, orgs=figures)
     FidelityRun.objects.filter(pk=run.pk).update(checked_at=started)
     return written
 

@@ -5,8 +5,9 @@ figures feed the page, the .xlsx export and the official report.
 """
 
 from collections import defaultdict
+from datetime import date
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import QuerySet
 
 from quantriet.study.models import Level
 
@@ -61,48 +62,50 @@ def weakest(rows: QuerySet, level: str = "", flagged: bool = False, sort: str = 
     return rows.select_related("org", "head").order_by(*SORTS.get(sort, SORTS["index"]))
 
 
-def distribution(rows: QuerySet) -> dict:
-    """Per level, how many units fall in each colour band: one query."""
-    counts = {
-        f"b{i}": Count("id", filter=Q(index__gte=low) & Q(index__lt=high))
-        for i, (low, high) in enumerate(_band_ranges())
-    }
-    by_level = {row["level"]: row for row in rows.filter(index__isnull=False).values("level").annotate(**counts)}
-    levels = [level for level in Level if level.value in by_level]
+def distribution(counts) -> dict:
+    """Per level, how many judged units fall in each colour band (COUNTS: `summary.subtree_counts`)."""
+    levels = [level for level in Level if any(counts[f"b|{level.value}|{i}"] for i in range(len(BANDS)))]
     return {
         "labels": [SHORT_LEVELS[level] for level in levels],
         "titles": [level.label for level in levels],
         "datasets": [
-            {"label": label, "style": style, "data": [by_level[level.value][f"b{i}"] for level in levels]}
+            {"label": label, "style": style, "data": [counts[f"b|{level.value}|{i}"] for level in levels]}
             for i, (_, style, label) in enumerate(BANDS)
         ],
     }
 
 
-def _band_ranges():
-    highs = [1000, *(floor for floor, _, _ in BANDS[:-1])]
-    return [(floor, high) for (floor, _, _), high in zip(BANDS, highs, strict=True)]
+def _by_level_and_day(counts, kind: str) -> dict[str, dict[str, int]]:
+    """{level: {day ("" for none): units}} from the KIND ("t": held, "d": deadline) keys of COUNTS."""
+    found = defaultdict(dict)
+    for key, n in counts.items():
+        if n and key.startswith(f"{kind}|"):
+            _, level, day = key.split("|")
+            found[level][day] = n
+    return found
 
 
-def timeline(rows: QuerySet) -> dict:
-    """Per level, the cumulative share of units that had held their conference by each date, and the deadline."""
-    held = defaultdict(dict)
-    totals, deadlines = {}, {}
-    for row in rows.exclude(level="").values("level", "held_on").annotate(n=Count("id")):
-        totals[row["level"]] = totals.get(row["level"], 0) + row["n"]
-        if row["held_on"]:
-            held[row["level"]][row["held_on"]] = row["n"]
-    for row in rows.exclude(level="").values("level").annotate(deadline=Max("deadline")):
-        deadlines[row["level"]] = row["deadline"]
-    days = sorted({day for by_day in held.values() for day in by_day} | {d for d in deadlines.values() if d})
+def timeline(counts) -> dict:
+    """Per level, the cumulative share of units that had held their conference by each date, and the
+    deadline (COUNTS: `summary.subtree_counts`)."""
+    held = _by_level_and_day(counts, "t")
+    deadlines = {
+        level: max((date.fromisoformat(day) for day in by_day if day), default=None)
+        for level, by_day in _by_level_and_day(counts, "d").items()
+    }
+    days = sorted(
+        {date.fromisoformat(day) for by_day in held.values() for day in by_day if day}
+        | {d for d in deadlines.values() if d}
+    )
     series = []
     for level in Level:
-        if level.value not in totals:
+        by_day = held.get(level.value)
+        if not by_day:
             continue
-        done, points = 0, []
+        total, done, points = sum(by_day.values()), 0, []
         for day in days:
-            done += held[level.value].get(day, 0)
-            points.append(round(100 * done / totals[level.value], 1))
+            done += by_day.get(day.isoformat(), 0)
+            points.append(round(100 * done / total, 1))
         deadline = deadlines.get(level.value)
         series.append(
             {
@@ -113,6 +116,17 @@ def timeline(rows: QuerySet) -> dict:
             }
         )
     return {"labels": [f"{day:%d/%m}" for day in days], "series": series}
+
+
+def listed(counts, level: str = "", flagged: bool = False, state: str = "") -> int:
+    """How many units `weakest` lists under these filters (COUNTS: `summary.subtree_counts`)."""
+    total = 0
+    for key, n in counts.items():
+        if key.startswith("c|"):
+            _, judged, row_state, row_level, lam_luot = key.split("|")
+            if (row_state == state if state else judged == "1") and (not level or row_level == level):
+                total += n if not flagged or lam_luot == "1" else 0
+    return total
 
 
 def funnel(row: FidelityScore) -> dict:

@@ -143,9 +143,15 @@ class FidelityScore(models.Model):
         verbose_name_plural = "chỉ số làm kỹ"
         constraints = [models.UniqueConstraint(fields=["plan", "org"], name="fidelity_per_org")]
         indexes = [
-            models.Index(fields=["plan", "path"]),
+            # A subtree is `path LIKE 'prefix%'`: under a collation other than C, PostgreSQL takes
+            # such a prefix to a btree only with the pattern operator class (elsewhere it is ignored).
+            models.Index(
+                fields=["plan", "path"], name="fidelity_plan_path", opclasses=["int8_ops", "varchar_pattern_ops"]
+            ),
             models.Index(fields=["plan", "parent_org"]),
             models.Index(fields=["plan", "lam_luot", "index"]),
+            # The weakest-units table's default order, read a page at a time even for the country.
+            models.Index(fields=["plan", "index", "path"], name="fidelity_weakest"),
         ]
 
     def __str__(self):
@@ -168,3 +174,25 @@ class FidelityScore(models.Model):
 
     def flag_labels(self) -> list[str]:
         return [label for _, label in self.flag_items()]
+
+
+class FidelitySummary(models.Model):
+    """The counts the dashboard needs of a large subtree's rows (`summary.py`), kept by every refresh.
+
+    One row per (plan, organisation) whose subtree holds at least `summary.STORED_FROM` rows: the
+    country, a province, a big commune. The charts and the page count of the weakest-units table
+    then read one row instead of aggregating up to a quarter of a million.
+    """
+
+    plan = models.ForeignKey(StudyPlan, on_delete=models.CASCADE, related_name="+")
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(max_length=255, help_text="The organisation's tree path when refreshed.")
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = "tổng hợp chỉ số làm kỹ"
+        verbose_name_plural = "tổng hợp chỉ số làm kỹ"
+        constraints = [models.UniqueConstraint(fields=["plan", "org"], name="fidelity_summary_per_org")]
+
+    def __str__(self):
+        return f"Tổng hợp — {self.org}"

@@ -15,6 +15,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from quantriet.core.bulk import insert_rows
 from quantriet.essays import selectors as essays
 from quantriet.org import selectors as org_selectors
 from quantriet.org.models import Organization
@@ -26,6 +27,7 @@ from quantriet.study import selectors as study
 from quantriet.study.models import LEVEL_OF_KIND, PlanStatus, StudyPlan
 
 from . import components as fc
+from . import summary
 from .models import FidelityRun, FidelityScore, plan_settings
 
 BATCH = 2000
@@ -62,26 +64,71 @@ def refresh(plan: StudyPlan, under: Organization | None = None, progress: Callab
     writer may have missed.
     """
     issuer = plan.issuer
-    root = under or issuer
-    if not root.path.startswith(issuer.path) or plan.status == PlanStatus.DRAFT:
+    if under is not None and under.pk != issuer.pk:
+        return refresh_parts(plan, subtrees=[under])
+    if plan.status == PlanStatus.DRAFT:
         return 0
     started = timezone.now()
     today = timezone.localdate()
     settings = plan_settings(plan, today)
-    rows = compute(plan, root, settings, today, progress, started)  # outside: the job page shows progress
+    rows = compute(plan, issuer, settings, today, progress, started)  # outside: the job page shows progress
     with transaction.atomic():
-        StudyPlan.objects.select_for_update().filter(pk=plan.pk).first()  # one writer per plan at a time
-        FidelityScore.objects.filter(plan=plan, path__startswith=root.path).delete()
-        FidelityScore.objects.bulk_create(rows, batch_size=BATCH)
+        _lock(plan)
+        FidelityScore.objects.filter(plan=plan).delete()
+        _insert(rows)
+        summary.write_all(plan, issuer.path, rows)
         progress(4, 5)
-        if root.pk != issuer.pk:
-            _refresh_ancestors(plan, root, issuer, settings, today)
-        else:
-            FidelityRun.objects.update_or_create(
-                plan=plan, defaults={"checked_at": started, "plan_status": plan.status}
-            )
+        FidelityRun.objects.update_or_create(plan=plan, defaults={"checked_at": started, "plan_status": plan.status})
     progress(5, 5)
     return len(rows)
+
+
+def refresh_parts(plan: StudyPlan, subtrees=(), orgs=()) -> int:
+    """Recompute PLAN's rows of the SUBTREES (organisations whose conference or action programme
+    changed: every row below them from the raw data), and of ORGS (ids of organisations whose
+    members' figures changed, or whose deadline passed: from their stored facts, their own members
+    counted again and their children's rows), then every row above them; returns how many rows
+    were recomputed (the rows above them are re-added, not counted).
+
+    Many changed cells cost a few queries in all, not a few per cell: what the follower needs
+    after a burst of check-ins across the country.
+    """
+    issuer = plan.issuer
+    subtrees = [org for org in subtrees if org.path.startswith(issuer.path)]
+    if plan.status == PlanStatus.DRAFT or not (subtrees or orgs):
+        return 0
+    started = timezone.now()
+    today = timezone.localdate()
+    settings = plan_settings(plan, today)
+    computed = [row for root in subtrees for row in compute(plan, root, settings, today, started=started)]
+    with transaction.atomic():
+        _lock(plan)
+        before = {}
+        for root in subtrees:
+            old = FidelityScore.objects.filter(plan=plan, path__startswith=root.path)
+            before.update((path, found) for path, *found in old.values_list("path", *summary.FIELDS))
+            old.delete()
+        _insert(computed)
+        after = {row.path: summary.values(row) for row in computed}
+        changes = [(path, before.get(path), after.get(path)) for path in before.keys() | after.keys()]
+        roots = [root.path for root in subtrees]
+        recounted, recount_changes = _recount(plan, set(orgs), roots, settings, today, started)
+        summary.apply(plan, changes + recount_changes)
+    return len(computed) + recounted
+
+
+def _lock(plan: StudyPlan) -> None:
+    """One writer per plan at a time (until the end of the transaction)."""
+    StudyPlan.objects.select_for_update().filter(pk=plan.pk).first()
+
+
+#: The fields of a row as `_insert` writes them (all but the id), by attribute name.
+_ROW_NAMES = tuple(f.name for f in FidelityScore._meta.concrete_fields if not f.primary_key)
+
+
+def _insert(rows: list[FidelityScore]) -> None:
+    attributes = [FidelityScore._meta.get_field(name).attname for name in _ROW_NAMES]
+    insert_rows(FidelityScore, _ROW_NAMES, [tuple(getattr(row, name) for name in attributes) for row in rows])
 
 
 def compute(plan: StudyPlan, root: Organization, settings, today, progress=_no_progress, started=None) -> list:
@@ -331,34 +378,70 @@ def _judge(row: FidelityScore, parent_index, settings, today) -> None:
     row.lam_luot = "lam_luot" in row.flags
 
 
-def _refresh_ancestors(plan, root, issuer, settings, today) -> None:
-    """Re-add each ancestor's figures from its children's rows, bottom-up, and re-judge their children."""
-    ancestors = list(
-        FidelityScore.objects.filter(plan=plan, path__in=ancestors_of(root.path, top=issuer.path)).order_by("-depth")
-    )
-    for row in ancestors:
-        children = list(FidelityScore.objects.filter(plan=plan, parent_org_id=row.org_id))
-        total = _own_counts(plan, row, today)
-        for child in children:
+#: Ids per query when reading rows or members' figures for many organisations.
+CHUNK = 2000
+
+
+def _chunks(items: list) -> list[list]:
+    return [items[start : start + CHUNK] for start in range(0, len(items), CHUNK)]
+
+
+def _recount(plan, orgs: set[int], roots: list[str], settings, today, started) -> tuple[int, list]:
+    """Recompute the rows of ORGS and of every organisation above them or above the paths ROOTS
+    (subtrees just rewritten), bottom-up: each one's own members counted again, its children's rows
+    added, its components and index from its stored facts; then every child of a recomputed row is
+    judged again against its new index. Returns how many of ORGS had rows, and the changes
+    (path, values before, values after) for the summaries."""
+    rows = []
+    for chunk in _chunks(sorted(orgs)):
+        rows += FidelityScore.objects.filter(plan=plan, org_id__in=chunk)
+    top = plan.issuer.path
+    above = {path for row in rows for path in ancestors_of(row.path, top=top)}
+    above.update(path for root in roots for path in ancestors_of(root, top=top))
+    above -= {row.path for row in rows}
+    for chunk in _chunks(sorted(above)):
+        rows += FidelityScore.objects.filter(plan=plan, path__in=chunk)
+    by_id = {row.org_id: row for row in rows}
+    children = defaultdict(list)
+    for chunk in _chunks(sorted(by_id)):
+        for child in FidelityScore.objects.filter(plan=plan, parent_org_id__in=chunk):
+            children[child.parent_org_id].append(by_id.get(child.org_id, child))
+    before = {row.path: summary.values(row) for rows_ in ([*rows], *children.values()) for row in rows_}
+    own = _own_counts(plan, rows, today)
+    for row in sorted(rows, key=lambda r: -r.depth):
+        total = own[row.org_id]
+        for child in children[row.org_id]:
             total.add(fc.Counts(**{name: getattr(child, name) for name in fc.COUNT_FIELDS}))
         for name in fc.COUNT_FIELDS:
             setattr(row, name, getattr(total, name))
+        facts = row_facts(row)
         row.components = {
-            **{key: row.components.get(key) for key in fc.OWN_KEYS},
+            **fc.conference_components(facts, today),
             **fc.member_components(total, settings.essays_due),
+            "concreteness": row.components.get("concreteness"),
         }
-        row.index = fc.judged_index(row.components, settings.weights, row_facts(row), today)
-        for child in children:
+        row.index = fc.judged_index(row.components, settings.weights, facts, today)
+        for child in children[row.org_id]:
             _judge(child, row.index, settings, today)
-        FidelityScore.objects.bulk_update(children, JUDGED_FIELDS, batch_size=BATCH)
-        row.save(update_fields=[*fc.COUNT_FIELDS, "components", "index"])
-    if ancestors:  # the issuer's row tops the tree: no parent to fall below
-        _judge(ancestors[-1], None, settings, today)
-        ancestors[-1].save(update_fields=JUDGED_FIELDS)
+        if row.org_id in orgs:
+            row.refreshed_at = started
+    for row in rows:
+        if row.parent_org_id not in by_id:  # the top of the recount: the issuer, or a row whose parent did not move
+            _judge(row, row.parent_index, settings, today)
+    _save(rows, [*fc.COUNT_FIELDS, "components", "index", "refreshed_at", *JUDGED_FIELDS])
+    judged = [child for kids in children.values() for child in kids if child.org_id not in by_id]
+    _save(judged, JUDGED_FIELDS)
+    changes = [(row.path, before[row.path], summary.values(row)) for row in [*rows, *judged]]
+    return sum(1 for row in rows if row.org_id in orgs), changes
 
 
-def _own_counts(plan, row: FidelityScore, today: date) -> fc.Counts:
-    """Figures of members whose cell is the ancestor itself (usually none: members sit in cells)."""
-    node = Node(row.org_id, row.path, row.depth, "", facts=row_facts(row))
-    _member_counts(plan, {row.org_id: node}, {"pk": row.org_id}, today)
-    return node.own
+def _own_counts(plan, rows: list[FidelityScore], today: date) -> dict[int, fc.Counts]:
+    """Figures of the members whose cell is each row's organisation itself (none for most above a cell)."""
+    nodes = {row.org_id: Node(row.org_id, row.path, row.depth, "", facts=row_facts(row)) for row in rows}
+    for chunk in _chunks(sorted(nodes)):
+        _member_counts(plan, nodes, {"pk__in": chunk}, today)
+    return {org_id: node.own for org_id, node in nodes.items()}
+
+
+def _save(rows: list[FidelityScore], fields: list[str]) -> None:
+    FidelityScore.objects.bulk_update(rows, fields, batch_size=BATCH)

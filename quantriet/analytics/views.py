@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
 
 from quantriet.core.files import attachment
@@ -19,7 +20,7 @@ from quantriet.org.policy import can
 from quantriet.org.tree import ancestors_of
 from quantriet.study.models import Level
 
-from . import dashboard
+from . import dashboard, summary
 from .access import FIDELITY_REFRESH, FIDELITY_VIEW, access_fidelity_org, access_fidelity_plan, fidelity_plans
 from .components import COMPONENTS, FLAGS, basis, lam_luot_rule
 from .exports import write_fidelity_xlsx
@@ -55,13 +56,14 @@ def plan_dashboard(request, plan_pk):
     org = access_fidelity_org(request.user, plan, _org_param(request))
     row = FidelityScore.objects.filter(plan=plan, org=org).select_related("org", "head").first()
     rows = dashboard.subtree_rows(plan, org)
+    counts = summary.subtree_counts(plan, org)
     context = {
         "plan": plan,
         "org": org,
         "row": row,
         "breadcrumb": _breadcrumb(request, plan, org),
         "children": _children(plan, org),
-        "table": _table_context(request, rows, org),
+        "table": _table_context(request, rows, org, counts),
         "row_style": dashboard.band(row.index if row else None),
         "component_rows": [(c.label, row.components.get(c.key), basis(c.key, row)) for c in COMPONENTS] if row else [],
         "bands": dashboard.BANDS,
@@ -71,8 +73,8 @@ def plan_dashboard(request, plan_pk):
     }
     if row is not None:
         context["charts"] = {
-            "timeline": dashboard.timeline(rows),
-            "distribution": dashboard.distribution(rows),
+            "timeline": dashboard.timeline(counts),
+            "distribution": dashboard.distribution(counts),
             "funnel": dashboard.funnel(row),
         }
     return render(request, "analytics/dashboard.html", context)
@@ -103,8 +105,21 @@ def tree_children(request, plan_pk, org_pk):
     return render(request, "analytics/_tree_nodes.html", context)
 
 
-def _table_context(request, rows, org):
-    """The weakest-units table under ORG; its units, from several parents, are named with their parent."""
+class _CountedPaginator(Paginator):
+    """A paginator told its count (from the subtree's counts) instead of counting the rows."""
+
+    def __init__(self, object_list, per_page, count: int):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self):
+        return self._known_count
+
+
+def _table_context(request, rows, org, counts):
+    """The weakest-units table under ORG; its units, from several parents, are named with their parent.
+    COUNTS (`summary.subtree_counts`) tells how many units it lists."""
     level = request.GET.get("level", "")
     level = level if level in Level.values else ""
     flagged = request.GET.get("flagged") == "1"
@@ -112,7 +127,9 @@ def _table_context(request, rows, org):
     sort = sort if sort in dashboard.SORTS else "index"
     state = request.GET.get("state", "")
     state = state if state in dashboard.STATE_FILTERS else ""
-    page = Paginator(dashboard.weakest(rows, level, flagged, sort, state), 25).get_page(request.GET.get("page"))
+    listed = dashboard.listed(counts, level, flagged, state)
+    paginator = _CountedPaginator(dashboard.weakest(rows, level, flagged, sort, state), 25, listed)
+    page = paginator.get_page(request.GET.get("page"))
     attach_parent_names([item.org for item in page], within=org)
     return {
         "page": page,
@@ -131,7 +148,7 @@ def weakest_table(request, plan_pk):
     """htmx: the weakest-units table, filtered, sorted and paged."""
     plan = access_fidelity_plan(request.user, plan_pk)
     org = access_fidelity_org(request.user, plan, _org_param(request))
-    table = _table_context(request, dashboard.subtree_rows(plan, org), org)
+    table = _table_context(request, dashboard.subtree_rows(plan, org), org, summary.subtree_counts(plan, org))
     context = {"plan": plan, "org": org, "table": table, "rule": _rule(plan)}
     return render(request, "analytics/_weakest.html", context)
 

@@ -38,11 +38,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from quantriet.analytics.selectors import year_indices
 from quantriet.core.audit import audit_record
+from quantriet.core.bulk import insert_rows
 from quantriet.core.models import DRAFT
 from quantriet.org.demo import ROOT_CODE
 from quantriet.org.models import CELL_KINDS, Member, Organization, OrgKind, Position
@@ -224,50 +225,12 @@ def _tallies(rng: random.Random, band: str, voters: int) -> dict[str, int]:
     return _TALLIES[key]
 
 
-#: The fields of the rows `_insert` writes, in order.
+#: The fields of the rows `insert_rows` writes, in order.
 ROW_FIELDS = (
     "state", "version", "year", "subject", "member", "org", "deciding_org", "criteria_set", "self_points",
     "self_text", "study_proposal", "review_points", "review_text", "study_reason", "tallies", "disciplined",
     "total", "band", "decision_number", "decision_date", "created_at", "study_share", "study_proposed_share",
 )  # fmt: skip
-#: Rows per executemany.
-INSERT_BATCH = 20_000
-
-
-def _insert(model, names: tuple[str, ...], rows: list[tuple]) -> None:
-    """ROWS (the values of the fields NAMES, in order) written at once: COPY on PostgreSQL, else one
-    prepared INSERT executed for them all.
-
-    bulk_create prepares every value of every row and, on SQLite, cuts the rows into statements of 999
-    parameters: 150 µs a row, 20 seconds for a province's 150,000 evaluations. Here the JSON, decimal and
-    date values are prepared once per distinct object (the rows share their point vectors, tallies,
-    totals and dates) and the others go as they are (as originality.db writes its band rows).
-    """
-    fields = [model._meta.get_field(name) for name in names]
-    kinds = (models.JSONField, models.DecimalField, models.DateField)
-    prepared = [i for i, f in enumerate(fields) if isinstance(f, kinds)]
-    memo = {}
-
-    def prepare(row):
-        row = list(row)
-        for i in prepared:
-            key = (i, id(row[i]) if isinstance(row[i], dict) else row[i])
-            if key not in memo:
-                memo[key] = fields[i].get_db_prep_save(row[i], connection)
-            row[i] = memo[key]
-        return row
-
-    quote = connection.ops.quote_name
-    table, columns = quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(prepare(row))
-            return
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
-        for start in range(0, len(rows), INSERT_BATCH):
-            cursor.executemany(sql, [prepare(row) for row in rows[start : start + INSERT_BATCH]])
 
 
 def _symbol(org: Organization) -> str:
@@ -361,7 +324,7 @@ class EvaluationDemo:
                 _tallies(rng, band, size[cell_id]),
                 pk in disciplined, total, band, number, day, created[20 + int(rng.random() * 11)], share, None,
             ))  # fmt: skip
-        _insert(Evaluation, ROW_FIELDS, rows)
+        insert_rows(Evaluation, ROW_FIELDS, rows)
         return {
             "year": year,
             "members": len(members),

@@ -24,6 +24,11 @@ def orgs_outermost(orgs) -> list[Organization]:
     return tops
 
 
+def org_paths(org_ids) -> dict[int, str]:
+    """{id: path} of the organisations ORG_IDS."""
+    return dict(Organization.objects.filter(pk__in=list(org_ids)).values_list("id", "path"))
+
+
 def org_ancestors(org: Organization) -> list[Organization]:
     """The organisations above ORG, the top one first."""
     return list(Organization.objects.get_ancestors(org))

@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from quantriet.analytics import components as fc
-from quantriet.analytics import dashboard
+from quantriet.analytics import dashboard, summary
 from quantriet.analytics.exports import HEADERS, SHEET
 from quantriet.analytics.models import FidelityConfig, FidelityScore
 from quantriet.analytics.rollup import refresh
@@ -68,13 +68,13 @@ def test_weakest_units_are_named_with_their_parent_below_the_page_unit(tree, adm
 
 
 def test_distribution_and_timeline_by_level(tree):
-    rows = dashboard.subtree_rows(tree.plan, tree.t)
-    spread = dashboard.distribution(rows)
+    counts = summary.subtree_counts(tree.plan, tree.t)
+    spread = dashboard.distribution(counts)
     # Short names on the axis (long ones were cut), the full names for the tooltips.
     assert spread["labels"] == ["Cấp tỉnh", "Trực thuộc tỉnh", "Chi bộ trực thuộc"]
     assert spread["titles"] == ["Cấp tỉnh", "Đảng bộ trực thuộc tỉnh (xã, phường, khối)", "Chi bộ trực thuộc"]
     assert sum(sum(d["data"]) for d in spread["datasets"]) == 4
-    timeline = dashboard.timeline(rows)
+    timeline = dashboard.timeline(counts)
     cells = timeline["series"][-1]
     assert cells["data"][-1] == 100.0  # both cells held by the last day shown
     assert cells["deadline"] is not None

@@ -304,7 +304,9 @@ def test_the_follower_rejudges_a_unit_once_its_deadline_has_passed(tree):
     Essay.objects.filter(plan=tree.plan).update(submitted_at=long_ago)
     EssayVerdict.objects.filter(essay__plan=tree.plan).update(computed_at=long_ago)
     FidelityRun.objects.filter(plan=tree.plan).update(checked_at=timezone.now() - timedelta(days=1))
+    # Moving the deadline back a day moves it in the rows computed with it too, as time would.
     Obligation.objects.filter(plan=tree.plan, org=cell).update(deadline=days_ago(1))
+    FidelityScore.objects.filter(plan=tree.plan, org=cell).update(deadline=days_ago(1))
     assert refresh_changed(tree.plan) >= 1
     h = row(tree, cell)
     assert h.state == fc.OVERDUE and h.lam_luot and "qua_han" in h.flags
