@@ -15,7 +15,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from quantriet.core.bulk import insert_rows
+from quantriet.core.bulk import insert_rows, update_rows
 from quantriet.essays import selectors as essays
 from quantriet.org import selectors as org_selectors
 from quantriet.org.models import Organization
@@ -29,8 +29,6 @@ from quantriet.study.models import LEVEL_OF_KIND, PlanStatus, StudyPlan
 from . import components as fc
 from . import summary
 from .models import FidelityRun, FidelityScore, plan_settings
-
-BATCH = 2000
 
 
 @dataclass
@@ -378,20 +376,49 @@ def _judge(row: FidelityScore, parent_index, settings, today) -> None:
     row.lam_luot = "lam_luot" in row.flags
 
 
-#: Ids per query when reading rows or members' figures for many organisations.
+#: Ids per query when reading the rows of many organisations.
 CHUNK = 2000
+#: Ids per query when counting the members of many cells: each query reads the plan's attendance
+#: once, whatever the number of cells (a burst of check-ins across the country: 10,000 cells).
+MEMBER_CHUNK = 20_000
 
 
-def _chunks(items: list) -> list[list]:
-    return [items[start : start + CHUNK] for start in range(0, len(items), CHUNK)]
+def _chunks(items: list, size: int = CHUNK) -> list[list]:
+    return [items[start : start + size] for start in range(0, len(items), size)]
 
 
 def _recount(plan, orgs: set[int], roots: list[str], settings, today, started) -> tuple[int, list]:
     """Recompute the rows of ORGS and of every organisation above them or above the paths ROOTS
-    (subtrees just rewritten), bottom-up: each one's own members counted again, its children's rows
-    added, its components and index from its stored facts; then every child of a recomputed row is
-    judged again against its new index. Returns how many of ORGS had rows, and the changes
-    (path, values before, values after) for the summaries."""
+    (subtrees just rewritten), bottom-up: each one's own members counted again, its children's
+    figures added, its components and index from its stored facts; then judge each of them again
+    against its parent, and every other child of a row whose index moved. Returns how many of
+    ORGS had rows, and the changes (path, values before, values after) for the summaries."""
+    rows = _rows_and_above(plan, orgs, roots)
+    by_id = {row.org_id: row for row in rows}
+    before = {row.org_id: _saved(row) for row in rows}
+    figures = _children_figures(plan, by_id)
+    own = _own_counts(plan, rows, orgs, today)
+    for row in sorted(rows, key=lambda r: -r.depth):  # children first
+        total = own[row.org_id]
+        for counts in figures[row.org_id]:
+            total.add(counts)
+        _recompute(row, total, settings, today)
+        figures[row.parent_org_id].append(total)
+        if row.org_id in orgs:
+            row.refreshed_at = started
+    for row in rows:
+        parent = by_id.get(row.parent_org_id)
+        _judge(row, parent.index if parent else row.parent_index, settings, today)
+    changed = [row for row in rows if _saved(row) != before[row.org_id]]
+    update_rows(FidelityScore, _RECOUNTED, changed)
+    changes = [(row.path, before[row.org_id][0], summary.values(row)) for row in changed]
+    moved = [row for row in changed if row.index != before[row.org_id][1]]
+    changes += _judge_children(plan, moved, by_id, settings, today)
+    return sum(1 for org_id in orgs if org_id in by_id), changes
+
+
+def _rows_and_above(plan, orgs: set[int], roots: list[str]) -> list[FidelityScore]:
+    """The rows of ORGS, and of every organisation above them or above the paths ROOTS (up to the issuer)."""
     rows = []
     for chunk in _chunks(sorted(orgs)):
         rows += FidelityScore.objects.filter(plan=plan, org_id__in=chunk)
@@ -401,47 +428,70 @@ def _recount(plan, orgs: set[int], roots: list[str], settings, today, started) -
     above -= {row.path for row in rows}
     for chunk in _chunks(sorted(above)):
         rows += FidelityScore.objects.filter(plan=plan, path__in=chunk)
-    by_id = {row.org_id: row for row in rows}
-    children = defaultdict(list)
+    return rows
+
+
+def _children_figures(plan, by_id: dict[int, FidelityScore]) -> defaultdict:
+    """{row's org id: [the member figures of each of its children's rows]}, for the rows BY_ID, but
+    for the children among them (they are recomputed)."""
+    figures = defaultdict(list)
     for chunk in _chunks(sorted(by_id)):
+        children = FidelityScore.objects.filter(plan=plan, parent_org_id__in=chunk)
+        for org_id, parent_id, *counts in children.values_list("org_id", "parent_org_id", *fc.COUNT_FIELDS):
+            if org_id not in by_id:
+                figures[parent_id].append(fc.Counts(*counts))
+    return figures
+
+
+def _recompute(row: FidelityScore, total: fc.Counts, settings, today) -> None:
+    """ROW's member figures set to TOTAL, and its components and index from them and its stored facts."""
+    for name in fc.COUNT_FIELDS:
+        setattr(row, name, getattr(total, name))
+    facts = row_facts(row)
+    row.components = {
+        **fc.conference_components(facts, today),
+        **fc.member_components(total, settings.essays_due),
+        "concreteness": row.components.get("concreteness"),
+    }
+    row.index = fc.judged_index(row.components, settings.weights, facts, today)
+
+
+def _judge_children(plan, parents: list[FidelityScore], recomputed: dict, settings, today) -> list:
+    """Judge again the children of PARENTS (rows whose index moved) that are not among RECOMPUTED
+    (judged already); write those whose judgement changed and return their changes for the summaries."""
+    index = {row.org_id: row.index for row in parents}
+    changed, changes = [], []
+    for chunk in _chunks(sorted(index)):
         for child in FidelityScore.objects.filter(plan=plan, parent_org_id__in=chunk):
-            children[child.parent_org_id].append(by_id.get(child.org_id, child))
-    before = {row.path: summary.values(row) for rows_ in ([*rows], *children.values()) for row in rows_}
-    own = _own_counts(plan, rows, today)
-    for row in sorted(rows, key=lambda r: -r.depth):
-        total = own[row.org_id]
-        for child in children[row.org_id]:
-            total.add(fc.Counts(**{name: getattr(child, name) for name in fc.COUNT_FIELDS}))
-        for name in fc.COUNT_FIELDS:
-            setattr(row, name, getattr(total, name))
-        facts = row_facts(row)
-        row.components = {
-            **fc.conference_components(facts, today),
-            **fc.member_components(total, settings.essays_due),
-            "concreteness": row.components.get("concreteness"),
-        }
-        row.index = fc.judged_index(row.components, settings.weights, facts, today)
-        for child in children[row.org_id]:
-            _judge(child, row.index, settings, today)
-        if row.org_id in orgs:
-            row.refreshed_at = started
-    for row in rows:
-        if row.parent_org_id not in by_id:  # the top of the recount: the issuer, or a row whose parent did not move
-            _judge(row, row.parent_index, settings, today)
-    _save(rows, [*fc.COUNT_FIELDS, "components", "index", "refreshed_at", *JUDGED_FIELDS])
-    judged = [child for kids in children.values() for child in kids if child.org_id not in by_id]
-    _save(judged, JUDGED_FIELDS)
-    changes = [(row.path, before[row.path], summary.values(row)) for row in [*rows, *judged]]
-    return sum(1 for row in rows if row.org_id in orgs), changes
+            if child.org_id in recomputed:
+                continue
+            before = (summary.values(child), _judged(child))
+            _judge(child, index[child.parent_org_id], settings, today)
+            if _judged(child) != before[1]:
+                changed.append(child)
+                changes.append((child.path, before[0], summary.values(child)))
+    update_rows(FidelityScore, JUDGED_FIELDS, changed)
+    return changes
 
 
-def _own_counts(plan, rows: list[FidelityScore], today: date) -> dict[int, fc.Counts]:
-    """Figures of the members whose cell is each row's organisation itself (none for most above a cell)."""
+#: What `_recount` may change in a row.
+_RECOUNTED = [*fc.COUNT_FIELDS, "components", "index", "refreshed_at", *JUDGED_FIELDS]
+
+
+def _saved(row: FidelityScore) -> tuple:
+    """ROW's summary values, its index and every value `_recount` may change (to tell what to write)."""
+    return summary.values(row), row.index, *(getattr(row, name) for name in _RECOUNTED)
+
+
+def _judged(row: FidelityScore) -> tuple:
+    return tuple(getattr(row, name) for name in JUDGED_FIELDS)
+
+
+def _own_counts(plan, rows: list[FidelityScore], counted: set[int], today: date) -> dict[int, fc.Counts]:
+    """Figures of the members whose cell is each row's organisation itself: counted for the ids COUNTED
+    and for the other rows' organisations that hold members at all (most above a cell hold none)."""
     nodes = {row.org_id: Node(row.org_id, row.path, row.depth, "", facts=row_facts(row)) for row in rows}
-    for chunk in _chunks(sorted(nodes)):
+    holding = set(counted) | org_selectors.orgs_holding_members([org_id for org_id in nodes if org_id not in counted])
+    for chunk in _chunks(sorted(holding & nodes.keys()), MEMBER_CHUNK):
         _member_counts(plan, nodes, {"pk__in": chunk}, today)
     return {org_id: node.own for org_id, node in nodes.items()}
-
-
-def _save(rows: list[FidelityScore], fields: list[str]) -> None:
-    FidelityScore.objects.bulk_update(rows, fields, batch_size=BATCH)

@@ -7,7 +7,7 @@ from datetime import date
 
 from django.db.models import Q
 
-from .models import LEAD_TITLES, Organization, Position, Title
+from .models import LEAD_TITLES, Member, Organization, Position, Title
 
 #: Past this many organisations, reading a whole subtree (one range scan of the path index) beats
 #: a long IN list.
@@ -27,6 +27,15 @@ def orgs_outermost(orgs) -> list[Organization]:
 def org_paths(org_ids) -> dict[int, str]:
     """{id: path} of the organisations ORG_IDS."""
     return dict(Organization.objects.filter(pk__in=list(org_ids)).values_list("id", "path"))
+
+
+def orgs_holding_members(org_ids: list[int]) -> set[int]:
+    """Those of ORG_IDS that are some member's cell."""
+    found = set()
+    for start in range(0, len(org_ids), 10_000):
+        chunk = org_ids[start : start + 10_000]
+        found.update(Member.objects.filter(cell_id__in=chunk).values_list("cell_id", flat=True).distinct())
+    return found
 
 
 def org_ancestors(org: Organization) -> list[Organization]:
