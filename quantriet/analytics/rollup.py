@@ -7,12 +7,14 @@ an essay or a grade in one cell needs. Figures come from a few GROUP BY queries 
 never one query per organisation; the apps that own the facts run them (their `selectors.py`).
 """
 
+import threading
 from collections import defaultdict
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from quantriet.core.bulk import insert_rows, update_rows
@@ -20,7 +22,7 @@ from quantriet.essays import selectors as essays
 from quantriet.org import selectors as org_selectors
 from quantriet.org.models import Organization
 from quantriet.org.tree import ancestor_paths, ancestors_of, parent_path
-from quantriet.originality.compare import fingerprint, reference_share, reference_shingles
+from quantriet.originality.compare import reference_shares
 from quantriet.plans import selectors as plans
 from quantriet.quizzes import selectors as quizzes
 from quantriet.study import selectors as study
@@ -134,9 +136,12 @@ def compute(plan: StudyPlan, root: Organization, settings, today, progress=_no_p
     started = started or timezone.now()
     nodes = _nodes(plan, plan.issuer, root)
     progress(1, 5)
+    # The issuer's subtree holds every cell of its plan: no need to match each cell's path.
+    cells = {} if root.pk == plan.issuer_id else {"path__startswith": root.path}
+    counted = _meanwhile(_count_members, plan, cells)  # the database counts while the facts are judged
     _conference_facts(plan, nodes, root)
     progress(2, 5)
-    _member_counts(plan, nodes, {"path__startswith": root.path}, today)
+    _add_member_counts(nodes, counted.result(), today)
     programmes = plans.concreteness_under(plan, root.path)
     progress(3, 5)
     for node in sorted(nodes.values(), key=lambda n: -n.depth):
@@ -200,7 +205,8 @@ def _conference_facts(plan, nodes: dict[int, Node], root) -> None:
     above = parent_path(root.path) if root.depth > plan.issuer.depth else None
     held = _held_conferences(plan, study.obligation_conferences(plan, under=root.path, at=above))
     parent_conference = study.obligation_conference_at(plan, above) if above else None
-    fingerprints = {}
+    sections = []  # (facts, its local section, the section above) to compare, all at once below
+    inherited = []
     for node in _top_down(nodes):
         parent = nodes.get(node.parent_org_id)
         above = parent.conference_id if parent else parent_conference
@@ -211,11 +217,17 @@ def _conference_facts(plan, nodes: dict[int, Node], root) -> None:
         if node.conference_id is not None and node.conference_id == above and parent and parent.facts:
             node.inherited = True
             node.facts = fc.ConferenceFacts(**{**parent.facts.__dict__, "deadline": node.obligation["deadline"]})
+            inherited.append(node)
             continue
-        node.facts = _facts(node.obligation, held.get(node.conference_id), held.get(above), fingerprints)
+        node.facts = _facts(node.obligation, held.get(node.conference_id), held.get(above), sections)
+    _judge_copies(sections)
+    for node in inherited:  # top-down: a parent's verdict is set before its children copy it
+        node.facts.local_copied = nodes[node.parent_org_id].facts.local_copied
 
 
-def _facts(obligation: dict, own: _Held | None, above: _Held | None, fingerprints: dict) -> fc.ConferenceFacts:
+def _facts(obligation: dict, own: _Held | None, above: _Held | None, sections: list) -> fc.ConferenceFacts:
+    """The facts of OBLIGATION's conference OWN against the one ABOVE; whether its local section was
+    copied from the one above is judged later, with every other (`sections`)."""
     facts = fc.ConferenceFacts(deadline=obligation["deadline"], held_on=obligation["held_on"])
     if own is None:
         return facts
@@ -226,16 +238,16 @@ def _facts(obligation: dict, own: _Held | None, above: _Held | None, fingerprint
     if above is not None:
         facts.parent_held_on = above.held_on
         facts.parent_duration = above.duration
-        facts.local_copied = _copied(own.local_text, above.local_text, fingerprints)
+        if own.local_text.strip() and above.local_text.strip():
+            sections.append((facts, own.local_text, above.local_text))
     return facts
 
 
-def _copied(text: str, parent_text: str, fingerprints: dict) -> bool:
-    if not text.strip() or not parent_text.strip():
-        return False
-    if parent_text not in fingerprints:
-        fingerprints[parent_text] = reference_shingles([parent_text])
-    return reference_share(fingerprint(text), fingerprints[parent_text]) >= fc.LOCAL_COPY_THRESHOLD
+def _judge_copies(sections: list) -> None:
+    """Mark each local section of SECTIONS that mostly repeats the section above it (in one batch)."""
+    shares = reference_shares([(text, above) for _, text, above in sections])
+    for (facts, _, _), share in zip(sections, shares, strict=True):
+        facts.local_copied = share >= fc.LOCAL_COPY_THRESHOLD
 
 
 def _held_conferences(plan, ids) -> dict[int, _Held]:
@@ -243,8 +255,9 @@ def _held_conferences(plan, ids) -> dict[int, _Held]:
     presenters = study.conference_presenters(plan, [c[0] for c in conferences])
     secretaries = org_selectors.secretary_terms({c[1] for c in conferences}, within=plan.issuer)
     held = {}
+    here = timezone.get_current_timezone()  # once: `localtime` looks it up again for each of 255,000
     for conference_id, host_id, chair_id, starts_at, minutes, local_text in conferences:
-        day = timezone.localtime(starts_at).date()
+        day = starts_at.astimezone(here).date()
         secretary = _holder(secretaries.get(host_id, []), day)
         held[conference_id] = _Held(
             host_id=host_id,
@@ -272,6 +285,11 @@ def _member_counts(plan, nodes: dict[int, Node], cells: dict, today: date) -> No
 
     CELLS narrows the cells, as lookups on Organization (``{"path__startswith": p}``).
     """
+    _add_member_counts(nodes, _count_members(plan, cells), today)
+
+
+def _count_members(plan, cells: dict) -> dict[int, fc.Counts]:
+    """The figures of the members PLAN concerns, per cell matching CELLS (the queries, nothing else)."""
     own = defaultdict(fc.Counts)
 
     def put(rows, **names):
@@ -285,6 +303,10 @@ def _member_counts(plan, nodes: dict[int, Node], cells: dict, today: date) -> No
     put(study.absent_by_cell(plan, cells), unexcused="n")
     _essay_counts(plan, cells, put)
     _quiz_counts(plan, cells, put)
+    return own
+
+
+def _add_member_counts(nodes: dict[int, Node], own: dict[int, fc.Counts], today: date) -> None:
     for cell_id, counts in own.items():
         node = nodes.get(cell_id)
         if node is None:
@@ -295,6 +317,27 @@ def _member_counts(plan, nodes: dict[int, Node], cells: dict, today: date) -> No
             counts.attended = counts.unexcused = 0
         node.own = counts
         node.total.add(counts)
+
+
+def _meanwhile(work: Callable, *args) -> Future:
+    """WORK(*ARGS) in a thread of its own, with its own database connection: PostgreSQL then runs
+    its queries on one core while this thread computes on the other. Run at once on SQLite, or in
+    a transaction (another connection would not see its uncommitted rows)."""
+    future = Future()
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        future.set_result(work(*args))
+        return future
+
+    def run():
+        try:
+            future.set_result(work(*args))
+        except BaseException as error:  # handed to the caller, who raises it
+            future.set_exception(error)
+        finally:
+            connection.close()  # this thread's
+
+    threading.Thread(target=run, daemon=True).start()
+    return future
 
 
 def _due(node: Node, today: date) -> bool:
@@ -333,27 +376,32 @@ def _row(plan, node: Node, nodes, root_parent_index, settings, today, started) -
     parent = nodes.get(node.parent_org_id)
     parent_index = parent.index if parent else root_parent_index
     facts = node.facts or fc.ConferenceFacts()
-    row = FidelityScore(
-        plan=plan,
-        org_id=node.org_id,
-        parent_org_id=node.parent_org_id,
-        path=node.path,
-        depth=node.depth,
-        level=LEVEL_OF_KIND.get(node.kind, ""),
-        head_id=node.obligation["head_id"] if node.obligation else None,
-        conference_id=node.conference_id if node.facts and node.facts.held_on else None,
-        inherited=node.inherited,
-        components=node.components,
-        programme_flags=node.programme_flags,
-        index=node.index,
-        refreshed_at=started,
-        **{name: getattr(facts, name) for name in _FACT_FIELDS},
-        **{name: getattr(node.total, name) for name in fc.COUNT_FIELDS},
-    )
+    values = {
+        "plan_id": plan.pk,
+        "org_id": node.org_id,
+        "parent_org_id": node.parent_org_id,
+        "path": node.path,
+        "depth": node.depth,
+        "level": LEVEL_OF_KIND.get(node.kind, ""),
+        "head_id": node.obligation["head_id"] if node.obligation else None,
+        "conference_id": node.conference_id if node.facts and node.facts.held_on else None,
+        "inherited": node.inherited,
+        "components": node.components,
+        "programme_flags": node.programme_flags,
+        "index": node.index,
+        "refreshed_at": started,
+        **facts.__dict__,
+        **node.total.__dict__,
+    }
+    # Positional, as Django builds rows read from the database: keyword arguments and the
+    # foreign-key descriptors cost 40 µs a row, 10 seconds over a country.
+    row = FidelityScore(*(values.get(name, default) for name, default in _ROW_DEFAULTS))
     _judge(row, parent_index, settings, today)
     return row
 
 
+#: Every column of a row (attribute name) with the value it takes unless `_row` sets it.
+_ROW_DEFAULTS = [(f.attname, f.get_default()) for f in FidelityScore._meta.concrete_fields]
 _FACT_FIELDS = tuple(fc.ConferenceFacts.__dataclass_fields__)
 
 

@@ -14,8 +14,8 @@ BATCH = 20_000
 def _preparer(fields):
     """A function row → list, with the JSON, decimal and date values of FIELDS prepared for the database.
 
-    A value is prepared once per distinct object (rows often share their vectors, tallies and dates;
-    the rows are held in a list meanwhile, so an object's id stays its own)."""
+    A value is prepared once per distinct value (a list of flags, a date) or object (rows often share
+    their vectors and tallies; the rows are held in a list meanwhile, so an object's id stays its own)."""
     kinds = (models.JSONField, models.DecimalField, models.DateField)
     prepared = [i for i, f in enumerate(fields) if isinstance(f, kinds)]
     memo = {}
@@ -23,13 +23,22 @@ def _preparer(fields):
     def prepare(row):
         row = list(row)
         for i in prepared:
-            key = (i, id(row[i]) if isinstance(row[i], dict | list) else row[i])
+            key = (i, _identity(row[i]))
             if key not in memo:
                 memo[key] = fields[i].get_db_prep_save(row[i], connection)
             row[i] = memo[key]
         return row
 
     return prepare
+
+
+def _identity(value):
+    """What makes two values prepare alike: equal lists of words (flags), the same dict or list, equal values."""
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return tuple(value)
+    if isinstance(value, dict | list):
+        return id(value)
+    return value
 
 
 def _copy(cursor, table: str, columns: str, rows, prepare) -> None:

@@ -150,3 +150,27 @@ def test_the_dashboard_shows_the_same_with_stored_counts_as_without(tree, users,
     without = admin.get(url).context
     assert with_stored["charts"] == without["charts"]
     assert with_stored["table"]["page"].paginator.count == without["table"]["page"].paginator.count == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_members_counted_meanwhile_equal_members_counted_in_line(every_subtree_stored):
+    """On PostgreSQL, outside a transaction, the refresh counts members in a thread with its own
+    connection while it judges the conferences; inside one it counts them in line."""
+    from django.db import transaction
+
+    from quantriet.analytics import components as fc
+    from quantriet.analytics.models import plan_settings
+    from quantriet.analytics.rollup import compute
+
+    tree = build_tree()
+    today = timezone.localdate()
+    settings = plan_settings(tree.plan, today)
+
+    def figures():
+        rows = compute(tree.plan, tree.t, settings, today)
+        return {row.org_id: tuple(getattr(row, name) for name in fc.COUNT_FIELDS) for row in rows}
+
+    meanwhile = figures()
+    with transaction.atomic():
+        in_line = figures()
+    assert meanwhile == in_line and meanwhile[tree.t.pk][0] == 8  # the province's eight members

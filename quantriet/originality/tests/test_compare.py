@@ -1,9 +1,11 @@
+from quantriet.core.text import fold
 from quantriet.originality.cluster import clusters
 from quantriet.originality.compare import (
     MIN_SHARED,
     fingerprint,
     frequent_shingles,
     reference_share,
+    reference_shares,
     reference_shingles,
     similarity,
 )
@@ -35,6 +37,19 @@ def test_reference_share_flags_an_essay_copying_the_directive():
     assert reference_share(fingerprint(corpus.read("chep-nghi-quyet.txt")), reference) > 0.8
     assert reference_share(fingerprint(corpus.read("that-1-lan-long-duc.txt")), reference) < REFERENCE_SHARE
     assert reference_share(fingerprint(""), reference) == 0.0
+
+
+def test_reference_shares_in_a_batch_equal_one_by_one():
+    """The batched shares (the fidelity refresh's copied local sections) are exactly the single ones:
+    copies, a copy without diacritics, one with other names, honest texts, empty texts, repeats."""
+    names = [path.name for path in sorted(corpus.FOLDER.glob("*.txt"))]
+    texts = [corpus.read(name) for name in names]
+    plain = [fold(text) for text in texts[:3]]
+    pool = [*texts, *plain, "", "Chi bộ ấp Bình Lợi 12 hộ", texts[0].replace("Chỉ thị", "Nghị quyết")]
+    pairs = [(text, reference) for text in pool for reference in (texts[0], texts[5], pool[-1], "")]
+    single = [reference_share(fingerprint(text), reference_shingles([reference])) for text, reference in pairs]
+    assert reference_shares(pairs) == single
+    assert any(share > 0.8 for share in single) and any(0 < share < 0.5 for share in single)
 
 
 def test_similarity_needs_enough_shared_shingles():
