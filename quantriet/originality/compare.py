@@ -51,25 +51,29 @@ def reference_shingles(texts: Iterable[str], **options) -> frozenset[int]:
     return frozenset(found)
 
 
-#: Texts coded per round by `reference_shares` (bounds its arrays to a few million symbols).
+#: Pairs compared per round by `reference_shares`: bounds the shingle sets held at once.
 SHARE_BATCH = 20_000
 
 
 def reference_shares(pairs: list[tuple[str, str]]) -> list[float]:
     """`reference_share(fingerprint(text), reference_shingles([reference]))` of each (text, reference)
-    of PAIRS. The texts are coded and shingled a batch at a time (`normalize.batch_symbols`): a few
-    array operations per batch instead of a few per text. The fidelity refresh compares each unit's
-    local section with the one above it, a quarter of a million times at national scale."""
-    texts = list(dict.fromkeys(text for pair in pairs for text in pair))
-    shingles = {}
-    for start in range(0, len(texts), SHARE_BATCH):
-        batch = texts[start : start + SHARE_BATCH]
-        codes, offsets = batch_symbols(batch)
-        hashes, bounds = char_shingle_hashes(codes, CHAR_SHINGLE_SIZE, offsets)
-        for i, text in enumerate(batch):
-            shingles[text] = set(hashes[bounds[i] : bounds[i + 1]].tolist())
-    return [len(shingles[text] & shingles[reference]) / len(shingles[text]) if shingles[text] else 0.0
-            for text, reference in pairs]  # fmt: skip
+    of PAIRS. The texts of a round are coded and shingled together (`normalize.batch_symbols`): a few
+    array operations per round instead of a few per text. The fidelity refresh compares each unit's
+    local section with the one above it, a quarter of a million times at national scale; pairs
+    sharing a reference should come together (siblings), so that a round codes it once."""
+    shares = []
+    for start in range(0, len(pairs), SHARE_BATCH):
+        batch = pairs[start : start + SHARE_BATCH]
+        shingles = _shingle_sets(list(dict.fromkeys(text for pair in batch for text in pair)))
+        shares += [len(shingles[text] & shingles[reference]) / len(shingles[text]) if shingles[text] else 0.0
+                   for text, reference in batch]  # fmt: skip
+    return shares
+
+
+def _shingle_sets(texts: list[str]) -> dict[str, set[int]]:
+    codes, offsets = batch_symbols(texts)
+    hashes, bounds = char_shingle_hashes(codes, CHAR_SHINGLE_SIZE, offsets)
+    return {text: set(hashes[bounds[i] : bounds[i + 1]].tolist()) for i, text in enumerate(texts)}
 
 
 def frequent_shingles(shingle_sets: Iterable[set[int]], max_documents: int) -> set[int]:

@@ -1,4 +1,7 @@
+import pytest
+
 from quantriet.core.text import fold
+from quantriet.originality import compare
 from quantriet.originality.cluster import clusters
 from quantriet.originality.compare import (
     MIN_SHARED,
@@ -39,7 +42,8 @@ def test_reference_share_flags_an_essay_copying_the_directive():
     assert reference_share(fingerprint(""), reference) == 0.0
 
 
-def test_reference_shares_in_a_batch_equal_one_by_one():
+@pytest.mark.parametrize("batch", [compare.SHARE_BATCH, 7], ids=["one-round", "rounds-of-7"])
+def test_reference_shares_in_a_batch_equal_one_by_one(batch, monkeypatch):
     """The batched shares (the fidelity refresh's copied local sections) are exactly the single ones:
     copies, a copy without diacritics, one with other names, honest texts, empty texts, repeats."""
     names = [path.name for path in sorted(corpus.FOLDER.glob("*.txt"))]
@@ -48,6 +52,7 @@ def test_reference_shares_in_a_batch_equal_one_by_one():
     pool = [*texts, *plain, "", "Chi bộ ấp Bình Lợi 12 hộ", texts[0].replace("Chỉ thị", "Nghị quyết")]
     pairs = [(text, reference) for text in pool for reference in (texts[0], texts[5], pool[-1], "")]
     single = [reference_share(fingerprint(text), reference_shingles([reference])) for text, reference in pairs]
+    monkeypatch.setattr(compare, "SHARE_BATCH", batch)
     assert reference_shares(pairs) == single
     assert any(share > 0.8 for share in single) and any(0 < share < 0.5 for share in single)
 
