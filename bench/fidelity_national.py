@@ -80,6 +80,55 @@ MERGER = datetime.date(2025, 7, 1)
 #: Levels the live alternative is measured at; for the root a live answer is a full compute (about `refresh_s`).
 LIVE_LEVELS = ("province", "commune", "grassroots", "cell")
 TZ = "+07:00"  # Asia/Ho_Chi_Minh has no daylight saving
+#: The columns each COPY writes, by model (`load`); a test holds them to the migrated schema.
+COLUMNS = {
+    "org.Organization": ["id", "path", "depth", "numchild", "code", "name", "name_folded", "kind", "valid_from"],
+    "org.Member": [
+        "id",
+        "full_name",
+        "full_name_folded",
+        "name_key",
+        "card_number",
+        "record_number",
+        "date_of_birth",
+        "gender",
+        "ethnicity",
+        "phone",
+        "email",
+        "joined_on",
+        "official_on",
+        "status",
+        "cell_id",
+        "updated_at",
+    ],
+    "org.Position": ["member_id", "org_id", "title", "start"],
+    "study.Conference": [
+        "id",
+        "plan_id",
+        "host_id",
+        "title",
+        "starts_at",
+        "duration_minutes",
+        "format",
+        "location",
+        "chair_id",
+        "chair_reason",
+        "presenter_reason",
+        "board_head_id",
+        "board_reason",
+        "local_context",
+        "minutes",
+        "class_rules",
+        "status",
+        "cancel_reason",
+        "checkin_interval",
+        "checkin_key",
+        "created_at",
+        "updated_at",
+    ],
+    "study.Obligation": ["plan_id", "org_id", "level", "deadline", "head_id", "conference_id", "held_on"],
+    "study.Attendance": ["conference_id", "member_id", "status", "reason", "source", "updated_at"],
+}
 
 
 def split(total: int, parts: int, rng: random.Random, minimum: int = 1) -> list[int]:
@@ -291,7 +340,7 @@ def load(tree: Tree, today: datetime.date, connection) -> tuple[object, dict]:
 
     loader.copy(
         Organization,
-        ["id", "path", "depth", "numchild", "code", "name", "name_folded", "kind", "valid_from"],
+        COLUMNS["org.Organization"],
         (
             (
                 i + 1,
@@ -353,24 +402,7 @@ def load(tree: Tree, today: datetime.date, connection) -> tuple[object, dict]:
 
     loader.copy(
         Member,
-        [
-            "id",
-            "full_name",
-            "full_name_folded",
-            "name_key",
-            "card_number",
-            "record_number",
-            "date_of_birth",
-            "gender",
-            "ethnicity",
-            "phone",
-            "email",
-            "joined_on",
-            "official_on",
-            "status",
-            "cell_id",
-            "updated_at",
-        ],
+        COLUMNS["org.Member"],
         members(),
         tree.members,
         "members",
@@ -383,7 +415,7 @@ def load(tree: Tree, today: datetime.date, connection) -> tuple[object, dict]:
             yield secretary, i + 1, Title.SECRETARY, MERGER
             yield secretary + 1, i + 1, Title.DEPUTY, MERGER
 
-    loader.copy(Position, ["member_id", "org_id", "title", "start"], positions(), 2 * n_orgs, "positions")
+    loader.copy(Position, COLUMNS["org.Position"], positions(), 2 * n_orgs, "positions")
 
     # The plan and the few rows around it through the ORM.
     User = get_user_model()
@@ -491,30 +523,7 @@ def load(tree: Tree, today: datetime.date, connection) -> tuple[object, dict]:
 
     loader.copy(
         Conference,
-        [
-            "id",
-            "plan_id",
-            "host_id",
-            "title",
-            "starts_at",
-            "duration_minutes",
-            "format",
-            "location",
-            "chair_id",
-            "chair_reason",
-            "presenter_reason",
-            "board_head_id",
-            "board_reason",
-            "local_context",
-            "minutes",
-            "class_rules",
-            "status",
-            "cancel_reason",
-            "checkin_interval",
-            "checkin_key",
-            "created_at",
-            "updated_at",
-        ],
+        COLUMNS["study.Conference"],
         conferences(),
         n_orgs,
         "conferences",
@@ -532,7 +541,7 @@ def load(tree: Tree, today: datetime.date, connection) -> tuple[object, dict]:
     )
     loader.copy(
         Obligation,
-        ["plan_id", "org_id", "level", "deadline", "head_id", "conference_id", "held_on"],
+        COLUMNS["study.Obligation"],
         (
             (
                 plan.pk,
@@ -575,7 +584,7 @@ def load(tree: Tree, today: datetime.date, connection) -> tuple[object, dict]:
 
     loader.copy(
         Attendance,
-        ["conference_id", "member_id", "status", "reason", "source", "updated_at"],
+        COLUMNS["study.Attendance"],
         attendance(),
         tree.members,
         "attendance",

@@ -34,9 +34,9 @@ def checkin_by_api(client, conference, token):
 
 def test_a_members_check_in_by_api_costs_a_bounded_number_of_queries(users, client_as, django_assert_max_num_queries):
     """Token with the user and whether any grant (1; a member holds none, so no query for
-    grants), the member with their cell (1: not joined to the token, see `ApiToken.live`), the conference through the gate (1), an earlier check-in (1), the
-    participating units (1), the insert in its savepoint (3), the attempt (1), in one
-    transaction (in tests, its savepoint: 2)."""
+    grants), the member with their cell (1: not joined to the token, see `ApiToken.live`), the
+    conference through the gate (1), an earlier check-in (1), the participating units (1), the
+    insert in its savepoint (3), the attempt (1), in one transaction (in tests, its savepoint: 2)."""
     conference = make_conference(make_plan(users["admin"]), org("X001"), users["admin"])
     token = ApiToken.issue(users["dangvien1"])
     client = client_as(None)
