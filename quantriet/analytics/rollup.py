@@ -1,10 +1,12 @@
-"""Refresh the fidelity rows of a plan: the whole tree, or one subtree and the chain above it.
+"""Refresh the fidelity rows of a plan: the whole tree, or what changed and the chain above it.
 
 `refresh(plan)` recomputes every row (the background task and `seed_demo` call it);
-`refresh(plan, under=org)` recomputes ORG's subtree, then re-adds each ancestor's figures from
-its children's rows and re-judges the decay of their children — what a change of attendance,
-an essay or a grade in one cell needs. Figures come from a few GROUP BY queries per refresh,
-never one query per organisation; the apps that own the facts run them (their `selectors.py`).
+`refresh_parts(plan, subtrees, orgs)` recomputes the SUBTREES from the raw data and recounts the
+ORGS (cells whose members' figures changed) from their stored facts, then re-adds every row above
+them from its children's figures and re-judges the children whose parent's index moved — what a
+burst of check-ins across the country needs (`refresh(plan, under=org)` is one subtree). Figures
+come from a few GROUP BY queries per refresh, never one query per organisation; the apps that own
+the facts run them (their `selectors.py`).
 """
 
 import threading
