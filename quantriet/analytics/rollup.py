@@ -19,7 +19,7 @@ from datetime import date
 from django.db import connection, transaction
 from django.utils import timezone
 
-from quantriet.core.bulk import insert_rows, update_rows
+from quantriet.core.bulk import chunks, insert_rows, update_rows
 from quantriet.essays import selectors as essays
 from quantriet.org import selectors as org_selectors
 from quantriet.org.models import Organization
@@ -433,10 +433,6 @@ CHUNK = 2000
 MEMBER_CHUNK = 20_000
 
 
-def _chunks(items: list, size: int = CHUNK) -> list[list]:
-    return [items[start : start + size] for start in range(0, len(items), size)]
-
-
 def _recount(plan, orgs: set[int], roots: list[str], settings, today, started) -> tuple[int, list]:
     """Recompute the rows of ORGS and of every organisation above them or above the paths ROOTS
     (subtrees just rewritten), bottom-up: each one's own members counted again, its children's
@@ -470,13 +466,13 @@ def _recount(plan, orgs: set[int], roots: list[str], settings, today, started) -
 def _rows_and_above(plan, orgs: set[int], roots: list[str]) -> list[FidelityScore]:
     """The rows of ORGS, and of every organisation above them or above the paths ROOTS (up to the issuer)."""
     rows = []
-    for chunk in _chunks(sorted(orgs)):
+    for chunk in chunks(orgs, CHUNK):
         rows += FidelityScore.objects.filter(plan=plan, org_id__in=chunk)
     top = plan.issuer.path
     above = {path for row in rows for path in ancestors_of(row.path, top=top)}
     above.update(path for root in roots for path in ancestors_of(root, top=top))
     above -= {row.path for row in rows}
-    for chunk in _chunks(sorted(above)):
+    for chunk in chunks(above, CHUNK):
         rows += FidelityScore.objects.filter(plan=plan, path__in=chunk)
     return rows
 
@@ -485,7 +481,7 @@ def _children_figures(plan, by_id: dict[int, FidelityScore]) -> defaultdict:
     """{row's org id: [the member figures of each of its children's rows]}, for the rows BY_ID, but
     for the children among them (they are recomputed)."""
     figures = defaultdict(list)
-    for chunk in _chunks(sorted(by_id)):
+    for chunk in chunks(by_id, CHUNK):
         children = FidelityScore.objects.filter(plan=plan, parent_org_id__in=chunk)
         for org_id, parent_id, *counts in children.values_list("org_id", "parent_org_id", *fc.COUNT_FIELDS):
             if org_id not in by_id:
@@ -511,7 +507,7 @@ def _judge_children(plan, parents: list[FidelityScore], recomputed: dict, settin
     (judged already); write those whose judgement changed and return their changes for the summaries."""
     index = {row.org_id: row.index for row in parents}
     changed, changes = [], []
-    for chunk in _chunks(sorted(index)):
+    for chunk in chunks(index, CHUNK):
         for child in FidelityScore.objects.filter(plan=plan, parent_org_id__in=chunk):
             if child.org_id in recomputed:
                 continue
@@ -542,6 +538,6 @@ def _own_counts(plan, rows: list[FidelityScore], counted: set[int], today: date)
     and for the other rows' organisations that hold members at all (most above a cell hold none)."""
     nodes = {row.org_id: Node(row.org_id, row.path, row.depth, "", facts=row_facts(row)) for row in rows}
     holding = set(counted) | org_selectors.orgs_holding_members([org_id for org_id in nodes if org_id not in counted])
-    for chunk in _chunks(sorted(holding & nodes.keys()), MEMBER_CHUNK):
+    for chunk in chunks(holding & nodes.keys(), MEMBER_CHUNK):
         _member_counts(plan, nodes, {"pk__in": chunk}, today)
     return {org_id: node.own for org_id, node in nodes.items()}

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from quantriet.analytics.selectors import year_indices
+from quantriet.core.bulk import chunks
 from quantriet.core.links import page_urls
 from quantriet.core.text import vn_date
 from quantriet.essays import selectors as essays
@@ -52,13 +53,6 @@ STATUS = {
     AttendanceStatus.ABSENT: UNEXCUSED,
     "": UNEXCUSED,
 }
-
-
-def chunks(ids: Iterable[int], size: int = CHUNK) -> Iterator[list[int]]:
-    """IDS sorted (members of a cell sit together), SIZE at a time."""
-    ordered = sorted(set(ids))
-    for start in range(0, len(ordered), size):
-        yield ordered[start : start + size]
 
 
 def member_rows(member_ids: Iterable[int], year: int, chunk: int = CHUNK) -> Iterator[dict[int, dict]]:

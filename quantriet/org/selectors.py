@@ -7,6 +7,8 @@ from datetime import date
 
 from django.db.models import Q
 
+from quantriet.core.bulk import chunks
+
 from .models import LEAD_TITLES, Member, Organization, Position, Title
 
 #: Past this many organisations, reading a whole subtree (one range scan of the path index) beats
@@ -32,8 +34,7 @@ def org_paths(org_ids) -> dict[int, str]:
 def orgs_holding_members(org_ids: list[int]) -> set[int]:
     """Those of ORG_IDS that are some member's cell."""
     found = set()
-    for start in range(0, len(org_ids), 10_000):
-        chunk = org_ids[start : start + 10_000]
+    for chunk in chunks(org_ids, 10_000):
         found.update(Member.objects.filter(cell_id__in=chunk).values_list("cell_id", flat=True).distinct())
     return found
 
