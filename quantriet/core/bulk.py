@@ -57,6 +57,11 @@ def _copy(cursor, table: str, columns: str, rows, prepare) -> None:
             copy.write_row(prepare(row))
 
 
+def _execute_many(cursor, sql: str, rows: list, prepare) -> None:
+    for start in range(0, len(rows), BATCH):
+        cursor.executemany(sql, [prepare(row) for row in rows[start : start + BATCH]])
+
+
 def insert_rows(model, names: tuple[str, ...], rows: list[tuple]) -> None:
     """ROWS (the values of MODEL's fields NAMES, in order; a foreign key as its id) inserted.
 
@@ -71,8 +76,7 @@ def insert_rows(model, names: tuple[str, ...], rows: list[tuple]) -> None:
             _copy(cursor, table, columns, rows, prepare)
             return
         sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
-        for start in range(0, len(rows), BATCH):
-            cursor.executemany(sql, [prepare(row) for row in rows[start : start + BATCH]])
+        _execute_many(cursor, sql, rows, prepare)
 
 
 def update_rows(model, names: list[str], objects: list) -> None:
@@ -106,5 +110,4 @@ def update_rows(model, names: list[str], objects: list) -> None:
         prepare = _preparer([*fields, meta.pk])
         sql = f"UPDATE {table} SET {', '.join(f'{column} = %s' for column in columns)} WHERE {key} = %s"  # noqa: S608
         rows = [(*(getattr(obj, name) for name in attributes), obj.pk) for obj in objects]
-        for start in range(0, len(rows), BATCH):
-            cursor.executemany(sql, [prepare(row) for row in rows[start : start + BATCH]])
+        _execute_many(cursor, sql, rows, prepare)

@@ -14,6 +14,7 @@ from quantriet.analytics import dashboard, summary
 from quantriet.analytics.changes import refresh_changed
 from quantriet.analytics.models import FidelityRun, FidelityScore, FidelitySummary
 from quantriet.analytics.rollup import refresh
+from quantriet.core.tests.own_connection import in_own_connection
 from quantriet.org.models import Grant, Role
 from quantriet.study import services
 from quantriet.study.models import Attendance, AttendanceStatus, Conference, Level, Obligation
@@ -157,8 +158,6 @@ def test_members_counted_meanwhile_equal_members_counted_in_line(users):
     """Outside a transaction the refresh counts members in a thread with its own connection while it
     judges the conferences; inside one (a test's) it counts them in line. The demo province was
     committed before the tests, so a thread of the test sees it too."""
-    import threading
-
     from quantriet.analytics import components as fc
     from quantriet.analytics.models import plan_settings
     from quantriet.analytics.rollup import compute
@@ -172,16 +171,5 @@ def test_members_counted_meanwhile_equal_members_counted_in_line(users):
         return {row.org_id: tuple(getattr(row, name) for name in fc.COUNT_FIELDS) for row in rows}
 
     in_line = figures()
-    found = {}
-
-    def outside_the_test_transaction():
-        try:
-            found["figures"] = figures()
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=outside_the_test_transaction)
-    thread.start()
-    thread.join()
-    assert found["figures"] == in_line
+    assert in_own_connection(figures) == in_line
     assert in_line[plan.issuer_id][2] > 0  # members attended: something was counted

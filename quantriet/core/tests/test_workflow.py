@@ -19,6 +19,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from quantriet.core.models import AuditEntry, WorkflowComment, WorkflowDocument
+from quantriet.core.tests.own_connection import in_own_connection
 from quantriet.core.workflow import (
     APPROVED,
     CONCLUDED,
@@ -347,25 +348,6 @@ def test_saving_a_stale_copy_does_not_undo_a_transition(memo, writer):
     stale.title = "Tên mới"
     stale.save()
     assert (stored(memo).title, stored(memo).state, stored(memo).version) == ("Tên mới", CONSULTATION, 1)
-
-
-def in_own_connection(work):
-    """Run WORK so that every connection sees what it wrote. PostgreSQL: in a thread of its own,
-    whose connection commits at once. SQLite: in the test's connection, the only writer there."""
-    if connection.vendor != "postgresql":
-        return work()
-    done = {}
-
-    def run():
-        try:
-            done["result"] = work()
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    return done["result"]
 
 
 def at_once(memo_id, *steps):
